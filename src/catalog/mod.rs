@@ -1,0 +1,138 @@
+//! The rule catalog: one YAML file per rule under `rules/`, embedded at build
+//! time. `deploylint rules`, `explain`, help text, docs links and reporters
+//! all read it; severities here are only defaults.
+
+use crate::diagnostic::Severity;
+use crate::parse::yaml;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+
+pub const DOCS_BASE: &str = "https://deploylint.dev/rules/";
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub code: String,
+    pub name: String,
+    pub title: String,
+    /// The file kind it inspects (`dockerfile`, `php-fpm`, ..., `any`, `project`).
+    pub format: String,
+    pub category: String,
+    pub severity: Severity,
+    #[serde(default = "default_status")]
+    pub status: String,
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// `builtin` (a Rust rule), `parser` (emitted while parsing), `engine`.
+    #[serde(default = "default_engine")]
+    pub engine: String,
+    #[serde(default = "default_fix")]
+    pub fix: String,
+    #[serde(default)]
+    pub fix_safety: Option<String>,
+    pub rationale: String,
+    pub remediation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Equivalent checks of other linters (`hadolint:DL3007`, `kube-linter:latest-tag`,
+    /// `polaris:tagNotSpecified`); their suppressions apply to this rule.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub examples: Examples,
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Where the catalog file lives (filled in at load).
+    #[serde(skip_deserializing)]
+    pub file: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// File name the examples are linted as (defaults from `format`).
+    #[serde(default)]
+    pub filename: Option<String>,
+    #[serde(default)]
+    pub bad: Option<String>,
+    #[serde(default)]
+    pub good: Option<String>,
+}
+
+fn default_status() -> String {
+    "stable".into()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_engine() -> String {
+    "builtin".into()
+}
+fn default_fix() -> String {
+    "none".into()
+}
+
+impl RuleMeta {
+    pub fn docs_url(&self) -> String {
+        format!("{DOCS_BASE}{}", self.code.to_ascii_lowercase())
+    }
+}
+
+pub struct Catalog {
+    pub rules: Vec<RuleMeta>,
+    /// Problems found loading the embedded files (tested to be empty).
+    pub errors: Vec<String>,
+}
+
+impl Catalog {
+    pub fn get(&self, code: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.code == code)
+    }
+
+    /// Looks a rule up by code or kebab name, case-insensitively for codes.
+    pub fn find(&self, code_or_name: &str) -> Option<&RuleMeta> {
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    }
+
+    /// Rules that name `alias` (e.g. `hadolint:DL3007`) among their aliases.
+    pub fn by_alias<'a>(&'a self, alias: &'a str) -> impl Iterator<Item = &'a RuleMeta> + 'a {
+        self.rules
+            .iter()
+            .filter(move |r| r.aliases.iter().any(|a| a.eq_ignore_ascii_case(alias)))
+    }
+}
+
+/// The embedded catalog, parsed on first use.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(load)
+}
+
+fn load() -> Catalog {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in CATALOG_FILES {
+        let file = yaml::parse(text);
+        if let Some(e) = file.errors.first() {
+            errors.push(format!("{path}: {}", e.message));
+            continue;
+        }
+        let Some(doc) = file.documents.first() else {
+            errors.push(format!("{path}: empty"));
+            continue;
+        };
+        match serde_json::from_value::<RuleMeta>(doc.root.to_json()) {
+            Ok(mut meta) => {
+                meta.file = (*path).to_owned();
+                rules.push(meta);
+            }
+            Err(e) => errors.push(format!("{path}: {e}")),
+        }
+    }
+    rules.sort_by(|a, b| a.code.cmp(&b.code));
+    Catalog { rules, errors }
+}

@@ -1,0 +1,252 @@
+//! `deploylint check`.
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::{self, NameGuess};
+use crate::engine::{self, Input, LintOptions, LintResult, ParsedFile};
+use crate::parse::Document;
+use crate::report::{self, Format, HumanOptions};
+use clap::{Args, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Only run these rules (codes, names or prefixes such as `K8S`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (codes, names or prefixes), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Print only the summary line (human format).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// No colours (also when NO_COLOR is set or output is not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
+    /// List each file with its detected kind.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Use this config file instead of searching for `.deploylint.yaml`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// With `-`: the file name that decides the format of standard input.
+    #[arg(long)]
+    pub stdin_filename: Option<String>,
+    /// Apply safe fixes to the files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix, also apply fixes marked unsafe.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+}
+
+pub fn run(args: CheckArgs) -> u8 {
+    let color = !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal();
+    let human = HumanOptions {
+        color,
+        quiet: args.quiet,
+        width: 100,
+    };
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            report_config_error(e, &human, args.format);
+            return EXIT_ERROR;
+        }
+    };
+    let opts = LintOptions {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        jobs: args.jobs,
+    };
+    let (inputs, walk_errors) = match collect_inputs(&args, &config) {
+        Ok(x) => x,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    for e in &walk_errors {
+        eprintln!("error: {}: {}", e.path, e.message);
+    }
+    let mut result = engine::lint(inputs, &config, &opts);
+
+    if args.fix {
+        match apply_fixes(&result, args.unsafe_fixes) {
+            Ok(0) => {}
+            Ok(n) => {
+                eprintln!("fixed {n} finding(s)");
+                let (inputs, _) = match collect_inputs(&args, &config) {
+                    Ok(x) => x,
+                    Err(_) => (Vec::new(), Vec::new()),
+                };
+                result = engine::lint(inputs, &config, &opts);
+            }
+            Err(e) => {
+                eprintln!("error: could not write fixes: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+
+    if args.verbose {
+        for f in &result.files {
+            if let Some(kind) = f.source.kind {
+                eprintln!("{}: {}", f.source.path, kind);
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Err(e) = report::write(args.format, &result, &human, &mut out) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: could not write the report: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    let _ = out.flush();
+
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    if !walk_errors.is_empty() {
+        EXIT_ERROR
+    } else if result.diagnostics.iter().any(|d| d.severity >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            Config::discover(&cwd)
+        }
+    };
+    match path {
+        Some(p) => {
+            let mut c = Config::load(&p)?;
+            // Globs in the config are relative to its directory; inputs are
+            // relative to the working directory, so make the root relative too.
+            if let Ok(cwd) = std::env::current_dir() {
+                if let Ok(abs) = std::fs::canonicalize(&c.root) {
+                    c.root = abs.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(abs);
+                }
+            }
+            Ok(c)
+        }
+        None => Ok(Config::with_defaults(PathBuf::from("."))),
+    }
+}
+
+type Inputs = (Vec<Input>, Vec<discover::WalkError>);
+
+fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs, String> {
+    let mut inputs = Vec::new();
+    let mut paths = Vec::new();
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            let name = args.stdin_filename.clone().unwrap_or_else(|| "stdin.yaml".into());
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            let guess = discover::guess(Path::new(&name), config).unwrap_or(NameGuess::Yaml);
+            inputs.push(Input {
+                display: name,
+                path: None,
+                guess,
+                text: Some(crate::source::decode(bytes, config.max_file_size)),
+            });
+        } else {
+            paths.push(p.clone());
+        }
+    }
+    let (candidates, errors) = if paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        discover::walk(&paths, config)
+    };
+    inputs.extend(candidates.into_iter().map(Input::from));
+    Ok((inputs, errors))
+}
+
+fn apply_fixes(result: &LintResult, include_unsafe: bool) -> std::io::Result<usize> {
+    let mut total = 0;
+    for file in &result.files {
+        let Some(path) = fix_target(file) else { continue };
+        let diags: Vec<&Diagnostic> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == file.id && d.fix.is_some())
+            .collect();
+        if diags.is_empty() {
+            continue;
+        }
+        let (text, applied) = crate::fix::fixed_text(&file.source.text, &diags, include_unsafe);
+        if applied > 0 && text != file.source.text {
+            // Write beside and rename, so a crash never leaves half a file.
+            let tmp = path.with_extension("deploylint-fix.tmp");
+            std::fs::write(&tmp, &text)?;
+            std::fs::rename(&tmp, &path)?;
+            total += applied;
+        }
+    }
+    Ok(total)
+}
+
+fn fix_target(file: &ParsedFile) -> Option<PathBuf> {
+    if matches!(file.document, Document::Unparsed) || file.source.kind.is_none() {
+        return None;
+    }
+    let p = PathBuf::from(&file.source.path);
+    p.is_file().then_some(p)
+}
+
+fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {
+    let ConfigError {
+        source,
+        diagnostics,
+    } = e;
+    let result = LintResult {
+        files: vec![ParsedFile {
+            id: 0,
+            source,
+            document: Document::Unparsed,
+        }],
+        diagnostics,
+        masks: Default::default(),
+    };
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let _ = writeln!(err, "error: invalid configuration");
+    let _ = report::write(format, &result, human, &mut err);
+}

@@ -1,0 +1,52 @@
+//! Command line. Exit codes: 0 nothing at or above `--fail-on`, 1 findings,
+//! 2 usage, config or I/O error.
+
+mod check;
+mod rules;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "deploylint",
+    version,
+    about = "Lint and validate the deployment configs of PHP/Laravel apps on Kubernetes",
+    long_about = "Lint and validate Dockerfiles, php-fpm pools, php.ini/OPcache, Laravel Octane \
+                  config and Kubernetes manifests, each on its own and against each other.\n\n\
+                  Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage/config/I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(check::CheckArgs),
+    /// List every rule: code, name, default severity, format, fixable.
+    Rules(rules::RulesArgs),
+    /// Explain a rule: rationale, fix hint, bad and good examples.
+    Explain(rules::ExplainArgs),
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules(args) => rules::list(args),
+        Command::Explain(args) => rules::explain(args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,112 @@
+//! `deploylint rules` and `deploylint explain`.
+
+use super::{EXIT_ERROR, EXIT_OK};
+use crate::catalog::{RuleMeta, catalog};
+use clap::{Args, ValueEnum};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule code or name (`K8S001`, `image-tag-latest`).
+    pub rule: String,
+}
+
+pub fn list(args: RulesArgs) -> u8 {
+    let cat = catalog();
+    match args.format {
+        ListFormat::Json => match serde_json::to_string_pretty(&cat.rules) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        ListFormat::Table => {
+            let w = cat.rules.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+            println!("{:<7} {:<w$} {:<8} {:<11} {:<7} TITLE", "CODE", "NAME", "SEVERITY", "FORMAT", "FIX");
+            for r in &cat.rules {
+                let sev = if r.enabled {
+                    r.severity.to_string()
+                } else {
+                    format!("({})", r.severity)
+                };
+                println!(
+                    "{:<7} {:<w$} {:<8} {:<11} {:<7} {}",
+                    r.code, r.name, sev, r.format, r.fix, r.title
+                );
+            }
+            println!("\n{} rules. A severity in parentheses means the rule is off unless enabled in .deploylint.yaml.", cat.rules.len());
+        }
+    }
+    EXIT_OK
+}
+
+pub fn explain(args: ExplainArgs) -> u8 {
+    let cat = catalog();
+    match cat.find(&args.rule) {
+        Some(meta) => {
+            print!("{}", render(meta));
+            EXIT_OK
+        }
+        None => {
+            let names = cat.rules.iter().flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+            match crate::suggest::did_you_mean(&args.rule, names) {
+                Some(s) => eprintln!("error: unknown rule `{}`: did you mean `{s}`?", args.rule),
+                None => eprintln!("error: unknown rule `{}`; `deploylint rules` lists them", args.rule),
+            }
+            EXIT_ERROR
+        }
+    }
+}
+
+pub fn render(m: &RuleMeta) -> String {
+    let mut s = format!("{} ({}): {}\n\n", m.code, m.name, m.title);
+    s.push_str(&format!(
+        "Format: {}   Category: {}   Default severity: {}{}   Fix: {}\n",
+        m.format,
+        m.category,
+        m.severity,
+        if m.enabled { "" } else { " (off by default)" },
+        m.fix
+    ));
+    if !m.aliases.is_empty() {
+        s.push_str(&format!("Same as: {}\n", m.aliases.join(", ")));
+    }
+    s.push_str(&format!("\nWhy\n{}\n", indent(m.rationale.trim())));
+    s.push_str(&format!("\nHow to fix\n{}\n", indent(m.remediation.trim())));
+    if let Some(safety) = &m.fix_safety {
+        s.push_str(&format!("\nFix safety\n{}\n", indent(safety.trim())));
+    }
+    if let Some(bad) = &m.examples.bad {
+        s.push_str(&format!("\nBad\n{}\n", indent(bad.trim_end())));
+    }
+    if let Some(good) = &m.examples.good {
+        s.push_str(&format!("\nGood\n{}\n", indent(good.trim_end())));
+    }
+    if !m.references.is_empty() {
+        s.push_str("\nReferences\n");
+        for r in &m.references {
+            s.push_str(&format!("    {r}\n"));
+        }
+    }
+    s.push_str(&format!("\nDocs: {}\n", m.docs_url()));
+    s
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| if l.is_empty() { String::new() } else { format!("    {l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,272 @@
+//! `.deploylint.yaml`: found in the working directory or its nearest parent
+//! (like ruff), validated against `schemas/config.schema.json`, every error
+//! located in the config file.
+
+use crate::catalog::catalog;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::yaml;
+use crate::source::{FileKind, SourceFile, Span};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_NAMES: [&str; 2] = [".deploylint.yaml", ".deploylint.yml"];
+pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/config.schema.json");
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Production,
+    Development,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RuleConfig {
+    pub level: Option<Level>,
+    pub options: Value,
+}
+
+/// Settings rules may read.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// (major, minor)
+    pub php_version: (u32, u32),
+    pub kubernetes_version: String,
+    pub profile: Profile,
+    /// Keyed by rule code.
+    pub rules: HashMap<String, RuleConfig>,
+    null: Value,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            php_version: (8, 3),
+            kubernetes_version: "1.31".into(),
+            profile: Profile::Production,
+            rules: HashMap::new(),
+            null: Value::Null,
+        }
+    }
+}
+
+impl Settings {
+    pub fn rule_options(&self, code: &str) -> &Value {
+        self.rules.get(code).map_or(&self.null, |r| &r.options)
+    }
+
+    pub fn level(&self, code: &str) -> Option<Level> {
+        self.rules.get(code).and_then(|r| r.level)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The config file, when one was found.
+    pub path: Option<PathBuf>,
+    /// Directory globs are relative to.
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub include: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
+    pub kinds: Vec<(globset::GlobMatcher, FileKind)>,
+    pub max_file_size: u64,
+}
+
+/// A config that could not be used: the file (for snippets) and located errors.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub const CONFIG_ERROR: &str = "E005";
+
+impl Config {
+    pub fn with_defaults(root: PathBuf) -> Self {
+        Config {
+            root,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            ..Config::default()
+        }
+    }
+
+    /// Finds the config for `start` (a directory): there or in the nearest parent.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start.ancestors().find_map(|dir| {
+            CONFIG_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.is_file())
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let display = path.display().to_string();
+        let text = match crate::source::read_text(path, DEFAULT_MAX_FILE_SIZE) {
+            Ok(t) => t,
+            Err((e, prefix)) => {
+                let offset = e.offset();
+                return Err(ConfigError {
+                    source: SourceFile::new(display, None, prefix),
+                    diagnostics: vec![error(Span::at(offset), format!("config {e}"))],
+                });
+            }
+        };
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let source = SourceFile::new(display, None, text);
+        match parse_config(&source, root) {
+            Ok(mut config) => {
+                config.path = Some(path.to_path_buf());
+                Ok(config)
+            }
+            Err(diagnostics) => Err(ConfigError {
+                source,
+                diagnostics,
+            }),
+        }
+    }
+
+    /// Whether a path (relative to the config root when possible) is excluded
+    /// or outside the include set.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        if self.exclude.as_ref().is_some_and(|g| g.is_match(rel)) {
+            return true;
+        }
+        self.include.as_ref().is_some_and(|g| !g.is_match(rel))
+    }
+
+    pub fn kind_override(&self, path: &Path) -> Option<FileKind> {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        self.kinds
+            .iter()
+            .find(|(m, _)| m.is_match(rel))
+            .map(|(_, k)| *k)
+    }
+}
+
+fn error(span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(CONFIG_ERROR, Severity::Error, 0, span, message)
+        .with_help("See the configuration section of the README, or `schemas/config.schema.json`")
+}
+
+fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagnostic>> {
+    let file = yaml::parse(&source.text);
+    if !file.errors.is_empty() {
+        return Err(file
+            .errors
+            .iter()
+            .map(|e| error(e.span, e.message.clone()))
+            .collect());
+    }
+    let mut config = Config::with_defaults(root);
+    let Some(doc) = file.documents.first() else {
+        return Ok(config); // an empty config file means defaults
+    };
+    let node = &doc.root;
+    let value = node.to_json();
+    let schema: Value = serde_json::from_str(CONFIG_SCHEMA).map_err(|e| {
+        vec![error(Span::at(0), format!("bundled config schema is invalid: {e}"))]
+    })?;
+    let validator =
+        crate::schema::compile(&schema).map_err(|e| vec![error(Span::at(0), e)])?;
+    let issues = crate::schema::validate(&validator, &schema, node, &value);
+    if !issues.is_empty() {
+        return Err(issues
+            .into_iter()
+            .map(|i| error(i.span, format!("invalid config: {}", i.message)))
+            .collect());
+    }
+
+    let mut errors = Vec::new();
+    if let Some(v) = node.get("php-version").and_then(|n| n.as_str()) {
+        let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        config.settings.php_version = (parts.next().unwrap_or(8), parts.next().unwrap_or(0));
+    }
+    if let Some(v) = node.get("kubernetes-version").and_then(|n| n.as_str()) {
+        config.settings.kubernetes_version = v.to_owned();
+    }
+    if node.str_at(&["profile"]) == Some("development") {
+        config.settings.profile = Profile::Development;
+    }
+    if let Some(n) = node.get("max-file-size").and_then(|n| n.as_i64()) {
+        config.max_file_size = n as u64;
+    }
+    config.include = globs(node.get("include"), &mut errors);
+    config.exclude = globs(node.get("exclude"), &mut errors);
+    for e in node.get("kinds").map(|n| n.as_map()).unwrap_or_default() {
+        let (Some(pattern), Some(kind)) = (e.key.as_str(), e.value.as_str()) else {
+            continue;
+        };
+        match (Glob::new(pattern), FileKind::from_name(kind)) {
+            (Ok(g), Some(k)) => config.kinds.push((g.compile_matcher(), k)),
+            (Err(err), _) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
+            (_, None) => errors.push(error(e.value.span, format!("unknown file kind `{kind}`"))),
+        }
+    }
+    for e in node.get("rules").map(|n| n.as_map()).unwrap_or_default() {
+        let Some(name) = e.key.as_str() else { continue };
+        let Some(meta) = catalog().find(name) else {
+            let names = catalog()
+                .rules
+                .iter()
+                .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+            let mut msg = format!("unknown rule `{name}`");
+            if let Some(s) = crate::suggest::did_you_mean(name, names) {
+                msg.push_str(&format!(": did you mean `{s}`?"));
+            }
+            errors.push(error(e.key.span, msg));
+            continue;
+        };
+        let level_node = if e.value.is_map() {
+            e.value.get("severity")
+        } else {
+            Some(&e.value)
+        };
+        let level = level_node.and_then(|n| n.as_str()).map(|s| match s {
+            "off" => Level::Off,
+            other => Level::On(Severity::from_name(other).unwrap_or(Severity::Warning)),
+        });
+        let options = e
+            .value
+            .get("options")
+            .map_or(Value::Null, |n| n.to_json());
+        config
+            .settings
+            .rules
+            .insert(meta.code.clone(), RuleConfig { level, options });
+    }
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+fn globs(node: Option<&yaml::Node>, errors: &mut Vec<Diagnostic>) -> Option<GlobSet> {
+    let items = node?.as_seq();
+    let mut builder = GlobSetBuilder::new();
+    for item in items {
+        let Some(pattern) = item.as_str() else { continue };
+        match Glob::new(pattern) {
+            Ok(g) => {
+                builder.add(g);
+            }
+            Err(e) => errors.push(error(item.span, format!("invalid glob: {e}"))),
+        }
+    }
+    builder.build().ok()
+}

@@ -1,0 +1,240 @@
+//! Inline suppressions, applied after the rules (rules never see them).
+//!
+//! `# deploylint ignore=K8S001,image-tag-latest -- reason` on its own line
+//! covers the next line and the block indented under it (or the instruction
+//! continued with `\`); at the end of a line it covers that line.
+//! `# deploylint ignore-file=CODE -- reason` covers the whole file.
+//! `# hadolint ignore=DL3007` is honoured through catalog aliases.
+
+use crate::catalog::Catalog;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileKind, SourceFile, Span};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Deploylint,
+    /// Another linter whose check ids map through catalog aliases (`hadolint`).
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    pub tool: Tool,
+    /// Codes, names, or the other tool's check ids; `all` matches everything.
+    pub ids: Vec<String>,
+    pub reason: Option<String>,
+    /// Where the directive is written.
+    pub directive: Span,
+    /// The bytes whose diagnostics it silences.
+    pub covers: Span,
+    pub used: bool,
+}
+
+impl Suppression {
+    pub fn matches(&self, code: &str, catalog: &Catalog) -> bool {
+        self.ids.iter().any(|id| match &self.tool {
+            Tool::Deploylint => {
+                id.eq_ignore_ascii_case("all")
+                    || id.eq_ignore_ascii_case(code)
+                    || catalog.get(code).is_some_and(|m| m.name == *id)
+            }
+            Tool::Other(tool) => catalog.get(code).is_some_and(|m| {
+                m.aliases
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&format!("{tool}:{id}")))
+            }),
+        })
+    }
+}
+
+fn comment_markers(kind: Option<FileKind>) -> &'static [&'static str] {
+    match kind {
+        Some(FileKind::PhpFpm | FileKind::PhpIni) => &[";", "#"],
+        Some(FileKind::Octane) => &["//", "#"],
+        _ => &["#"],
+    }
+}
+
+/// Finds suppression comments in a file.
+pub fn collect(source: &SourceFile) -> Vec<Suppression> {
+    let text = &source.text;
+    if !text.contains("deploylint") && !text.contains("hadolint") {
+        return Vec::new();
+    }
+    let markers = comment_markers(source.kind);
+    let mut out = Vec::new();
+    for line in 0..source.lines.line_count() {
+        let range = source.lines.line_range(text, line);
+        let content = &text[range.clone()];
+        let Some((comment_at, body)) = find_directive(content, markers) else {
+            continue;
+        };
+        let own_line = content[..comment_at].trim().is_empty();
+        let Some((tool, rest)) = parse_tool(body) else {
+            continue;
+        };
+        let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file=") {
+            (true, r)
+        } else if let Some(r) = rest.strip_prefix("ignore=") {
+            (false, r)
+        } else {
+            continue;
+        };
+        let (ids_part, reason) = split_reason(rest);
+        let ids: Vec<String> = ids_part
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let directive = Span::new(range.start + comment_at, range.end);
+        let covers = if file_wide {
+            Span::new(0, text.len())
+        } else if own_line {
+            block_after(source, line)
+        } else {
+            Span::new(range.start, range.end)
+        };
+        out.push(Suppression {
+            tool,
+            ids,
+            reason,
+            directive,
+            covers,
+            used: false,
+        });
+    }
+    out
+}
+
+fn find_directive<'a>(line: &'a str, markers: &[&str]) -> Option<(usize, &'a str)> {
+    for marker in markers {
+        let mut from = 0;
+        while let Some(i) = line[from..].find(marker) {
+            let at = from + i;
+            let body = line[at + marker.len()..].trim_start();
+            if body.starts_with("deploylint") || body.starts_with("hadolint") {
+                return Some((at, body));
+            }
+            from = at + marker.len();
+        }
+    }
+    None
+}
+
+fn parse_tool(body: &str) -> Option<(Tool, &str)> {
+    if let Some(rest) = body.strip_prefix("deploylint") {
+        let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+        return Some((Tool::Deploylint, rest));
+    }
+    let rest = body.strip_prefix("hadolint")?;
+    Some((Tool::Other("hadolint".into()), rest.trim_start()))
+}
+
+/// `K8S001,K8S002 -- reason` or `K8S001 reason`.
+fn split_reason(rest: &str) -> (&str, Option<String>) {
+    let rest = rest.trim();
+    let (ids, reason) = match rest.find(char::is_whitespace) {
+        Some(i) => (&rest[..i], rest[i..].trim()),
+        None => (rest, ""),
+    };
+    let reason = reason
+        .trim_start_matches("--")
+        .trim_start_matches(':')
+        .trim();
+    (ids, (!reason.is_empty()).then(|| reason.to_owned()))
+}
+
+/// The next non-blank, non-comment line, plus the lines indented deeper than
+/// it or joined to it by a trailing backslash.
+fn block_after(source: &SourceFile, directive_line: usize) -> Span {
+    let text = &source.text;
+    let n = source.lines.line_count();
+    let mut line = directive_line + 1;
+    while line < n {
+        let t = text[source.lines.line_range(text, line)].trim_start();
+        if !t.is_empty() && !t.starts_with('#') && !t.starts_with(';') {
+            break;
+        }
+        line += 1;
+    }
+    if line >= n {
+        return Span::at(text.len());
+    }
+    let first = source.lines.line_range(text, line);
+    let indent = indent_of(&text[first.clone()]);
+    let mut end = first.end;
+    let mut continued = text[first.clone()].trim_end().ends_with('\\');
+    let mut next = line + 1;
+    while next < n {
+        let r = source.lines.line_range(text, next);
+        let l = &text[r.clone()];
+        let deeper = !l.trim().is_empty() && indent_of(l) > indent;
+        let item_of_block = text[first.clone()].trim_end().ends_with(':')
+            && l.trim_start().starts_with("- ")
+            && indent_of(l) >= indent;
+        if !(continued || deeper || item_of_block || l.trim().is_empty()) {
+            break;
+        }
+        if !l.trim().is_empty() {
+            end = r.end;
+        }
+        continued = l.trim_end().ends_with('\\');
+        next += 1;
+    }
+    Span::new(first.start, end)
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Drops suppressed diagnostics; marks the suppressions that were used.
+pub fn apply(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &mut [Suppression],
+    catalog: &Catalog,
+) {
+    diagnostics.retain(|d| {
+        let mut keep = true;
+        for s in suppressions.iter_mut() {
+            if s.covers.contains(d.span) || s.covers.contains(Span::at(d.span.start)) {
+                if s.matches(&d.code, catalog) {
+                    s.used = true;
+                    keep = false;
+                }
+            }
+        }
+        keep
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_line_directive_covers_the_indented_block() {
+        let text = "a: 1\n# deploylint ignore=K8S001 -- pinned elsewhere\ncontainers:\n  - image: x\nb: 2\n";
+        let f = SourceFile::new("x.yaml", Some(FileKind::Kubernetes), text.into());
+        let s = collect(&f);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].ids, vec!["K8S001"]);
+        assert_eq!(s[0].reason.as_deref(), Some("pinned elsewhere"));
+        assert_eq!(&text[s[0].covers.range()], "containers:\n  - image: x");
+    }
+
+    #[test]
+    fn trailing_and_hadolint_directives() {
+        let text = "FROM php:latest # deploylint: ignore=DF002 base is mirrored\n# hadolint ignore=DL3007\nFROM x\n";
+        let f = SourceFile::new("Dockerfile", Some(FileKind::Dockerfile), text.into());
+        let s = collect(&f);
+        assert_eq!(s.len(), 2);
+        assert_eq!(&text[s[0].covers.range()], text.lines().next().unwrap());
+        assert_eq!(s[1].tool, Tool::Other("hadolint".into()));
+        assert_eq!(s[1].reason, None);
+        assert_eq!(&text[s[1].covers.range()], "FROM x");
+    }
+}

@@ -1,0 +1,4 @@
+//! Typed views over the located documents. Views borrow the parsed tree, so
+//! every value they hand out still knows its span.
+
+pub mod k8s;

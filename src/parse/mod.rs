@@ -1,0 +1,75 @@
+//! One located parser per format. Each produces a document model whose
+//! every value knows its span, plus located parse errors as diagnostics.
+
+pub mod yaml;
+
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::source::{FileKind, SourceFile};
+
+/// Codes of diagnostics that come from reading and parsing, not from rules.
+pub mod codes {
+    pub const UNREADABLE: &str = "E001";
+    pub const YAML_SYNTAX: &str = "E002";
+    pub const DUPLICATE_KEY: &str = "E003";
+    pub const TOO_COMPLEX: &str = "E004";
+    pub const INTERNAL: &str = "E006";
+}
+
+/// A parsed file's document model.
+#[derive(Debug)]
+pub enum Document {
+    /// Kubernetes manifests, compose files, RoadRunner config.
+    Yaml(yaml::YamlFile),
+    /// The text could not be read, or the kind has no parser yet.
+    Unparsed,
+}
+
+impl Document {
+    pub fn as_yaml(&self) -> Option<&yaml::YamlFile> {
+        match self {
+            Document::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+}
+
+pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Vec<Diagnostic>) {
+    match kind {
+        FileKind::Kubernetes | FileKind::Compose | FileKind::RoadRunner => {
+            let y = yaml::parse(&source.text);
+            let diags = y.errors.iter().map(|e| yaml_error(e, file)).collect();
+            (Document::Yaml(y), diags)
+        }
+        _ => (Document::Unparsed, Vec::new()),
+    }
+}
+
+fn yaml_error(e: &yaml::YamlError, file: FileId) -> Diagnostic {
+    use yaml::ErrorKind::*;
+    let (code, severity, help) = match e.kind {
+        Syntax => (
+            codes::YAML_SYNTAX,
+            Severity::Error,
+            "Fix the YAML syntax here; the other documents of this file were still checked",
+        ),
+        DuplicateKey => (
+            codes::DUPLICATE_KEY,
+            Severity::Error,
+            "Remove one of the two keys: Kubernetes keeps only the last, and strict decoders reject the file",
+        ),
+        TooComplex => (
+            codes::TOO_COMPLEX,
+            Severity::Error,
+            "Flatten the document or remove the aliases; deploylint bounds nesting and alias expansion to stay fast on hostile input",
+        ),
+    };
+    let mut d = Diagnostic::new(code, severity, file, e.span, e.message.clone()).with_help(help);
+    if let Some(related) = e.related {
+        d.labels.push(crate::diagnostic::Label {
+            file,
+            span: related,
+            message: "first defined here".into(),
+        });
+    }
+    d
+}

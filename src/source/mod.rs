@@ -1,0 +1,224 @@
+//! Source files: text, kind, and a line index, read once per run.
+
+mod line_index;
+mod span;
+
+pub use line_index::{LineIndex, Position, clamp_to_char_boundary};
+pub use span::Span;
+
+use std::fmt;
+use std::path::Path;
+
+/// The configuration formats deploylint understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Dockerfile,
+    PhpFpm,
+    PhpIni,
+    Octane,
+    RoadRunner,
+    Kubernetes,
+    Compose,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 7] = [
+        FileKind::Dockerfile,
+        FileKind::PhpFpm,
+        FileKind::PhpIni,
+        FileKind::Octane,
+        FileKind::RoadRunner,
+        FileKind::Kubernetes,
+        FileKind::Compose,
+    ];
+
+    /// The name used in config files, the catalog and `--verbose` output.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::PhpFpm => "php-fpm",
+            FileKind::PhpIni => "php-ini",
+            FileKind::Octane => "octane",
+            FileKind::RoadRunner => "roadrunner",
+            FileKind::Kubernetes => "kubernetes",
+            FileKind::Compose => "compose",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One file of the run, with its text already decoded.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown to the user (relative to the working directory when possible).
+    pub path: String,
+    pub kind: Option<FileKind>,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, kind: Option<FileKind>, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        SourceFile {
+            path: path.into(),
+            kind,
+            text,
+            lines,
+        }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let start = clamp_to_char_boundary(&self.text, span.start);
+        let end = clamp_to_char_boundary(&self.text, span.end.max(start));
+        &self.text[start..end]
+    }
+
+    /// The text with each byte of the given spans replaced by `*`. Offsets are
+    /// unchanged, so every span still points at the same place.
+    pub fn masked_text(&self, masks: &[Span]) -> String {
+        let mut bytes = self.text.clone().into_bytes();
+        for span in masks {
+            let end = span.end.min(bytes.len());
+            for b in &mut bytes[span.start.min(end)..end] {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        // Whole multi-byte characters inside a mask become several `*`; bytes outside
+        // masks are untouched, so the result is valid UTF-8 unless a mask split a
+        // character, which `from_utf8_lossy` repairs.
+        match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    }
+}
+
+/// Why a file's text could not be used.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    TooLarge { size: u64, limit: u64 },
+    Binary { offset: usize },
+    InvalidUtf8 { offset: usize },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "file could not be read: {e}"),
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "file could not be read: {size} bytes is over the {limit}-byte limit"
+            ),
+            ReadError::Binary { offset } => write!(
+                f,
+                "file could not be read: it looks binary (NUL byte at offset {offset})"
+            ),
+            ReadError::InvalidUtf8 { offset } => write!(
+                f,
+                "file could not be read: invalid UTF-8 at byte offset {offset}"
+            ),
+        }
+    }
+}
+
+impl ReadError {
+    /// Where in the file the problem is, when it has a place.
+    pub fn offset(&self) -> usize {
+        match self {
+            ReadError::Binary { offset } | ReadError::InvalidUtf8 { offset } => *offset,
+            _ => 0,
+        }
+    }
+}
+
+/// Reads a file, refusing files over `limit` bytes, binary files and invalid UTF-8.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, (ReadError, String)> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| (ReadError::Io(e), String::new()))?
+        .len();
+    if size > limit {
+        return Err((ReadError::TooLarge { size, limit }, String::new()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (ReadError::Io(e), String::new()))?;
+    decode(bytes, limit)
+}
+
+/// Decodes bytes already in memory (stdin, LSP buffers) under the same rules.
+/// On failure the error comes with the valid UTF-8 prefix, so a snippet can
+/// still show the line where decoding stopped.
+pub fn decode(bytes: Vec<u8>, limit: u64) -> Result<String, (ReadError, String)> {
+    if bytes.len() as u64 > limit {
+        return Err((
+            ReadError::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            },
+            String::new(),
+        ));
+    }
+    if let Some(offset) = bytes.iter().position(|b| *b == 0) {
+        let prefix = valid_prefix(&bytes[..offset]);
+        return Err((ReadError::Binary { offset }, prefix));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                // Keep offsets stable for editors: blank the BOM rather than drop it.
+                text.replace_range(0..3, "   ");
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let prefix = valid_prefix(&e.as_bytes()[..offset]);
+            Err((ReadError::InvalidUtf8 { offset }, prefix))
+        }
+    }
+}
+
+fn valid_prefix(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(e) => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_rejects_nul_and_bad_utf8_with_offsets() {
+        let (err, prefix) = decode(b"ab\ncd\0ef".to_vec(), 100).unwrap_err();
+        assert!(matches!(err, ReadError::Binary { offset: 5 }));
+        assert_eq!(prefix, "ab\ncd");
+        let (err, _) = decode(b"ok\n\xff\xfe".to_vec(), 100).unwrap_err();
+        assert!(matches!(err, ReadError::InvalidUtf8 { offset: 3 }));
+        let (err, _) = decode(vec![b'a'; 11], 10).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { size: 11, limit: 10 }));
+    }
+
+    #[test]
+    fn masking_keeps_offsets() {
+        let f = SourceFile::new("x", None, "pw: hunter2 # ok\n".into());
+        let masked = f.masked_text(&[Span::new(4, 11)]);
+        assert_eq!(masked, "pw: ******* # ok\n");
+    }
+}
