@@ -19,9 +19,18 @@ fn main() {
     catalog.sort();
     let mut code = String::from("pub static CATALOG_FILES: &[(&str, &str)] = &[\n");
     for path in &catalog {
-        let rel = path.strip_prefix(&root).expect("under root").display().to_string();
+        let rel = path
+            .strip_prefix(&root)
+            .expect("under root")
+            .display()
+            .to_string();
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(code, "    ({rel:?}, include_str!({:?})),", path.display().to_string()).ok();
+        writeln!(
+            code,
+            "    ({rel:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .ok();
     }
     code.push_str("];\n");
     fs::write(out.join("catalog_files.rs"), code).expect("write catalog_files.rs");
@@ -29,22 +38,43 @@ fn main() {
     let mut registry = String::new();
     let mut rules = Vec::new();
     let mut domains: Vec<PathBuf> = fs::read_dir(root.join("src/rules"))
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     domains.sort();
     for domain in domains {
-        let dname = domain.file_name().and_then(|n| n.to_str()).expect("utf-8 dir").to_owned();
+        let dname = domain
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 dir")
+            .to_owned();
         writeln!(registry, "pub mod {dname} {{").ok();
         let mut files = Vec::new();
         collect(&domain, "rs", &mut files);
         files.sort();
         for file in files {
             println!("cargo:rerun-if-changed={}", file.display());
-            let stem = file.file_stem().and_then(|n| n.to_str()).expect("utf-8 name").to_owned();
-            writeln!(registry, "    #[path = {:?}]\n    pub mod {stem};", file.display().to_string()).ok();
+            let stem = file
+                .file_stem()
+                .and_then(|n| n.to_str())
+                .expect("utf-8 name")
+                .to_owned();
+            writeln!(
+                registry,
+                "    #[path = {:?}]\n    pub mod {stem};",
+                file.display().to_string()
+            )
+            .ok();
             let text = fs::read_to_string(&file).expect("read rule file");
             for rest in text.split("impl Rule for ").skip(1) {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 rules.push(format!("{dname}::{stem}::{name}"));
             }
         }

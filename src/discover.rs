@@ -125,8 +125,11 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
     };
     let in_dir = |n: &str| {
         path.parent().is_some_and(|p| {
-            p.components()
-                .any(|c| c.as_os_str().to_str().is_some_and(|s| s.eq_ignore_ascii_case(n)))
+            p.components().any(|c| {
+                c.as_os_str()
+                    .to_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
+            })
         })
     };
     use FileKind::*;
@@ -137,7 +140,9 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         || lower.starts_with("containerfile.")
     {
         Dockerfile
-    } else if lower == "php-fpm.conf" || lower == "www.conf" || lower.starts_with("php-fpm.conf.")
+    } else if lower == "php-fpm.conf"
+        || lower == "www.conf"
+        || lower.starts_with("php-fpm.conf.")
         || lower.starts_with("www.conf.")
     {
         PhpFpm
@@ -150,7 +155,10 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
     } else if lower == "php.ini" || lower.starts_with("php.ini-") || lower.starts_with("php.ini.") {
         PhpIni
     } else if lower.ends_with(".ini") {
-        if in_dir("conf.d") || in_dir("php") || lower.starts_with("php") || lower.contains("opcache")
+        if in_dir("conf.d")
+            || in_dir("php")
+            || lower.starts_with("php")
+            || lower.contains("opcache")
         {
             PhpIni
         } else {
@@ -158,7 +166,9 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         }
     } else if lower == "octane.php" && parent("config") {
         Octane
-    } else if lower == ".rr.yaml" || lower == ".rr.yml" || lower.starts_with(".rr.") && is_yaml_name(&lower)
+    } else if lower == ".rr.yaml"
+        || lower == ".rr.yml"
+        || lower.starts_with(".rr.") && is_yaml_name(&lower)
     {
         RoadRunner
     } else if (lower.starts_with("docker-compose") || lower.starts_with("compose"))
@@ -194,10 +204,7 @@ pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
 
 /// Helm chart templates are not YAML until rendered: lint `helm template` output instead.
 fn is_helm_template(path: &Path, text: &str) -> bool {
-    text.contains("{{")
-        && path
-            .components()
-            .any(|c| c.as_os_str() == "templates")
+    text.contains("{{") && path.components().any(|c| c.as_os_str() == "templates")
 }
 
 /// Top-level `apiVersion:` and `kind:` keys (or a list of such objects).
@@ -223,7 +230,10 @@ fn looks_like_fpm(text: &str) -> bool {
         section |= t.starts_with('[') && t.contains(']');
         let key = t.split('=').next().unwrap_or("").trim();
         directive |= t.contains('=')
-            && (key == "pm" || key.starts_with("pm.") || key == "listen" || key == "pid"
+            && (key == "pm"
+                || key.starts_with("pm.")
+                || key == "listen"
+                || key == "pid"
                 || key == "error_log" && text.contains("[global]"));
         if section && directive {
             return true;
@@ -263,18 +273,30 @@ mod tests {
     fn names_decide_most_kinds() {
         use FileKind::*;
         assert_eq!(kind("Dockerfile"), Some(NameGuess::Kind(Dockerfile)));
-        assert_eq!(kind("docker/Dockerfile.fpm"), Some(NameGuess::Kind(Dockerfile)));
+        assert_eq!(
+            kind("docker/Dockerfile.fpm"),
+            Some(NameGuess::Kind(Dockerfile))
+        );
         assert_eq!(kind("app.dockerfile"), Some(NameGuess::Kind(Dockerfile)));
         assert_eq!(kind("Containerfile"), Some(NameGuess::Kind(Dockerfile)));
-        assert_eq!(kind("etc/php-fpm.d/app.conf"), Some(NameGuess::Kind(PhpFpm)));
+        assert_eq!(
+            kind("etc/php-fpm.d/app.conf"),
+            Some(NameGuess::Kind(PhpFpm))
+        );
         assert_eq!(kind("www.conf"), Some(NameGuess::Kind(PhpFpm)));
         assert_eq!(kind("nginx/site.conf"), Some(NameGuess::Conf));
         assert_eq!(kind("php.ini-production"), Some(NameGuess::Kind(PhpIni)));
-        assert_eq!(kind("docker/php/conf.d/opcache.ini"), Some(NameGuess::Kind(PhpIni)));
+        assert_eq!(
+            kind("docker/php/conf.d/opcache.ini"),
+            Some(NameGuess::Kind(PhpIni))
+        );
         assert_eq!(kind("config/octane.php"), Some(NameGuess::Kind(Octane)));
         assert_eq!(kind("app/octane.php"), None);
         assert_eq!(kind(".rr.yaml"), Some(NameGuess::Kind(RoadRunner)));
-        assert_eq!(kind("docker-compose.prod.yml"), Some(NameGuess::Kind(Compose)));
+        assert_eq!(
+            kind("docker-compose.prod.yml"),
+            Some(NameGuess::Kind(Compose))
+        );
         assert_eq!(kind("k8s/deploy.yaml"), Some(NameGuess::Yaml));
         assert_eq!(kind("README.md"), None);
     }
@@ -288,12 +310,18 @@ mod tests {
         );
         assert_eq!(detect(NameGuess::Yaml, p, "name: ci\non: push\n"), None);
         let helm = Path::new("chart/templates/d.yaml");
-        assert_eq!(detect(NameGuess::Yaml, helm, "apiVersion: v1\nkind: {{ .K }}\n"), None);
+        assert_eq!(
+            detect(NameGuess::Yaml, helm, "apiVersion: v1\nkind: {{ .K }}\n"),
+            None
+        );
         assert_eq!(
             detect(NameGuess::Conf, p, "[www]\npm = dynamic\n"),
             Some(FileKind::PhpFpm)
         );
-        assert_eq!(detect(NameGuess::Conf, p, "server {\n listen 80;\n}\n"), None);
+        assert_eq!(
+            detect(NameGuess::Conf, p, "server {\n listen 80;\n}\n"),
+            None
+        );
         assert_eq!(
             detect(NameGuess::Ini, p, "opcache.enable=1\n"),
             Some(FileKind::PhpIni)

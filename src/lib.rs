@@ -15,15 +15,21 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod source;
 pub mod suggest;
 
 pub use engine::{Input, LintOptions, LintResult, lint};
 
 /// Lints one in-memory text as if it were the file `name` (tests, LSP, stdin).
-pub fn lint_text(name: &str, text: &str, config: &config::Config, opts: &LintOptions) -> LintResult {
-    let guess = discover::guess(std::path::Path::new(name), config)
-        .unwrap_or(discover::NameGuess::Yaml);
+pub fn lint_text(
+    name: &str,
+    text: &str,
+    config: &config::Config,
+    opts: &LintOptions,
+) -> LintResult {
+    let guess =
+        discover::guess(std::path::Path::new(name), config).unwrap_or(discover::NameGuess::Yaml);
     let input = Input {
         display: name.to_owned(),
         path: None,

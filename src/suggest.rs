@@ -46,7 +46,10 @@ mod tests {
     fn suggests_close_names_only() {
         let keys = ["livenessProbe", "readinessProbe", "image"];
         assert_eq!(did_you_mean("livenesProbe", keys), Some("livenessProbe"));
-        assert_eq!(did_you_mean("pm.max_request", ["pm.max_requests"]), Some("pm.max_requests"));
+        assert_eq!(
+            did_you_mean("pm.max_request", ["pm.max_requests"]),
+            Some("pm.max_requests")
+        );
         assert_eq!(did_you_mean("imgae", keys), Some("image"));
         assert_eq!(did_you_mean("volumes", keys), None);
     }

@@ -50,7 +50,11 @@ fn inputs_for(path: &Path, kind: Option<FileKind>, config: &Config) -> Vec<Input
                 Some(k) if !path.is_dir() => NameGuess::Kind(k),
                 _ => discover::guess(&f, config).unwrap_or(NameGuess::Yaml),
             };
-            let rel = f.strip_prefix(fixture_root()).unwrap_or(&f).display().to_string();
+            let rel = f
+                .strip_prefix(fixture_root())
+                .unwrap_or(&f)
+                .display()
+                .to_string();
             Input {
                 display: rel,
                 text: Some(match std::fs::read(&f) {
@@ -71,18 +75,27 @@ fn render(result: &LintResult) -> String {
 }
 
 fn lint_fixture(path: &Path, code: &str) -> (LintResult, Config) {
-    let meta = catalog().get(code).unwrap_or_else(|| panic!("{code}: no catalog entry"));
+    let meta = catalog()
+        .get(code)
+        .unwrap_or_else(|| panic!("{code}: no catalog entry"));
     let kind = FileKind::from_name(&meta.format);
     let config = config_for(path);
     let opts = LintOptions {
         select: vec![code.to_owned()],
         ..LintOptions::default()
     };
-    (lint(inputs_for(path, kind, &config), &config, &opts), config)
+    (
+        lint(inputs_for(path, kind, &config), &config, &opts),
+        config,
+    )
 }
 
 fn fired<'a>(result: &'a LintResult, code: &str) -> Vec<&'a Diagnostic> {
-    result.diagnostics.iter().filter(|d| d.code == code).collect()
+    result
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .collect()
 }
 
 /// Applies every fix, re-lints, and checks the fixed text parses and the rule is quiet there.
@@ -98,7 +111,11 @@ fn verify_fixes(path: &Path, code: &str, result: &LintResult, config: &Config) -
             continue;
         }
         let (fixed, applied) = deploylint::fix::fixed_text(&file.source.text, &diags, true);
-        assert!(applied > 0, "{}: fixes offered but none applied", path.display());
+        assert!(
+            applied > 0,
+            "{}: fixes offered but none applied",
+            path.display()
+        );
         let kind = file.source.kind;
         let input = Input {
             display: file.source.path.clone(),
@@ -113,16 +130,27 @@ fn verify_fixes(path: &Path, code: &str, result: &LintResult, config: &Config) -
             .iter()
             .filter(|d| d.code.starts_with('E'))
             .collect();
-        assert!(parse_errors.is_empty(), "{}: fixed text does not parse: {parse_errors:?}", path.display());
+        assert!(
+            parse_errors.is_empty(),
+            "{}: fixed text does not parse: {parse_errors:?}",
+            path.display()
+        );
         let still: Vec<_> = again
             .diagnostics
             .iter()
             .filter(|d| d.code == code && diags.iter().any(|o| o.message == d.message))
             .collect();
-        assert!(still.is_empty(), "{}: {code} still fires after its fix: {still:?}", path.display());
+        assert!(
+            still.is_empty(),
+            "{}: {code} still fires after its fix: {still:?}",
+            path.display()
+        );
         // Idempotent: a second round has nothing left to fix for this rule.
         assert!(
-            !again.diagnostics.iter().any(|d| d.code == code && d.fix.is_some()),
+            !again
+                .diagnostics
+                .iter()
+                .any(|d| d.code == code && d.fix.is_some()),
             "{}: fixing twice changes the text again",
             path.display()
         );
@@ -150,14 +178,25 @@ fn check_fixture(path: &Path) -> Result<(), String> {
         .and_then(|n| n.to_str())
         .ok_or("bad fixture path")?
         .to_owned();
-    let name = path.file_name().and_then(|n| n.to_str()).ok_or("bad name")?.to_owned();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or("bad name")?
+        .to_owned();
     let (result, config) = lint_fixture(path, &code);
     let hits = fired(&result, &code);
     if name.starts_with("fail") && hits.is_empty() {
-        return Err(format!("{}: expected {code} to fire, it did not", path.display()));
+        return Err(format!(
+            "{}: expected {code} to fire, it did not",
+            path.display()
+        ));
     }
     if name.starts_with("pass") && !hits.is_empty() {
-        return Err(format!("{}: expected no {code}, got:\n{}", path.display(), render(&result)));
+        return Err(format!(
+            "{}: expected no {code}, got:\n{}",
+            path.display(),
+            render(&result)
+        ));
     }
     let mut snapshot = render(&result);
     if let Some(fixed) = verify_fixes(path, &code, &result, &config) {
@@ -176,12 +215,20 @@ fn check_fixture(path: &Path) -> Result<(), String> {
 
 fn fixtures() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(codes) = std::fs::read_dir(fixture_root()) else { return out };
+    let Ok(codes) = std::fs::read_dir(fixture_root()) else {
+        return out;
+    };
     for code in codes.flatten() {
-        let Ok(entries) = std::fs::read_dir(code.path()) else { continue };
+        let Ok(entries) = std::fs::read_dir(code.path()) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
-            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+            let n = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_owned();
             let is_fixture = (n.starts_with("fail") || n.starts_with("pass"))
                 && !n.ends_with(".snap")
                 && !n.ends_with(".snap.new")
@@ -214,8 +261,13 @@ fn every_rule_has_fixtures() {
         }
         let has = |prefix: &str| {
             all.iter().any(|p| {
-                p.parent().and_then(|d| d.file_name()).and_then(|n| n.to_str()) == Some(&meta.code)
-                    && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix))
+                p.parent()
+                    .and_then(|d| d.file_name())
+                    .and_then(|n| n.to_str())
+                    == Some(&meta.code)
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(prefix))
             })
         };
         if meta.engine != "builtin" {
@@ -235,13 +287,23 @@ fn every_rule_has_fixtures() {
 #[test]
 fn catalog_matches_implementations() {
     let cat = catalog();
-    assert!(cat.errors.is_empty(), "catalog errors:\n{}", cat.errors.join("\n"));
-    let implemented: Vec<&str> = deploylint::rules::builtin_rules().iter().map(|r| r.code()).collect();
+    assert!(
+        cat.errors.is_empty(),
+        "catalog errors:\n{}",
+        cat.errors.join("\n")
+    );
+    let implemented: Vec<&str> = deploylint::rules::builtin_rules()
+        .iter()
+        .map(|r| r.code())
+        .collect();
     let mut problems = Vec::new();
     for code in &implemented {
         match cat.get(code) {
             None => problems.push(format!("{code}: implemented but has no catalog entry")),
-            Some(m) if m.engine != "builtin" => problems.push(format!("{code}: implemented but catalog says engine {}", m.engine)),
+            Some(m) if m.engine != "builtin" => problems.push(format!(
+                "{code}: implemented but catalog says engine {}",
+                m.engine
+            )),
             _ => {}
         }
         if implemented.iter().filter(|c| *c == code).count() > 1 {
@@ -249,7 +311,8 @@ fn catalog_matches_implementations() {
         }
     }
     for m in &cat.rules {
-        if m.engine == "builtin" && m.status != "removed" && !implemented.contains(&m.code.as_str()) {
+        if m.engine == "builtin" && m.status != "removed" && !implemented.contains(&m.code.as_str())
+        {
             problems.push(format!("{}: catalog entry without implementation", m.code));
         }
         let expected = format!("{}-{}.yaml", m.code, m.name);
@@ -257,24 +320,46 @@ fn catalog_matches_implementations() {
             problems.push(format!("{}: file should be named {expected}", m.file));
         }
         let valid_code = m.code.len() >= 4
-            && m.code.chars().take_while(|c| c.is_ascii_uppercase()).count() >= 1
+            && m.code
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase())
+                .count()
+                >= 1
             && m.code.chars().rev().take(3).all(|c| c.is_ascii_digit());
         if !valid_code {
-            problems.push(format!("{}: code must be a prefix and three digits", m.code));
+            problems.push(format!(
+                "{}: code must be a prefix and three digits",
+                m.code
+            ));
         }
-        if !m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if !m
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             problems.push(format!("{}: name `{}` is not kebab-case", m.code, m.name));
         }
         if m.category == "security" && m.references.is_empty() {
             problems.push(format!("{}: security rules cite a reference", m.code));
         }
         if m.rationale.trim().is_empty() || m.remediation.trim().is_empty() {
-            problems.push(format!("{}: rationale and remediation are required", m.code));
+            problems.push(format!(
+                "{}: rationale and remediation are required",
+                m.code
+            ));
         }
-        if !["any", "project"].contains(&m.format.as_str()) && FileKind::from_name(&m.format).is_none() {
+        if !["any", "project"].contains(&m.format.as_str())
+            && FileKind::from_name(&m.format).is_none()
+        {
             problems.push(format!("{}: unknown format {}", m.code, m.format));
         }
-        if cat.rules.iter().filter(|o| o.code == m.code || o.name == m.name).count() > 1 {
+        if cat
+            .rules
+            .iter()
+            .filter(|o| o.code == m.code || o.name == m.name)
+            .count()
+            > 1
+        {
             problems.push(format!("{}: code or name used twice", m.code));
         }
     }
@@ -319,7 +404,11 @@ fn catalog_examples_run() {
         if let Some(good) = &m.examples.good {
             let r = deploylint::lint_text(&name, good, &config, &opts);
             if !fired(&r, &m.code).is_empty() {
-                problems.push(format!("{}: examples.good raises it:\n{}", m.code, render(&r)));
+                problems.push(format!(
+                    "{}: examples.good raises it:\n{}",
+                    m.code,
+                    render(&r)
+                ));
             }
         } else if m.engine == "builtin" {
             problems.push(format!("{}: no examples.good", m.code));

@@ -99,10 +99,7 @@ pub fn run(args: CheckArgs) -> u8 {
             Ok(0) => {}
             Ok(n) => {
                 eprintln!("fixed {n} finding(s)");
-                let (inputs, _) = match collect_inputs(&args, &config) {
-                    Ok(x) => x,
-                    Err(_) => (Vec::new(), Vec::new()),
-                };
+                let (inputs, _) = collect_inputs(&args, &config).unwrap_or_default();
                 result = engine::lint(inputs, &config, &opts);
             }
             Err(e) => {
@@ -174,7 +171,10 @@ fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs, String> {
     let mut paths = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            let name = args.stdin_filename.clone().unwrap_or_else(|| "stdin.yaml".into());
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "stdin.yaml".into());
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
@@ -202,7 +202,9 @@ fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs, String> {
 fn apply_fixes(result: &LintResult, include_unsafe: bool) -> std::io::Result<usize> {
     let mut total = 0;
     for file in &result.files {
-        let Some(path) = fix_target(file) else { continue };
+        let Some(path) = fix_target(file) else {
+            continue;
+        };
         let diags: Vec<&Diagnostic> = result
             .diagnostics
             .iter()

@@ -33,8 +33,17 @@ pub fn list(args: RulesArgs) -> u8 {
             }
         },
         ListFormat::Table => {
-            let w = cat.rules.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
-            println!("{:<7} {:<w$} {:<8} {:<11} {:<7} TITLE", "CODE", "NAME", "SEVERITY", "FORMAT", "FIX");
+            let w = cat
+                .rules
+                .iter()
+                .map(|r| r.name.len())
+                .max()
+                .unwrap_or(4)
+                .max(4);
+            println!(
+                "{:<7} {:<w$} {:<8} {:<11} {:<7} TITLE",
+                "CODE", "NAME", "SEVERITY", "FORMAT", "FIX"
+            );
             for r in &cat.rules {
                 let sev = if r.enabled {
                     r.severity.to_string()
@@ -46,7 +55,10 @@ pub fn list(args: RulesArgs) -> u8 {
                     r.code, r.name, sev, r.format, r.fix, r.title
                 );
             }
-            println!("\n{} rules. A severity in parentheses means the rule is off unless enabled in .deploylint.yaml.", cat.rules.len());
+            println!(
+                "\n{} rules. A severity in parentheses means the rule is off unless enabled in .deploylint.yaml.",
+                cat.rules.len()
+            );
         }
     }
     EXIT_OK
@@ -60,10 +72,16 @@ pub fn explain(args: ExplainArgs) -> u8 {
             EXIT_OK
         }
         None => {
-            let names = cat.rules.iter().flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+            let names = cat
+                .rules
+                .iter()
+                .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
             match crate::suggest::did_you_mean(&args.rule, names) {
                 Some(s) => eprintln!("error: unknown rule `{}`: did you mean `{s}`?", args.rule),
-                None => eprintln!("error: unknown rule `{}`; `deploylint rules` lists them", args.rule),
+                None => eprintln!(
+                    "error: unknown rule `{}`; `deploylint rules` lists them",
+                    args.rule
+                ),
             }
             EXIT_ERROR
         }
@@ -106,7 +124,13 @@ pub fn render(m: &RuleMeta) -> String {
 
 fn indent(text: &str) -> String {
     text.lines()
-        .map(|l| if l.is_empty() { String::new() } else { format!("    {l}") })
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("    {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -179,10 +179,12 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     let node = &doc.root;
     let value = node.to_json();
     let schema: Value = serde_json::from_str(CONFIG_SCHEMA).map_err(|e| {
-        vec![error(Span::at(0), format!("bundled config schema is invalid: {e}"))]
+        vec![error(
+            Span::at(0),
+            format!("bundled config schema is invalid: {e}"),
+        )]
     })?;
-    let validator =
-        crate::schema::compile(&schema).map_err(|e| vec![error(Span::at(0), e)])?;
+    let validator = crate::schema::compile(&schema).map_err(|e| vec![error(Span::at(0), e)])?;
     let issues = crate::schema::validate(&validator, &schema, node, &value);
     if !issues.is_empty() {
         return Err(issues
@@ -240,10 +242,7 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             "off" => Level::Off,
             other => Level::On(Severity::from_name(other).unwrap_or(Severity::Warning)),
         });
-        let options = e
-            .value
-            .get("options")
-            .map_or(Value::Null, |n| n.to_json());
+        let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
         config
             .settings
             .rules
@@ -260,7 +259,9 @@ fn globs(node: Option<&yaml::Node>, errors: &mut Vec<Diagnostic>) -> Option<Glob
     let items = node?.as_seq();
     let mut builder = GlobSetBuilder::new();
     for item in items {
-        let Some(pattern) = item.as_str() else { continue };
+        let Some(pattern) = item.as_str() else {
+            continue;
+        };
         match Glob::new(pattern) {
             Ok(g) => {
                 builder.add(g);

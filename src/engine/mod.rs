@@ -80,7 +80,10 @@ pub struct LintResult {
 
 impl LintResult {
     pub fn checked_files(&self) -> usize {
-        self.files.iter().filter(|f| f.source.kind.is_some()).count()
+        self.files
+            .iter()
+            .filter(|f| f.source.kind.is_some())
+            .count()
     }
 }
 
@@ -145,7 +148,12 @@ struct FileOutcome {
     masks: Vec<(FileId, Span)>,
 }
 
-fn lint_with(inputs: Vec<Input>, config: &Config, opts: &LintOptions, rules: &RuleSet) -> LintResult {
+fn lint_with(
+    inputs: Vec<Input>,
+    config: &Config,
+    opts: &LintOptions,
+    rules: &RuleSet,
+) -> LintResult {
     let outcomes: Vec<FileOutcome> = inputs
         .into_par_iter()
         .enumerate()
@@ -166,9 +174,8 @@ fn lint_with(inputs: Vec<Input>, config: &Config, opts: &LintOptions, rules: &Ru
     let project = Project { files: &files };
     for rule in &rules.rules {
         let mut ctx = Context::new(rule.code(), 0, &config.settings);
-        let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            rule.check_project(&project, &mut ctx)
-        }));
+        let ok =
+            std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_project(&project, &mut ctx)));
         let (mut d, m) = ctx.into_parts();
         if ok.is_err() {
             d = vec![internal_error(rule.code(), 0)];
@@ -275,7 +282,12 @@ fn internal_error(code: &str, file: FileId) -> Diagnostic {
 }
 
 /// Catalog defaults, config levels, selection, suppressions, order.
-fn finish(diagnostics: &mut Vec<Diagnostic>, files: &mut [ParsedFile], config: &Config, opts: &LintOptions) {
+fn finish(
+    diagnostics: &mut Vec<Diagnostic>,
+    files: &mut [ParsedFile],
+    config: &Config,
+    opts: &LintOptions,
+) {
     let cat = catalog();
     diagnostics.retain(|d| is_enabled(&d.code, config, opts));
     for d in diagnostics.iter_mut() {

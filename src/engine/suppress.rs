@@ -200,11 +200,10 @@ pub fn apply(
     diagnostics.retain(|d| {
         let mut keep = true;
         for s in suppressions.iter_mut() {
-            if s.covers.contains(d.span) || s.covers.contains(Span::at(d.span.start)) {
-                if s.matches(&d.code, catalog) {
-                    s.used = true;
-                    keep = false;
-                }
+            let covered = s.covers.contains(d.span) || s.covers.contains(Span::at(d.span.start));
+            if covered && s.matches(&d.code, catalog) {
+                s.used = true;
+                keep = false;
             }
         }
         keep

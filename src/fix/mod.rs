@@ -29,7 +29,11 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, usize) {
 
 /// The edits of every fix at or below `max` applicability for one file, one
 /// fix at a time so that a fix is applied whole or not at all.
-pub fn fixed_text(text: &str, diagnostics: &[&Diagnostic], include_unsafe: bool) -> (String, usize) {
+pub fn fixed_text(
+    text: &str,
+    diagnostics: &[&Diagnostic],
+    include_unsafe: bool,
+) -> (String, usize) {
     let mut edits: Vec<Edit> = Vec::new();
     let mut applied = 0;
     for d in diagnostics {
@@ -38,9 +42,10 @@ pub fn fixed_text(text: &str, diagnostics: &[&Diagnostic], include_unsafe: bool)
             continue;
         }
         let overlaps = fix.edits.iter().any(|e| {
-            edits
-                .iter()
-                .any(|o| e.span.start < o.span.end.max(o.span.start + 1) && o.span.start < e.span.end.max(e.span.start + 1))
+            edits.iter().any(|o| {
+                e.span.start < o.span.end.max(o.span.start + 1)
+                    && o.span.start < e.span.end.max(e.span.start + 1)
+            })
         });
         if overlaps {
             continue;
@@ -60,10 +65,22 @@ mod tests {
     #[test]
     fn applies_in_order_and_skips_overlaps() {
         let edits = vec![
-            Edit { span: Span::new(4, 5), replacement: "X".into() },
-            Edit { span: Span::new(0, 1), replacement: "ab".into() },
-            Edit { span: Span::new(4, 6), replacement: "Y".into() },
-            Edit { span: Span::at(6), replacement: "!".into() },
+            Edit {
+                span: Span::new(4, 5),
+                replacement: "X".into(),
+            },
+            Edit {
+                span: Span::new(0, 1),
+                replacement: "ab".into(),
+            },
+            Edit {
+                span: Span::new(4, 6),
+                replacement: "Y".into(),
+            },
+            Edit {
+                span: Span::at(6),
+                replacement: "!".into(),
+            },
         ];
         let (out, skipped) = apply_edits("0123456", &edits);
         assert_eq!(out, "ab123X5!6");

@@ -36,8 +36,14 @@ impl<'a> Object<'a> {
     pub fn pod_spec(&self) -> Option<&'a Node> {
         let path: &[&str] = match self.kind {
             "Pod" => &["spec"],
-            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
-            | "Job" | "Rollout" | "DeploymentConfig" => &["spec", "template", "spec"],
+            "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "ReplicationController"
+            | "Job"
+            | "Rollout"
+            | "DeploymentConfig" => &["spec", "template", "spec"],
             "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
             _ => return None,
         };

@@ -219,10 +219,15 @@ impl<'a> Loader<'a> {
                     // saphyr bounds flow nesting itself; report it as what it is.
                     let too_deep = e.info().contains("recursion limit");
                     self.errors.push(YamlError {
-                        kind: if too_deep { ErrorKind::TooComplex } else { ErrorKind::Syntax },
+                        kind: if too_deep {
+                            ErrorKind::TooComplex
+                        } else {
+                            ErrorKind::Syntax
+                        },
                         span: Span::new(at, end.max(at)),
                         message: if too_deep {
-                            "YAML nesting is too deep; the rest of this document was not read".into()
+                            "YAML nesting is too deep; the rest of this document was not read"
+                                .into()
                         } else {
                             format!("YAML syntax error: {}", e.info())
                         },
@@ -432,7 +437,10 @@ impl<'a> Loader<'a> {
                             });
                         }
                     }
-                    entries.push(Entry { key: k, value: node });
+                    entries.push(Entry {
+                        key: k,
+                        value: node,
+                    });
                 }
             },
         }
@@ -601,14 +609,15 @@ impl Node {
                     }
                     None => break,
                 },
-                NodeKind::Seq(items) => match seg.parse::<usize>().ok().and_then(|i| items.get(i))
-                {
-                    Some(item) => {
-                        key = None;
-                        node = item;
+                NodeKind::Seq(items) => {
+                    match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(item) => {
+                            key = None;
+                            node = item;
+                        }
+                        None => break,
                     }
-                    None => break,
-                },
+                }
                 NodeKind::Scalar(_) => break,
             }
         }
@@ -744,7 +753,10 @@ mod tests {
         let root = &f.documents[0].root;
         assert_eq!(slice(text, root.get("a").unwrap().span), "\"x\"");
         assert_eq!(slice(text, root.get("b").unwrap().span), "plain value");
-        assert_eq!(slice(text, root.get("d").unwrap().span), "{x: 1, y: [1, 2]}");
+        assert_eq!(
+            slice(text, root.get("d").unwrap().span),
+            "{x: 1, y: [1, 2]}"
+        );
         let item = &root.get("list").unwrap().as_seq()[0];
         assert_eq!(slice(text, item.get("é").unwrap().span), "ü");
         assert_eq!(slice(text, item.entry("é").unwrap().key.span), "é");
@@ -799,7 +811,9 @@ mod tests {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let f = parse(&text);
         assert!(f.errors.iter().any(|e| e.kind == ErrorKind::TooComplex));
-        let block: String = (0..2_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let block: String = (0..2_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
         let f = parse(&block);
         assert!(f.errors.iter().any(|e| e.kind == ErrorKind::TooComplex));
     }

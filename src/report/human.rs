@@ -114,7 +114,9 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -175,7 +177,10 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                 } else {
                     let other = &result.files[l.file].source;
                     let pos = other.position(l.span.start);
-                    notes.push(format!("{}:{}:{}: {}", other.path, pos.line, pos.column, l.message));
+                    notes.push(format!(
+                        "{}:{}:{}: {}",
+                        other.path, pos.line, pos.column, l.message
+                    ));
                 }
             }
             let mut help = d.help.clone();
@@ -217,7 +222,11 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
     };
     let checked = result.checked_files();
     if errors + warnings + infos == 0 {
-        writeln!(out, "No problems found ({} checked)", plural(checked, "file"))?;
+        writeln!(
+            out,
+            "No problems found ({} checked)",
+            plural(checked, "file")
+        )?;
     } else {
         writeln!(
             out,

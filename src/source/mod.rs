@@ -212,7 +212,13 @@ mod tests {
         let (err, _) = decode(b"ok\n\xff\xfe".to_vec(), 100).unwrap_err();
         assert!(matches!(err, ReadError::InvalidUtf8 { offset: 3 }));
         let (err, _) = decode(vec![b'a'; 11], 10).unwrap_err();
-        assert!(matches!(err, ReadError::TooLarge { size: 11, limit: 10 }));
+        assert!(matches!(
+            err,
+            ReadError::TooLarge {
+                size: 11,
+                limit: 10
+            }
+        ));
     }
 
     #[test]

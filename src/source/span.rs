@@ -16,7 +16,10 @@ impl Span {
 
     /// An empty span at `offset` (an insertion point, or a file-level finding).
     pub const fn at(offset: usize) -> Self {
-        Span { start: offset, end: offset }
+        Span {
+            start: offset,
+            end: offset,
+        }
     }
 
     pub const fn len(&self) -> usize {

@@ -15,7 +15,7 @@ pub fn image_tag(image: &str) -> ImageRef<'_> {
     }
     let last = image.rsplit('/').next().unwrap_or(image);
     match last.rsplit_once(':') {
-        Some((_, tag)) if tag == "latest" => ImageRef::Latest,
+        Some((_, "latest")) => ImageRef::Latest,
         Some((_, tag)) => ImageRef::Tag(tag),
         None => ImageRef::Untagged,
     }
