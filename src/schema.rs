@@ -69,10 +69,19 @@ pub fn validate(
             _ => {
                 let (_, value) = root.locate(&pointer);
                 let path = dotted(&pointer);
+                let detail = match error.kind() {
+                    ValidationErrorKind::OneOfNotValid { .. }
+                    | ValidationErrorKind::AnyOf { .. } => {
+                        alternatives(schema, error.schema_path().as_str())
+                            .map(|alts| format!("expected {alts}"))
+                            .unwrap_or_else(|| error.masked().to_string())
+                    }
+                    _ => error.masked().to_string(),
+                };
                 let message = if path.is_empty() {
-                    error.masked().to_string()
+                    detail
                 } else {
-                    format!("`{path}`: {}", error.masked())
+                    format!("`{path}`: {detail}")
                 };
                 issues.push(SchemaIssue {
                     span: value.span,
@@ -86,6 +95,41 @@ pub fn validate(
     issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     issues.dedup();
     issues
+}
+
+/// A readable list of what a `oneOf`/`anyOf` accepts, from the schema itself.
+fn alternatives(schema: &Value, schema_path: &str) -> Option<String> {
+    let alts = schema.pointer(schema_path)?.as_array()?;
+    let mut parts = Vec::new();
+    for alt in alts {
+        if let Some(values) = alt.get("enum").and_then(Value::as_array) {
+            let list: Vec<String> = values
+                .iter()
+                .map(|v| format!("`{v}`").replace('"', ""))
+                .collect();
+            parts.push(format!("one of {}", list.join(", ")));
+        } else if let Some(t) = alt.get("type").and_then(Value::as_str) {
+            parts.push(match t {
+                "object" => {
+                    let keys: Vec<String> = alt
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .map(|o| o.keys().map(|k| format!("`{k}`")).collect())
+                        .unwrap_or_default();
+                    if keys.is_empty() {
+                        "a mapping".to_owned()
+                    } else {
+                        format!("a mapping with {}", keys.join(", "))
+                    }
+                }
+                "array" => "a list".to_owned(),
+                other => format!("a {other}"),
+            });
+        } else {
+            return None;
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", or "))
 }
 
 /// Property names declared next to the failing `additionalProperties`.

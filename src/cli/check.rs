@@ -69,6 +69,7 @@ pub fn run(args: CheckArgs) -> u8 {
         color,
         quiet: args.quiet,
         width: 100,
+        summary: true,
     };
     let config = match load_config(&args) {
         Ok(c) => c,
@@ -250,5 +251,10 @@ fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let _ = writeln!(err, "error: invalid configuration");
-    let _ = report::write(format, &result, human, &mut err);
+    let human = HumanOptions {
+        quiet: false,
+        summary: false,
+        ..human.clone()
+    };
+    let _ = report::write(format, &result, &human, &mut err);
 }

@@ -238,9 +238,14 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
         } else {
             Some(&e.value)
         };
-        let level = level_node.and_then(|n| n.as_str()).map(|s| match s {
-            "off" => Level::Off,
-            other => Level::On(Severity::from_name(other).unwrap_or(Severity::Warning)),
+        // YAML 1.1 reads a bare `off` as false: accept both spellings.
+        let level = level_node.and_then(|n| match n.as_bool() {
+            Some(false) => Some(Level::Off),
+            Some(true) => Some(Level::On(meta.severity)),
+            None => n.as_str().map(|s| match s {
+                "off" => Level::Off,
+                other => Level::On(Severity::from_name(other).unwrap_or(meta.severity)),
+            }),
         });
         let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
         config

@@ -20,6 +20,8 @@ pub struct HumanOptions {
     pub quiet: bool,
     /// Terminal width for wrapping.
     pub width: usize,
+    /// Print the closing summary line.
+    pub summary: bool,
 }
 
 impl Default for HumanOptions {
@@ -28,6 +30,7 @@ impl Default for HumanOptions {
             color: false,
             quiet: false,
             width: 100,
+            summary: true,
         }
     }
 }
@@ -213,6 +216,9 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
             writeln!(out, "{}", s.trim_end())?;
             writeln!(out)?;
         }
+    }
+    if !opts.summary {
+        return Ok(());
     }
     let (errors, warnings, infos) = super::counts(result);
     let with_findings = {
