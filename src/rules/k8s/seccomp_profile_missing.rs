@@ -23,12 +23,16 @@ impl Rule for SeccompProfileMissing {
         for obj in k8s::objects(yaml) {
             let Some(pod) = obj.pod_spec() else { continue };
             let mut unset = Vec::new();
+            // A pod-level `Unconfined` inherited by several containers is reported once.
+            let mut reported = Vec::new();
             for c in checked_containers(&obj) {
                 let profile = inherited(&c, pod, "seccompProfile");
                 let ty = profile.and_then(|p| p.value.entry("type"));
                 match ty.and_then(|t| t.value.as_str().map(|s| (t, s))) {
                     Some((_, "RuntimeDefault" | "Localhost")) => {}
+                    Some((t, _)) if reported.contains(&t.value.span) => {}
                     Some((t, other)) => {
+                        reported.push(t.value.span);
                         ctx.report(
                             t.value.span,
                             format!(

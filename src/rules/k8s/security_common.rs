@@ -112,4 +112,26 @@ mod tests {
         assert_eq!(capability("cap_net_raw"), "NET_RAW");
         assert_eq!(capability(" All "), "ALL");
     }
+
+    /// Wrong shapes (scalars for lists, lists for maps, nulls) never crash a
+    /// rule: the engine would turn a panic into E006.
+    #[test]
+    fn odd_shapes_do_not_crash_the_security_rules() {
+        let docs = [
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers: oops\n",
+            "apiVersion: v1\nkind: Pod\nspec:\n  securityContext: [1]\n  volumes: {a: 1}\n  containers:\n    - 3\n    - name: [x]\n      securityContext: [privileged]\n      env: {A: b}\n      ports: 80\n    - securityContext:\n        capabilities: {add: NET_RAW, drop: {ALL: 1}}\n        seccompProfile: Unconfined\n        procMount: [x]\n      env: [1, {name: DB_PASSWORD}, {name: X, value: [1]}]\n      ports: [1, {hostPort: x}]\n",
+            "apiVersion: v1\nkind: ConfigMap\ndata: [1, 2]\n---\napiVersion: v1\nkind: Secret\ndata: x\nstringData: {a: [1]}\n---\napiVersion: v1\nkind: List\nitems: 3\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {annotations: {deploylint.io/ignore: [1]}}\nspec: {template: {spec: null}}\n",
+        ];
+        let config = crate::config::Config::with_defaults(std::path::PathBuf::from("."));
+        let opts = crate::engine::LintOptions {
+            select: vec!["K8S0".into()],
+            ..Default::default()
+        };
+        for text in docs {
+            let r = crate::lint_text("odd.yaml", text, &config, &opts);
+            let crashed: Vec<_> = r.diagnostics.iter().filter(|d| d.code == "E006").collect();
+            assert!(crashed.is_empty(), "{text}: {crashed:?}");
+        }
+    }
 }
