@@ -2,6 +2,7 @@
 
 use super::image_tag_latest::{ImageRef, image_tag};
 use super::security_common::{checked_containers, describe};
+use crate::diagnostic::Edit;
 use crate::engine::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
@@ -38,7 +39,14 @@ impl Rule for ImagePullPolicyAlways {
                         describe(&c, &obj)
                     ),
                 )
-                .label_text("pull on every start");
+                .label_text("pull on every start")
+                .safe_fix(
+                    "Use `imagePullPolicy: IfNotPresent`",
+                    vec![Edit {
+                        span: policy.span,
+                        replacement: "IfNotPresent".into(),
+                    }],
+                );
             }
         }
     }

@@ -1,6 +1,7 @@
 //! K8S012: `allowPrivilegeEscalation` not set to `false`.
 
 use super::security_common::{checked_containers, describe, missing_span, sc_field};
+use crate::diagnostic::Edit;
 use crate::engine::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
@@ -25,11 +26,22 @@ impl Rule for PrivilegeEscalationAllowed {
                 match sc_field(&c, "allowPrivilegeEscalation") {
                     Some(e) if e.value.as_bool() == Some(false) => {}
                     Some(e) if !e.value.is_null() => {
-                        ctx.report(
-                            e.value.span,
-                            format!("{who} allows privilege escalation: `allowPrivilegeEscalation` is not `false`"),
-                        )
-                        .label_text("escalation allowed");
+                        let d = ctx
+                            .report(
+                                e.value.span,
+                                format!("{who} allows privilege escalation: `allowPrivilegeEscalation` is not `false`"),
+                            )
+                            .label_text("escalation allowed");
+                        // Unsafe: a setuid binary the app relies on would stop working.
+                        if e.value.as_bool() == Some(true) {
+                            d.unsafe_fix(
+                                "Set `allowPrivilegeEscalation: false`",
+                                vec![Edit {
+                                    span: e.value.span,
+                                    replacement: "false".into(),
+                                }],
+                            );
+                        }
                     }
                     _ => {
                         ctx.report(

@@ -1,6 +1,7 @@
 //! K8S011: privileged container (and OpenShift SCCs that allow them).
 
 use super::security_common::{checked_containers, describe, sc_field};
+use crate::diagnostic::Edit;
 use crate::engine::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
@@ -41,7 +42,15 @@ impl Rule for PrivilegedContainer {
                         e.value.span,
                         format!("{} is privileged", describe(&c, &obj)),
                     )
-                    .label_text("full host access");
+                    .label_text("full host access")
+                    // Unsafe: a container that really drives host devices stops working.
+                    .unsafe_fix(
+                        "Set `privileged: false`",
+                        vec![Edit {
+                            span: e.value.span,
+                            replacement: "false".into(),
+                        }],
+                    );
                 }
             }
         }

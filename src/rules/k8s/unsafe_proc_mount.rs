@@ -1,6 +1,7 @@
 //! K8S025: container sees the node's unmasked `/proc`.
 
 use super::security_common::{checked_containers, describe, sc_field};
+use crate::diagnostic::Edit;
 use crate::engine::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
@@ -30,7 +31,15 @@ impl Rule for UnsafeProcMount {
                     e.value.span,
                     format!("{} sets `procMount: {v}`: `/proc` is not masked", describe(&c, &obj)),
                 )
-                .label_text("unmasked /proc");
+                .label_text("unmasked /proc")
+                // Unsafe: nested container runtimes need the unmasked /proc.
+                .unsafe_fix(
+                    "Set `procMount: Default`",
+                    vec![Edit {
+                        span: e.value.span,
+                        replacement: "Default".into(),
+                    }],
+                );
             }
         }
     }
