@@ -137,6 +137,8 @@ struct Label {
     expect_fail: bool,
     object: Option<(usize, String)>,
     object_text: String,
+    /// Upstream's exact report count for the file, when it states one.
+    exact_count: Option<usize>,
 }
 
 fn root() -> PathBuf {
@@ -165,13 +167,14 @@ fn labels(dir: &Path) -> Vec<Label> {
             expect_fail: cols[2] == "fail",
             object,
             object_text,
+            exact_count: cols.get(5).and_then(|c| c.trim().parse().ok()),
         });
     }
     out
 }
 
-/// Whether `code` fires on the label's file or object.
-fn fires(dir: &Path, label: &Label, code: &str) -> bool {
+/// How often `code` fires on the label's file or object.
+fn fires(dir: &Path, label: &Label, code: &str) -> usize {
     let path = dir.join(&label.path);
     let text = std::fs::read_to_string(&path).expect("read fixture");
     let config = Config::with_defaults(PathBuf::from("."));
@@ -192,7 +195,7 @@ fn fires(dir: &Path, label: &Label, code: &str) -> bool {
         .filter(|d| d.code == code)
         .collect();
     let Some((index, what)) = &label.object else {
-        return !hits.is_empty();
+        return hits.len();
     };
     let parsed = yaml::parse(&text);
     let doc = parsed
@@ -210,7 +213,8 @@ fn fires(dir: &Path, label: &Label, code: &str) -> bool {
     );
     let span = doc.root.span;
     hits.iter()
-        .any(|d| span.start <= d.span.start && d.span.start <= span.end)
+        .filter(|d| span.start <= d.span.start && d.span.start <= span.end)
+        .count()
 }
 
 #[derive(Default)]
@@ -234,6 +238,7 @@ fn conformance_labels() {
     let mut unmapped: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut used_allowances = Vec::new();
+    let mut counts: Vec<(String, String, usize, usize)> = Vec::new();
 
     for label in labels(&dir) {
         let Some((_, codes)) = MAP.iter().find(|(c, _)| *c == label.check) else {
@@ -260,7 +265,12 @@ fn conformance_labels() {
             continue;
         }
         let key = implemented.join("+");
-        let fired = implemented.iter().any(|c| fires(&dir, &label, c));
+        let found: usize = implemented.iter().map(|c| fires(&dir, &label, c)).sum();
+        let fired = found > 0;
+        // Counts are informational: upstream counts reports per its own check.
+        if let (Some(n), None) = (label.exact_count, &label.object) {
+            counts.push((label.path.clone(), key.clone(), found, n));
+        }
         let t = tally.entry(key.clone()).or_default();
         t.labels += 1;
         if !t.checks.contains(&label.check) {
@@ -322,6 +332,14 @@ fn conformance_labels() {
             .find(|(c, _)| c == check)
             .map_or("", |(_, w)| w);
         println!("unmapped {check} ({n} labels): {why}");
+    }
+    let same = counts.iter().filter(|c| c.2 == c.3).count();
+    println!(
+        "finding counts (informational): {same} of {} whole-file labels with an upstream count match",
+        counts.len()
+    );
+    for (path, code, ours, theirs) in counts.iter().filter(|c| c.2 != c.3) {
+        println!("  {path}: {code} {ours}, upstream {theirs}");
     }
     for a in &used_allowances {
         println!("allowed  {} {} {}: {}", a.0, a.1, a.2, a.3);
