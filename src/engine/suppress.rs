@@ -200,7 +200,8 @@ const POLARIS_PREFIX: &str = "polaris.fairwinds.com/";
 /// Suppressions written as `metadata.annotations` of Kubernetes objects; each
 /// covers its whole object:
 /// - `deploylint.io/ignore: "K8S010,K8S013 -- reason"`;
-/// - kube-linter's `ignore-check.kube-linter.io/<check>: "reason"`;
+/// - kube-linter's `ignore-check.kube-linter.io/<check>: "reason"`, and
+///   `kube-linter.io/ignore-all: "reason"` for every kube-linter check;
 /// - Polaris' `polaris.fairwinds.com/<check>-exempt: "true"`, and
 ///   `polaris.fairwinds.com/exempt: "true"` for every Polaris check.
 ///
@@ -234,6 +235,18 @@ pub fn from_annotations(document: &Document) -> Vec<Suppression> {
     out
 }
 
+/// Every check id of `tool` that some rule names among its aliases.
+fn aliases_of(tool: &str) -> Vec<String> {
+    let prefix = format!("{tool}:");
+    crate::catalog::catalog()
+        .rules
+        .iter()
+        .flat_map(|m| &m.aliases)
+        .filter_map(|a| a.strip_prefix(prefix.as_str()))
+        .map(str::to_owned)
+        .collect()
+}
+
 fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Option<String>)> {
     let reason = |r: &str| Some(r.trim().to_owned()).filter(|r| !r.is_empty());
     if key == DEPLOYLINT_ANNOTATION {
@@ -254,6 +267,13 @@ fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Op
             .collect();
         return (!ids.is_empty()).then_some((Tool::Deploylint, ids, why));
     }
+    if key == "kube-linter.io/ignore-all" {
+        return Some((
+            Tool::Other("kube-linter".into()),
+            aliases_of("kube-linter"),
+            reason(value),
+        ));
+    }
     if let Some(check) = key.strip_prefix(KUBE_LINTER_PREFIX) {
         return Some((
             Tool::Other("kube-linter".into()),
@@ -266,13 +286,7 @@ fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Op
         return None;
     }
     let ids = if rest == "exempt" {
-        crate::catalog::catalog()
-            .rules
-            .iter()
-            .flat_map(|m| &m.aliases)
-            .filter_map(|a| a.strip_prefix("polaris:"))
-            .map(str::to_owned)
-            .collect()
+        aliases_of("polaris")
     } else {
         vec![rest.strip_suffix("-exempt")?.to_owned()]
     };
@@ -355,6 +369,8 @@ mod tests {
         assert_eq!(why.as_deref(), Some("legacy image"));
         let (_, ids, _) = annotation_directive("polaris.fairwinds.com/exempt", "true").unwrap();
         assert!(ids.iter().any(|i| i == "runAsRootAllowed"));
+        let (_, ids, _) = annotation_directive("kube-linter.io/ignore-all", "legacy").unwrap();
+        assert!(ids.iter().any(|i| i == "run-as-non-root"));
         assert!(annotation_directive("app.kubernetes.io/name", "web").is_none());
     }
 
