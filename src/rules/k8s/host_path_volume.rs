@@ -36,6 +36,25 @@ fn is_sensitive(path: &str) -> bool {
         .any(|s| p == *s || p.starts_with(&format!("{s}/")))
 }
 
+/// Containers that mount volume `name` without `readOnly: true`.
+fn writable_mounts(obj: &k8s::Object, name: &str) -> Vec<String> {
+    obj.containers()
+        .iter()
+        .filter(|c| {
+            c.node
+                .get("volumeMounts")
+                .map(|m| m.as_seq())
+                .unwrap_or_default()
+                .iter()
+                .any(|m| {
+                    m.str_at(&["name"]) == Some(name)
+                        && m.get("readOnly").and_then(|r| r.as_bool()) != Some(true)
+                })
+        })
+        .map(|c| format!("`{}`", c.name()))
+        .collect()
+}
+
 impl Rule for HostPathVolume {
     fn code(&self) -> &'static str {
         "K8S015"
@@ -56,11 +75,17 @@ impl Rule for HostPathVolume {
                 let path = path_node.and_then(|p| p.as_str()).unwrap_or("");
                 let span = path_node.map_or(host.key.span, |p| p.span);
                 let sensitive = is_sensitive(path);
+                let writers = writable_mounts(&obj, name);
+                let how = if writers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", writable by {}", writers.join(", "))
+                };
                 let d = ctx
                     .report(
                         span,
                         format!(
-                            "Volume `{name}` of {} mounts host path `{path}` from the node",
+                            "Volume `{name}` of {} mounts host path `{path}` from the node{how}",
                             obj.display()
                         ),
                     )
