@@ -308,6 +308,7 @@ fn finish(
             continue;
         }
         let mut sups = suppress::collect(&file.source);
+        sups.extend(suppress::from_annotations(&file.document));
         let list = by_file.entry(file.id).or_default();
         suppress::apply(list, &mut sups, cat);
         for s in &sups {

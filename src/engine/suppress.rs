@@ -5,9 +5,11 @@
 //! continued with `\`); at the end of a line it covers that line.
 //! `# deploylint ignore-file=CODE -- reason` covers the whole file.
 //! `# hadolint ignore=DL3007` is honoured through catalog aliases.
+//! Kubernetes objects also take annotations ([`from_annotations`]).
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
+use crate::parse::Document;
 use crate::source::{FileKind, SourceFile, Span};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,6 +193,106 @@ fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
+const DEPLOYLINT_ANNOTATION: &str = "deploylint.io/ignore";
+const KUBE_LINTER_PREFIX: &str = "ignore-check.kube-linter.io/";
+const POLARIS_PREFIX: &str = "polaris.fairwinds.com/";
+
+/// Suppressions written as `metadata.annotations` of Kubernetes objects; each
+/// covers its whole object:
+/// - `deploylint.io/ignore: "K8S010,K8S013 -- reason"`;
+/// - kube-linter's `ignore-check.kube-linter.io/<check>: "reason"`, and
+///   `kube-linter.io/ignore-all: "reason"` for every kube-linter check;
+/// - Polaris' `polaris.fairwinds.com/<check>-exempt: "true"`, and
+///   `polaris.fairwinds.com/exempt: "true"` for every Polaris check.
+///
+/// The other tools' check ids map to rules through catalog aliases.
+pub fn from_annotations(document: &Document) -> Vec<Suppression> {
+    let Some(yaml) = document.as_yaml() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for obj in crate::model::k8s::objects(yaml) {
+        let Some(annotations) = obj.root.path(&["metadata", "annotations"]) else {
+            continue;
+        };
+        for e in annotations.as_map() {
+            let (Some(key), Some(value)) = (e.key.as_str(), e.value.as_str()) else {
+                continue;
+            };
+            let Some((tool, ids, reason)) = annotation_directive(key, value) else {
+                continue;
+            };
+            out.push(Suppression {
+                tool,
+                ids,
+                reason,
+                directive: e.key.span.cover(e.value.span),
+                covers: obj.root.span,
+                used: false,
+            });
+        }
+    }
+    out
+}
+
+/// Every check id of `tool` that some rule names among its aliases.
+fn aliases_of(tool: &str) -> Vec<String> {
+    let prefix = format!("{tool}:");
+    crate::catalog::catalog()
+        .rules
+        .iter()
+        .flat_map(|m| &m.aliases)
+        .filter_map(|a| a.strip_prefix(prefix.as_str()))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Option<String>)> {
+    let reason = |r: &str| Some(r.trim().to_owned()).filter(|r| !r.is_empty());
+    if key == DEPLOYLINT_ANNOTATION {
+        // `K8S010, K8S013 -- reason`: codes may be spaced after commas.
+        let (ids, why) = match value.split_once("--") {
+            Some((ids, why)) => (ids.to_owned(), reason(why)),
+            None => {
+                let joined = value.replace(", ", ",");
+                let (ids, why) = split_reason(&joined);
+                (ids.to_owned(), why)
+            }
+        };
+        let ids: Vec<String> = ids
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        return (!ids.is_empty()).then_some((Tool::Deploylint, ids, why));
+    }
+    if key == "kube-linter.io/ignore-all" {
+        return Some((
+            Tool::Other("kube-linter".into()),
+            aliases_of("kube-linter"),
+            reason(value),
+        ));
+    }
+    if let Some(check) = key.strip_prefix(KUBE_LINTER_PREFIX) {
+        return Some((
+            Tool::Other("kube-linter".into()),
+            vec![check.to_owned()],
+            reason(value),
+        ));
+    }
+    let rest = key.strip_prefix(POLARIS_PREFIX)?;
+    if !value.trim().eq_ignore_ascii_case("true") {
+        return None;
+    }
+    let ids = if rest == "exempt" {
+        aliases_of("polaris")
+    } else {
+        vec![rest.strip_suffix("-exempt")?.to_owned()]
+    };
+    Some((Tool::Other("polaris".into()), ids, None))
+}
+
 /// Drops suppressed diagnostics; marks the suppressions that were used.
 pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
@@ -235,5 +337,87 @@ mod tests {
         assert_eq!(s[1].tool, Tool::Other("hadolint".into()));
         assert_eq!(s[1].reason, None);
         assert_eq!(&text[s[1].covers.range()], "FROM x");
+    }
+
+    const ANNOTATED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    deploylint.io/ignore: \"K8S010, K8S013 -- runs as root by design\"\n    ignore-check.kube-linter.io/privileged-container: \"needs devices\"\n    polaris.fairwinds.com/hostPathSet-exempt: \"true\"\n    polaris.fairwinds.com/hostNetworkSet-exempt: \"false\"\nspec:\n  containers:\n    - name: c\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n";
+
+    #[test]
+    fn annotations_cover_their_object() {
+        let doc = Document::Yaml(crate::parse::yaml::parse(ANNOTATED));
+        let s = from_annotations(&doc);
+        assert_eq!(s.len(), 3, "a `false` Polaris exemption is no suppression");
+        assert_eq!(s[0].tool, Tool::Deploylint);
+        assert_eq!(s[0].ids, vec!["K8S010", "K8S013"]);
+        assert_eq!(s[0].reason.as_deref(), Some("runs as root by design"));
+        assert!(ANNOTATED[s[0].directive.range()].starts_with("deploylint.io/ignore"));
+        assert!(ANNOTATED[s[0].covers.range()].starts_with("apiVersion: v1\nkind: Pod"));
+        assert!(ANNOTATED[s[0].covers.range()].ends_with("- name: c"));
+        assert_eq!(s[1].tool, Tool::Other("kube-linter".into()));
+        assert_eq!(s[1].ids, vec!["privileged-container"]);
+        assert_eq!(s[1].reason.as_deref(), Some("needs devices"));
+        assert_eq!(s[2].tool, Tool::Other("polaris".into()));
+        assert_eq!(s[2].ids, vec!["hostPathSet"]);
+    }
+
+    #[test]
+    fn annotation_ids_and_reasons() {
+        let (_, ids, why) = annotation_directive(DEPLOYLINT_ANNOTATION, "K8S010").unwrap();
+        assert_eq!((ids, why), (vec!["K8S010".to_owned()], None));
+        let (_, ids, why) =
+            annotation_directive(DEPLOYLINT_ANNOTATION, "K8S010,K8S011 legacy image").unwrap();
+        assert_eq!(ids, vec!["K8S010", "K8S011"]);
+        assert_eq!(why.as_deref(), Some("legacy image"));
+        let (_, ids, _) = annotation_directive("polaris.fairwinds.com/exempt", "true").unwrap();
+        assert!(ids.iter().any(|i| i == "runAsRootAllowed"));
+        let (_, ids, _) = annotation_directive("kube-linter.io/ignore-all", "legacy").unwrap();
+        assert!(ids.iter().any(|i| i == "run-as-non-root"));
+        assert!(annotation_directive("app.kubernetes.io/name", "web").is_none());
+    }
+
+    #[test]
+    fn annotations_suppress_through_the_engine() {
+        use crate::config::Config;
+        use crate::engine::LintOptions;
+        let config = Config::with_defaults(std::path::PathBuf::from("."));
+        let run = |text: &str| {
+            let opts = LintOptions {
+                select: vec!["K8S010".into(), "K8S011".into(), "S001".into()],
+                ..LintOptions::default()
+            };
+            crate::lint_text("pod.yaml", text, &config, &opts)
+                .diagnostics
+                .iter()
+                .map(|d| d.code.clone())
+                .collect::<Vec<_>>()
+        };
+        let pod = |annotation: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    {annotation}\nspec:\n  containers:\n    - name: c\n      securityContext:\n        privileged: true\n"
+            )
+        };
+        assert_eq!(run(&pod("x: y")), vec!["K8S010", "K8S011"]);
+        assert_eq!(
+            run(&pod(
+                "deploylint.io/ignore: \"K8S010,privileged-container -- node agent\""
+            )),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            run(&pod(
+                "ignore-check.kube-linter.io/run-as-non-root: \"distroless nonroot\""
+            )),
+            vec!["K8S011"]
+        );
+        assert_eq!(
+            run(&pod(
+                "polaris.fairwinds.com/runAsPrivileged-exempt: \"true\""
+            )),
+            vec!["K8S010"]
+        );
+        // A deploylint annotation without a reason still works, and says so.
+        assert_eq!(
+            run(&pod("deploylint.io/ignore: K8S011")),
+            vec!["S001", "K8S010"]
+        );
     }
 }
