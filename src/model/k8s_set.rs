@@ -600,4 +600,78 @@ mod tests {
         let s = Selector::from_map(&s.documents[0].root).unwrap();
         assert_eq!(set.matching("default", &s).len(), 1);
     }
+
+    /// The seeds (fixtures/k8s/) linted as one run: relations resolve across
+    /// files, and only the findings the seeds keep on purpose remain.
+    #[test]
+    fn seeds_relate_across_files_and_stay_mostly_clean() {
+        use crate::config::Config;
+        use crate::engine::{Input, LintOptions};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/k8s");
+        let config = Config::with_defaults(root.clone());
+        let dirs = ["eks-tracker", "fpm", "swoole"].map(|d| root.join(d));
+        let (found, errors) = crate::discover::walk(&dirs, &config);
+        assert!(errors.is_empty());
+        assert_eq!(found.len(), 10);
+        let opts = LintOptions {
+            select: vec!["K8S04".into(), "K8S05".into()],
+            ..LintOptions::default()
+        };
+        let r = crate::lint(found.into_iter().map(Input::from).collect(), &config, &opts);
+        let got: Vec<String> = r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let path = &r.files[d.file].source.path;
+                let short = path.rsplit("k8s/").next().unwrap_or(path);
+                format!("{} {short}", d.code)
+            })
+            .collect();
+        // One /health (SELECT 1) for liveness and readiness, as in the seeds;
+        // no CPU limits (K8S045 is info, by choice).
+        assert_eq!(
+            got,
+            [
+                "K8S045 eks-tracker/web.yaml",
+                "K8S042 eks-tracker/web.yaml",
+                "K8S045 eks-tracker/worker.yaml",
+                "K8S045 fpm/deployment.yaml",
+                "K8S045 fpm/deployment.yaml",
+                "K8S042 fpm/deployment.yaml",
+                "K8S045 swoole/deployment.yaml",
+                "K8S042 swoole/deployment.yaml",
+            ]
+        );
+        // And the quiet is earned: every relation resolves to another file.
+        let set = ObjectSet::new(
+            r.files
+                .iter()
+                .filter_map(|f| f.document.as_yaml().map(|y| (f.id, y))),
+        );
+        let mut related = 0;
+        for (_, o) in set
+            .of_kind("Service")
+            .chain(set.of_kind("PodDisruptionBudget"))
+        {
+            let sel = o.obj.root.path(&["spec", "selector"]).unwrap();
+            let sel = Selector::from_map(sel)
+                .filter(|_| o.obj.kind == "Service")
+                .or_else(|| Selector::from_label_selector(sel))
+                .unwrap();
+            assert_eq!(
+                set.matching(o.namespace(), &sel).len(),
+                1,
+                "{}",
+                o.obj.display()
+            );
+            related += 1;
+        }
+        for (_, h) in set.of_kind("HorizontalPodAutoscaler") {
+            let t = ScaleTarget::of(h).unwrap();
+            let target = set.find(h.namespace(), t.kind, t.name).unwrap();
+            assert_eq!(set.autoscalers_of(target).len(), 1);
+            related += 1;
+        }
+        assert_eq!(related, 3 + 4 + 3);
+    }
 }
