@@ -674,4 +674,47 @@ mod tests {
         }
         assert_eq!(related, 3 + 4 + 3);
     }
+
+    /// Wrong shapes everywhere: no rule of this pack panics (the engine
+    /// would turn a panic into E006) or reports outside the text.
+    #[test]
+    fn odd_shapes_do_not_crash_the_reliability_rules() {
+        use crate::config::Config;
+        use crate::engine::LintOptions;
+        let text = concat!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: [x]\nspec: [1, 2]\n---\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n",
+            "spec:\n  replicas: many\n  strategy: {rollingUpdate: {maxUnavailable: '%'}}\n",
+            "  template:\n    metadata: {labels: [a, b]}\n",
+            "    spec:\n      containers:\n        - x\n        - name: [n]\n          ports: 80\n",
+            "          livenessProbe: {httpGet: {port: {a: 1}}}\n          readinessProbe: [1]\n",
+            "          resources: {requests: cpu, limits: [1]}\n",
+            "          lifecycle: {preStop: {exec: {command: sleep}}}\n",
+            "        - name: c\n          livenessProbe: {exec: {command: [a]}}\n",
+            "          readinessProbe: {exec: {command: [a]}}\n          ports: [{containerPort: x}]\n---\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+            "spec: {selector: {'': ~}, ports: [{targetPort: [1]}, 7, {port: http}]}\n---\n",
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n",
+            "spec: {selector: {matchExpressions: [{key: a, operator: In, values: 3}]}}\n---\n",
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n",
+            "spec: {scaleTargetRef: {kind: Deployment, name: d}, minReplicas: x,",
+            " metrics: [{type: Resource, resource: {name: [cpu], target: 1}}, 5]}\n---\n",
+            "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h2}\n",
+            "spec: 3\n---\napiVersion: v1\nkind: List\nitems: {a: 1}\n",
+        );
+        let opts = LintOptions {
+            select: vec!["K8S04".into(), "K8S05".into()],
+            ..LintOptions::default()
+        };
+        let config = Config::with_defaults(".".into());
+        let r = crate::lint_text("odd.yaml", text, &config, &opts);
+        for d in &r.diagnostics {
+            assert!(d.code.starts_with("K8S0"), "{d:?}");
+            assert!(
+                d.span.end <= text.len() && !d.message.ends_with('.'),
+                "{d:?}"
+            );
+        }
+        assert!(!r.diagnostics.is_empty());
+    }
 }
