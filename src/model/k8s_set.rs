@@ -178,6 +178,21 @@ impl<'a> ObjectSet<'a> {
             .is_some_and(|v| !v.is_empty())
     }
 
+    /// The first template of another namespace the selector matches (a
+    /// selector right but in the wrong namespace).
+    pub fn matching_elsewhere(&self, namespace: &str, selector: &Selector<'_>) -> Option<usize> {
+        let mut others: Vec<&str> = self
+            .templates_by_ns
+            .keys()
+            .copied()
+            .filter(|ns| *ns != namespace)
+            .collect();
+        others.sort_unstable();
+        others
+            .into_iter()
+            .find_map(|ns| self.matching(ns, selector).first().copied())
+    }
+
     /// Indices of the templates in `namespace` the selector matches.
     pub fn matching(&self, namespace: &str, selector: &Selector<'_>) -> Vec<usize> {
         if selector.matches_nothing() {

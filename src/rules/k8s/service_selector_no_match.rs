@@ -34,7 +34,18 @@ impl Rule for ServiceSelectorNoMatch {
                 ),
             );
             d.label_text("matches no pods");
-            if let Some(t) = set.closest(ns, &selector).and_then(|t| set.templates.get(t)) {
+            if let Some(o) = set
+                .matching_elsewhere(ns, &selector)
+                .and_then(|t| set.templates.get(t))
+                .and_then(|t| set.object(t.object))
+            {
+                d.hint(format!(
+                    "The pods of {} match, but they are in namespace `{}`: set the same `metadata.namespace` on both",
+                    o.obj.display(),
+                    o.namespace()
+                ))
+                .secondary(o.file, o.name_span(), "matching pods, other namespace");
+            } else if let Some(t) = set.closest(ns, &selector).and_then(|t| set.templates.get(t)) {
                 if let Some(o) = set.object(t.object) {
                     let span = t.labels_node.map_or_else(|| o.name_span(), |n| n.span);
                     d.secondary(
