@@ -79,6 +79,8 @@ pub struct ObjectSet<'a> {
     template_of: HashMap<usize, usize>,
     templates_by_ns: HashMap<&'a str, Vec<usize>>,
     templates_by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+    /// (first, later) object indices sharing namespace, kind and name.
+    duplicates: Vec<(usize, usize)>,
     /// HPA indices by the (namespace, kind, name) of their scale target.
     hpa_by_target: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
 }
@@ -108,8 +110,15 @@ impl<'a> ObjectSet<'a> {
         let ns = located.namespace();
         let kind = located.obj.kind;
         if let Some(name) = located.name() {
-            // The first definition wins; a duplicate is another rule's business.
-            self.by_name.entry((ns, kind, name)).or_insert(index);
+            // Relations use the first definition; K8S057 reports the others.
+            match self.by_name.entry((ns, kind, name)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    self.duplicates.push((*first.get(), index));
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(index);
+                }
+            }
         }
         self.by_kind.entry(kind).or_default().push(index);
         if kind == "HorizontalPodAutoscaler" {
@@ -149,6 +158,11 @@ impl<'a> ObjectSet<'a> {
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .filter_map(|&i| self.objects.get(i).map(|o| (i, o)))
+    }
+
+    /// Objects defined more than once: (first, later) index pairs.
+    pub fn duplicates(&self) -> &[(usize, usize)] {
+        &self.duplicates
     }
 
     pub fn find(&self, namespace: &str, kind: &str, name: &str) -> Option<usize> {
