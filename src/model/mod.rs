@@ -2,3 +2,5 @@
 //! every value they hand out still knows its span.
 
 pub mod k8s;
+pub mod k8s_pod;
+pub mod k8s_set;

@@ -1,0 +1,42 @@
+//! K8S052: an HPA that may scale its workload down to a single pod.
+
+use crate::engine::Project;
+use crate::model::k8s_set::{self, ObjectSet};
+use crate::rules::{Context, Rule};
+
+pub struct HpaMinReplicasLow;
+
+impl Rule for HpaMinReplicasLow {
+    fn code(&self) -> &'static str {
+        "K8S052"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let set = ObjectSet::of_project(project);
+        for (_, hpa) in set.of_kind("HorizontalPodAutoscaler") {
+            let (node, min, _) = k8s_set::hpa_bounds(&hpa.obj);
+            if min >= 2 {
+                continue;
+            }
+            let (span, what) = match node {
+                Some(n) => (n.span, format!("sets `minReplicas: {min}`")),
+                None => (
+                    hpa.obj
+                        .root
+                        .entry("spec")
+                        .map_or_else(|| hpa.name_span(), |e| e.key.span),
+                    "sets no `minReplicas` (default 1)".to_owned(),
+                ),
+            };
+            ctx.report_in(
+                hpa.file,
+                span,
+                format!(
+                    "HorizontalPodAutoscaler `{}` {what}: at low traffic one pod serves everything",
+                    hpa.name().unwrap_or("<unnamed>")
+                ),
+            )
+            .label_text("single replica possible");
+        }
+    }
+}

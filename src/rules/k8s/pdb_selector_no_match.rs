@@ -1,0 +1,82 @@
+//! K8S049: a PodDisruptionBudget selector that matches no pod template.
+
+use crate::engine::Project;
+use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::rules::{Context, Rule};
+
+pub struct PdbSelectorNoMatch;
+
+impl Rule for PdbSelectorNoMatch {
+    fn code(&self) -> &'static str {
+        "K8S049"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let set = ObjectSet::of_project(project);
+        for (_, pdb) in set.of_kind("PodDisruptionBudget") {
+            let ns = pdb.namespace();
+            if !set.has_templates_in(ns) {
+                continue; // its pods may be defined outside this run
+            }
+            let spec = pdb.obj.root.entry("spec").filter(|e| e.value.is_map());
+            let entry = spec.and_then(|s| s.value.entry("selector"));
+            let (span, selector) = match entry {
+                // policy/v1: a null selector selects nothing.
+                None => (
+                    spec.map_or_else(|| pdb.name_span(), |s| s.key.span),
+                    Selector::nothing(),
+                ),
+                Some(e) if e.value.is_null() => (e.key.span, Selector::nothing()),
+                Some(e) => match Selector::from_label_selector(&e.value) {
+                    Some(s) => (e.value.span, s),
+                    None => continue,
+                },
+            };
+            if !set.matching(ns, &selector).is_empty() {
+                continue;
+            }
+            let what = if selector.matches_nothing() {
+                "has no `selector`, so it protects no pods".to_owned()
+            } else {
+                format!(
+                    "selects `{}`, which matches no pod template in namespace `{ns}`",
+                    selector.text()
+                )
+            };
+            let d = ctx.report_in(
+                pdb.file,
+                span,
+                format!(
+                    "PodDisruptionBudget `{}` {what}",
+                    pdb.name().unwrap_or("<unnamed>")
+                ),
+            );
+            d.label_text("matches no pods");
+            if let Some(o) = set
+                .matching_elsewhere(ns, &selector)
+                .and_then(|t| set.templates.get(t))
+                .and_then(|t| set.object(t.object))
+            {
+                d.hint(format!(
+                    "The pods of {} match, but they are in namespace `{}`: set the same `metadata.namespace` on both",
+                    o.obj.display(),
+                    o.namespace()
+                ))
+                .secondary(o.file, o.name_span(), "matching pods, other namespace");
+            } else if let Some(t) = set.closest(ns, &selector).and_then(|t| set.templates.get(t)) {
+                if let Some(o) = set.object(t.object) {
+                    let span = t.labels_node.map_or_else(|| o.name_span(), |n| n.span);
+                    d.secondary(
+                        o.file,
+                        span,
+                        format!(
+                            "closest: {} has labels `{}`",
+                            o.obj.display(),
+                            t.labels_text()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! K8S056: a container behind a Service without a `preStop` delay.
+
+use crate::engine::Project;
+use crate::model::k8s::{self, Container, ContainerKind};
+use crate::model::k8s_pod::{self, PortRef};
+use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::parse::yaml::Node;
+use crate::rules::{Context, Rule};
+use std::collections::HashSet;
+
+pub struct PrestopDelayMissing;
+
+/// Whether the `preStop` hook waits before the stop signal: the `sleep`
+/// action, an exec that sleeps, or an HTTP hook (which may wait; we cannot see).
+fn delays(pre_stop: &Node) -> bool {
+    if pre_stop.get("sleep").is_some() || pre_stop.get("httpGet").is_some() {
+        return true;
+    }
+    pre_stop
+        .path(&["exec", "command"])
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .any(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "sleep"))
+}
+
+/// The containers a Service's ports reach; the only app container when no
+/// declared port matches (ports are informational).
+fn web_containers<'a>(spec: &'a Node, targets: &[PortRef<'_>]) -> Vec<Container<'a>> {
+    let main: Vec<Container<'a>> = k8s::containers(spec)
+        .into_iter()
+        .filter(|c| c.kind == ContainerKind::Main)
+        .collect();
+    let hit: Vec<Container<'a>> = main
+        .iter()
+        .filter(|c| {
+            k8s_pod::ports(c)
+                .iter()
+                .any(|p| targets.iter().any(|t| p.matches(*t)))
+        })
+        .copied()
+        .collect();
+    if hit.is_empty() && main.len() == 1 {
+        main
+    } else {
+        hit
+    }
+}
+
+impl Rule for PrestopDelayMissing {
+    fn code(&self) -> &'static str {
+        "K8S056"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let set = ObjectSet::of_project(project);
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        for (_, svc) in set.of_kind("Service") {
+            let Some(selector) = svc
+                .obj
+                .root
+                .path(&["spec", "selector"])
+                .and_then(Selector::from_map)
+            else {
+                continue;
+            };
+            let targets: Vec<PortRef> = svc
+                .obj
+                .root
+                .path(&["spec", "ports"])
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.get("targetPort").or_else(|| p.get("port")))
+                .filter_map(PortRef::of)
+                .collect();
+            for t in set.matching(svc.namespace(), &selector) {
+                let Some(tpl) = set.templates.get(t) else { continue };
+                let Some(obj) = set.object(tpl.object) else { continue };
+                if !obj.obj.is_long_running() {
+                    continue;
+                }
+                for c in web_containers(tpl.spec, &targets) {
+                    // Report each container once, whichever Services select it.
+                    if !seen.insert((tpl.object, c.node.span.start)) {
+                        continue;
+                    }
+                    let pre_stop = c.node.path(&["lifecycle"]).and_then(|l| l.entry("preStop"));
+                    if pre_stop.is_some_and(|e| delays(&e.value)) {
+                        continue;
+                    }
+                    let (span, what) = match pre_stop {
+                        Some(e) => (e.key.span, "its `preStop` hook does not wait"),
+                        None => (c.anchor_span(), "it has no `preStop` hook"),
+                    };
+                    ctx.report_in(
+                        obj.file,
+                        span,
+                        format!(
+                            "Container `{}` of {} serves Service `{}` but {what}: in-flight requests can fail on every rollout",
+                            c.name(),
+                            obj.obj.display(),
+                            svc.name().unwrap_or("<unnamed>")
+                        ),
+                    )
+                    .label_text("no preStop delay")
+                    .secondary(svc.file, svc.name_span(), "routes traffic to it");
+                }
+            }
+        }
+    }
+}

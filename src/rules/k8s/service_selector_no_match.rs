@@ -1,0 +1,64 @@
+//! K8S048: a Service selector that matches no pod template of the run.
+
+use crate::engine::Project;
+use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::rules::{Context, Rule};
+
+pub struct ServiceSelectorNoMatch;
+
+impl Rule for ServiceSelectorNoMatch {
+    fn code(&self) -> &'static str {
+        "K8S048"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let set = ObjectSet::of_project(project);
+        for (_, svc) in set.of_kind("Service") {
+            let Some(entry) = svc.obj.root.get("spec").and_then(|s| s.entry("selector")) else {
+                continue;
+            };
+            let Some(selector) = Selector::from_map(&entry.value) else { continue };
+            let ns = svc.namespace();
+            // Pods may come from files outside this run: only judge a
+            // namespace whose workloads are here.
+            if !set.has_templates_in(ns) || !set.matching(ns, &selector).is_empty() {
+                continue;
+            }
+            let d = ctx.report_in(
+                svc.file,
+                entry.value.span,
+                format!(
+                    "Service `{}` selects `{}`, which matches no pod template in namespace `{ns}`",
+                    svc.name().unwrap_or("<unnamed>"),
+                    selector.text()
+                ),
+            );
+            d.label_text("matches no pods");
+            if let Some(o) = set
+                .matching_elsewhere(ns, &selector)
+                .and_then(|t| set.templates.get(t))
+                .and_then(|t| set.object(t.object))
+            {
+                d.hint(format!(
+                    "The pods of {} match, but they are in namespace `{}`: set the same `metadata.namespace` on both",
+                    o.obj.display(),
+                    o.namespace()
+                ))
+                .secondary(o.file, o.name_span(), "matching pods, other namespace");
+            } else if let Some(t) = set.closest(ns, &selector).and_then(|t| set.templates.get(t)) {
+                if let Some(o) = set.object(t.object) {
+                    let span = t.labels_node.map_or_else(|| o.name_span(), |n| n.span);
+                    d.secondary(
+                        o.file,
+                        span,
+                        format!(
+                            "closest: {} has labels `{}`",
+                            o.obj.display(),
+                            t.labels_text()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

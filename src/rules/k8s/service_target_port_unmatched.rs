@@ -1,0 +1,107 @@
+//! K8S047: a Service `targetPort` that no selected pod's container declares.
+
+use crate::diagnostic::Severity;
+use crate::engine::Project;
+use crate::model::k8s::{self, ContainerKind};
+use crate::model::k8s_pod::{self, ContainerPort, PortRef};
+use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::rules::{Context, Rule};
+
+pub struct ServiceTargetPortUnmatched;
+
+impl Rule for ServiceTargetPortUnmatched {
+    fn code(&self) -> &'static str {
+        "K8S047"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let set = ObjectSet::of_project(project);
+        for (_, svc) in set.of_kind("Service") {
+            let Some(selector) = svc
+                .obj
+                .root
+                .path(&["spec", "selector"])
+                .and_then(Selector::from_map)
+            else {
+                continue;
+            };
+            let matched = set.matching(svc.namespace(), &selector);
+            let Some(first) = matched.first().and_then(|&t| set.templates.get(t)) else {
+                continue; // K8S048 reports a selector matching nothing
+            };
+            // Each declared port with the object whose template declares it.
+            let ports: Vec<(usize, ContainerPort)> = matched
+                .iter()
+                .filter_map(|&t| set.templates.get(t))
+                .flat_map(|t| {
+                    k8s::containers(t.spec)
+                        .into_iter()
+                        .filter(|c| c.kind != ContainerKind::Ephemeral)
+                        .flat_map(|c| k8s_pod::ports(&c))
+                        .map(move |cp| (t.object, cp))
+                })
+                .collect();
+            let svc_ports = svc.obj.root.path(&["spec", "ports"]);
+            for p in svc_ports.map(|n| n.as_seq()).unwrap_or_default() {
+                let Some(node) = p.get("targetPort").or_else(|| p.get("port")) else {
+                    continue;
+                };
+                let Some(target) = PortRef::of(node) else { continue };
+                let protocol = p.str_at(&["protocol"]).unwrap_or("TCP");
+                if ports
+                    .iter()
+                    .any(|(_, cp)| cp.matches(target) && cp.protocol.eq_ignore_ascii_case(protocol))
+                {
+                    continue;
+                }
+                let is_name = matches!(target, PortRef::Name(_));
+                // Ports are informational: traffic to an undeclared number still
+                // arrives, so only judge numbers against pods that declare ports.
+                if !is_name && ports.is_empty() {
+                    continue;
+                }
+                let mut declared: Vec<String> = ports
+                    .iter()
+                    .map(|(_, cp)| match (cp.name, cp.number) {
+                        (Some(n), Some(num)) => format!("{n}/{num}"),
+                        (None, Some(num)) => num.to_string(),
+                        (Some(n), None) => n.to_owned(),
+                        (None, None) => "?".to_owned(),
+                    })
+                    .collect();
+                // Replicated templates (canary + stable) declare the same ports.
+                let mut seen = std::collections::HashSet::new();
+                declared.retain(|p| seen.insert(p.clone()));
+                let have = if declared.is_empty() {
+                    "declare no ports".to_owned()
+                } else {
+                    format!("declare `{}`", declared.join(", "))
+                };
+                let d = ctx.report_in(
+                    svc.file,
+                    node.span,
+                    format!(
+                        "Service `{}` targets {protocol} port `{target}`, but the pods it selects {have}",
+                        svc.name().unwrap_or("<unnamed>"),
+                    ),
+                );
+                d.label_text("no such container port");
+                if is_name {
+                    // An unresolvable port name leaves the Service without endpoints.
+                    d.severity(Severity::Error);
+                }
+                let (owner, span) = match ports.first() {
+                    Some((o, cp)) => (set.object(*o), Some(cp.node.span)),
+                    None => (set.object(first.object), None),
+                };
+                let Some(owner) = owner else { continue };
+                let span = span.unwrap_or_else(|| owner.name_span());
+                d.secondary(
+                    owner.file,
+                    span,
+                    format!("selected pods of {}", owner.obj.display()),
+                );
+            }
+        }
+    }
+}
