@@ -262,7 +262,33 @@ fn classify(issue: SchemaIssue, obj: &Object) -> Finding {
             let (_, node) = obj.root.locate(&issue.pointer);
             let quantity = issue.schema_location.contains(QUANTITY);
             let text = node.as_str().unwrap_or_default();
-            if quantity {
+            if issue.keyword == "enum" {
+                let allowed: Vec<&str> = issue
+                    .expected
+                    .iter()
+                    .map(|v| v.trim_matches('"'))
+                    .filter(|v| !v.is_empty() && *v != "null")
+                    .collect();
+                let list = allowed
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let suggestion = crate::suggest::did_you_mean(text, allowed.iter().copied());
+                Finding {
+                    code: INVALID_VALUE,
+                    span: issue.span,
+                    message: match suggestion {
+                        Some(s) => format!("{at}: `{text}` is not one of {list}: did you mean `{s}`?"),
+                        None => format!("{at}: `{text}` is not one of {list}"),
+                    },
+                    hint: Some(match suggestion {
+                        Some(s) => format!("Write `{s}` (values are case-sensitive)"),
+                        None => format!("Write one of {list}"),
+                    }),
+                    label: "invalid value",
+                }
+            } else if quantity {
                 Finding {
                     code: INVALID_VALUE,
                     span: issue.span,

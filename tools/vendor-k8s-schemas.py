@@ -17,6 +17,10 @@ and writes `schemas/kubernetes/v1.XX.json`:
   nullable types (a `null` matched both branches, so `oneOf` rejected it, and
   the errors were unreadable). `Quantity` strings get the pattern controller-gen
   emits for `resource.Quantity`, so `memory: 512MB` is reported.
+- closed sets of values the API server validates (`imagePullPolicy`, Service
+  `type`, `protocol`, ...) get an `enum`, as the `+enum` markers give them in
+  Kubernetes' OpenAPI v3 (the v2-derived upstream files have none). `null` and
+  `""` stay accepted: the API server defaults an empty value.
 - output is minified with sorted keys, so the result is deterministic.
 """
 
@@ -43,6 +47,39 @@ QUANTITY_PATTERN = (
     r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))"
     r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
 )
+
+
+CORE = "io.k8s.api.core.v1."
+# (definition, property): the values Kubernetes 1.29-1.33 accept (types.go `+enum`).
+ENUMS = {
+    (CORE + "Container", "imagePullPolicy"): ["Always", "IfNotPresent", "Never"],
+    (CORE + "EphemeralContainer", "imagePullPolicy"): ["Always", "IfNotPresent", "Never"],
+    (CORE + "Container", "terminationMessagePolicy"): ["File", "FallbackToLogsOnError"],
+    (CORE + "PodSpec", "restartPolicy"): ["Always", "OnFailure", "Never"],
+    (CORE + "PodSpec", "dnsPolicy"): ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+    (CORE + "ContainerPort", "protocol"): ["TCP", "UDP", "SCTP"],
+    (CORE + "ServicePort", "protocol"): ["TCP", "UDP", "SCTP"],
+    (CORE + "ServiceSpec", "type"): ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"],
+    (CORE + "ServiceSpec", "sessionAffinity"): ["ClientIP", "None"],
+    (CORE + "ServiceSpec", "externalTrafficPolicy"): ["Cluster", "Local"],
+    (CORE + "ServiceSpec", "internalTrafficPolicy"): ["Cluster", "Local"],
+    (CORE + "HTTPGetAction", "scheme"): ["HTTP", "HTTPS"],
+    (CORE + "SeccompProfile", "type"): ["Localhost", "RuntimeDefault", "Unconfined"],
+    (CORE + "TopologySpreadConstraint", "whenUnsatisfiable"): ["DoNotSchedule", "ScheduleAnyway"],
+    ("io.k8s.api.apps.v1.DeploymentStrategy", "type"): ["Recreate", "RollingUpdate"],
+    ("io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy"): ["OrderedReady", "Parallel"],
+    ("io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy"): ["Allow", "Forbid", "Replace"],
+    ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType"): ["Exact", "Prefix", "ImplementationSpecific"],
+    ("io.k8s.api.autoscaling.v2.MetricTarget", "type"): ["Utilization", "Value", "AverageValue"],
+}
+
+
+def add_enums(defs, version):
+    for (name, prop), values in ENUMS.items():
+        schema = defs[name]["properties"][prop]  # KeyError: the field moved; fix the table
+        if schema.get("type") not in (["string", "null"], "string") or "enum" in schema:
+            raise SystemExit(f"{version} {name}.{prop}: unexpected schema {schema}")
+        schema["enum"] = values + ["", None]
 
 
 def strip(schema):
@@ -86,6 +123,7 @@ def main():
         defs = doc["$defs"]
         defs[INT_OR_STRING] = {"type": ["string", "integer", "null"]}
         defs[QUANTITY] = {"type": ["string", "number", "null"], "pattern": QUANTITY_PATTERN}
+        add_enums(defs, version)
         path = os.path.join(out_dir, f"v{version}.json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(doc, f, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
