@@ -648,6 +648,21 @@ mod tests {
     }
 
     #[test]
+    fn validators_are_compiled_once_and_shared_across_threads() {
+        let b = bundle("1.30").unwrap();
+        let def = "io.k8s.api.batch.v1.CronJob";
+        let compiled: Vec<Arc<Validator>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| b.validator(def))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap().unwrap())
+                .collect()
+        });
+        assert!(compiled.iter().all(|v| Arc::ptr_eq(v, &compiled[0])));
+        assert!(Arc::ptr_eq(&b.validator(def).unwrap(), &compiled[0]));
+    }
+
+    #[test]
     fn every_definition_of_the_default_version_compiles() {
         let b = bundle(DEFAULT_VERSION).unwrap();
         for def in definitions(DEFAULT_VERSION) {
