@@ -186,45 +186,19 @@ fn validate_object(bundle: &Bundle, validator: &Validator, obj: &Object, out: &m
         return;
     }
     for issue in crate::schema::validate(validator, &bundle.doc, obj.root, &instance) {
-        out.push(classify(issue, obj));
+        out.push(classify(bundle, issue, obj));
     }
 }
 
 /// Turns a located schema issue into the finding of the matching rule.
-fn classify(issue: SchemaIssue, obj: &Object) -> Finding {
+fn classify(bundle: &Bundle, issue: SchemaIssue, obj: &Object) -> Finding {
     let at = if issue.path.is_empty() {
         obj.display()
     } else {
         format!("`{}` of {}", issue.path, obj.display())
     };
     match issue.keyword.as_str() {
-        "additionalProperties" => Finding {
-            code: UNKNOWN_FIELD,
-            span: issue.span,
-            hint: Some(match issue.message.split_once(": did you mean ") {
-                Some((_, s)) => format!(
-                    "Rename it to {}; Kubernetes rejects unknown fields (or silently drops them with `--validate=false`)",
-                    s.trim_end_matches('?')
-                ),
-                None => "Remove the field, or move it to where the API defines it; check the spelling against `kubectl explain`".to_owned(),
-            }),
-            message: {
-                let (name, suggestion) = match issue.message.split_once(": did you mean ") {
-                    Some((m, s)) => (m, format!(": did you mean {s}")),
-                    None => (issue.message.as_str(), String::new()),
-                };
-                let parent = issue
-                    .pointer
-                    .rsplit_once('/')
-                    .map(|(p, _)| crate::schema::dotted(p))
-                    .filter(|p| !p.is_empty());
-                match parent {
-                    Some(p) => format!("{name} in `{p}` of {}{suggestion}", obj.display()),
-                    None => format!("{name} in {}{suggestion}", obj.display()),
-                }
-            },
-            label: "unknown field",
-        },
+        "additionalProperties" => unknown_field(bundle, &issue, obj),
         "required" => Finding {
             code: MISSING_FIELD,
             span: issue.span,
@@ -279,7 +253,9 @@ fn classify(issue: SchemaIssue, obj: &Object) -> Finding {
                     code: INVALID_VALUE,
                     span: issue.span,
                     message: match suggestion {
-                        Some(s) => format!("{at}: `{text}` is not one of {list}: did you mean `{s}`?"),
+                        Some(s) => {
+                            format!("{at}: `{text}` is not one of {list}: did you mean `{s}`?")
+                        }
                         None => format!("{at}: `{text}` is not one of {list}"),
                     },
                     hint: Some(match suggestion {
@@ -304,14 +280,136 @@ fn classify(issue: SchemaIssue, obj: &Object) -> Finding {
                     code: INVALID_VALUE,
                     span: issue.span,
                     message: issue.message.clone(),
-                    hint: (!issue.expected.is_empty()).then(|| {
-                        format!("Use one of: {}", issue.expected.join(", "))
-                    }),
+                    hint: (!issue.expected.is_empty())
+                        .then(|| format!("Use one of: {}", issue.expected.join(", "))),
                     label: "invalid value",
                 }
             }
         }
     }
+}
+
+fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding {
+    let (name, suggestion) = match issue.message.split_once(": did you mean ") {
+        Some((m, s)) => (m, Some(s.trim_end_matches('?'))),
+        None => (issue.message.as_str(), None),
+    };
+    let place = match issue
+        .pointer
+        .rsplit_once('/')
+        .map(|(p, _)| crate::schema::dotted(p))
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => format!("`{p}` of {}", obj.display()),
+        None => obj.display(),
+    };
+    let newer = suggestion
+        .is_none()
+        .then(|| newer_version_with(bundle, issue))
+        .flatten();
+    let home = (suggestion.is_none() && newer.is_none())
+        .then(|| nested_home(&bundle.doc, issue))
+        .flatten();
+    let (message, hint) = match (suggestion, newer) {
+        (Some(s), _) => (
+            format!("{name} in {place}: did you mean {s}?"),
+            format!(
+                "Rename it to {s}; Kubernetes rejects unknown fields (or silently drops them with `--validate=false`)"
+            ),
+        ),
+        (None, Some(v)) => (
+            format!(
+                "{name} in {place}: not in Kubernetes {}, defined from {v} on",
+                bundle.version
+            ),
+            format!(
+                "If your clusters run {v} or later, set `kubernetes-version: \"{v}\"` in .deploylint.yaml (or pass `--kubernetes-version {v}`); otherwise remove the field"
+            ),
+        ),
+        (None, None) if home.is_some() => {
+            let home = home.unwrap_or_default();
+            (
+                format!("{name} in {place}: it belongs in `{home}`"),
+                format!("Move it under `{home}`"),
+            )
+        }
+        (None, None) => (
+            format!("{name} in {place}"),
+            "Remove the field, or move it to where the API defines it; check the spelling against `kubectl explain`".to_owned(),
+        ),
+    };
+    Finding {
+        code: UNKNOWN_FIELD,
+        span: issue.span,
+        message,
+        hint: Some(hint),
+        label: "unknown field",
+    }
+}
+
+/// A field misplaced one level too high (`imagePullPolicy` in a pod spec,
+/// `runAsUser` in a container): the child field whose schema defines it,
+/// `containers[]` for list items.
+fn nested_home(doc: &Value, issue: &SchemaIssue) -> Option<String> {
+    let parent = issue
+        .schema_location
+        .strip_suffix("/additionalProperties")?;
+    let field = issue.pointer.rsplit('/').next()?;
+    let field = field.replace("~1", "/").replace("~0", "~");
+    // Container-only security settings written in the pod's securityContext.
+    if parent.ends_with(".PodSecurityContext")
+        && doc
+            .pointer("/$defs/io.k8s.api.core.v1.SecurityContext/properties")
+            .and_then(|p| p.get(&field))
+            .is_some()
+    {
+        return Some("containers[].securityContext".to_owned());
+    }
+    let props = doc.pointer(parent)?.get("properties")?.as_object()?;
+    let mut names: Vec<&String> = props.keys().collect();
+    names.sort();
+    names.into_iter().find_map(|name| {
+        let schema = props.get(name)?;
+        let (schema, list) = match schema.get("items") {
+            Some(items) => (items, true),
+            None => (schema, false),
+        };
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => doc.pointer(r.strip_prefix('#')?)?,
+            None => schema,
+        };
+        schema
+            .get("properties")
+            .and_then(|p| p.get(&field))
+            .map(|_| {
+                if list {
+                    format!("{name}[]")
+                } else {
+                    name.clone()
+                }
+            })
+    })
+}
+
+/// The first bundled version after `bundle`'s that defines an unknown field,
+/// so a manifest written for a newer cluster gets pointed at the setting.
+fn newer_version_with(bundle: &Bundle, issue: &SchemaIssue) -> Option<&'static str> {
+    let parent = issue
+        .schema_location
+        .strip_suffix("/additionalProperties")?;
+    let field = issue.pointer.rsplit('/').next()?;
+    let field = field.replace("~1", "/").replace("~0", "~");
+    bundled_versions()
+        .skip_while(|v| *v != bundle.version)
+        .skip(1)
+        .find(|v| {
+            bundle_of(v).is_some_and(|b| {
+                b.doc
+                    .pointer(parent)
+                    .and_then(|s| s.get("properties"))
+                    .is_some_and(|p| p.get(&field).is_some())
+            })
+        })
 }
 
 fn expected_phrase(types: &[String]) -> String {
@@ -499,6 +597,10 @@ pub struct Bundle {
     kinds: HashMap<String, Vec<String>>,
     groups: HashSet<String>,
     validators: Mutex<HashMap<String, Arc<ValidatorCell>>>,
+}
+
+fn bundle_of(version: &str) -> Option<&'static Bundle> {
+    normalize_version(version).and_then(bundle)
 }
 
 /// The bundle of a bundled version (parsed on first use).
