@@ -457,7 +457,8 @@ fn found_phrase(node: &Node) -> String {
 fn type_hint(expected: &[String], node: &Node) -> String {
     let wants = |t: &str| expected.iter().any(|e| e == t);
     if let NodeKind::Scalar(s) = &node.kind {
-        let quoted = matches!(s.style, Style::SingleQuoted | Style::DoubleQuoted);
+        let tagged = node.tag.is_some();
+        let quoted = tagged || matches!(s.style, Style::SingleQuoted | Style::DoubleQuoted);
         match resolve(node) {
             Resolved::Str(v) if quoted => {
                 let unquoted = Node {
@@ -475,7 +476,12 @@ fn type_hint(expected: &[String], node: &Node) -> String {
                     _ => false,
                 };
                 if fits {
-                    return format!("Remove the quotes: `{v}`");
+                    let what = if tagged {
+                        "the `!!str` tag"
+                    } else {
+                        "the quotes"
+                    };
+                    return format!("Remove {what}: `{v}`");
                 }
             }
             Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_) if wants("string") => {
@@ -709,6 +715,72 @@ fn definitions(version: &'static str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// (code, the text under the span) of each schema finding.
+    fn lint(text: &str) -> Vec<(String, String)> {
+        let config = crate::config::Config::with_defaults(".".into());
+        let opts = crate::LintOptions {
+            select: vec!["K8S1".into()],
+            ..Default::default()
+        };
+        let result = crate::lint_text("x.yaml", text, &config, &opts);
+        result
+            .diagnostics
+            .iter()
+            .map(|d| {
+                assert!(
+                    d.span.end <= text.len() && d.span.start <= d.span.end,
+                    "{d:?}"
+                );
+                (d.code.clone(), text[d.span.range()].to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn odd_input_gives_located_findings() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: 5\nspec:\n  containers:\n    - name: x\n      image: nginx:1\n      \"a/b~c\": 1\n      ? [1, 2]\n      : 3\n      tty: !!str true\n";
+        let found = lint(text);
+        assert!(found.contains(&("K8S102".into(), "5".into())), "{found:?}");
+        assert!(
+            found.contains(&("K8S100".into(), "\"a/b~c\"".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("K8S102".into(), "!!str true".into()))
+                || found
+                    .iter()
+                    .any(|(c, t)| c == "K8S102" && t.contains("true")),
+            "{found:?}"
+        );
+        // The complex key cannot be named by a JSON pointer: the container is reported.
+        assert!(
+            found
+                .iter()
+                .any(|(c, t)| c == "K8S100" && t.starts_with("name: x")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn deep_values_and_many_objects_stay_bounded() {
+        let mut text = String::from("apiVersion: v1\nkind: ConfigMap\ndata:\n  a:\n");
+        for depth in 2..150 {
+            text.push_str(&format!("{}k:\n", "  ".repeat(depth)));
+        }
+        for i in 0..200 {
+            text.push_str(&format!(
+                "---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w{i}\n"
+            ));
+        }
+        let found = lint(&text);
+        assert_eq!(
+            found.iter().filter(|(c, _)| c == "K8S101").count(),
+            1,
+            "{found:?}"
+        );
+        assert!(found.iter().any(|(c, _)| c == "K8S102"), "{found:?}");
+    }
 
     #[test]
     fn versions_normalize() {
