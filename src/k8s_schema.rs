@@ -202,15 +202,7 @@ fn classify(bundle: &Bundle, issue: SchemaIssue, obj: &Object) -> Finding {
         "required" => Finding {
             code: MISSING_FIELD,
             span: issue.span,
-            message: format!(
-                "{} in {at}",
-                issue.message,
-                at = if issue.path.is_empty() {
-                    obj.display()
-                } else {
-                    format!("`{}` of {}", issue.path, obj.display())
-                }
-            ),
+            message: format!("{} in {at}", issue.message),
             hint: issue
                 .message
                 .split('`')
@@ -279,7 +271,15 @@ fn classify(bundle: &Bundle, issue: SchemaIssue, obj: &Object) -> Finding {
                 Finding {
                     code: INVALID_VALUE,
                     span: issue.span,
-                    message: issue.message.clone(),
+                    message: {
+                        // Keep jsonschema's wording, naming the object as the others do.
+                        let prefix = format!("`{}`: ", issue.path);
+                        let detail = issue
+                            .message
+                            .strip_prefix(&prefix)
+                            .unwrap_or(&issue.message);
+                        format!("{at}: {detail}")
+                    },
                     hint: (!issue.expected.is_empty())
                         .then(|| format!("Use one of: {}", issue.expected.join(", "))),
                     label: "invalid value",
@@ -310,14 +310,14 @@ fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding 
     let home = (suggestion.is_none() && newer.is_none())
         .then(|| nested_home(&bundle.doc, issue))
         .flatten();
-    let (message, hint) = match (suggestion, newer) {
-        (Some(s), _) => (
+    let (message, hint) = match (suggestion, newer, home) {
+        (Some(s), _, _) => (
             format!("{name} in {place}: did you mean {s}?"),
             format!(
                 "Rename it to {s}; Kubernetes rejects unknown fields (or silently drops them with `--validate=false`)"
             ),
         ),
-        (None, Some(v)) => (
+        (None, Some(v), _) => (
             format!(
                 "{name} in {place}: not in Kubernetes {}, defined from {v} on",
                 bundle.version
@@ -326,14 +326,11 @@ fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding 
                 "If your clusters run {v} or later, set `kubernetes-version: \"{v}\"` in .deploylint.yaml (or pass `--kubernetes-version {v}`); otherwise remove the field"
             ),
         ),
-        (None, None) if home.is_some() => {
-            let home = home.unwrap_or_default();
-            (
-                format!("{name} in {place}: it belongs in `{home}`"),
-                format!("Move it under `{home}`"),
-            )
-        }
-        (None, None) => (
+        (None, None, Some(home)) => (
+            format!("{name} in {place}: it belongs in `{home}`"),
+            format!("Move it under `{home}`"),
+        ),
+        (None, None, None) => (
             format!("{name} in {place}"),
             "Remove the field, or move it to where the API defines it; check the spelling against `kubectl explain`".to_owned(),
         ),
