@@ -15,6 +15,15 @@ pub struct SchemaIssue {
     pub message: String,
     /// The JSON Schema keyword that failed (`additionalProperties`, `type`, ...).
     pub keyword: String,
+    /// JSON pointer of the offending value (`/spec/containers/0`).
+    pub pointer: String,
+    /// For `type`: the accepted JSON types other than `null`; for `enum`: the
+    /// accepted values (as JSON). Empty for other keywords.
+    pub expected: Vec<String>,
+    /// Where in the schema the failing keyword is: the JSON pointer within the
+    /// schema document passed to [`validate`] (resolved through `$ref`s when the
+    /// schema has a base URI, as registry-backed schemas do).
+    pub schema_location: String,
 }
 
 /// Compiles a bundled schema. Bundled schemas are tested to compile, so an
@@ -25,6 +34,9 @@ pub fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
         .map_err(|e| format!("bundled schema does not compile: {e}"))
 }
 
+/// Validates `instance` (the JSON of `root`) and locates each error in `root`.
+/// `schema` is the document the validator's keyword locations point into: the
+/// compiled schema itself, or the registry document a `$ref` schema resolves to.
 pub fn validate(
     validator: &jsonschema::Validator,
     schema: &Value,
@@ -35,9 +47,11 @@ pub fn validate(
     for error in validator.iter_errors(instance) {
         let pointer = error.instance_path().as_str().to_owned();
         let keyword = error.kind().keyword().to_owned();
+        let schema_location = schema_location(&error);
+        let expected = expected(error.kind());
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let known = allowed_properties(schema, error.schema_path().as_str());
+                let known = allowed_properties(schema, &schema_location);
                 for name in unexpected {
                     let child = format!("{pointer}/{}", escape(name));
                     let (key, value) = root.locate(&child);
@@ -53,6 +67,9 @@ pub fn validate(
                         path: dotted(&child),
                         message,
                         keyword: keyword.clone(),
+                        pointer: child,
+                        expected: Vec::new(),
+                        schema_location: schema_location.clone(),
                     });
                 }
             }
@@ -64,6 +81,9 @@ pub fn validate(
                     path: dotted(&pointer),
                     message: format!("missing required field `{name}`"),
                     keyword,
+                    pointer,
+                    expected,
+                    schema_location,
                 });
             }
             _ => {
@@ -72,7 +92,7 @@ pub fn validate(
                 let detail = match error.kind() {
                     ValidationErrorKind::OneOfNotValid { .. }
                     | ValidationErrorKind::AnyOf { .. } => {
-                        alternatives(schema, error.schema_path().as_str())
+                        alternatives(schema, &schema_location)
                             .map(|alts| format!("expected {alts}"))
                             .unwrap_or_else(|| error.masked().to_string())
                     }
@@ -88,6 +108,9 @@ pub fn validate(
                     path,
                     message,
                     keyword,
+                    pointer,
+                    expected,
+                    schema_location,
                 });
             }
         }
@@ -132,6 +155,57 @@ fn alternatives(schema: &Value, schema_path: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", or "))
 }
 
+/// The failing keyword's JSON pointer in the schema document: from the
+/// absolute keyword location when there is one (it sees through `$ref`),
+/// else the schema path.
+fn schema_location(error: &jsonschema::ValidationError) -> String {
+    error
+        .absolute_keyword_location()
+        .and_then(|uri| uri.as_str().split_once('#').map(|(_, f)| percent_decode(f)))
+        .unwrap_or_else(|| error.schema_path().as_str().to_owned())
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn expected(kind: &ValidationErrorKind) -> Vec<String> {
+    use jsonschema::error::TypeKind;
+    match kind {
+        ValidationErrorKind::Type { kind } => {
+            let types: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+            };
+            types.into_iter().filter(|t| t != "null").collect()
+        }
+        ValidationErrorKind::Enum { options } => options
+            .as_array()
+            .map(|a| a.iter().map(Value::to_string).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// Property names declared next to the failing `additionalProperties`.
 fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
     let parent = schema_path
@@ -165,7 +239,13 @@ pub fn dotted(pointer: &str) -> String {
     out
 }
 
-/// A collection's first line, for findings about the whole collection.
+/// Where to point for a finding about a whole collection that has no key (a
+/// list item): its first entry (`name: web`, or the key when the value is a
+/// collection), else its first character.
 fn first_line(node: &Node) -> Span {
-    Span::new(node.span.start, node.span.start + 1)
+    match node.as_map().first() {
+        Some(e) if e.value.as_scalar().is_some() => e.key.span.cover(e.value.span),
+        Some(e) => e.key.span,
+        None => Span::new(node.span.start, node.span.start + 1),
+    }
 }

@@ -59,6 +59,10 @@ pub struct CheckArgs {
     /// With --fix, also apply fixes marked unsafe.
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// Kubernetes version whose bundled schemas validate manifests (overrides
+    /// `kubernetes-version` in the config; default 1.31).
+    #[arg(long, value_name = "1.XX")]
+    pub kubernetes_version: Option<String>,
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -71,13 +75,23 @@ pub fn run(args: CheckArgs) -> u8 {
         width: 100,
         summary: true,
     };
-    let config = match load_config(&args) {
+    let mut config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => {
             report_config_error(e, &human, args.format);
             return EXIT_ERROR;
         }
     };
+    match crate::k8s_schema::resolve_version(
+        args.kubernetes_version.as_deref(),
+        &config.settings.kubernetes_version,
+    ) {
+        Ok(v) => config.settings.kubernetes_version = v.to_owned(),
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ERROR;
+        }
+    }
     let opts = LintOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),

@@ -1,0 +1,843 @@
+//! Offline validation of Kubernetes objects against the bundled schemas
+//! (`schemas/kubernetes/`), shared by the K8S100-K8S105 rules.
+//!
+//! Each bundled version is parsed once per process, and each (version, kind)
+//! validator is compiled once, on first use, and shared across threads. The
+//! rules of one file run on one thread one after another, so the file's
+//! findings are computed by the first of them and reused by the rest.
+
+use crate::config::Settings;
+use crate::engine::ParsedFile;
+use crate::model::k8s::{self, Object};
+use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
+use crate::schema::SchemaIssue;
+use crate::source::Span;
+use jsonschema::{Registry, Validator};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub const DEFAULT_VERSION: &str = "1.31";
+
+/// Bundled versions, oldest first, with their schema documents.
+const BUNDLED: [(&str, &str); 5] = [
+    ("1.29", include_str!("../schemas/kubernetes/v1.29.json")),
+    ("1.30", include_str!("../schemas/kubernetes/v1.30.json")),
+    ("1.31", include_str!("../schemas/kubernetes/v1.31.json")),
+    ("1.32", include_str!("../schemas/kubernetes/v1.32.json")),
+    ("1.33", include_str!("../schemas/kubernetes/v1.33.json")),
+];
+
+/// The URI the definitions are registered under (their own `$id`).
+const BASE_URI: &str = "https://kubernetes.io/api/_definitions.json";
+const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+
+pub const UNKNOWN_FIELD: &str = "K8S100";
+pub const UNKNOWN_KIND: &str = "K8S101";
+pub const WRONG_TYPE: &str = "K8S102";
+pub const MISSING_FIELD: &str = "K8S103";
+pub const INVALID_VALUE: &str = "K8S104";
+pub const NOT_SERVED: &str = "K8S105";
+
+/// The bundled versions, oldest first (`1.29`, ...).
+pub fn bundled_versions() -> impl Iterator<Item = &'static str> {
+    BUNDLED.iter().map(|(v, _)| *v)
+}
+
+/// The bundled version a user-written version names: `1.31`, `v1.31`, `1.31.4`.
+pub fn normalize_version(version: &str) -> Option<&'static str> {
+    let v = version.trim();
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let mut parts = v.split('.');
+    let (major, minor) = (parts.next()?, parts.next()?);
+    if parts.next().is_some_and(|p| p.parse::<u32>().is_err()) || parts.next().is_some() {
+        return None;
+    }
+    let minor = minor.parse::<u32>().ok()?;
+    bundled_versions().find(|b| *b == format!("{major}.{minor}"))
+}
+
+/// The bundled version to validate against: the command-line flag if given,
+/// else the config's `kubernetes-version`. The error lists the bundled ones.
+pub fn resolve_version(flag: Option<&str>, config: &str) -> Result<&'static str, String> {
+    let (requested, source) = match flag {
+        Some(f) => (f, "--kubernetes-version"),
+        None => (config, "kubernetes-version in the config"),
+    };
+    normalize_version(requested).ok_or_else(|| {
+        format!(
+            "no bundled Kubernetes schemas for version `{requested}` ({source}); bundled: {}",
+            bundled_versions().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// One schema finding, located; the rule named by `code` reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub hint: Option<String>,
+    pub label: &'static str,
+}
+
+/// The schema findings of a Kubernetes file, for the settings' version.
+/// Computed once per file; empty when the version is not bundled (the CLI
+/// rejects such a version before linting).
+pub fn findings(file: &ParsedFile, settings: &Settings) -> Rc<Vec<Finding>> {
+    thread_local! {
+        static LAST: RefCell<Option<(CacheKey, Rc<Vec<Finding>>)>> = const { RefCell::new(None) };
+    }
+    let key = CacheKey::of(file, &settings.kubernetes_version);
+    if let Some(hit) = LAST.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, f)| Rc::clone(f))
+    }) {
+        return hit;
+    }
+    let result = Rc::new(compute(file, &settings.kubernetes_version));
+    LAST.with(|c| *c.borrow_mut() = Some((key, Rc::clone(&result))));
+    result
+}
+
+/// Reports the findings of one rule (`code`) for a file.
+pub fn report(code: &'static str, file: &ParsedFile, ctx: &mut crate::rules::Context) {
+    for f in findings(file, ctx.settings)
+        .iter()
+        .filter(|f| f.code == code)
+    {
+        let d = ctx.report(f.span, f.message.clone());
+        d.label_text(f.label);
+        if let Some(h) = &f.hint {
+            d.hint(h.clone());
+        }
+    }
+}
+
+/// Identifies a file's text within a run and across runs on one thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CacheKey {
+    file: usize,
+    ptr: usize,
+    len: usize,
+    hash: u64,
+    version: String,
+}
+
+impl CacheKey {
+    fn of(file: &ParsedFile, version: &str) -> Self {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let text = &file.source.text;
+        let mut h = DefaultHasher::new();
+        text.hash(&mut h);
+        file.source.path.hash(&mut h);
+        CacheKey {
+            file: file.id,
+            ptr: text.as_ptr() as usize,
+            len: text.len(),
+            hash: h.finish(),
+            version: version.to_owned(),
+        }
+    }
+}
+
+fn compute(file: &ParsedFile, version: &str) -> Vec<Finding> {
+    let Some(yaml) = file.document.as_yaml() else {
+        return Vec::new();
+    };
+    let Some(bundle) = normalize_version(version).and_then(bundle) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut unknown_seen: HashSet<(&str, &str)> = HashSet::new();
+    for obj in k8s::objects(yaml) {
+        match bundle.definition(obj.api_version, obj.kind) {
+            Some(def) => match bundle.validator(def) {
+                Ok(v) => validate_object(bundle, &v, &obj, &mut out),
+                // Bundled schemas are tested to compile; never silently pass.
+                Err(e) => out.push(Finding {
+                    code: INVALID_VALUE,
+                    span: obj.anchor_span(),
+                    message: format!("cannot validate {}: {e}", obj.display()),
+                    hint: None,
+                    label: "not validated",
+                }),
+            },
+            None => {
+                if let Some(f) = not_served(bundle, &obj) {
+                    out.push(f);
+                } else if unknown_seen.insert((obj.api_version, obj.kind)) {
+                    out.push(unknown_kind(bundle, &obj));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn validate_object(bundle: &Bundle, validator: &Validator, obj: &Object, out: &mut Vec<Finding>) {
+    let instance = obj.root.to_json();
+    if validator.is_valid(&instance) {
+        return;
+    }
+    for issue in crate::schema::validate(validator, &bundle.doc, obj.root, &instance) {
+        out.push(classify(bundle, issue, obj));
+    }
+}
+
+/// Turns a located schema issue into the finding of the matching rule.
+fn classify(bundle: &Bundle, issue: SchemaIssue, obj: &Object) -> Finding {
+    let at = if issue.path.is_empty() {
+        obj.display()
+    } else {
+        format!("`{}` of {}", issue.path, obj.display())
+    };
+    match issue.keyword.as_str() {
+        "additionalProperties" => unknown_field(bundle, &issue, obj),
+        "required" => Finding {
+            code: MISSING_FIELD,
+            span: issue.span,
+            message: format!("{} in {at}", issue.message),
+            hint: issue
+                .message
+                .split('`')
+                .nth(1)
+                .map(|f| format!("Add `{f}`: the API server rejects the object without it")),
+            label: "required field missing",
+        },
+        "type" => {
+            let (_, node) = obj.root.locate(&issue.pointer);
+            Finding {
+                code: WRONG_TYPE,
+                span: issue.span,
+                message: format!(
+                    "{at} must be {}, not {}",
+                    expected_phrase(&issue.expected),
+                    found_phrase(node)
+                ),
+                hint: Some(type_hint(&issue.expected, node)),
+                label: "wrong type",
+            }
+        }
+        _ => {
+            let (_, node) = obj.root.locate(&issue.pointer);
+            let quantity = issue.schema_location.contains(QUANTITY);
+            let text = node.as_str().unwrap_or_default();
+            if issue.keyword == "enum" {
+                let allowed: Vec<&str> = issue
+                    .expected
+                    .iter()
+                    .map(|v| v.trim_matches('"'))
+                    .filter(|v| !v.is_empty() && *v != "null")
+                    .collect();
+                let list = allowed
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let suggestion = crate::suggest::did_you_mean(text, allowed.iter().copied());
+                Finding {
+                    code: INVALID_VALUE,
+                    span: issue.span,
+                    message: match suggestion {
+                        Some(s) => {
+                            format!("{at}: `{text}` is not one of {list}: did you mean `{s}`?")
+                        }
+                        None => format!("{at}: `{text}` is not one of {list}"),
+                    },
+                    hint: Some(match suggestion {
+                        Some(s) => format!("Write `{s}` (values are case-sensitive)"),
+                        None => format!("Write one of {list}"),
+                    }),
+                    label: "invalid value",
+                }
+            } else if quantity {
+                Finding {
+                    code: INVALID_VALUE,
+                    span: issue.span,
+                    message: format!("{at}: `{text}` is not a valid quantity"),
+                    hint: Some(
+                        "Write a number with an optional suffix: `512Mi`, `1Gi` (binary), `500M` (decimal), `250m` CPU; not `MB` or `GB`"
+                            .to_owned(),
+                    ),
+                    label: "invalid quantity",
+                }
+            } else {
+                Finding {
+                    code: INVALID_VALUE,
+                    span: issue.span,
+                    message: {
+                        // Keep jsonschema's wording, naming the object as the others do.
+                        let prefix = format!("`{}`: ", issue.path);
+                        let detail = issue
+                            .message
+                            .strip_prefix(&prefix)
+                            .unwrap_or(&issue.message);
+                        format!("{at}: {detail}")
+                    },
+                    hint: (!issue.expected.is_empty())
+                        .then(|| format!("Use one of: {}", issue.expected.join(", "))),
+                    label: "invalid value",
+                }
+            }
+        }
+    }
+}
+
+fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding {
+    let (name, suggestion) = match issue.message.split_once(": did you mean ") {
+        Some((m, s)) => (m, Some(s.trim_end_matches('?'))),
+        None => (issue.message.as_str(), None),
+    };
+    let place = match issue
+        .pointer
+        .rsplit_once('/')
+        .map(|(p, _)| crate::schema::dotted(p))
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => format!("`{p}` of {}", obj.display()),
+        None => obj.display(),
+    };
+    let newer = suggestion
+        .is_none()
+        .then(|| newer_version_with(bundle, issue))
+        .flatten();
+    let home = (suggestion.is_none() && newer.is_none())
+        .then(|| nested_home(&bundle.doc, issue))
+        .flatten();
+    let (message, hint) = match (suggestion, newer, home) {
+        (Some(s), _, _) => (
+            format!("{name} in {place}: did you mean {s}?"),
+            format!(
+                "Rename it to {s}; Kubernetes rejects unknown fields (or silently drops them with `--validate=false`)"
+            ),
+        ),
+        (None, Some(v), _) => (
+            format!(
+                "{name} in {place}: not in Kubernetes {}, defined from {v} on",
+                bundle.version
+            ),
+            format!(
+                "If your clusters run {v} or later, set `kubernetes-version: \"{v}\"` in .deploylint.yaml (or pass `--kubernetes-version {v}`); otherwise remove the field"
+            ),
+        ),
+        (None, None, Some(home)) => (
+            format!("{name} in {place}: it belongs in `{home}`"),
+            format!("Move it under `{home}`"),
+        ),
+        (None, None, None) => (
+            format!("{name} in {place}"),
+            "Remove the field, or move it to where the API defines it; check the spelling against `kubectl explain`".to_owned(),
+        ),
+    };
+    Finding {
+        code: UNKNOWN_FIELD,
+        span: issue.span,
+        message,
+        hint: Some(hint),
+        label: "unknown field",
+    }
+}
+
+/// A field misplaced one level too high (`imagePullPolicy` in a pod spec,
+/// `runAsUser` in a container): the child field whose schema defines it,
+/// `containers[]` for list items.
+fn nested_home(doc: &Value, issue: &SchemaIssue) -> Option<String> {
+    let parent = issue
+        .schema_location
+        .strip_suffix("/additionalProperties")?;
+    let field = issue.pointer.rsplit('/').next()?;
+    let field = field.replace("~1", "/").replace("~0", "~");
+    // Container-only security settings written in the pod's securityContext.
+    if parent.ends_with(".PodSecurityContext")
+        && doc
+            .pointer("/$defs/io.k8s.api.core.v1.SecurityContext/properties")
+            .and_then(|p| p.get(&field))
+            .is_some()
+    {
+        return Some("containers[].securityContext".to_owned());
+    }
+    let props = doc.pointer(parent)?.get("properties")?.as_object()?;
+    let mut names: Vec<&String> = props.keys().collect();
+    names.sort();
+    names.into_iter().find_map(|name| {
+        let schema = props.get(name)?;
+        let (schema, list) = match schema.get("items") {
+            Some(items) => (items, true),
+            None => (schema, false),
+        };
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => doc.pointer(r.strip_prefix('#')?)?,
+            None => schema,
+        };
+        schema
+            .get("properties")
+            .and_then(|p| p.get(&field))
+            .map(|_| {
+                if list {
+                    format!("{name}[]")
+                } else {
+                    name.clone()
+                }
+            })
+    })
+}
+
+/// The first bundled version after `bundle`'s that defines an unknown field,
+/// so a manifest written for a newer cluster gets pointed at the setting.
+fn newer_version_with(bundle: &Bundle, issue: &SchemaIssue) -> Option<&'static str> {
+    let parent = issue
+        .schema_location
+        .strip_suffix("/additionalProperties")?;
+    let field = issue.pointer.rsplit('/').next()?;
+    let field = field.replace("~1", "/").replace("~0", "~");
+    bundled_versions()
+        .skip_while(|v| *v != bundle.version)
+        .skip(1)
+        .find(|v| {
+            bundle_of(v).is_some_and(|b| {
+                b.doc
+                    .pointer(parent)
+                    .and_then(|s| s.get("properties"))
+                    .is_some_and(|p| p.get(&field).is_some())
+            })
+        })
+}
+
+fn expected_phrase(types: &[String]) -> String {
+    let words: Vec<&str> = types
+        .iter()
+        .map(|t| match t.as_str() {
+            "integer" => "an integer",
+            "number" => "a number",
+            "string" => "a string",
+            "boolean" => "a boolean",
+            "array" => "a list",
+            "object" => "a map",
+            other => other,
+        })
+        .collect();
+    match words.as_slice() {
+        [] => "of another type".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+fn found_phrase(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Map(_) => "a map".to_owned(),
+        NodeKind::Seq(_) => "a list".to_owned(),
+        NodeKind::Scalar(s) => {
+            let what = match resolve(node) {
+                Resolved::Null => "null",
+                Resolved::Bool(_) => "a boolean",
+                Resolved::Int(_) => "an integer",
+                Resolved::Float(_) => "a number",
+                Resolved::Str(_) => "a string",
+            };
+            if s.value.chars().count() <= 40 && !s.value.contains('\n') {
+                format!("{what} (`{}`)", s.value)
+            } else {
+                what.to_owned()
+            }
+        }
+    }
+}
+
+/// What to write instead, from how the YAML spelled the value.
+fn type_hint(expected: &[String], node: &Node) -> String {
+    let wants = |t: &str| expected.iter().any(|e| e == t);
+    if let NodeKind::Scalar(s) = &node.kind {
+        let tagged = node.tag.is_some();
+        let quoted = tagged || matches!(s.style, Style::SingleQuoted | Style::DoubleQuoted);
+        match resolve(node) {
+            Resolved::Str(v) if quoted => {
+                let unquoted = Node {
+                    span: node.span,
+                    tag: None,
+                    kind: NodeKind::Scalar(crate::parse::yaml::Scalar {
+                        value: v.to_owned(),
+                        style: Style::Plain,
+                    }),
+                };
+                let fits = match resolve(&unquoted) {
+                    Resolved::Int(_) => wants("integer") || wants("number"),
+                    Resolved::Float(_) => wants("number"),
+                    Resolved::Bool(_) => wants("boolean"),
+                    _ => false,
+                };
+                if fits {
+                    let what = if tagged {
+                        "the `!!str` tag"
+                    } else {
+                        "the quotes"
+                    };
+                    return format!("Remove {what}: `{v}`");
+                }
+            }
+            Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_) if wants("string") => {
+                return format!(
+                    "Quote the value: `\"{}\"` (YAML reads `{}` unquoted as {})",
+                    s.value,
+                    s.value,
+                    found_phrase(node)
+                        .split(" (")
+                        .next()
+                        .unwrap_or("another type")
+                );
+            }
+            _ => {}
+        }
+    }
+    format!(
+        "Write {} here; check the field with `kubectl explain`",
+        expected_phrase(expected)
+    )
+}
+
+/// An object of a built-in API group that this version does not serve: a
+/// removed apiVersion (`extensions/v1beta1` Ingress) or a misspelt kind.
+fn not_served(bundle: &Bundle, obj: &Object) -> Option<Finding> {
+    let group = obj.api_version.split_once('/').map_or("", |(g, _)| g);
+    if !(bundle.groups.contains(group) || REMOVED_GROUPS.contains(&group)) {
+        return None;
+    }
+    let version = bundle.version;
+    if let Some(served) = bundle.kinds.get(obj.kind) {
+        let list = served
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        return Some(Finding {
+            code: NOT_SERVED,
+            span: obj
+                .root
+                .get("apiVersion")
+                .map_or_else(|| obj.anchor_span(), |n| n.span),
+            message: format!(
+                "`{}` {} is not served by Kubernetes {version}",
+                obj.api_version, obj.kind
+            ),
+            hint: Some(format!(
+                "Use apiVersion {list} (check the fields that changed between versions with `kubectl explain`)"
+            )),
+            label: "API version not served",
+        });
+    }
+    // Kinds of the same group, at any version: the likely intended ones.
+    let same_group = bundle
+        .index
+        .keys()
+        .filter(|(av, _)| av.split_once('/').map_or("", |(g, _)| g) == group)
+        .map(|(_, k)| k.as_str());
+    let suggestion = crate::suggest::did_you_mean(obj.kind, same_group);
+    Some(Finding {
+        code: NOT_SERVED,
+        span: obj.anchor_span(),
+        message: match suggestion {
+            Some(s) => format!(
+                "`{}` has no kind `{}` in Kubernetes {version}: did you mean `{s}`?",
+                obj.api_version, obj.kind
+            ),
+            None => format!(
+                "`{}` has no kind `{}` in Kubernetes {version}",
+                obj.api_version, obj.kind
+            ),
+        },
+        hint: Some(match suggestion {
+            Some(s) => format!("Write `kind: {s}`"),
+            None => format!(
+                "The kind was removed or never existed in this group; see `kubectl api-resources` and the deprecation guide for Kubernetes {version}"
+            ),
+        }),
+        label: "kind not served",
+    })
+}
+
+/// Built-in groups that no longer exist at all.
+const REMOVED_GROUPS: [&str; 1] = ["extensions"];
+
+fn unknown_kind(bundle: &Bundle, obj: &Object) -> Finding {
+    let custom = obj
+        .api_version
+        .split_once('/')
+        .is_some_and(|(g, _)| g.contains('.') && !bundle.groups.contains(g));
+    Finding {
+        code: UNKNOWN_KIND,
+        span: obj.anchor_span(),
+        message: format!(
+            "no bundled schema for `{}` {}{}: not validated",
+            obj.api_version,
+            obj.kind,
+            if custom { " (a custom resource?)" } else { "" }
+        ),
+        hint: Some(format!(
+            "Custom resources are not validated (like kubeconform's `-ignore-missing-schemas`); check the spelling of `apiVersion` and `kind` against `kubectl api-resources` for Kubernetes {}",
+            bundle.version
+        )),
+        label: "no schema",
+    }
+}
+
+/// A validator compiled at most once (or why it could not be).
+type ValidatorCell = OnceLock<Result<Arc<Validator>, String>>;
+
+/// One bundled version: its definitions, what they define, compiled validators.
+pub struct Bundle {
+    pub version: &'static str,
+    doc: Arc<Value>,
+    registry: Registry<'static>,
+    /// (apiVersion, kind) -> definition name.
+    index: HashMap<(String, String), String>,
+    /// kind -> the apiVersions that serve it.
+    kinds: HashMap<String, Vec<String>>,
+    groups: HashSet<String>,
+    validators: Mutex<HashMap<String, Arc<ValidatorCell>>>,
+}
+
+fn bundle_of(version: &str) -> Option<&'static Bundle> {
+    normalize_version(version).and_then(bundle)
+}
+
+/// The bundle of a bundled version (parsed on first use).
+fn bundle(version: &'static str) -> Option<&'static Bundle> {
+    static BUNDLES: [OnceLock<Option<Bundle>>; 5] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let i = BUNDLED.iter().position(|(v, _)| *v == version)?;
+    let (version, text) = BUNDLED.get(i)?;
+    BUNDLES
+        .get(i)?
+        .get_or_init(|| Bundle::load(version, text))
+        .as_ref()
+}
+
+impl Bundle {
+    fn load(version: &'static str, text: &str) -> Option<Bundle> {
+        let doc: Value = serde_json::from_str(text).ok()?;
+        let mut index = HashMap::new();
+        let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
+        let mut groups = HashSet::new();
+        for (name, def) in doc.get("$defs")?.as_object()? {
+            let gvks = def
+                .get("x-kubernetes-group-version-kind")
+                .and_then(Value::as_array);
+            // Definitions shared by many groups (DeleteOptions, WatchEvent) are not manifests.
+            let Some([gvk]) = gvks.map(Vec::as_slice) else {
+                continue;
+            };
+            let field = |k: &str| gvk.get(k).and_then(Value::as_str).unwrap_or_default();
+            let (group, ver, kind) = (field("group"), field("version"), field("kind"));
+            let api_version = if group.is_empty() {
+                ver.to_owned()
+            } else {
+                format!("{group}/{ver}")
+            };
+            groups.insert(group.to_owned());
+            kinds
+                .entry(kind.to_owned())
+                .or_default()
+                .push(api_version.clone());
+            index.insert((api_version, kind.to_owned()), name.clone());
+        }
+        for served in kinds.values_mut() {
+            served.sort();
+        }
+        let doc = Arc::new(doc);
+        let registry = Registry::new()
+            .add(BASE_URI, Arc::clone(&doc))
+            .ok()?
+            .prepare()
+            .ok()?;
+        Some(Bundle {
+            version,
+            doc,
+            registry,
+            index,
+            kinds,
+            groups,
+            validators: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The definition name for an object, if this version has it.
+    pub fn definition(&self, api_version: &str, kind: &str) -> Option<&str> {
+        self.index
+            .get(&(api_version.to_owned(), kind.to_owned()))
+            .map(String::as_str)
+    }
+
+    /// The compiled validator of a definition, compiled on first use. Threads
+    /// asking for the same one wait for a single compilation.
+    pub fn validator(&self, def: &str) -> Result<Arc<Validator>, String> {
+        let cell = {
+            let mut map = self
+                .validators
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(map.entry(def.to_owned()).or_default())
+        };
+        cell.get_or_init(|| {
+            let schema = serde_json::json!({ "$ref": format!("{BASE_URI}#/$defs/{def}") });
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .with_registry(&self.registry)
+                .build(&schema)
+                .map(Arc::new)
+                .map_err(|e| format!("bundled schema `{def}` does not compile: {e}"))
+        })
+        .clone()
+    }
+}
+
+/// Every definition with a single group-version-kind, for tests.
+#[cfg(test)]
+fn definitions(version: &'static str) -> Vec<String> {
+    bundle(version)
+        .map(|b| b.index.values().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (code, the text under the span) of each schema finding.
+    fn lint(text: &str) -> Vec<(String, String)> {
+        let config = crate::config::Config::with_defaults(".".into());
+        let opts = crate::LintOptions {
+            select: vec!["K8S1".into()],
+            ..Default::default()
+        };
+        let result = crate::lint_text("x.yaml", text, &config, &opts);
+        result
+            .diagnostics
+            .iter()
+            .map(|d| {
+                assert!(
+                    d.span.end <= text.len() && d.span.start <= d.span.end,
+                    "{d:?}"
+                );
+                (d.code.clone(), text[d.span.range()].to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn odd_input_gives_located_findings() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: 5\nspec:\n  containers:\n    - name: x\n      image: nginx:1\n      \"a/b~c\": 1\n      ? [1, 2]\n      : 3\n      tty: !!str true\n";
+        let found = lint(text);
+        assert!(found.contains(&("K8S102".into(), "5".into())), "{found:?}");
+        assert!(
+            found.contains(&("K8S100".into(), "\"a/b~c\"".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("K8S102".into(), "!!str true".into()))
+                || found
+                    .iter()
+                    .any(|(c, t)| c == "K8S102" && t.contains("true")),
+            "{found:?}"
+        );
+        // The complex key cannot be named by a JSON pointer: the container is reported.
+        assert!(
+            found
+                .iter()
+                .any(|(c, t)| c == "K8S100" && t.starts_with("name: x")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn deep_values_and_many_objects_stay_bounded() {
+        let mut text = String::from("apiVersion: v1\nkind: ConfigMap\ndata:\n  a:\n");
+        for depth in 2..150 {
+            text.push_str(&format!("{}k:\n", "  ".repeat(depth)));
+        }
+        for i in 0..200 {
+            text.push_str(&format!(
+                "---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w{i}\n"
+            ));
+        }
+        let found = lint(&text);
+        assert_eq!(
+            found.iter().filter(|(c, _)| c == "K8S101").count(),
+            1,
+            "{found:?}"
+        );
+        assert!(found.iter().any(|(c, _)| c == "K8S102"), "{found:?}");
+    }
+
+    #[test]
+    fn versions_normalize() {
+        assert_eq!(normalize_version("1.31"), Some("1.31"));
+        assert_eq!(normalize_version("v1.29.3"), Some("1.29"));
+        assert_eq!(normalize_version("1.28"), None);
+        assert_eq!(normalize_version("1.31.x"), None);
+        assert_eq!(normalize_version("garbage"), None);
+        assert_eq!(normalize_version(DEFAULT_VERSION), Some(DEFAULT_VERSION));
+    }
+
+    #[test]
+    fn flag_overrides_config_version() {
+        assert_eq!(resolve_version(Some("1.33"), "1.29"), Ok("1.33"));
+        assert_eq!(resolve_version(None, "1.29"), Ok("1.29"));
+        let err = resolve_version(Some("1.40"), "1.31").unwrap_err();
+        assert!(
+            err.contains("`1.40`") && err.contains("1.29, 1.30, 1.31, 1.32, 1.33"),
+            "{err}"
+        );
+        assert!(
+            resolve_version(None, "1.12")
+                .unwrap_err()
+                .contains("config")
+        );
+    }
+
+    #[test]
+    fn every_bundled_version_loads_and_indexes_workloads() {
+        for v in bundled_versions() {
+            let b = bundle(v).unwrap_or_else(|| panic!("{v} does not load"));
+            assert_eq!(
+                b.definition("apps/v1", "Deployment"),
+                Some("io.k8s.api.apps.v1.Deployment")
+            );
+            assert_eq!(b.definition("v1", "Pod"), Some("io.k8s.api.core.v1.Pod"));
+            assert!(b.definition("extensions/v1beta1", "Ingress").is_none());
+        }
+    }
+
+    #[test]
+    fn validators_are_compiled_once_and_shared_across_threads() {
+        let b = bundle("1.30").unwrap();
+        let def = "io.k8s.api.batch.v1.CronJob";
+        let compiled: Vec<Arc<Validator>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| b.validator(def))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap().unwrap())
+                .collect()
+        });
+        assert!(compiled.iter().all(|v| Arc::ptr_eq(v, &compiled[0])));
+        assert!(Arc::ptr_eq(&b.validator(def).unwrap(), &compiled[0]));
+    }
+
+    #[test]
+    fn every_definition_of_the_default_version_compiles() {
+        let b = bundle(DEFAULT_VERSION).unwrap();
+        for def in definitions(DEFAULT_VERSION) {
+            assert!(b.validator(&def).is_ok(), "{def}");
+        }
+    }
+}
