@@ -91,11 +91,9 @@ pub fn validate(
                 let path = dotted(&pointer);
                 let detail = match error.kind() {
                     ValidationErrorKind::OneOfNotValid { .. }
-                    | ValidationErrorKind::AnyOf { .. } => {
-                        alternatives(schema, &schema_location)
-                            .map(|alts| format!("expected {alts}"))
-                            .unwrap_or_else(|| error.masked().to_string())
-                    }
+                    | ValidationErrorKind::AnyOf { .. } => alternatives(schema, &schema_location)
+                        .map(|alts| format!("expected {alts}"))
+                        .unwrap_or_else(|| error.masked().to_string()),
                     _ => error.masked().to_string(),
                 };
                 let message = if path.is_empty() {

@@ -31,14 +31,33 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn e2e_human_output() {
-    let o = run_in(&root(), &["check", "fixtures/e2e", "--no-color"]);
+    let o = run_in(
+        &root(),
+        &[
+            "check",
+            "fixtures/e2e",
+            "--no-color",
+            "--select",
+            "K8S001,K8S002,S",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("e2e_human", stdout(&o));
 }
 
 #[test]
 fn e2e_json_output_matches_schema() {
-    let o = run_in(&root(), &["check", "fixtures/e2e", "--format", "json"]);
+    let o = run_in(
+        &root(),
+        &[
+            "check",
+            "fixtures/e2e",
+            "--format",
+            "json",
+            "--select",
+            "K8S001,K8S002,S",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     let schema: serde_json::Value =
@@ -80,42 +99,34 @@ fn output_is_deterministic_across_job_counts() {
 #[test]
 fn exit_codes() {
     let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
     let clean = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: a:1\n      resources: {limits: {memory: 64Mi}}\n";
-    std::fs::write(dir.path().join("clean.yaml"), clean).unwrap();
-    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
-    std::fs::write(dir.path().join("warn.yaml"), clean.replace("a:1", "a")).unwrap();
-    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(1));
+    std::fs::write(d.join("clean.yaml"), clean).unwrap();
+    // Only the image and memory-limit rules, so each exit code is about one finding.
+    let code = |args: &[&str]| {
+        let mut all = vec!["check", "--select=K8S001,K8S002"];
+        all.extend_from_slice(args);
+        run_in(d, &all).status.code()
+    };
+    assert_eq!(code(&[]), Some(0));
+    std::fs::write(d.join("warn.yaml"), clean.replace("a:1", "a")).unwrap();
+    assert_eq!(code(&[]), Some(1));
+    assert_eq!(code(&["--fail-on", "error"]), Some(0));
+    assert_eq!(code(&["--fail-on", "info"]), Some(1));
+    assert_eq!(code(&["--ignore", "K8S001"]), Some(0));
     assert_eq!(
-        run_in(dir.path(), &["check", "--fail-on", "error"])
-            .status
-            .code(),
+        run_in(d, &["check", "--select", "K8S002"]).status.code(),
         Some(0)
     );
     assert_eq!(
-        run_in(dir.path(), &["check", "--ignore", "K8S001"])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        run_in(dir.path(), &["check", "--select", "K8S002"])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        run_in(dir.path(), &["check", "--select", "K8S"])
-            .status
-            .code(),
+        run_in(d, &["check", "--select", "K8S00"]).status.code(),
         Some(1)
     );
     assert_eq!(
-        run_in(dir.path(), &["check", "--no-such-flag"])
-            .status
-            .code(),
+        run_in(d, &["check", "--no-such-flag"]).status.code(),
         Some(2)
     );
-    let missing = run_in(dir.path(), &["check", "does-not-exist", "."]);
+    let missing = run_in(d, &["check", "--select=K8S001", "does-not-exist", "."]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(
         stderr(&missing).contains("does-not-exist"),
@@ -275,7 +286,11 @@ fn config_levels_and_errors() {
         "rules:\n  image-tag-latest: off\n  K8S002: error\n",
     )
     .unwrap();
-    let o = run_in(&d.join("sub"), &["check", "--format", "json"]);
+    // A prefix selection keeps what the config turned off, off.
+    let o = run_in(
+        &d.join("sub"),
+        &["check", "--format", "json", "--select", "K8S00"],
+    );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let codes: Vec<&str> = report["diagnostics"]
         .as_array()
@@ -285,9 +300,17 @@ fn config_levels_and_errors() {
         .collect();
     assert_eq!(codes, vec!["K8S002"]);
     assert_eq!(report["diagnostics"][0]["severity"], "error");
+    // Naming the rule exactly turns it on for this run.
+    let o = run_in(
+        &d.join("sub"),
+        &["check", "--format", "json", "--select", "K8S001"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["code"], "K8S001");
     // Exclude globs are relative to the config file.
     std::fs::write(d.join(".deploylint.yaml"), "exclude: ['sub/**']\n").unwrap();
     assert_eq!(run_in(d, &["check"]).status.code(), Some(0));
+    assert!(stdout(&run_in(d, &["check"])).contains("0 files checked"));
     // Unknown key, bad value, unknown rule: located errors, exit 2.
     std::fs::write(
         d.join(".deploylint.yaml"),
@@ -340,7 +363,10 @@ fn suppression_requires_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      # deploylint ignore=K8S001\n      image: nginx\n      resources: {limits: {memory: 1Gi}}\n";
     std::fs::write(dir.path().join("p.yaml"), text).unwrap();
-    let o = run_in(dir.path(), &["check", "--format", "json"]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "json", "--select", "K8S001,S001"],
+    );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let codes: Vec<&str> = report["diagnostics"]
         .as_array()
@@ -365,8 +391,16 @@ fn gitignore_and_hidden_dirs_are_skipped_but_named_files_are_not() {
     std::fs::write(d.join(".github/p.yaml"), pod).unwrap();
     std::fs::write(d.join("build/p.yaml"), pod).unwrap();
     std::fs::write(d.join(".gitignore"), "build/\n").unwrap();
-    assert_eq!(run_in(d, &["check"]).status.code(), Some(0));
-    assert_eq!(run_in(d, &["check", "build/p.yaml"]).status.code(), Some(1));
+    assert_eq!(
+        run_in(d, &["check", "--select=K8S001"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run_in(d, &["check", "--select=K8S001", "build/p.yaml"])
+            .status
+            .code(),
+        Some(1)
+    );
     let o = run_in(d, &["check", "--verbose", "build/p.yaml"]);
     assert!(
         stderr(&o).contains("build/p.yaml: kubernetes"),

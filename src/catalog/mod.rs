@@ -78,6 +78,34 @@ impl RuleMeta {
     pub fn docs_url(&self) -> String {
         format!("{DOCS_BASE}{}", self.code.to_ascii_lowercase())
     }
+
+    /// The remediation as one-line paragraphs, for reporters that wrap text
+    /// themselves (a `|` block's hard breaks would otherwise be wrapped twice).
+    pub fn help(&self) -> String {
+        reflow(&self.remediation)
+    }
+}
+
+/// Joins the lines of each paragraph; keeps blank lines, list items and
+/// indented (code) lines as they are.
+pub fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    let mut prev_joinable = false;
+    for line in text.trim().lines() {
+        let t = line.trim_end();
+        let keep = t.is_empty() || t.starts_with("- ") || t.starts_with("* ") || t.starts_with(' ');
+        if out.is_empty() {
+            out.push_str(t);
+        } else if prev_joinable && !keep {
+            out.push(' ');
+            out.push_str(t);
+        } else {
+            out.push('\n');
+            out.push_str(t);
+        }
+        prev_joinable = !t.is_empty() && !t.starts_with(' ');
+    }
+    out
 }
 
 pub struct Catalog {
@@ -135,4 +163,17 @@ fn load() -> Catalog {
     }
     rules.sort_by(|a, b| a.code.cmp(&b.code));
     Catalog { rules, errors }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reflow;
+
+    #[test]
+    fn reflow_joins_paragraph_lines_only() {
+        assert_eq!(
+            reflow("a b\nc d\n\nnext\n- item\n- item2\n    code\n"),
+            "a b c d\n\nnext\n- item\n- item2\n    code"
+        );
+    }
 }

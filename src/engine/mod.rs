@@ -120,10 +120,18 @@ fn is_enabled(code: &str, config: &Config, opts: &LintOptions) -> bool {
     if code.starts_with('E') {
         return true;
     }
+    let config_level = config.settings.level(code);
     if !opts.select.is_empty() {
-        return opts.select.iter().any(|s| selector_matches(s, code));
+        // The most specific word wins: `--select K8S` keeps a rule the config
+        // turned off, off; `--select K8S001` turns it on for this run.
+        let named = |s: &String| {
+            s.eq_ignore_ascii_case(code) || catalog().get(code).is_some_and(|m| m.name == *s)
+        };
+        return opts.select.iter().any(named)
+            || (config_level != Some(Level::Off)
+                && opts.select.iter().any(|s| selector_matches(s, code)));
     }
-    match config.settings.level(code) {
+    match config_level {
         Some(Level::Off) => false,
         Some(Level::On(_)) => true,
         None => catalog().get(code).is_none_or(|m| m.enabled),
@@ -295,7 +303,7 @@ fn finish(
             d.severity = sev;
         }
         if d.help.is_none() {
-            d.help = cat.get(&d.code).map(|m| m.remediation.trim().to_owned());
+            d.help = cat.get(&d.code).map(|m| m.help());
         }
     }
     // Suppressions, per file.
