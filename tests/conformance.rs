@@ -51,8 +51,7 @@ const MAP: &[(&str, &[&str])] = &[
     ("polaris/hostPortSet", &["K8S024"]),
     ("polaris/procMount", &["K8S025"]),
     ("kube-linter/unsafe-proc-mount", &["K8S025"]),
-    // Reliability rules (branch k8s-reliability); reported as not
-    // implemented until they are in the catalog.
+    // Reliability rules.
     ("polaris/livenessProbeMissing", &["K8S040"]),
     ("kube-linter/no-liveness-probe", &["K8S040"]),
     ("polaris/readinessProbeMissing", &["K8S041"]),
@@ -61,6 +60,9 @@ const MAP: &[(&str, &[&str])] = &[
     ("kube-linter/unset-cpu-requirements", &["K8S043"]),
     ("polaris/memoryRequestsMissing", &["K8S044"]),
     ("polaris/cpuLimitsMissing", &["K8S045"]),
+    ("kube-linter/liveness-port", &["K8S046"]),
+    ("kube-linter/readiness-port", &["K8S046"]),
+    ("kube-linter/startup-port", &["K8S046"]),
 ];
 
 /// Upstream checks with no rule of ours, and why.
@@ -80,18 +82,6 @@ const UNMAPPED: &[(&str, &str)] = &[
     (
         "kube-linter/privileged-ports",
         "no rule: containerPort < 1024 needs NET_BIND_SERVICE, which K8S014/K8S017 already cover",
-    ),
-    (
-        "kube-linter/liveness-port",
-        "probe ports belong to the reliability rules",
-    ),
-    (
-        "kube-linter/readiness-port",
-        "probe ports belong to the reliability rules",
-    ),
-    (
-        "kube-linter/startup-port",
-        "probe ports belong to the reliability rules",
     ),
 ];
 
