@@ -870,10 +870,12 @@ mod tests {
     }
 
     #[test]
-    fn every_definition_of_the_default_version_compiles() {
-        let b = bundle(DEFAULT_VERSION).unwrap();
-        for def in definitions(DEFAULT_VERSION) {
-            assert!(b.validator(&def).is_ok(), "{def}");
+    fn every_definition_of_every_version_compiles() {
+        for v in bundled_versions() {
+            let b = bundle(v).unwrap();
+            for def in definitions(v) {
+                assert!(b.validator(&def).is_ok(), "{v} {def}");
+            }
         }
     }
 }
