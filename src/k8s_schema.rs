@@ -91,16 +91,17 @@ pub fn findings(file: &ParsedFile, settings: &Settings) -> Rc<Vec<Finding>> {
     thread_local! {
         static LAST: RefCell<Option<(CacheKey, Rc<Vec<Finding>>)>> = const { RefCell::new(None) };
     }
-    let key = CacheKey::of(file, &settings.kubernetes_version);
+    let version = settings.kubernetes_version.as_str();
     if let Some(hit) = LAST.with(|c| {
         c.borrow()
             .as_ref()
-            .filter(|(k, _)| *k == key)
+            .filter(|(k, _)| k.matches(file, version))
             .map(|(_, f)| Rc::clone(f))
     }) {
         return hit;
     }
-    let result = Rc::new(compute(file, &settings.kubernetes_version));
+    let result = Rc::new(compute(file, version));
+    let key = CacheKey::of(file, version);
     LAST.with(|c| *c.borrow_mut() = Some((key, Rc::clone(&result))));
     result
 }
@@ -119,29 +120,31 @@ pub fn report(code: &'static str, file: &ParsedFile, ctx: &mut crate::rules::Con
     }
 }
 
-/// Identifies a file's text within a run and across runs on one thread.
+/// Identifies a file within a run and across runs on one thread (an editor
+/// re-linting a changed buffer): its id, name, version and whole text, which
+/// is cheaper to copy once and compare (memcmp) than to hash on every lookup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct CacheKey {
     file: usize,
-    ptr: usize,
-    len: usize,
-    hash: u64,
     version: String,
+    path: String,
+    text: String,
 }
 
 impl CacheKey {
+    fn matches(&self, file: &ParsedFile, version: &str) -> bool {
+        self.file == file.id
+            && self.version == version
+            && self.path == file.source.path
+            && self.text == file.source.text
+    }
+
     fn of(file: &ParsedFile, version: &str) -> Self {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let text = &file.source.text;
-        let mut h = DefaultHasher::new();
-        text.hash(&mut h);
-        file.source.path.hash(&mut h);
         CacheKey {
             file: file.id,
-            ptr: text.as_ptr() as usize,
-            len: text.len(),
-            hash: h.finish(),
             version: version.to_owned(),
+            path: file.source.path.clone(),
+            text: file.source.text.clone(),
         }
     }
 }
@@ -780,6 +783,39 @@ mod tests {
     }
 
     #[test]
+    fn findings_are_not_reused_for_an_edited_buffer() {
+        let base = "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: x\nspec:\n  replicas: ";
+        let valid = format!("{base}222\n");
+        let invalid = format!("{base}\"2\"\n");
+        assert_eq!(valid.len(), invalid.len());
+        // Direct calls on this thread: the per-thread cache must see the change.
+        let settings = Settings::default();
+        let codes = |text: &str| {
+            let source = crate::source::SourceFile::new(
+                "x.yaml",
+                Some(crate::source::FileKind::Kubernetes),
+                text.to_owned(),
+            );
+            let (document, _) =
+                crate::parse::parse(&source, crate::source::FileKind::Kubernetes, 0);
+            let file = ParsedFile {
+                id: 0,
+                source,
+                document,
+            };
+            findings(&file, &settings)
+                .iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+        };
+        for _ in 0..2 {
+            assert!(codes(&valid).is_empty());
+            assert_eq!(codes(&invalid), vec![WRONG_TYPE]);
+        }
+        assert_eq!(lint(&invalid), vec![("K8S102".into(), "\"2\"".into())]);
+    }
+
+    #[test]
     fn versions_normalize() {
         assert_eq!(normalize_version("1.31"), Some("1.31"));
         assert_eq!(normalize_version("v1.29.3"), Some("1.29"));
@@ -834,10 +870,12 @@ mod tests {
     }
 
     #[test]
-    fn every_definition_of_the_default_version_compiles() {
-        let b = bundle(DEFAULT_VERSION).unwrap();
-        for def in definitions(DEFAULT_VERSION) {
-            assert!(b.validator(&def).is_ok(), "{def}");
+    fn every_definition_of_every_version_compiles() {
+        for v in bundled_versions() {
+            let b = bundle(v).unwrap();
+            for def in definitions(v) {
+                assert!(b.validator(&def).is_ok(), "{v} {def}");
+            }
         }
     }
 }
