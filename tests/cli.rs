@@ -332,6 +332,10 @@ fn config_levels_and_errors() {
     let err = stderr(&run_in(d, &["check", "--no-color"]));
     assert!(err.contains("did you mean `image-tag-latest`?"), "{err}");
     assert!(err.contains(".deploylint.yaml:2:3"), "{err}");
+    std::fs::write(d.join(".deploylint.yaml"), "kubernetes-version: \"1.12\"\n").unwrap();
+    let o = run_in(d, &["check", "--no-color"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bundled: 1.29"), "{}", stderr(&o));
     std::fs::write(d.join(".deploylint.yaml"), "profile: staging\n").unwrap();
     assert_eq!(run_in(d, &["check"]).status.code(), Some(2));
     // --config points at a file explicitly.

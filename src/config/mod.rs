@@ -198,8 +198,20 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
         let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
         config.settings.php_version = (parts.next().unwrap_or(8), parts.next().unwrap_or(0));
     }
-    if let Some(v) = node.get("kubernetes-version").and_then(|n| n.as_str()) {
-        config.settings.kubernetes_version = v.to_owned();
+    if let Some(n) = node.get("kubernetes-version") {
+        let v = n.as_str().unwrap_or_default();
+        match crate::k8s_schema::normalize_version(v) {
+            Some(bundled) => config.settings.kubernetes_version = bundled.to_owned(),
+            None => errors.push(error(
+                n.span,
+                format!(
+                    "no bundled Kubernetes schemas for version `{v}`; bundled: {}",
+                    crate::k8s_schema::bundled_versions()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
     }
     if node.str_at(&["profile"]) == Some("development") {
         config.settings.profile = Profile::Development;
