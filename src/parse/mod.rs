@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod ini;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -13,6 +14,10 @@ pub mod codes {
     pub const DUPLICATE_KEY: &str = "E003";
     pub const TOO_COMPLEX: &str = "E004";
     pub const INTERNAL: &str = "E006";
+    pub const INI_SYNTAX: &str = "E030";
+    pub const INI_DUPLICATE: &str = "E031";
+    pub const INI_HASH_COMMENT: &str = "E032";
+    pub const INI_MISSING_EQUALS: &str = "E033";
 }
 
 /// A parsed file's document model.
@@ -20,6 +25,8 @@ pub mod codes {
 pub enum Document {
     /// Kubernetes manifests, compose files, RoadRunner config.
     Yaml(yaml::YamlFile),
+    /// php.ini and conf.d/*.ini files.
+    Ini(ini::IniFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -31,6 +38,13 @@ impl Document {
             _ => None,
         }
     }
+
+    pub fn as_ini(&self) -> Option<&ini::IniFile> {
+        match self {
+            Document::Ini(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Vec<Diagnostic>) {
@@ -39,6 +53,11 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let y = yaml::parse(&source.text);
             let diags = y.errors.iter().map(|e| yaml_error(e, file)).collect();
             (Document::Yaml(y), diags)
+        }
+        FileKind::PhpIni => {
+            let f = ini::parse(&source.text);
+            let diags = f.errors.iter().map(|e| ini_error(e, file)).collect();
+            (Document::Ini(f), diags)
         }
         _ => (Document::Unparsed, Vec::new()),
     }
@@ -69,6 +88,45 @@ fn yaml_error(e: &yaml::YamlError, file: FileId) -> Diagnostic {
             file,
             span: related,
             message: "first defined here".into(),
+        });
+    }
+    d
+}
+
+fn ini_error(e: &ini::IniError, file: FileId) -> Diagnostic {
+    use ini::ErrorKind::*;
+    let (code, severity, help, related) = match e.kind {
+        Syntax => (
+            codes::INI_SYNTAX,
+            Severity::Error,
+            "Fix the syntax here: PHP warns at startup and skips this statement; quote values that contain `=`, `;` or operators",
+            "",
+        ),
+        Duplicate => (
+            codes::INI_DUPLICATE,
+            Severity::Warning,
+            "Keep one definition: PHP silently uses the last one, so the earlier line is dead and misleading",
+            "first set here",
+        ),
+        HashComment => (
+            codes::INI_HASH_COMMENT,
+            Severity::Warning,
+            "Start comments with `;`",
+            "",
+        ),
+        MissingEquals => (
+            codes::INI_MISSING_EQUALS,
+            Severity::Warning,
+            "Write `name = value`, or comment the line out with `;`",
+            "",
+        ),
+    };
+    let mut d = Diagnostic::new(code, severity, file, e.span, e.message.clone()).with_help(help);
+    if let Some(r) = e.related {
+        d.labels.push(crate::diagnostic::Label {
+            file,
+            span: r,
+            message: related.into(),
         });
     }
     d
