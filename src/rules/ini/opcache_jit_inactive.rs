@@ -1,0 +1,63 @@
+//! INI013: JIT configured but silently inactive (buffer size 0, or PHP 8.4's
+//! `opcache.jit=disable` default).
+
+use super::directives::{reached, setting};
+use crate::engine::ParsedFile;
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct OpcacheJitInactive;
+
+/// Whether an `opcache.jit` value turns the JIT on.
+fn enables(mode: &str) -> bool {
+    let m = mode.trim().to_ascii_lowercase();
+    matches!(m.as_str(), "on" | "1" | "yes" | "true" | "tracing" | "function")
+        || (m.len() == 4 && m.chars().all(|c| c.is_ascii_digit()) && m != "0000")
+}
+
+impl Rule for OpcacheJitInactive {
+    fn code(&self) -> &'static str {
+        "INI013"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(ini) = file.document.as_ini() else { return };
+        let at = ctx.settings.php_version;
+        let file_id = ctx.file;
+        let jit = setting(ini, "opcache.jit", at);
+        let buffer = setting(ini, "opcache.jit_buffer_size", at);
+        let Some(mode) = jit.text.as_deref() else { return };
+        let Some(size) = buffer.as_quantity() else { return };
+        match (jit.entry, buffer.entry) {
+            (Some(j), _) if enables(mode) && size <= 0 => {
+                let why = match buffer.entry {
+                    Some(_) => "`opcache.jit_buffer_size` is 0".to_owned(),
+                    None => "`opcache.jit_buffer_size` is not set and defaults to 0 before PHP 8.4".to_owned(),
+                };
+                let d = ctx
+                    .report(
+                        j.value.span,
+                        format!("`opcache.jit={mode}` has no effect: {why}, which turns the JIT off"),
+                    )
+                    .label_text("JIT silently off")
+                    .hint("Set `opcache.jit_buffer_size=64M` (or more) next to `opcache.jit`");
+                if let Some(b) = buffer.entry {
+                    d.secondary(file_id, b.value.span, "buffer size 0");
+                }
+            }
+            (None, Some(b)) if reached(at, Some("8.4")) && size > 0 && !enables(mode) => {
+                ctx.report(
+                    b.key_span,
+                    "`opcache.jit_buffer_size` is set but `opcache.jit` is not: since PHP 8.4 `opcache.jit` defaults to `disable`, so the JIT stays off",
+                )
+                .label_text("JIT stays off on PHP 8.4+")
+                .hint("Add `opcache.jit=tracing` to enable the JIT, or remove `opcache.jit_buffer_size`");
+            }
+            _ => {}
+        }
+    }
+}
