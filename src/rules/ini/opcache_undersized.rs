@@ -1,7 +1,7 @@
 //! INI012: OPcache sized below what a Laravel application with vendor/ needs.
 
 use super::directives::{opcache_anchor, setting};
-use crate::engine::ParsedFile;
+use crate::engine::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -37,30 +37,37 @@ impl Rule for OpcacheUndersized {
         "INI012"
     }
 
-    fn kinds(&self) -> &'static [FileKind] {
-        &[FileKind::PhpIni]
-    }
-
-    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(ini) = file.document.as_ini() else { return };
+    // A project rule: an unset directive is fine when another php.ini/conf.d
+    // file of the run sets it.
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let set_elsewhere = |this: &ParsedFile, name: &str| {
+            project.of_kind(FileKind::PhpIni).any(|f| {
+                f.id != this.id && f.document.as_ini().is_some_and(|i| i.get(name).is_some())
+            })
+        };
         let at = ctx.settings.php_version;
-        for (name, min, recommended, unit, why) in LIMITS {
-            let s = setting(ini, name, at);
-            let Some(n) = s.as_quantity() else { continue };
-            if n >= min {
-                continue;
+        for file in project.of_kind(FileKind::PhpIni) {
+            let Some(ini) = file.document.as_ini() else { continue };
+            for (name, min, recommended, unit, why) in LIMITS {
+                let s = setting(ini, name, at);
+                let Some(n) = s.as_quantity() else { continue };
+                if n >= min {
+                    continue;
+                }
+                let (span, what) = match s.entry {
+                    Some(e) => (e.value.span, format!("`{name}` is {n}{unit}")),
+                    // Unset: only worth saying where OPcache is being configured.
+                    None => match opcache_anchor(ini) {
+                        Some(a) if !set_elsewhere(file, name) => {
+                            (a, format!("`{name}` is not set, so it is {n}{unit}"))
+                        }
+                        _ => continue,
+                    },
+                };
+                ctx.report_in(file.id, span, format!("{what}, below {min}{unit}: {why}"))
+                    .label_text(format!("below {min}{unit}"))
+                    .hint(format!("Set `{name}={recommended}` or more"));
             }
-            let (span, what) = match s.entry {
-                Some(e) => (e.value.span, format!("`{name}` is {n}{unit}")),
-                // Unset: only worth saying where OPcache is being configured.
-                None => match opcache_anchor(ini) {
-                    Some(a) => (a, format!("`{name}` is not set, so it is {n}{unit}")),
-                    None => continue,
-                },
-            };
-            ctx.report(span, format!("{what}, below {min}{unit}: {why}"))
-                .label_text(format!("below {min}{unit}"))
-                .hint(format!("Set `{name}={recommended}` or more"));
         }
     }
 }

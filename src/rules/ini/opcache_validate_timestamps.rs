@@ -2,7 +2,7 @@
 
 use super::directives::{opcache_anchor, opcache_insertion, production, setting};
 use crate::diagnostic::Edit;
-use crate::engine::ParsedFile;
+use crate::engine::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 
@@ -15,59 +15,76 @@ impl Rule for OpcacheValidateTimestamps {
         "INI011"
     }
 
-    fn kinds(&self) -> &'static [FileKind] {
-        &[FileKind::PhpIni]
-    }
-
-    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+    // A project rule: a file that leaves the directive unset is fine when
+    // another php.ini/conf.d file of the run sets it.
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
         if !production(ctx.settings) {
             return; // development wants edits picked up
         }
-        let Some(ini) = file.document.as_ini() else { return };
-        let at = ctx.settings.php_version;
-        let vt = setting(ini, "opcache.validate_timestamps", at);
-        if vt.as_bool() != Some(true) {
-            return;
-        }
-        let freq = setting(ini, "opcache.revalidate_freq", at).as_quantity();
-        let how_often = match freq {
-            Some(0) => "on every request".to_owned(),
-            Some(n) => format!("every {n} s"),
-            None => "periodically".to_owned(),
+        let set_elsewhere = |this: &ParsedFile| {
+            project.of_kind(FileKind::PhpIni).any(|f| {
+                f.id != this.id
+                    && f.document
+                        .as_ini()
+                        .is_some_and(|i| i.get("opcache.validate_timestamps").is_some())
+            })
         };
-        match vt.entry {
-            Some(e) => {
-                let span = e.value.span;
-                let edit = Edit {
-                    span,
-                    replacement: "0".into(),
-                };
-                ctx.report(
-                    span,
-                    format!(
-                        "`opcache.validate_timestamps` is on in production: OPcache stat()s each script {how_often} although the image never changes"
-                    ),
-                )
-                .label_text("timestamps validated")
-                .safe_fix(FIX_TITLE, vec![edit]);
+        for file in project.of_kind(FileKind::PhpIni) {
+            check(file, set_elsewhere(file), ctx);
+        }
+    }
+}
+
+fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
+    let Some(ini) = file.document.as_ini() else { return };
+    let at = ctx.settings.php_version;
+    let vt = setting(ini, "opcache.validate_timestamps", at);
+    if vt.as_bool() != Some(true) {
+        return;
+    }
+    let freq = setting(ini, "opcache.revalidate_freq", at).as_quantity();
+    let how_often = match freq {
+        Some(0) => "on every request".to_owned(),
+        Some(n) => format!("every {n} s"),
+        None => "periodically".to_owned(),
+    };
+    match vt.entry {
+        Some(e) => {
+            let span = e.value.span;
+            let edit = Edit {
+                span,
+                replacement: "0".into(),
+            };
+            ctx.report_in(
+                file.id,
+                span,
+                format!(
+                    "`opcache.validate_timestamps` is on in production: OPcache stat()s each script {how_often} although the image never changes"
+                ),
+            )
+            .label_text("timestamps validated")
+            .safe_fix(FIX_TITLE, vec![edit]);
+        }
+        None => {
+            // Only files that configure OPcache are expected to set it.
+            let Some(anchor) = opcache_anchor(ini) else { return };
+            if set_elsewhere {
+                return;
             }
-            None => {
-                // Only files that configure OPcache are expected to set it.
-                let Some(anchor) = opcache_anchor(ini) else { return };
-                let (offset, newline) = opcache_insertion(ini, &file.source.text);
-                let line = format!(
-                    "{}opcache.validate_timestamps=0\n",
-                    if newline { "\n" } else { "" }
-                );
-                ctx.report(
-                    anchor,
-                    format!(
-                        "`opcache.validate_timestamps` is not set, so it defaults to on: in production OPcache stat()s each script {how_often} although the image never changes"
-                    ),
-                )
-                .label_text("no `opcache.validate_timestamps=0`")
-                .safe_fix(FIX_TITLE, vec![Edit { span: Span::at(offset), replacement: line }]);
-            }
+            let (offset, newline) = opcache_insertion(ini, &file.source.text);
+            let line = format!(
+                "{}opcache.validate_timestamps=0\n",
+                if newline { "\n" } else { "" }
+            );
+            ctx.report_in(
+                file.id,
+                anchor,
+                format!(
+                    "`opcache.validate_timestamps` is not set, so it defaults to on: in production OPcache stat()s each script {how_often} although the image never changes"
+                ),
+            )
+            .label_text("no `opcache.validate_timestamps=0`")
+            .safe_fix(FIX_TITLE, vec![Edit { span: Span::at(offset), replacement: line }]);
         }
     }
 }
