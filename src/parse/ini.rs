@@ -1027,6 +1027,34 @@ mod tests {
         assert!(f.errors.is_empty());
     }
 
+    /// Every prefix of a file mixing all constructs parses, and every span it
+    /// yields is in bounds and on character boundaries.
+    #[test]
+    fn every_prefix_parses_with_valid_spans() {
+        let text = "; café\n[PHP]\nerror_reporting = E_ALL & ~(E_NOTICE | E_DEPRECATED)\nname = \"é ${HOME:-/root} \\\" x\"\nraw = 'ü\nv'\nk[é] = ${A}b ; c\n[HOST=é.example]\n# hash\nbare\n";
+        for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+            let t = &text[..end];
+            let f = parse(t);
+            let ok = |s: Span| {
+                s.start <= s.end
+                    && s.end <= t.len()
+                    && t.is_char_boundary(s.start)
+                    && t.is_char_boundary(s.end)
+            };
+            for e in &f.entries {
+                assert!(ok(e.key_span) && ok(e.value.span) && ok(e.span), "{t:?}");
+                assert!(e.value.parts.iter().all(|(_, s)| ok(*s)), "{t:?}");
+                assert!(e.line_end <= t.len());
+            }
+            assert!(
+                f.sections.iter().all(|s| ok(s.span) && ok(s.name_span)),
+                "{t:?}"
+            );
+            assert!(f.comments.iter().all(|c| ok(c.span)), "{t:?}");
+            assert!(f.errors.iter().all(|e| ok(e.span)), "{t:?}");
+        }
+    }
+
     #[test]
     fn hostile_input_does_not_panic() {
         let deep = format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000));
