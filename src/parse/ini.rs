@@ -6,6 +6,8 @@
 //! fails: malformed lines become located [`IniError`]s and parsing resumes at
 //! the next line, as PHP does (a php.ini syntax error is a startup warning).
 
+use super::codes;
+use crate::diagnostic::{Diagnostic, FileId, Label, Severity};
 use crate::source::Span;
 
 /// Bitwise expressions deeper than this are refused (hostile input).
@@ -874,6 +876,55 @@ fn keyword(w: &str) -> Option<ValueKind> {
         "false" | "off" | "no" | "none" => Some(ValueKind::Bool(false)),
         "null" => Some(ValueKind::Null),
         _ => None,
+    }
+}
+
+impl IniError {
+    /// The located parse diagnostic (`E030`-`E033`).
+    pub fn to_diagnostic(&self, file: FileId) -> Diagnostic {
+        let e = self;
+        use ErrorKind::*;
+        let (code, severity, help, related, label) = match e.kind {
+            Syntax => (
+                codes::INI_SYNTAX,
+                Severity::Error,
+                "Fix the syntax here: PHP warns at startup and skips this statement; quote values that contain `=`, `;` or operators",
+                "",
+                "syntax error",
+            ),
+            Duplicate => (
+                codes::INI_DUPLICATE,
+                Severity::Warning,
+                "Keep one definition: PHP silently uses the last one, so the earlier line is dead and misleading",
+                "first set here",
+                "set again: this value wins",
+            ),
+            HashComment => (
+                codes::INI_HASH_COMMENT,
+                Severity::Warning,
+                "Start comments with `;`",
+                "",
+                "not a comment",
+            ),
+            MissingEquals => (
+                codes::INI_MISSING_EQUALS,
+                Severity::Warning,
+                "Write `name = value`, or comment the line out with `;`",
+                "",
+                "ignored by PHP",
+            ),
+        };
+        let mut d = Diagnostic::new(code, severity, file, e.span, e.message.clone())
+            .with_help(help)
+            .with_label(label);
+        if let Some(r) = e.related {
+            d.labels.push(Label {
+                file,
+                span: r,
+                message: related.into(),
+            });
+        }
+        d
     }
 }
 

@@ -56,7 +56,7 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
         }
         FileKind::PhpIni => {
             let f = ini::parse(&source.text);
-            let diags = f.errors.iter().map(|e| ini_error(e, file)).collect();
+            let diags = f.errors.iter().map(|e| e.to_diagnostic(file)).collect();
             (Document::Ini(f), diags)
         }
         _ => (Document::Unparsed, Vec::new()),
@@ -88,45 +88,6 @@ fn yaml_error(e: &yaml::YamlError, file: FileId) -> Diagnostic {
             file,
             span: related,
             message: "first defined here".into(),
-        });
-    }
-    d
-}
-
-fn ini_error(e: &ini::IniError, file: FileId) -> Diagnostic {
-    use ini::ErrorKind::*;
-    let (code, severity, help, related) = match e.kind {
-        Syntax => (
-            codes::INI_SYNTAX,
-            Severity::Error,
-            "Fix the syntax here: PHP warns at startup and skips this statement; quote values that contain `=`, `;` or operators",
-            "",
-        ),
-        Duplicate => (
-            codes::INI_DUPLICATE,
-            Severity::Warning,
-            "Keep one definition: PHP silently uses the last one, so the earlier line is dead and misleading",
-            "first set here",
-        ),
-        HashComment => (
-            codes::INI_HASH_COMMENT,
-            Severity::Warning,
-            "Start comments with `;`",
-            "",
-        ),
-        MissingEquals => (
-            codes::INI_MISSING_EQUALS,
-            Severity::Warning,
-            "Write `name = value`, or comment the line out with `;`",
-            "",
-        ),
-    };
-    let mut d = Diagnostic::new(code, severity, file, e.span, e.message.clone()).with_help(help);
-    if let Some(r) = e.related {
-        d.labels.push(crate::diagnostic::Label {
-            file,
-            span: r,
-            message: related.into(),
         });
     }
     d
