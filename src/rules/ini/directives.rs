@@ -265,6 +265,17 @@ pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
             )),
         },
         "enum" => {
+            // A bare `None` is INI's empty value, not the word (SameSite=None).
+            let bare_none = matches!(value.kind, ValueKind::Bool(false))
+                && value.parts.first().is_some_and(|(p, _)| {
+                    matches!(p, crate::parse::ini::Part::Word(w) if w.eq_ignore_ascii_case("none"))
+                });
+            if bare_none && d.values.iter().any(|v| v == "None") {
+                return Some(
+                    "a bare `None` is INI's empty value, not the word `None`: write `\"None\"`"
+                        .to_owned(),
+                );
+            }
             let ok = d.values.iter().any(|v| v.eq_ignore_ascii_case(t));
             (!ok).then(|| {
                 let allowed: Vec<String> = d
@@ -476,5 +487,8 @@ mod tests {
         assert!(check("opcache.jit", "fast").is_some());
         assert!(check("session.cookie_samesite", "Sometimes").is_some());
         assert_eq!(check("output_buffering", "On"), None);
+        assert!(check("session.cookie_samesite", "None").is_some());
+        assert_eq!(check("session.cookie_samesite", "\"None\""), None);
+        assert_eq!(check("session.cookie_samesite", "Lax"), None);
     }
 }
