@@ -1,6 +1,6 @@
 //! INI003: a value of the wrong type or out of range for its directive.
 
-use super::directives::{check_value, schema};
+use super::directives::{check_value, reached, schema};
 use crate::engine::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -20,7 +20,7 @@ impl Rule for InvalidDirectiveValue {
         let Some(ini) = file.document.as_ini() else { return };
         for e in &ini.entries {
             let Some(d) = schema().get(&e.key) else { continue };
-            if e.offset.is_some() || d.removed.is_some() {
+            if e.offset.is_some() || reached(ctx.settings.php_version, d.removed.as_deref()) {
                 continue;
             }
             let Some(problem) = check_value(&e.key, d, &e.value) else {
