@@ -63,6 +63,21 @@ pub struct CheckArgs {
     /// `kubernetes-version` in the config; default 1.31).
     #[arg(long, value_name = "1.XX")]
     pub kubernetes_version: Option<String>,
+    /// PHP version the images run (`X.Y`); overrides `php-version` in the config.
+    #[arg(long, value_name = "X.Y", value_parser = parse_php_version)]
+    pub php_version: Option<(u32, u32)>,
+}
+
+/// `8.3` (a patch part such as `8.3.12` is accepted and ignored).
+fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
+    let mut parts = s.trim().split('.');
+    let major = parts.next().and_then(|p| p.parse().ok());
+    let minor = parts.next().and_then(|p| p.parse().ok());
+    let patch_ok = parts.next().is_none_or(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
+    match (major, minor) {
+        (Some(a), Some(b)) if patch_ok => Ok((a, b)),
+        _ => Err(format!("`{s}` is not a PHP version such as `8.3`")),
+    }
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -91,6 +106,9 @@ pub fn run(args: CheckArgs) -> u8 {
             eprintln!("error: {msg}");
             return EXIT_ERROR;
         }
+    }
+    if let Some(v) = args.php_version {
+        config.settings.php_version = v;
     }
     let opts = LintOptions {
         select: args.select.clone(),
@@ -271,4 +289,50 @@ fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {
         ..human.clone()
     };
     let _ = report::write(format, &result, &human, &mut err);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn check_args(extra: &[&str]) -> Result<CheckArgs, clap::Error> {
+        let argv = ["deploylint", "check"].iter().chain(extra).copied();
+        Cli::try_parse_from(argv).map(|c| match c.command {
+            Command::Check(a) => a,
+            _ => unreachable!("parsed `check`"),
+        })
+    }
+
+    #[test]
+    fn php_version_flag_parses_and_validates() {
+        let a = check_args(&["--php-version", "8.4", "x"]).expect("valid");
+        assert_eq!(a.php_version, Some((8, 4)));
+        assert_eq!(parse_php_version("8.3.12"), Ok((8, 3)));
+        assert!(check_args(&["--php-version", "eight"]).is_err());
+        assert!(check_args(&["--php-version", "8"]).is_err());
+    }
+
+    #[test]
+    fn php_version_flag_overrides_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join(".deploylint.yaml");
+        std::fs::write(&config, "php-version: \"8.3\"\n").expect("write config");
+        let ini = dir.path().join("php.ini");
+        // JIT enabled by the buffer size alone: fine on 8.3, inert on 8.4 (INI013).
+        std::fs::write(&ini, "opcache.jit_buffer_size=128M\n").expect("write ini");
+        let run_with = |version: Option<&str>| {
+            let mut argv = vec!["--quiet", "--select", "INI013", "--config"];
+            let (c, i) = (config.display().to_string(), ini.display().to_string());
+            argv.push(&c);
+            if let Some(v) = version {
+                argv.extend(["--php-version", v]);
+            }
+            argv.push(&i);
+            run(check_args(&argv).expect("args"))
+        };
+        assert_eq!(run_with(None), EXIT_OK);
+        assert_eq!(run_with(Some("8.4")), EXIT_FINDINGS);
+    }
 }

@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod ini;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -13,6 +14,10 @@ pub mod codes {
     pub const DUPLICATE_KEY: &str = "E003";
     pub const TOO_COMPLEX: &str = "E004";
     pub const INTERNAL: &str = "E006";
+    pub const INI_SYNTAX: &str = "E030";
+    pub const INI_DUPLICATE: &str = "E031";
+    pub const INI_HASH_COMMENT: &str = "E032";
+    pub const INI_MISSING_EQUALS: &str = "E033";
 }
 
 /// A parsed file's document model.
@@ -20,6 +25,8 @@ pub mod codes {
 pub enum Document {
     /// Kubernetes manifests, compose files, RoadRunner config.
     Yaml(yaml::YamlFile),
+    /// php.ini and conf.d/*.ini files.
+    Ini(ini::IniFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -31,6 +38,13 @@ impl Document {
             _ => None,
         }
     }
+
+    pub fn as_ini(&self) -> Option<&ini::IniFile> {
+        match self {
+            Document::Ini(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Vec<Diagnostic>) {
@@ -39,6 +53,11 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let y = yaml::parse(&source.text);
             let diags = y.errors.iter().map(|e| yaml_error(e, file)).collect();
             (Document::Yaml(y), diags)
+        }
+        FileKind::PhpIni => {
+            let f = ini::parse(&source.text);
+            let diags = f.errors.iter().map(|e| e.to_diagnostic(file)).collect();
+            (Document::Ini(f), diags)
         }
         _ => (Document::Unparsed, Vec::new()),
     }

@@ -1,0 +1,36 @@
+//! INI020: errors displayed to clients in production.
+
+use super::directives::production;
+use crate::engine::ParsedFile;
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct DisplayErrorsEnabled;
+
+impl Rule for DisplayErrorsEnabled {
+    fn code(&self) -> &'static str {
+        "INI020"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if !production(ctx.settings) {
+            return;
+        }
+        let Some(ini) = file.document.as_ini() else { return };
+        let Some(e) = ini.get("display_errors") else { return };
+        let Some(t) = e.value.text() else { return };
+        // `stderr` goes to the process's stderr (the container log), not to clients.
+        if t.trim().eq_ignore_ascii_case("stderr") || e.value.as_bool() != Some(true) {
+            return;
+        }
+        ctx.report(
+            e.value.span,
+            "`display_errors` is on in production: error messages, paths and stack traces are sent to clients",
+        )
+        .label_text("errors shown to clients");
+    }
+}

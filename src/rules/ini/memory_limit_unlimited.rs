@@ -1,0 +1,39 @@
+//! INI023: `memory_limit = -1`.
+
+use super::directives::{Quantity, parse_quantity, production};
+use crate::diagnostic::Severity;
+use crate::engine::ParsedFile;
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct MemoryLimitUnlimited;
+
+impl Rule for MemoryLimitUnlimited {
+    fn code(&self) -> &'static str {
+        "INI023"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(ini) = file.document.as_ini() else { return };
+        let Some(e) = ini.get("memory_limit") else { return };
+        let Some(t) = e.value.text() else { return };
+        let Quantity::Ok(n) = parse_quantity(&t) else { return };
+        if n >= 0 {
+            return;
+        }
+        let prod = production(ctx.settings);
+        let d = ctx
+            .report(
+                e.value.span,
+                "`memory_limit` is unlimited: one runaway request can take the whole container memory and get every worker OOM-killed",
+            )
+            .label_text("no per-request limit");
+        if !prod {
+            d.severity(Severity::Info);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! INI014: OPcache off for the CLI SAPI, which Octane, Swoole, RoadRunner and
+//! queue workers run under.
+
+use super::directives::{configures_opcache, opcache_anchor, setting};
+use crate::diagnostic::Severity;
+use crate::engine::Project;
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct OpcacheCliDisabled;
+
+impl Rule for OpcacheCliDisabled {
+    fn code(&self) -> &'static str {
+        "INI014"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let cli_server = project
+            .files
+            .iter()
+            .find(|f| matches!(f.kind(), Some(FileKind::Octane | FileKind::RoadRunner)));
+        let at = ctx.settings.php_version;
+        for file in project.of_kind(FileKind::PhpIni) {
+            let Some(ini) = file.document.as_ini() else { continue };
+            let s = setting(ini, "opcache.enable_cli", at);
+            if s.as_bool() != Some(false) {
+                continue;
+            }
+            let span = match s.entry {
+                Some(e) => e.value.span,
+                // Unset is only worth a word when an Octane/RoadRunner config is
+                // in the run and this file is where OPcache is configured.
+                None if cli_server.is_some() && configures_opcache(ini) => {
+                    match opcache_anchor(ini) {
+                        Some(a) => a,
+                        None => continue,
+                    }
+                }
+                None => continue,
+            };
+            let d = match cli_server {
+                Some(server) => {
+                    let d = ctx.report_in(
+                        file.id,
+                        span,
+                        format!(
+                            "`opcache.enable_cli` is off but `{}` runs the app under the CLI SAPI: its workers get no OPcache",
+                            server.source.path
+                        ),
+                    );
+                    d.severity(Severity::Warning);
+                    d.secondary(server.id, crate::source::Span::at(0), "workers run under the CLI SAPI");
+                    d
+                }
+                None => ctx.report_in(
+                    file.id,
+                    span,
+                    "`opcache.enable_cli` is off: this matters if the image runs Octane, Swoole, RoadRunner or queue workers, which use the CLI SAPI",
+                ),
+            };
+            d.label_text("no OPcache for CLI workers")
+                .hint("Set `opcache.enable_cli=1` in the image that runs `php artisan octane:start` or `queue:work`");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! INI013: JIT configured but silently inactive (buffer size 0, or PHP 8.4's
+//! `opcache.jit=disable` default).
+
+use super::directives::{Quantity, parse_quantity, reached, setting};
+use crate::engine::{ParsedFile, Project};
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct OpcacheJitInactive;
+
+/// Whether an `opcache.jit` value turns the JIT on.
+fn enables(mode: &str) -> bool {
+    let m = mode.trim().to_ascii_lowercase();
+    matches!(m.as_str(), "on" | "1" | "yes" | "true" | "tracing" | "function")
+        || (m.len() == 4 && m.chars().all(|c| c.is_ascii_digit()) && m != "0000")
+}
+
+impl Rule for OpcacheJitInactive {
+    fn code(&self) -> &'static str {
+        "INI013"
+    }
+
+    // A project rule: `opcache.jit` and `opcache.jit_buffer_size` are often
+    // split across conf.d files, so a value set in another file of the run counts.
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let files: Vec<&ParsedFile> = project.of_kind(FileKind::PhpIni).collect();
+        for file in &files {
+            let others = files.iter().filter(|f| f.id != file.id);
+            let elsewhere = |name: &str| {
+                others
+                    .clone()
+                    .rev()
+                    .find_map(|f| f.document.as_ini()?.get(name))
+                    .and_then(|e| e.value.text())
+            };
+            check(file, &elsewhere, ctx);
+        }
+    }
+}
+
+fn check(file: &ParsedFile, elsewhere: &dyn Fn(&str) -> Option<String>, ctx: &mut Context) {
+    let Some(ini) = file.document.as_ini() else { return };
+    let at = ctx.settings.php_version;
+    let jit = setting(ini, "opcache.jit", at);
+    let buffer = setting(ini, "opcache.jit_buffer_size", at);
+    let buffer_text = match buffer.entry {
+        Some(_) => buffer.text.clone(),
+        None => elsewhere("opcache.jit_buffer_size").or(buffer.text.clone()),
+    };
+    let mode = match jit.entry {
+        Some(_) => jit.text.clone(),
+        None => elsewhere("opcache.jit").or(jit.text.clone()),
+    };
+    let Some(mode) = mode else { return };
+    let Some(size) = buffer_text.as_deref().map(|t| match parse_quantity(t) {
+        Quantity::Ok(n) | Quantity::BadMultiplier { value: n, .. } => n,
+        Quantity::NoDigits => 0,
+    }) else {
+        return;
+    };
+    match (jit.entry, buffer.entry) {
+        (Some(j), _) if enables(&mode) && size <= 0 => {
+            let why = match buffer.entry {
+                Some(_) => "`opcache.jit_buffer_size` is 0".to_owned(),
+                None => "`opcache.jit_buffer_size` is not set and defaults to 0 before PHP 8.4"
+                    .to_owned(),
+            };
+            let d = ctx
+                .report_in(
+                    file.id,
+                    j.value.span,
+                    format!("`opcache.jit={mode}` has no effect: {why}, which turns the JIT off"),
+                )
+                .label_text("JIT silently off")
+                .hint("Set `opcache.jit_buffer_size=64M` (or more) next to `opcache.jit`");
+            if let Some(b) = buffer.entry {
+                d.secondary(file.id, b.value.span, "buffer size 0");
+            }
+        }
+        (None, Some(b)) if reached(at, Some("8.4")) && size > 0 && !enables(&mode) => {
+            ctx.report_in(
+                file.id,
+                b.key_span,
+                "`opcache.jit_buffer_size` is set but `opcache.jit` is not: since PHP 8.4 `opcache.jit` defaults to `disable`, so the JIT stays off",
+            )
+            .label_text("JIT stays off on PHP 8.4+")
+            .hint("Add `opcache.jit=tracing` to enable the JIT, or remove `opcache.jit_buffer_size`");
+        }
+        _ => {}
+    }
+}

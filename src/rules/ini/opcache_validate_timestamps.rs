@@ -1,0 +1,139 @@
+//! INI011: OPcache revalidates file timestamps in production.
+
+use super::directives::{opcache_anchor, opcache_insertion, production, setting};
+use crate::diagnostic::Edit;
+use crate::engine::{ParsedFile, Project};
+use crate::rules::{Context, Rule};
+use crate::source::{FileKind, Span};
+
+pub struct OpcacheValidateTimestamps;
+
+const FIX_TITLE: &str = "Set `opcache.validate_timestamps=0`";
+
+impl Rule for OpcacheValidateTimestamps {
+    fn code(&self) -> &'static str {
+        "INI011"
+    }
+
+    // A project rule: a file that leaves the directive unset is fine when
+    // another php.ini/conf.d file of the run sets it.
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        if !production(ctx.settings) {
+            return; // development wants edits picked up
+        }
+        let set_elsewhere = |this: &ParsedFile| {
+            project.of_kind(FileKind::PhpIni).any(|f| {
+                f.id != this.id
+                    && f.document
+                        .as_ini()
+                        .is_some_and(|i| i.get("opcache.validate_timestamps").is_some())
+            })
+        };
+        for file in project.of_kind(FileKind::PhpIni) {
+            check(file, set_elsewhere(file), ctx);
+        }
+    }
+}
+
+fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
+    let Some(ini) = file.document.as_ini() else { return };
+    let at = ctx.settings.php_version;
+    let vt = setting(ini, "opcache.validate_timestamps", at);
+    if vt.as_bool() != Some(true) {
+        return;
+    }
+    let freq = setting(ini, "opcache.revalidate_freq", at).as_quantity();
+    let how_often = match freq {
+        Some(0) => "on every request".to_owned(),
+        Some(n) => format!("every {n} s"),
+        None => "periodically".to_owned(),
+    };
+    match vt.entry {
+        Some(e) => {
+            let span = e.value.span;
+            let edit = Edit {
+                span,
+                replacement: "0".into(),
+            };
+            ctx.report_in(
+                file.id,
+                span,
+                format!(
+                    "`opcache.validate_timestamps` is on in production: OPcache stat()s each script {how_often} although the image never changes"
+                ),
+            )
+            .label_text("timestamps validated")
+            .safe_fix(FIX_TITLE, vec![edit]);
+        }
+        None => {
+            // Only files that configure OPcache are expected to set it.
+            let Some(anchor) = opcache_anchor(ini) else { return };
+            if set_elsewhere {
+                return;
+            }
+            let (offset, newline) = opcache_insertion(ini, &file.source.text);
+            let line = format!(
+                "{}opcache.validate_timestamps=0\n",
+                if newline { "\n" } else { "" }
+            );
+            ctx.report_in(
+                file.id,
+                anchor,
+                format!(
+                    "`opcache.validate_timestamps` is not set, so it defaults to on: in production OPcache stat()s each script {how_often} although the image never changes"
+                ),
+            )
+            .label_text("no `opcache.validate_timestamps=0`")
+            .safe_fix(FIX_TITLE, vec![Edit { span: Span::at(offset), replacement: line }]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::engine::LintOptions;
+
+    fn fix_and_relint(text: &str) -> (usize, String, usize) {
+        let config = Config::with_defaults(".".into());
+        let opts = LintOptions {
+            select: vec!["INI011".into()],
+            ..LintOptions::default()
+        };
+        let r = crate::lint_text("php.ini", text, &config, &opts);
+        let hits: Vec<_> = r.diagnostics.iter().filter(|d| d.code == "INI011").collect();
+        let (fixed, _) = crate::fix::fixed_text(text, &hits, false);
+        let again = crate::lint_text("php.ini", &fixed, &config, &opts);
+        let left = again.diagnostics.iter().filter(|d| d.code == "INI011").count();
+        (hits.len(), fixed, left)
+    }
+
+    #[test]
+    fn fix_replaces_an_explicit_value() {
+        let (n, fixed, left) =
+            fix_and_relint("[opcache]\nopcache.enable=1\nopcache.validate_timestamps = On ; dev\n");
+        assert_eq!(n, 1);
+        assert_eq!(fixed, "[opcache]\nopcache.enable=1\nopcache.validate_timestamps = 0 ; dev\n");
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn fix_inserts_after_the_last_opcache_line() {
+        let (n, fixed, left) = fix_and_relint("[opcache]\nopcache.enable=1\nopcache.memory_consumption=256\n\n[Date]\ndate.timezone=UTC");
+        assert_eq!(n, 1);
+        assert_eq!(
+            fixed,
+            "[opcache]\nopcache.enable=1\nopcache.memory_consumption=256\nopcache.validate_timestamps=0\n\n[Date]\ndate.timezone=UTC"
+        );
+        assert_eq!(left, 0);
+        let (_, fixed, left) = fix_and_relint("opcache.enable=1");
+        assert_eq!(fixed, "opcache.enable=1\nopcache.validate_timestamps=0\n");
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn quiet_without_opcache_or_in_development() {
+        assert_eq!(fix_and_relint("memory_limit=256M\n").0, 0);
+        assert_eq!(fix_and_relint("opcache.validate_timestamps=${VT}\n").0, 0);
+    }
+}
