@@ -106,10 +106,14 @@ pub fn find_credential(value: &str) -> Option<Credential> {
     if let Some(c) = url_password(value) {
         return Some(c);
     }
-    if let Some(i) = value.find("-----BEGIN") {
-        if value[i..].contains("PRIVATE KEY-----") {
+    // PEM headers, also with fewer dashes than the standard five
+    // (`---BEGIN OPENSSH PRIVATE KEY---` is common in pasted config).
+    if let Some(i) = value.find("BEGIN") {
+        let dashed = value[..i].ends_with("---");
+        let header_end = value[i..].find('\n').map_or(value.len(), |e| i + e);
+        if dashed && value[i..header_end].contains("PRIVATE KEY") {
             return Some(Credential {
-                range: i..value.len(),
+                range: i - 3..value.len(),
                 kind: "private key",
             });
         }
@@ -213,6 +217,8 @@ mod tests {
         );
         assert!(find_credential("base64:2fl+Ktvkfl+Fuz4Qp/A75G2RTiWVA/ZoKZvp6fiiM10=").is_some());
         assert!(find_credential("-----BEGIN RSA PRIVATE KEY-----\nabc").is_some());
+        assert!(find_credential("---BEGIN OPENSSH PRIVATE KEY---\nabc").is_some());
+        assert!(find_credential("-----BEGIN CERTIFICATE-----\nPRIVATE KEY").is_none());
         assert!(find_credential("plain text").is_none());
     }
 
