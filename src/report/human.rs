@@ -81,23 +81,25 @@ impl SourceCode for Src<'_> {
 }
 
 struct Rendered<'a> {
-    diag: &'a Diagnostic,
+    message: String,
+    severity: miette::Severity,
+    code: Option<String>,
     src: Src<'a>,
-    /// Labels in the same file (others are listed as notes).
     labels: Vec<LabeledSpan>,
     help: Option<String>,
-    code: String,
+    /// Labels in other files, each rendered with its own snippet.
+    related: Vec<Rendered<'a>>,
 }
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -105,15 +107,13 @@ impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.code))
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diag.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        })
+        Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -128,6 +128,23 @@ impl miette::Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.clone().into_iter()))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
     }
 }
 
@@ -154,15 +171,25 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
             .with_links(false)
             .with_width(opts.width)
             .with_context_lines(1);
+        // Texts (secrets masked) of every file a diagnostic or label points into.
+        let mut used = vec![false; result.files.len()];
+        for d in &result.diagnostics {
+            used[d.file] = true;
+            for l in &d.labels {
+                used[l.file] = true;
+            }
+        }
         let texts: Vec<_> = (0..result.files.len())
-            .map(|i| {
-                if result.diagnostics.iter().any(|d| d.file == i) {
-                    Some(super::display_text(result, i))
-                } else {
-                    None
-                }
-            })
+            .map(|i| used[i].then(|| super::display_text(result, i)))
             .collect();
+        let src = |file: usize| {
+            let f = &result.files[file].source;
+            Src {
+                name: &f.path,
+                text: texts[file].as_deref().unwrap_or(""),
+                lines: &f.lines,
+            }
+        };
         for d in &result.diagnostics {
             let file = &result.files[d.file].source;
             let text = texts[d.file].as_deref().unwrap_or("");
@@ -170,7 +197,7 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                 Some(d.label.clone().unwrap_or_else(|| short_label(d))),
                 to_source_span(text, d.span),
             )];
-            let mut notes = Vec::new();
+            let mut related = Vec::new();
             for l in &d.labels {
                 if l.file == d.file {
                     labels.push(LabeledSpan::new_with_span(
@@ -178,32 +205,27 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                         to_source_span(text, l.span),
                     ));
                 } else {
-                    let other = &result.files[l.file].source;
-                    let pos = other.position(l.span.start);
-                    notes.push(format!(
-                        "{}:{}:{}: {}",
-                        other.path, pos.line, pos.column, l.message
-                    ));
+                    let other = src(l.file);
+                    let span = to_source_span(other.text, l.span);
+                    related.push(Rendered {
+                        message: l.message.clone(),
+                        severity: miette::Severity::Advice,
+                        code: None,
+                        labels: vec![LabeledSpan::new_primary_with_span(None, span)],
+                        src: other,
+                        help: None,
+                        related: Vec::new(),
+                    });
                 }
             }
-            let mut help = d.help.clone();
-            if !notes.is_empty() {
-                let joined = notes.join("\n");
-                help = Some(match help {
-                    Some(h) => format!("{h}\nsee also: {joined}"),
-                    None => format!("see also: {joined}"),
-                });
-            }
             let rendered = Rendered {
-                diag: d,
-                src: Src {
-                    name: &file.path,
-                    text,
-                    lines: &file.lines,
-                },
+                message: d.message.clone(),
+                severity: miette_severity(d.severity),
+                code: Some(d.code.clone()),
+                src: src(d.file),
                 labels,
-                help,
-                code: d.code.clone(),
+                help: d.help.clone(),
+                related,
             };
             let mut s = String::new();
             if handler.render_report(&mut s, &rendered).is_err() {
