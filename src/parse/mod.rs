@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod fpm;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -13,6 +14,10 @@ pub mod codes {
     pub const DUPLICATE_KEY: &str = "E003";
     pub const TOO_COMPLEX: &str = "E004";
     pub const INTERNAL: &str = "E006";
+    pub const FPM_SYNTAX: &str = "E020";
+    pub const FPM_HASH_COMMENT: &str = "E021";
+    pub const FPM_EMPTY_VALUE: &str = "E022";
+    pub const FPM_POOL_VAR: &str = "E023";
 }
 
 /// A parsed file's document model.
@@ -20,11 +25,20 @@ pub mod codes {
 pub enum Document {
     /// Kubernetes manifests, compose files, RoadRunner config.
     Yaml(yaml::YamlFile),
+    /// php-fpm.conf and pool files.
+    Fpm(fpm::FpmFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
 
 impl Document {
+    pub fn as_fpm(&self) -> Option<&fpm::FpmFile> {
+        match self {
+            Document::Fpm(f) => Some(f),
+            _ => None,
+        }
+    }
+
     pub fn as_yaml(&self) -> Option<&yaml::YamlFile> {
         match self {
             Document::Yaml(y) => Some(y),
@@ -40,8 +54,33 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = y.errors.iter().map(|e| yaml_error(e, file)).collect();
             (Document::Yaml(y), diags)
         }
+        FileKind::PhpFpm => {
+            let f = fpm::parse(&source.text);
+            let diags = f.errors.iter().map(|e| fpm_error(e, file)).collect();
+            (Document::Fpm(f), diags)
+        }
         _ => (Document::Unparsed, Vec::new()),
     }
+}
+
+fn fpm_error(e: &fpm::FpmError, file: FileId) -> Diagnostic {
+    use fpm::ErrorKind::*;
+    let (code, help) = match e.kind {
+        Syntax => (
+            codes::FPM_SYNTAX,
+            "Write one `key = value` per line; quote values containing `;` and close every quote and `[`",
+        ),
+        HashComment => (codes::FPM_HASH_COMMENT, "Start comments with `;`"),
+        EmptyValue => (
+            codes::FPM_EMPTY_VALUE,
+            "Give a value, write `key = \"\"` for an empty string, or comment the line out with `;`",
+        ),
+        PoolVarOutsidePool => (
+            codes::FPM_POOL_VAR,
+            "Move the directive into a pool section, or write the pool name literally",
+        ),
+    };
+    Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help)
 }
 
 fn yaml_error(e: &yaml::YamlError, file: FileId) -> Diagnostic {
