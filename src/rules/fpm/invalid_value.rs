@@ -1,0 +1,57 @@
+//! FPM002: a value php-fpm rejects for its directive (wrong type or range).
+
+use super::directives::{Scope, catalogue, check_value};
+use super::scope::directives;
+use crate::engine::ParsedFile;
+use crate::parse::fpm::Typed;
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct InvalidValue;
+
+impl Rule for InvalidValue {
+    fn code(&self) -> &'static str {
+        "FPM002"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(fpm) = file.document.as_fpm() else { return };
+        let cat = catalogue();
+        for (_, scope, d) in directives(fpm) {
+            let name = d.name.text.to_ascii_lowercase();
+            let why = match &d.offset {
+                None => cat.get(scope, &name).and_then(|spec| check_value(spec, &d.value)),
+                Some(_) if scope == Scope::Global => None, // FPM001 reports the placement
+                Some(offset) => match (name.as_str(), cat.array(&name)) {
+                    ("access.suppress_path", _) if !d.value.text.starts_with('/') => {
+                        Some(format!("`{}` must start with `/`", d.value.text))
+                    }
+                    ("env", _) if d.value.text.is_empty() && !d.value.is_symbolic() => {
+                        Some(format!("`env[{}]` is empty: php-fpm refuses an empty `env` value", offset.text))
+                    }
+                    (_, Some(spec)) if spec.value == "bool" => match d.value.as_bool() {
+                        Typed::Invalid(why) => Some(why),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+            };
+            if let Some(why) = why {
+                let key = &fpm_key(d);
+                ctx.report(d.value.span, format!("invalid value for `{key}`: {why}"))
+                    .label_text("php-fpm refuses this value");
+            }
+        }
+    }
+}
+
+fn fpm_key(d: &crate::parse::fpm::Directive) -> String {
+    match &d.offset {
+        Some(o) => format!("{}[{}]", d.name.text, o.text),
+        None => d.name.text.clone(),
+    }
+}
