@@ -33,7 +33,7 @@ impl Rule for ListenAllInterfaces {
                 return;
             }
             ctx.report_in(listen.file.id, v.span, format!("pool `{}` listens on every interface (`{}`) without `listen.allowed_clients`: anything that reaches the port can run PHP scripts", pool.name, v.text))
-                .hint("Listen on `127.0.0.1:9000` when the web server shares the pod, or set `listen.allowed_clients` (and a NetworkPolicy) otherwise")
+                .hint("Listen on loopback (`127.0.0.1:PORT`) when the web server shares the pod, or set `listen.allowed_clients` (and a NetworkPolicy) otherwise")
                 .label_text("all interfaces");
         });
     }
