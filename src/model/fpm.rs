@@ -15,7 +15,7 @@ use crate::engine::{ParsedFile, Project};
 use crate::parse::fpm::{Directive, FpmFile, Section, SectionKind};
 use crate::source::FileKind;
 use globset::GlobBuilder;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 /// One directive as found in one file.
@@ -166,24 +166,24 @@ pub fn config_sets<'a>(project: &Project<'a>) -> Vec<ConfigSet<'a>> {
 fn build(files: Vec<&ParsedFile>) -> ConfigSet<'_> {
     let mut global = Scope::default();
     let mut pools: Vec<Pool> = Vec::new();
+    // Pool names match case-insensitively, as in php-fpm.
+    let mut index: HashMap<String, usize> = HashMap::new();
     for f in &files {
         let Some(doc) = fpm(f) else { continue };
         for s in &doc.sections {
             match s.kind {
-                SectionKind::Pool => {
-                    match pools
-                        .iter_mut()
-                        .find(|p| p.name.eq_ignore_ascii_case(s.name()))
-                    {
-                        Some(p) => p.scope.sections.push((f, s)),
-                        None => pools.push(Pool {
+                SectionKind::Pool => match index.get(&s.name().to_ascii_lowercase()) {
+                    Some(&i) => pools[i].scope.sections.push((f, s)),
+                    None => {
+                        index.insert(s.name().to_ascii_lowercase(), pools.len());
+                        pools.push(Pool {
                             name: s.name().to_owned(),
                             scope: Scope {
                                 sections: vec![(f, s)],
                             },
-                        }),
+                        });
                     }
-                }
+                },
                 SectionKind::Global | SectionKind::Preamble => global.sections.push((f, s)),
             }
         }

@@ -77,3 +77,30 @@ fn hostile_input_never_crashes_a_rule() {
         );
     }
 }
+
+/// Parse errors reach the user as located E020-E023 diagnostics.
+#[test]
+fn parse_errors_are_located_diagnostics() {
+    let config = Config::with_defaults(".".into());
+    let opts = LintOptions {
+        select: vec!["E02".into()],
+        ..LintOptions::default()
+    };
+    let text = "[global]\npid = /run/$pool.pid\n# old comment\n[www]\nlisten.group =\nslowlog = \"/tmp\n";
+    let r = crate::lint_text("www.conf", text, &config, &opts);
+    let got: Vec<(&str, &str)> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), &text[d.span.range()]))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("E023", "$pool"),
+            ("E021", "#"),
+            ("E022", "listen.group ="),
+            ("E020", "\"/tmp"),
+        ]
+    );
+    assert!(r.diagnostics.iter().all(|d| d.help.is_some()));
+}
