@@ -914,6 +914,70 @@ mod tests {
         assert_eq!(parse(no_nl).sections[0].insertion_point(no_nl), 5);
     }
 
+    /// Every construct with the exact text its span covers, one per line.
+    fn render(text: &str, f: &FpmFile) -> String {
+        let mut out = Vec::new();
+        for s in &f.sections {
+            out.push(format!(
+                "section {:?} header={:?}",
+                s.kind,
+                slice(text, s.header)
+            ));
+            for d in &s.directives {
+                out.push(format!(
+                    "  key={:?} offset={:?} value={:?} -> {:?} ({:?}) env={:?}",
+                    slice(text, d.name.span),
+                    d.offset.as_ref().map(|o| slice(text, o.span)),
+                    slice(text, d.value.span),
+                    d.value.text,
+                    d.value.quoting,
+                    d.value
+                        .env_refs
+                        .iter()
+                        .map(|e| (e.text.as_str(), slice(text, e.span)))
+                        .collect::<Vec<_>>(),
+                ));
+            }
+        }
+        for c in &f.comments {
+            out.push(format!("comment {:?} {:?}", c.style, slice(text, c.span)));
+        }
+        for e in &f.errors {
+            out.push(format!(
+                "error {:?} {:?}: {}",
+                e.kind,
+                slice(text, e.span),
+                e.message
+            ));
+        }
+        out.join("\n")
+    }
+
+    #[test]
+    fn every_construct_snapshot() {
+        let text = concat!(
+            "include = php-fpm.d/*.conf ; outside any section\n",
+            "[global]\n",
+            "error_log = /proc/self/fd/2\n",
+            "process_control_timeout = 20s\n",
+            "# hash comment\n",
+            "[www]\n",
+            "  listen = /run/php/$pool.sock\n",
+            "request_terminate_timeout = 1h\n",
+            "pm.max_requests=500;tight\n",
+            "clear_env = Off\n",
+            "access.format = \"%R %u \\\"%m\\\" ; kept\" ; comment\n",
+            "slowlog = '${NOT_EXPANDED}/x'\n",
+            "chdir = \"${APP_DIR}\"/public\n",
+            "env[DB_HOST] = $DB_HOST\n",
+            "php_admin_value[memory_limit] = 256M\n",
+            "php_flag[display_errors] = off\n",
+            "access.suppress_path[] = /ping\n",
+        );
+        let f = parse(text);
+        insta::assert_snapshot!(render(text, &f));
+    }
+
     #[test]
     fn hostile_input_does_not_panic() {
         let long = "x".repeat(MAX_LINE + 10);
