@@ -114,28 +114,39 @@ impl Value {
         !self.env_refs.is_empty()
     }
 
-    /// An fpm boolean: only bare `yes/on/true/1` and `no/off/false/none/0/` (empty)
-    /// work; the INI scanner turns them into "1" or "" before fpm sees them, so a
-    /// quoted `"yes"` is rejected by php-fpm.
+    /// An fpm boolean. The INI scanner turns bare `yes/on/true` into "1" and bare
+    /// `no/off/false/none/null` into "" (case-insensitively); since PHP 8.2.20 and
+    /// 8.3.8 (php-src GH-13563) php-fpm also accepts the exact lowercase strings
+    /// `yes/true/on/0/no/none/false/off`, so a quoted `"no"` or a bare `0` works
+    /// there. See [`Value::is_legacy_bool`] for older releases.
     pub fn as_bool(&self) -> Typed<bool> {
         if self.is_symbolic() {
             return Typed::Symbolic;
         }
         let t = self.text.trim();
-        if self.quoting != Quoting::Bare {
-            return match t {
-                "1" => Typed::Ok(true),
-                "" | "0" => Typed::Ok(false),
-                _ => Typed::Invalid(format!(
-                    "quoted `{}` is not a boolean for php-fpm; write it bare",
-                    self.raw
-                )),
-            };
-        }
-        match t.to_ascii_lowercase().as_str() {
+        let word = if self.quoting == Quoting::Bare {
+            t.to_ascii_lowercase()
+        } else {
+            t.to_owned()
+        };
+        match word.as_str() {
             "yes" | "on" | "true" | "1" => Typed::Ok(true),
-            "no" | "off" | "false" | "none" | "null" | "0" | "" => Typed::Ok(false),
-            _ => Typed::Invalid(format!("`{t}` is not a boolean (use `yes` or `no`)")),
+            "no" | "off" | "false" | "none" | "0" | "" => Typed::Ok(false),
+            "null" if self.quoting == Quoting::Bare => Typed::Ok(false),
+            _ => Typed::Invalid(format!(
+                "`{}` is not a boolean (use `yes` or `no`)",
+                self.raw
+            )),
+        }
+    }
+
+    /// Whether php-fpm releases before GH-13563 also accept this boolean: there
+    /// only the scanner's bare words, `1` and the empty string work.
+    pub fn is_legacy_bool(&self) -> bool {
+        let t = self.text.trim();
+        match self.quoting {
+            Quoting::Bare => t != "0" && self.as_bool().ok().is_some(),
+            _ => t == "1" || t.is_empty(),
         }
     }
 
@@ -813,10 +824,17 @@ mod tests {
                 "{v}"
             );
         }
+        // Quoted lowercase words and `0` are booleans since PHP 8.2.20/8.3.8, not before.
+        let quoted = one("x = \"yes\"\n").value;
+        assert_eq!(quoted.as_bool(), Typed::Ok(true));
+        assert!(!quoted.is_legacy_bool());
+        assert!(!one("x = 0\n").value.is_legacy_bool());
+        assert!(one("x = Off\n").value.is_legacy_bool());
         assert!(matches!(
-            one("x = \"yes\"\n").value.as_bool(),
+            one("x = \"YES\"\n").value.as_bool(),
             Typed::Invalid(_)
         ));
+        assert!(matches!(one("x = 2\n").value.as_bool(), Typed::Invalid(_)));
         assert!(matches!(
             one("x = maybe\n").value.as_bool(),
             Typed::Invalid(_)

@@ -1,7 +1,7 @@
 //! The php-fpm directive catalogue (`schemas/php-fpm.schema.json`), loaded once,
 //! and the value checks php-fpm itself applies at start-up.
 
-use crate::parse::fpm::{Quoting, Typed, Value};
+use crate::parse::fpm::{Typed, Value};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -88,7 +88,8 @@ pub fn version(v: &str) -> (u32, u32) {
 }
 
 /// Why php-fpm would reject this value for a directive of `spec`, if it would.
-pub fn check_value(spec: &Spec, value: &Value) -> Option<String> {
+/// `php` is the configured PHP version (booleans are stricter before 8.2).
+pub fn check_value(spec: &Spec, value: &Value, php: (u32, u32)) -> Option<String> {
     let number = |typed: Typed<i64>, unit: &str| match typed {
         Typed::Ok(n) => bounds(spec, n, unit),
         Typed::Symbolic => None,
@@ -97,10 +98,7 @@ pub fn check_value(spec: &Spec, value: &Value) -> Option<String> {
     match spec.kind.as_str() {
         "int" => number(value.as_int(), ""),
         "time" => number(value.as_duration(), "s"),
-        "bool" => match value.as_bool() {
-            Typed::Invalid(why) => Some(why),
-            _ => None,
-        },
+        "bool" => check_bool(value, php),
         "rlimit" => {
             if value.text.trim().eq_ignore_ascii_case("unlimited") {
                 None
@@ -127,6 +125,18 @@ pub fn check_value(spec: &Spec, value: &Value) -> Option<String> {
             }
         }
         "uri" => check_uri(&value.text),
+        _ => None,
+    }
+}
+
+pub fn check_bool(value: &Value, php: (u32, u32)) -> Option<String> {
+    match value.as_bool() {
+        Typed::Invalid(why) => Some(why),
+        Typed::Ok(b) if php < (8, 2) && !value.is_legacy_bool() => Some(format!(
+            "`{}` is a boolean for php-fpm only since PHP 8.2.20/8.3.8; write `{}` unquoted",
+            value.raw,
+            if b { "yes" } else { "no" }
+        )),
         _ => None,
     }
 }
@@ -163,15 +173,6 @@ fn check_uri(t: &str) -> Option<String> {
     None
 }
 
-/// A bare boolean word is what php-fpm expects; the spelling to suggest for `b`.
-pub fn bool_word(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
-}
-
-/// Whether a value is written as a plain bare word (safe to compare textually).
-pub fn is_bare(value: &Value) -> bool {
-    value.quoting == Quoting::Bare
-}
 
 #[cfg(test)]
 mod tests {
@@ -203,27 +204,32 @@ mod tests {
         assert!(cat.get(Scope::Global, "pm").is_none());
     }
 
+    const V83: (u32, u32) = (8, 3);
+
     #[test]
     fn values_are_checked_like_php_fpm() {
         let cat = catalogue();
         let spec = |n: &str| cat.get(Scope::Pool, n).unwrap();
-        assert_eq!(check_value(spec("pm.max_children"), &value("50")), None);
-        assert!(check_value(spec("pm.max_children"), &value("0")).is_some());
-        assert!(check_value(spec("pm.max_children"), &value("5k")).is_some());
-        assert_eq!(check_value(spec("request_terminate_timeout"), &value("30s")), None);
-        assert!(check_value(spec("request_terminate_timeout"), &value("30x")).is_some());
-        assert!(check_value(spec("clear_env"), &value("\"no\"")).is_some());
-        assert_eq!(check_value(spec("clear_env"), &value("no")), None);
-        assert_eq!(check_value(spec("pm"), &value("Dynamic")), None);
-        assert!(check_value(spec("pm"), &value("auto")).is_some());
-        assert_eq!(check_value(spec("ping.path"), &value("/ping")), None);
-        assert!(check_value(spec("ping.path"), &value("ping")).is_some());
-        assert!(check_value(spec("ping.path"), &value("/")).is_some());
-        assert!(check_value(spec("pm.status_path"), &value("/st?x")).is_some());
-        assert_eq!(check_value(spec("rlimit_core"), &value("unlimited")), None);
-        assert!(check_value(spec("rlimit_core"), &value("-1")).is_some());
-        assert!(check_value(spec("process.priority"), &value("-20")).is_some());
-        assert_eq!(check_value(spec("pm.max_children"), &value("${N}")), None);
+        assert_eq!(check_value(spec("pm.max_children"), &value("50"), V83), None);
+        assert!(check_value(spec("pm.max_children"), &value("0"), V83).is_some());
+        assert!(check_value(spec("pm.max_children"), &value("5k"), V83).is_some());
+        assert_eq!(check_value(spec("request_terminate_timeout"), &value("30s"), V83), None);
+        assert!(check_value(spec("request_terminate_timeout"), &value("30x"), V83).is_some());
+        assert_eq!(check_value(spec("clear_env"), &value("\"no\""), V83), None);
+        assert!(check_value(spec("clear_env"), &value("\"no\""), (8, 1)).is_some());
+        assert!(check_value(spec("clear_env"), &value("0"), (8, 1)).is_some());
+        assert!(check_value(spec("clear_env"), &value("\"No\""), V83).is_some());
+        assert_eq!(check_value(spec("clear_env"), &value("no"), V83), None);
+        assert_eq!(check_value(spec("pm"), &value("Dynamic"), V83), None);
+        assert!(check_value(spec("pm"), &value("auto"), V83).is_some());
+        assert_eq!(check_value(spec("ping.path"), &value("/ping"), V83), None);
+        assert!(check_value(spec("ping.path"), &value("ping"), V83).is_some());
+        assert!(check_value(spec("ping.path"), &value("/"), V83).is_some());
+        assert!(check_value(spec("pm.status_path"), &value("/st?x"), V83).is_some());
+        assert_eq!(check_value(spec("rlimit_core"), &value("unlimited"), V83), None);
+        assert!(check_value(spec("rlimit_core"), &value("-1"), V83).is_some());
+        assert!(check_value(spec("process.priority"), &value("-20"), V83).is_some());
+        assert_eq!(check_value(spec("pm.max_children"), &value("${N}"), V83), None);
     }
 }
 

@@ -1,9 +1,8 @@
 //! FPM002: a value php-fpm rejects for its directive (wrong type or range).
 
-use super::directives::{Scope, catalogue, check_value};
+use super::directives::{Scope, catalogue, check_bool, check_value};
 use super::scope::directives;
 use crate::engine::ParsedFile;
-use crate::parse::fpm::Typed;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -21,10 +20,11 @@ impl Rule for InvalidValue {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(fpm) = file.document.as_fpm() else { return };
         let cat = catalogue();
+        let php = ctx.settings.php_version;
         for (_, scope, d) in directives(fpm) {
             let name = d.name.text.to_ascii_lowercase();
             let why = match &d.offset {
-                None => cat.get(scope, &name).and_then(|spec| check_value(spec, &d.value)),
+                None => cat.get(scope, &name).and_then(|spec| check_value(spec, &d.value, php)),
                 Some(_) if scope == Scope::Global => None, // FPM001 reports the placement
                 Some(offset) => match (name.as_str(), cat.array(&name)) {
                     ("access.suppress_path", _) if !d.value.text.starts_with('/') => {
@@ -33,10 +33,7 @@ impl Rule for InvalidValue {
                     ("env", _) if d.value.text.is_empty() && !d.value.is_symbolic() => {
                         Some(format!("`env[{}]` is empty: php-fpm refuses an empty `env` value", offset.text))
                     }
-                    (_, Some(spec)) if spec.value == "bool" => match d.value.as_bool() {
-                        Typed::Invalid(why) => Some(why),
-                        _ => None,
-                    },
+                    (_, Some(spec)) if spec.value == "bool" => check_bool(&d.value, php),
                     _ => None,
                 },
             };
