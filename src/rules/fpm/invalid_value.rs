@@ -3,6 +3,7 @@
 use super::directives::{Scope, catalogue, check_bool, check_value};
 use super::scope::directives;
 use crate::engine::ParsedFile;
+use crate::parse::fpm::Quoting;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -29,6 +30,16 @@ impl Rule for InvalidValue {
                 Some(offset) => match (name.as_str(), cat.array(&name)) {
                     ("access.suppress_path", _) if !d.value.text.starts_with('/') => {
                         Some(format!("`{}` must start with `/`", d.value.text))
+                    }
+                    ("env", _)
+                        if d.value.quoting == Quoting::Bare
+                            && ["no", "off", "false", "none", "null"]
+                                .contains(&d.value.text.to_ascii_lowercase().as_str()) =>
+                    {
+                        Some(format!(
+                            "bare `{}` becomes an empty string in the INI scanner, and php-fpm refuses an empty `env` value; quote it: `\"{}\"`",
+                            d.value.text, d.value.text
+                        ))
                     }
                     ("env", _) if d.value.text.is_empty() && !d.value.is_symbolic() => {
                         Some(format!("`env[{}]` is empty: php-fpm refuses an empty `env` value", offset.text))
