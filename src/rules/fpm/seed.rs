@@ -104,3 +104,17 @@ fn parse_errors_are_located_diagnostics() {
     );
     assert!(r.diagnostics.iter().all(|d| d.help.is_some()));
 }
+
+/// `;` suppression comments silence php-fpm findings at the pool header.
+#[test]
+fn semicolon_suppressions_apply() {
+    let config = Config::with_defaults(".".into());
+    let opts = LintOptions {
+        select: vec!["FPM005".into(), "FPM006".into()],
+        ..LintOptions::default()
+    };
+    let text = "; deploylint ignore=FPM005 -- probed over TCP by the sidecar\n[www]\nlisten = 9000\npm = static\npm.max_children = 2\n";
+    let r = crate::lint_text("www.conf", text, &config, &opts);
+    let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, vec!["FPM006"]);
+}
