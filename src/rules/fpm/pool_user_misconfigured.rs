@@ -2,9 +2,10 @@
 //! running as root with `-R`), or set although the container runs php-fpm as
 //! non-root, where php-fpm ignores them with a NOTICE (fpm_unix.c).
 //!
-//! The non-root case needs evidence in the linted tree: a Dockerfile whose last `USER`
-//! is not root, or a Kubernetes `securityContext` with `runAsNonRoot: true` or
-//! a non-zero `runAsUser`. The official image runs the master as root, where
+//! The non-root case needs evidence in the linted tree: a PHP Dockerfile whose
+//! last `USER` is not root, or a Kubernetes manifest running a php/fpm image
+//! with `runAsNonRoot: true` or a non-zero `runAsUser`. The official image runs
+//! the master as root, where
 //! `user` is mandatory, so without evidence nothing is said.
 
 use super::pools::each_pool;
@@ -59,7 +60,8 @@ impl Rule for PoolUserMisconfigured {
 fn non_root_evidence(project: &Project) -> Option<Evidence> {
     for f in project.files {
         match f.kind() {
-            Some(FileKind::Dockerfile) => {
+            // Only images that run PHP: a frontend image's `USER node` says nothing here.
+            Some(FileKind::Dockerfile) if f.source.text.to_ascii_lowercase().contains("php") => {
                 if let Some((span, user)) = last_user(&f.source.text) {
                     let name = user.split(':').next().unwrap_or("");
                     if !matches!(name, "root" | "0" | "") {
@@ -73,7 +75,7 @@ fn non_root_evidence(project: &Project) -> Option<Evidence> {
             }
             Some(FileKind::Kubernetes) => {
                 let Some(y) = f.document.as_yaml() else { continue };
-                for doc in &y.documents {
+                for doc in y.documents.iter().filter(|d| runs_php(&d.root, 0)) {
                     if let Some((span, what)) = find_non_root(&doc.root, 0) {
                         return Some(Evidence {
                             file: f.id,
@@ -108,6 +110,25 @@ fn last_user(text: &str) -> Option<(Span, String)> {
         offset += line.len();
     }
     last
+}
+
+/// Whether a manifest runs a PHP image (an `image:` naming php or fpm).
+fn runs_php(node: &Node, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    match &node.kind {
+        NodeKind::Map(entries) => entries.iter().any(|e| {
+            e.key.as_str() == Some("image")
+                && e.value.as_str().is_some_and(|i| {
+                    let i = i.to_ascii_lowercase();
+                    i.contains("php") || i.contains("fpm")
+                })
+                || runs_php(&e.value, depth + 1)
+        }),
+        NodeKind::Seq(items) => items.iter().any(|n| runs_php(n, depth + 1)),
+        NodeKind::Scalar(_) => false,
+    }
 }
 
 fn find_non_root(node: &Node, depth: usize) -> Option<(Span, String)> {
