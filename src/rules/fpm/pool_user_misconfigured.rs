@@ -5,8 +5,8 @@
 //! The non-root case needs evidence in the linted tree: a PHP Dockerfile whose
 //! last `USER` is not root, or a Kubernetes manifest running a php/fpm image
 //! with `runAsNonRoot: true` or a non-zero `runAsUser`. The official image runs
-//! the master as root, where
-//! `user` is mandatory, so without evidence nothing is said.
+//! the master as root, where `user` is mandatory, so without evidence nothing
+//! is said.
 
 use super::pools::each_pool;
 use crate::diagnostic::{FileId, Severity};
