@@ -80,7 +80,19 @@ fn fpm_error(e: &fpm::FpmError, file: FileId) -> Diagnostic {
             "Move the directive into a pool section, or write the pool name literally",
         ),
     };
-    Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help)
+    let mut d =
+        Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help);
+    if e.kind == HashComment {
+        // The author meant a comment: `;` makes it one without changing anything else.
+        d.fix = Some(crate::diagnostic::Fix::safe(
+            "Replace `#` with `;`",
+            vec![crate::diagnostic::Edit {
+                span: e.span,
+                replacement: ";".into(),
+            }],
+        ));
+    }
+    d
 }
 
 fn yaml_error(e: &yaml::YamlError, file: FileId) -> Diagnostic {

@@ -103,6 +103,13 @@ fn parse_errors_are_located_diagnostics() {
         ]
     );
     assert!(r.diagnostics.iter().all(|d| d.help.is_some()));
+    // The `#` fix turns the line into a comment, and the file then has one error less.
+    let hash: Vec<_> = r.diagnostics.iter().filter(|d| d.code == "E021").collect();
+    let (fixed, applied) = crate::fix::fixed_text(text, &hash, false);
+    assert_eq!(applied, 1);
+    assert!(fixed.contains("\n; old comment\n"));
+    let again = crate::lint_text("www.conf", &fixed, &config, &opts);
+    assert!(!again.diagnostics.iter().any(|d| d.code == "E021"));
 }
 
 /// `;` suppression comments silence php-fpm findings at the pool header.
