@@ -51,7 +51,8 @@ impl Suppression {
 
 fn comment_markers(kind: Option<FileKind>) -> &'static [&'static str] {
     match kind {
-        Some(FileKind::PhpFpm | FileKind::PhpIni) => &[";", "#"],
+        // `#` is no comment in INI files since PHP 7.0 (php-fpm refuses the line).
+        Some(FileKind::PhpFpm | FileKind::PhpIni) => &[";"],
         Some(FileKind::Octane) => &["//", "#"],
         _ => &["#"],
     }

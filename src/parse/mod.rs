@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod fpm;
 pub mod ini;
 pub mod yaml;
 
@@ -18,6 +19,10 @@ pub mod codes {
     pub const INI_DUPLICATE: &str = "E031";
     pub const INI_HASH_COMMENT: &str = "E032";
     pub const INI_MISSING_EQUALS: &str = "E033";
+    pub const FPM_SYNTAX: &str = "E020";
+    pub const FPM_HASH_COMMENT: &str = "E021";
+    pub const FPM_EMPTY_VALUE: &str = "E022";
+    pub const FPM_POOL_VAR: &str = "E023";
 }
 
 /// A parsed file's document model.
@@ -27,11 +32,20 @@ pub enum Document {
     Yaml(yaml::YamlFile),
     /// php.ini and conf.d/*.ini files.
     Ini(ini::IniFile),
+    /// php-fpm.conf and pool files.
+    Fpm(fpm::FpmFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
 
 impl Document {
+    pub fn as_fpm(&self) -> Option<&fpm::FpmFile> {
+        match self {
+            Document::Fpm(f) => Some(f),
+            _ => None,
+        }
+    }
+
     pub fn as_yaml(&self) -> Option<&yaml::YamlFile> {
         match self {
             Document::Yaml(y) => Some(y),
@@ -59,8 +73,45 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = f.errors.iter().map(|e| e.to_diagnostic(file)).collect();
             (Document::Ini(f), diags)
         }
+        FileKind::PhpFpm => {
+            let f = fpm::parse(&source.text);
+            let diags = f.errors.iter().map(|e| fpm_error(e, file)).collect();
+            (Document::Fpm(f), diags)
+        }
         _ => (Document::Unparsed, Vec::new()),
     }
+}
+
+fn fpm_error(e: &fpm::FpmError, file: FileId) -> Diagnostic {
+    use fpm::ErrorKind::*;
+    let (code, help) = match e.kind {
+        Syntax => (
+            codes::FPM_SYNTAX,
+            "Write one `key = value` per line; quote values containing `;` and close every quote and `[`",
+        ),
+        HashComment => (codes::FPM_HASH_COMMENT, "Start comments with `;`"),
+        EmptyValue => (
+            codes::FPM_EMPTY_VALUE,
+            "Give a value, write `key = \"\"` for an empty string, or comment the line out with `;`",
+        ),
+        PoolVarOutsidePool => (
+            codes::FPM_POOL_VAR,
+            "Move the directive into a pool section, or write the pool name literally",
+        ),
+    };
+    let mut d =
+        Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help);
+    if e.kind == HashComment {
+        // The author meant a comment: `;` makes it one without changing anything else.
+        d.fix = Some(crate::diagnostic::Fix::safe(
+            "Replace `#` with `;`",
+            vec![crate::diagnostic::Edit {
+                span: e.span,
+                replacement: ";".into(),
+            }],
+        ));
+    }
+    d
 }
 
 fn yaml_error(e: &yaml::YamlError, file: FileId) -> Diagnostic {

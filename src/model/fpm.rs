@@ -1,0 +1,316 @@
+//! The effective php-fpm configuration across files.
+//!
+//! php-fpm merges everything it reads: `php-fpm.conf` includes `php-fpm.d/*.conf`
+//! in glob (alphabetical) order, a pool section may be re-opened in another file
+//! (the official image splits `[www]` over docker.conf, www.conf and
+//! zz-docker.conf), and later definitions win. Rules about a directive being
+//! *unset* must therefore look at the whole include set, not one file.
+//!
+//! A set is built from the linted php-fpm files by joining (1) a file with the
+//! files its `include =` globs match inside the linted tree and (2) files in the
+//! same directory (a `php-fpm.d/` directory is one deployable unit). Joining too
+//! much can only hide a finding; joining too little would invent one.
+
+use crate::engine::{ParsedFile, Project};
+use crate::parse::fpm::{Directive, FpmFile, Section, SectionKind};
+use crate::source::FileKind;
+use globset::GlobBuilder;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+/// One directive as found in one file.
+#[derive(Clone, Copy)]
+pub struct Found<'a> {
+    pub file: &'a ParsedFile,
+    pub section: &'a Section,
+    pub directive: &'a Directive,
+}
+
+/// The sections of one scope (a pool name, or the global scope) across a set, in read order.
+#[derive(Default)]
+pub struct Scope<'a> {
+    pub sections: Vec<(&'a ParsedFile, &'a Section)>,
+}
+
+impl<'a> Scope<'a> {
+    /// The effective value: the last definition in read order.
+    pub fn get(&self, name: &str) -> Option<Found<'a>> {
+        self.sections.iter().rev().find_map(|(file, section)| {
+            section.get(name).map(|directive| Found {
+                file,
+                section,
+                directive,
+            })
+        })
+    }
+
+    pub fn array(&self, name: &str) -> Vec<Found<'a>> {
+        let mut out = Vec::new();
+        for &(file, section) in &self.sections {
+            for directive in &section.directives {
+                if directive.offset.is_some() && directive.is(name) {
+                    out.push(Found {
+                        file,
+                        section,
+                        directive,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Where a finding about a missing directive points: the first header of the scope.
+    pub fn anchor(&self) -> Option<(&'a ParsedFile, &'a Section)> {
+        self.sections.first().copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty()
+    }
+}
+
+pub struct Pool<'a> {
+    /// As first written (php-fpm matches pool names case-insensitively).
+    pub name: String,
+    pub scope: Scope<'a>,
+}
+
+/// One include set: the files php-fpm would read together.
+pub struct ConfigSet<'a> {
+    /// In read order: files with `include` first, then by path.
+    pub files: Vec<&'a ParsedFile>,
+    pub global: Scope<'a>,
+    pub pools: Vec<Pool<'a>>,
+}
+
+impl ConfigSet<'_> {
+    /// Whether the set holds the main config (a `php-fpm.conf`, or a file that
+    /// includes others): only then do unset global directives mean built-in defaults.
+    pub fn has_main_config(&self) -> bool {
+        self.files.iter().any(|f| {
+            let name = file_name(&f.source.path);
+            name.starts_with("php-fpm.conf")
+                || fpm(f).is_some_and(|d| d.includes().next().is_some())
+        })
+    }
+}
+
+fn fpm(f: &ParsedFile) -> Option<&FpmFile> {
+    f.document.as_fpm()
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// An `include =` whose glob matches no linted file.
+pub struct Unresolved<'a> {
+    pub file: &'a ParsedFile,
+    pub directive: &'a Directive,
+}
+
+/// Groups the project's php-fpm files into include sets.
+pub fn config_sets<'a>(project: &Project<'a>) -> Vec<ConfigSet<'a>> {
+    let files: Vec<&'a ParsedFile> = project
+        .files
+        .iter()
+        .filter(|f| f.kind() == Some(FileKind::PhpFpm) && fpm(f).is_some())
+        .collect();
+    let mut parent: Vec<usize> = (0..files.len()).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let union = |p: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (find(p, a), find(p, b));
+        if ra != rb {
+            p[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.source.path)).collect();
+    for i in 0..files.len() {
+        for j in i + 1..files.len() {
+            if paths[i].parent() == paths[j].parent() {
+                union(&mut parent, i, j);
+            }
+        }
+    }
+    for (i, f) in files.iter().enumerate() {
+        for inc in fpm(f).into_iter().flat_map(FpmFile::includes) {
+            for j in matches(&paths[i], &inc.value.text, &paths) {
+                union(&mut parent, i, j);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..files.len() {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(i);
+    }
+    groups
+        .into_values()
+        .map(|mut members| {
+            members.sort_by_key(|&i| {
+                let includes = fpm(files[i]).is_some_and(|d| d.includes().next().is_some());
+                (!includes, paths[i].clone())
+            });
+            build(members.into_iter().map(|i| files[i]).collect())
+        })
+        .collect()
+}
+
+fn build(files: Vec<&ParsedFile>) -> ConfigSet<'_> {
+    let mut global = Scope::default();
+    let mut pools: Vec<Pool> = Vec::new();
+    // Pool names match case-insensitively, as in php-fpm.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for f in &files {
+        let Some(doc) = fpm(f) else { continue };
+        for s in &doc.sections {
+            match s.kind {
+                SectionKind::Pool => match index.get(&s.name().to_ascii_lowercase()) {
+                    Some(&i) => pools[i].scope.sections.push((f, s)),
+                    None => {
+                        index.insert(s.name().to_ascii_lowercase(), pools.len());
+                        pools.push(Pool {
+                            name: s.name().to_owned(),
+                            scope: Scope {
+                                sections: vec![(f, s)],
+                            },
+                        });
+                    }
+                },
+                SectionKind::Global | SectionKind::Preamble => global.sections.push((f, s)),
+            }
+        }
+    }
+    ConfigSet {
+        files,
+        global,
+        pools,
+    }
+}
+
+/// `include =` directives that match no linted file (symbolic ones are skipped).
+pub fn unresolved_includes<'a>(project: &Project<'a>) -> Vec<Unresolved<'a>> {
+    let files: Vec<&'a ParsedFile> = project
+        .files
+        .iter()
+        .filter(|f| f.kind() == Some(FileKind::PhpFpm))
+        .collect();
+    let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.source.path)).collect();
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        for inc in fpm(f).into_iter().flat_map(FpmFile::includes) {
+            if inc.value.is_symbolic() {
+                continue;
+            }
+            if matches(&paths[i], &inc.value.text, &paths).is_empty() {
+                out.push(Unresolved {
+                    file: f,
+                    directive: inc,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Files of `paths` an include pattern written in `from` matches.
+///
+/// A relative pattern is tried against the including file's directory. php-fpm
+/// resolves it against its prefix (`/usr/local` in the official image, whose
+/// php-fpm.conf says `include=etc/php-fpm.d/*.conf`), and absolute patterns name
+/// image paths, so when the full pattern matches nothing its trailing components
+/// are tried (`php-fpm.d/*.conf`), keeping at least one directory level, so an
+/// include never matches a whole tree by its file name alone.
+fn matches(from: &Path, pattern: &str, paths: &[PathBuf]) -> Vec<usize> {
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let parts: Vec<&str> = pattern
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let keep_min = if parts.len() >= 2 { 2 } else { 1 };
+    for skip in 0..=parts.len() - keep_min {
+        let tail = parts[skip..].join("/");
+        let joined = normalize(&dir.join(&tail).to_string_lossy());
+        let Ok(glob) = GlobBuilder::new(&joined.to_string_lossy())
+            .literal_separator(true)
+            .build()
+        else {
+            return Vec::new();
+        };
+        let m = glob.compile_matcher();
+        let hits: Vec<usize> = paths
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.as_path() != from && m.is_match(p))
+            .map(|(i, _)| i)
+            .collect();
+        if !hits.is_empty() {
+            return hits;
+        }
+    }
+    Vec::new()
+}
+
+/// Lexically cleans a path (`a/./b/../c` -> `a/c`), with `/` separators.
+fn normalize(path: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in Path::new(&path.replace('\\', "/")).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<PathBuf> {
+        list.iter().map(|p| normalize(p)).collect()
+    }
+
+    #[test]
+    fn include_globs_resolve_inside_the_tree() {
+        let all = paths(&[
+            "docker/php-fpm.conf",
+            "docker/php-fpm.d/www.conf",
+            "docker/php-fpm.d/zz-app.conf",
+            "other/php-fpm.d/x.conf",
+        ]);
+        let from = &all[0];
+        assert_eq!(matches(from, "php-fpm.d/*.conf", &all), vec![1, 2]);
+        assert_eq!(matches(from, "./php-fpm.d/www.conf", &all), vec![1]);
+        // Prefix-relative and absolute image paths fall back to their tail.
+        assert_eq!(matches(from, "etc/php-fpm.d/*.conf", &all), vec![1, 2]);
+        assert_eq!(
+            matches(from, "/usr/local/etc/php-fpm.d/*.conf", &all),
+            vec![1, 2]
+        );
+        assert!(matches(from, "pool.d/*.conf", &all).is_empty());
+        assert!(matches(from, "/", &all).is_empty());
+        assert!(matches(from, "[", &all).is_empty());
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(normalize("./a/./b/../c"), PathBuf::from("a/c"));
+        assert_eq!(normalize("../x"), PathBuf::from("../x"));
+    }
+}

@@ -1,0 +1,22 @@
+//! FPM014: an `include` glob that matches no linted file.
+
+use crate::engine::Project;
+use crate::model::fpm::unresolved_includes;
+use crate::rules::{Context, Rule};
+
+pub struct IncludeMatchesNothing;
+
+impl Rule for IncludeMatchesNothing {
+    fn code(&self) -> &'static str {
+        "FPM014"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        for u in unresolved_includes(project) {
+            let v = &u.directive.value;
+            ctx.report_in(u.file.id, v.span, format!("`include = {}` matches no linted file: directives split across files are checked without it", v.text))
+                .hint("Lint the included files too (pass their directory), or fix the pattern; php-fpm only warns when an include matches nothing")
+                .label_text("nothing linted matches");
+        }
+    }
+}

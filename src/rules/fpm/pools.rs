@@ -1,0 +1,71 @@
+//! Shared walkers for the cross-file php-fpm rules: every pool and global
+//! scope of every include set, typed lookups, and where to point when a
+//! directive is missing.
+
+use crate::engine::{ParsedFile, Project};
+use crate::model::fpm::{ConfigSet, Found, Pool, Scope, config_sets};
+use crate::parse::fpm::{Section, Typed};
+use crate::source::Span;
+
+/// Calls `f` for every pool of every include set.
+pub fn each_pool(project: &Project, mut f: impl FnMut(&ConfigSet, &Pool)) {
+    for set in config_sets(project) {
+        for pool in &set.pools {
+            f(&set, pool);
+        }
+    }
+}
+
+pub fn int(found: Option<Found>) -> Option<i64> {
+    found.and_then(|f| f.directive.value.as_int().ok())
+}
+
+pub fn seconds(found: Option<Found>) -> Option<i64> {
+    found.and_then(|f| f.directive.value.as_duration().ok())
+}
+
+/// `Some(b)` when set to a valid boolean, `None` when unset, symbolic or invalid.
+pub fn boolean(found: Option<Found>) -> Option<bool> {
+    found.and_then(|f| match f.directive.value.as_bool() {
+        Typed::Ok(b) => Some(b),
+        _ => None,
+    })
+}
+
+/// Whether the value depends on an environment variable (so is unknown here).
+pub fn symbolic(found: Option<Found>) -> bool {
+    found.is_some_and(|f| f.directive.value.is_symbolic())
+}
+
+/// The span to report a missing directive at: the section header, or the
+/// first directive of a header-less preamble.
+pub fn section_anchor(section: &Section) -> Span {
+    if section.header.is_empty() {
+        section
+            .directives
+            .first()
+            .map_or(section.header, |d| d.key_span)
+    } else {
+        section.header
+    }
+}
+
+/// File and span for a finding about something missing in `scope`.
+pub fn missing_at<'a>(scope: &Scope<'a>) -> Option<(&'a ParsedFile, &'a Section, Span)> {
+    scope
+        .anchor()
+        .map(|(file, section)| (file, section, section_anchor(section)))
+}
+
+/// Where logs reach the container runtime.
+pub fn is_std_stream(path: &str) -> bool {
+    matches!(
+        path.trim(),
+        "/proc/self/fd/2"
+            | "/proc/self/fd/1"
+            | "/dev/stderr"
+            | "/dev/stdout"
+            | "/proc/1/fd/2"
+            | "/proc/1/fd/1"
+    )
+}

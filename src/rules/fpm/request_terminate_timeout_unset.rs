@@ -1,0 +1,35 @@
+//! FPM007: `request_terminate_timeout` unset or 0: a stuck request holds its worker forever.
+
+use super::pools::{each_pool, missing_at, seconds};
+use crate::engine::Project;
+use crate::rules::{Context, Rule};
+
+pub struct RequestTerminateTimeoutUnset;
+
+impl Rule for RequestTerminateTimeoutUnset {
+    fn code(&self) -> &'static str {
+        "FPM007"
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        each_pool(project, |_, pool| {
+            let name = &pool.name;
+            let hint = format!("Set `request_terminate_timeout = 30s` (a little above the slowest legitimate request) in pool `{name}`");
+            match pool.scope.get("request_terminate_timeout") {
+                Some(found) => {
+                    if seconds(Some(found)) == Some(0) {
+                        ctx.report_in(found.file.id, found.directive.value.span, format!("`request_terminate_timeout` is 0 in pool `{name}`: a hung request holds its worker forever"))
+                            .hint(hint)
+                            .label_text("no time limit");
+                    }
+                }
+                None => {
+                    let Some((file, _, span)) = missing_at(&pool.scope) else { return };
+                    ctx.report_in(file.id, span, format!("pool `{name}` does not set `request_terminate_timeout`: a hung request holds its worker forever"))
+                        .hint(hint)
+                        .label_text("no `request_terminate_timeout`");
+                }
+            }
+        });
+    }
+}
