@@ -117,6 +117,23 @@ pub fn guess(path: &Path, config: &Config) -> Option<NameGuess> {
 pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
+    // `Dockerfile.*`, `php.ini-*` and friends match by prefix: leave out
+    // snapshots, docs, backups and editor files that share the prefix.
+    const NOT_CONFIG: [&str; 10] = [
+        ".snap",
+        ".snap.new",
+        ".md",
+        ".orig",
+        ".bak",
+        ".rej",
+        ".swp",
+        ".tmp",
+        ".pending-snap",
+        "~",
+    ];
+    if NOT_CONFIG.iter().any(|s| lower.ends_with(s)) {
+        return None;
+    }
     let parent = |n: &str| {
         path.parent()
             .and_then(|p| p.file_name())
@@ -299,6 +316,9 @@ mod tests {
         );
         assert_eq!(kind("k8s/deploy.yaml"), Some(NameGuess::Yaml));
         assert_eq!(kind("README.md"), None);
+        assert_eq!(kind("php.ini-production.snap"), None);
+        assert_eq!(kind("Dockerfile.fpm.snap"), None);
+        assert_eq!(kind("www.conf.default"), Some(NameGuess::Kind(PhpFpm)));
     }
 
     #[test]
