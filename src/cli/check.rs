@@ -66,6 +66,10 @@ pub struct CheckArgs {
     /// PHP version the images run (`X.Y`); overrides `php-version` in the config.
     #[arg(long, value_name = "X.Y", value_parser = parse_php_version)]
     pub php_version: Option<(u32, u32)>,
+    /// The Dockerfile stage that is built (`docker build --target`); overrides
+    /// `dockerfile-target` in the config. Default: the last stage.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
 }
 
 /// `8.3` (a patch part such as `8.3.12` is accepted and ignored).
@@ -109,6 +113,9 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     if let Some(v) = args.php_version {
         config.settings.php_version = v;
+    }
+    if let Some(t) = &args.target {
+        config.settings.dockerfile_target = Some(t.clone());
     }
     let opts = LintOptions {
         select: args.select.clone(),

@@ -40,6 +40,8 @@ pub struct Settings {
     pub php_version: (u32, u32),
     pub kubernetes_version: String,
     pub profile: Profile,
+    /// `docker build --target`: the stage final-image rules check (default: the last).
+    pub dockerfile_target: Option<String>,
     /// Keyed by rule code.
     pub rules: HashMap<String, RuleConfig>,
     null: Value,
@@ -51,6 +53,7 @@ impl Default for Settings {
             php_version: (8, 3),
             kubernetes_version: "1.31".into(),
             profile: Profile::Production,
+            dockerfile_target: None,
             rules: HashMap::new(),
             null: Value::Null,
         }
@@ -194,6 +197,9 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     }
 
     let mut errors = Vec::new();
+    if let Some(v) = node.get("dockerfile-target").and_then(|n| n.as_str()) {
+        config.settings.dockerfile_target = Some(v.to_owned());
+    }
     if let Some(v) = node.get("php-version").and_then(|n| n.as_str()) {
         let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
         config.settings.php_version = (parts.next().unwrap_or(8), parts.next().unwrap_or(0));

@@ -1,6 +1,7 @@
 //! Typed views over the located documents. Views borrow the parsed tree, so
 //! every value they hand out still knows its span.
 
+pub mod dockerfile;
 pub mod fpm;
 pub mod k8s;
 pub mod k8s_pod;

@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod dockerfile;
 pub mod fpm;
 pub mod ini;
 pub mod yaml;
@@ -23,6 +24,9 @@ pub mod codes {
     pub const FPM_HASH_COMMENT: &str = "E021";
     pub const FPM_EMPTY_VALUE: &str = "E022";
     pub const FPM_POOL_VAR: &str = "E023";
+    pub const DOCKERFILE_SYNTAX: &str = "E040";
+    pub const DOCKERFILE_EXEC_FORM: &str = "E041";
+    pub const DOCKERFILE_STAGE: &str = "E042";
 }
 
 /// A parsed file's document model.
@@ -34,6 +38,8 @@ pub enum Document {
     Ini(ini::IniFile),
     /// php-fpm.conf and pool files.
     Fpm(fpm::FpmFile),
+    /// Dockerfiles and Containerfiles.
+    Dockerfile(dockerfile::Dockerfile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -49,6 +55,13 @@ impl Document {
     pub fn as_yaml(&self) -> Option<&yaml::YamlFile> {
         match self {
             Document::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    pub fn as_dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
+        match self {
+            Document::Dockerfile(d) => Some(d),
             _ => None,
         }
     }
@@ -78,8 +91,32 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = f.errors.iter().map(|e| fpm_error(e, file)).collect();
             (Document::Fpm(f), diags)
         }
+        FileKind::Dockerfile => {
+            let d = dockerfile::parse(&source.text);
+            let diags = d.errors.iter().map(|e| dockerfile_error(e, file)).collect();
+            (Document::Dockerfile(d), diags)
+        }
         _ => (Document::Unparsed, Vec::new()),
     }
+}
+
+fn dockerfile_error(e: &dockerfile::DockerfileError, file: FileId) -> Diagnostic {
+    use dockerfile::ErrorKind::*;
+    let (code, help) = match e.kind {
+        Syntax => (
+            codes::DOCKERFILE_SYNTAX,
+            "Fix the instruction here; the rest of the Dockerfile was still checked",
+        ),
+        InvalidExecForm => (
+            codes::DOCKERFILE_EXEC_FORM,
+            "Write a JSON array with double quotes, `CMD [\"php-fpm\", \"-F\"]`, or drop the brackets for shell form",
+        ),
+        UndefinedStage => (
+            codes::DOCKERFILE_STAGE,
+            "Name a stage defined earlier with `FROM ... AS name`, or write the full image reference with a tag",
+        ),
+    };
+    Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help)
 }
 
 fn fpm_error(e: &fpm::FpmError, file: FileId) -> Diagnostic {

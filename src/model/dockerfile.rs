@@ -1,0 +1,334 @@
+//! Views over a parsed Dockerfile that rules share: which stages end up in
+//! the image, the effective command, and the shell commands of `RUN`.
+
+use crate::parse::dockerfile::{
+    Args, Base, Dockerfile, FromRef, Instruction, Keyword, Located, Text, resolve_ref, stage_refs,
+};
+use crate::source::Span;
+
+impl Dockerfile {
+    /// The build target: the stage named `target`, else the last stage.
+    pub fn final_stage(&self, target: Option<&str>) -> Option<usize> {
+        if let Some(t) = target {
+            let t = t.to_ascii_lowercase();
+            if let Some(s) = self
+                .stages
+                .iter()
+                .find(|s| s.name.as_ref().is_some_and(|n| n.text == t))
+            {
+                return Some(s.index);
+            }
+        }
+        self.stages.len().checked_sub(1)
+    }
+
+    /// `stage` and the stages it is built `FROM`, root first.
+    pub fn chain(&self, stage: usize) -> Vec<usize> {
+        let mut out = vec![stage];
+        let mut cur = stage;
+        while let Some(Base::Stage(parent)) = self.stages.get(cur).map(|s| &s.base) {
+            if *parent >= cur || out.contains(parent) {
+                break;
+            }
+            out.push(*parent);
+            cur = *parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The final stage's chain, or empty when there is no stage.
+    pub fn final_chain(&self, target: Option<&str>) -> Vec<usize> {
+        self.final_stage(target)
+            .map(|s| self.chain(s))
+            .unwrap_or_default()
+    }
+
+    /// Every stage whose files reach the final image: its chain plus, for each
+    /// `COPY --from=stage`, that stage's chain, transitively.
+    pub fn reaching_final(&self, target: Option<&str>) -> Vec<usize> {
+        let mut out = self.final_chain(target);
+        let mut i = 0;
+        while i < out.len() {
+            let stage = out[i];
+            for inst in self.stage_instructions(stage) {
+                if !matches!(inst.keyword, Keyword::Copy | Keyword::Add) {
+                    continue;
+                }
+                for (value, _) in stage_refs(inst) {
+                    if let FromRef::Stage(s) = resolve_ref(&value, stage, &self.stages) {
+                        for c in self.chain(s) {
+                            if !out.contains(&c) {
+                                out.push(c);
+                            }
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        out.sort_unstable();
+        out
+    }
+
+    pub fn stage_instructions(&self, stage: usize) -> &[Instruction] {
+        self.stages
+            .get(stage)
+            .and_then(|s| self.instructions.get(s.instructions.clone()))
+            .unwrap_or(&[])
+    }
+
+    /// Instructions of the given stages, in build order.
+    pub fn instructions_of<'a>(
+        &'a self,
+        stages: &'a [usize],
+    ) -> impl Iterator<Item = &'a Instruction> + 'a {
+        stages.iter().flat_map(|s| self.stage_instructions(*s))
+    }
+
+    /// The last instruction of `keyword` along the chain (what the image keeps).
+    pub fn last_in<'a>(&'a self, chain: &'a [usize], keyword: Keyword) -> Option<&'a Instruction> {
+        self.instructions_of(chain).filter(|i| i.is(keyword)).last()
+    }
+
+    /// The image the chain's root stage builds on (`php:8.3-fpm-alpine`).
+    pub fn base_image(&self, chain: &[usize]) -> Option<(&str, &Located)> {
+        let root = self.stages.get(*chain.first()?)?;
+        match &root.base {
+            Base::Image(image) => Some((image.as_str(), &root.image)),
+            _ => None,
+        }
+    }
+
+    /// The words of the effective `ENTRYPOINT` and `CMD` of a chain.
+    pub fn runtime_words(&self, chain: &[usize]) -> Vec<Located> {
+        let mut out = Vec::new();
+        for k in [Keyword::Entrypoint, Keyword::Cmd] {
+            if let Some(i) = self.last_in(chain, k) {
+                out.extend(i.words(self.escape));
+            }
+        }
+        out
+    }
+
+    /// `ENV` values set along a chain, as (name, value).
+    pub fn env_of(&self, chain: &[usize]) -> Vec<(String, Option<String>)> {
+        self.instructions_of(chain)
+            .filter(|i| i.is(Keyword::Env))
+            .flat_map(|i| i.key_values(self.escape))
+            .map(|kv| (kv.key.text, kv.value.map(|v| v.text)))
+            .collect()
+    }
+
+    /// The shell commands an instruction runs (`RUN` and `ONBUILD RUN`).
+    pub fn commands(&self, inst: &Instruction) -> Vec<Command> {
+        if !inst.is(Keyword::Run) {
+            return Vec::new();
+        }
+        match &inst.args {
+            Args::Exec { items, span } => vec![Command {
+                words: items.clone(),
+                span: *span,
+            }],
+            Args::Shell(text) => {
+                let mut out = split_commands(text);
+                // `RUN <<EOF` (optionally `RUN bash <<EOF`): the body is the script.
+                let runs_body = out.iter().all(|c| {
+                    c.words.iter().all(|w| {
+                        w.text.starts_with("<<") || is_shell(&w.text) || w.text.starts_with('-')
+                    })
+                });
+                if runs_body {
+                    out.clear();
+                    for h in &inst.heredocs {
+                        out.extend(split_commands(&h.body));
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+fn is_shell(word: &str) -> bool {
+    matches!(
+        word.rsplit('/').next().unwrap_or(word),
+        "sh" | "bash" | "ash" | "dash" | "zsh"
+    )
+}
+
+/// One simple command: its words (env assignments included), quotes removed.
+#[derive(Clone, Debug)]
+pub struct Command {
+    pub words: Vec<Located>,
+    pub span: Span,
+}
+
+impl Command {
+    /// The program and its arguments, skipping `VAR=value` prefixes and `sudo`/`env`-style wrappers
+    /// are kept (rules decide about them).
+    pub fn argv(&self) -> &[Located] {
+        let skip = self
+            .words
+            .iter()
+            .take_while(|w| is_assignment(&w.text))
+            .count();
+        &self.words[skip..]
+    }
+
+    /// The program name without its directory (`/usr/bin/composer` is `composer`).
+    pub fn program(&self) -> Option<&str> {
+        self.argv()
+            .first()
+            .map(|w| w.text.rsplit('/').next().unwrap_or(&w.text))
+    }
+
+    /// Whether the command is `program sub ...` (`apt-get install`), also when
+    /// options come between (`apt-get -y install`).
+    pub fn is(&self, programs: &[&str], sub: &str) -> bool {
+        self.program().is_some_and(|p| programs.contains(&p)) && self.subcommand() == Some(sub)
+    }
+
+    /// The first argument that is not an option.
+    pub fn subcommand(&self) -> Option<&str> {
+        self.argv()
+            .iter()
+            .skip(1)
+            .map(|w| w.text.as_str())
+            .find(|w| !w.starts_with('-'))
+    }
+
+    pub fn has_arg(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.argv().iter().skip(1).any(|w| pred(&w.text))
+    }
+
+    pub fn arg(&self, name: &str) -> Option<&Located> {
+        self.argv().iter().skip(1).find(|w| w.text == name)
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !k.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// Splits shell text into simple commands at `&&`, `||`, `|`, `;`, `&`,
+/// newlines and parentheses, outside quotes. `#` at a word start comments
+/// to the end of the line. Words keep their source spans.
+pub fn split_commands(text: &Text) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut words: Vec<Located> = Vec::new();
+    let mut cur = String::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let s = &text.text;
+    let mut chars = s.char_indices().peekable();
+    let flush_word =
+        |words: &mut Vec<Located>, cur: &mut String, start: &mut Option<usize>, end: usize| {
+            if let Some(st) = start.take() {
+                words.push(Located {
+                    text: std::mem::take(cur),
+                    span: text.source_span(st, end),
+                });
+            }
+        };
+    let flush_command = |commands: &mut Vec<Command>, words: &mut Vec<Located>| {
+        if let (Some(first), Some(last)) = (words.first(), words.last()) {
+            let span = first.span.cover(last.span);
+            commands.push(Command {
+                words: std::mem::take(words),
+                span,
+            });
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' => {
+                if let Some((_, n)) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            Some(_) => cur.push(c),
+            None => match c {
+                '\'' | '"' => {
+                    start.get_or_insert(i);
+                    quote = Some(c);
+                }
+                '\\' => {
+                    // `\` newline joins lines (heredoc scripts); otherwise escapes.
+                    if let Some((_, n)) = chars.next() {
+                        if n != '\n' {
+                            start.get_or_insert(i);
+                            cur.push(n);
+                        }
+                    }
+                }
+                '#' if start.is_none() => {
+                    for (_, n) in chars.by_ref() {
+                        if n == '\n' {
+                            break;
+                        }
+                    }
+                    flush_command(&mut commands, &mut words);
+                }
+                '&' | '|' | ';' | '\n' | '(' | ')' => {
+                    flush_word(&mut words, &mut cur, &mut start, i);
+                    flush_command(&mut commands, &mut words);
+                }
+                c if c.is_whitespace() => flush_word(&mut words, &mut cur, &mut start, i),
+                _ => {
+                    start.get_or_insert(i);
+                    cur.push(c);
+                }
+            },
+        }
+    }
+    flush_word(&mut words, &mut cur, &mut start, s.len());
+    flush_command(&mut commands, &mut words);
+    commands
+}
+
+/// A `USER` value names root (`root`, `0`, `root:group`, `0:0`).
+pub fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user);
+    name == "root" || name == "0"
+}
+
+/// The tag of an image reference: what K8S001 uses, shared here.
+pub use crate::rules::k8s::image_tag_latest::{ImageRef, image_tag};
+
+/// The PHP version of an official `php:` image (`php:8.3-fpm-alpine` is 8.3).
+pub fn official_php_image(image: &str) -> Option<OfficialPhp<'_>> {
+    let image = image.strip_prefix("docker.io/").unwrap_or(image);
+    let image = image.strip_prefix("library/").unwrap_or(image);
+    let rest = image.strip_prefix("php")?;
+    let tag = match rest.as_bytes().first() {
+        None => "",
+        Some(b':') => rest[1..].split('@').next().unwrap_or(""),
+        Some(b'@') => "",
+        _ => return None,
+    };
+    let mut nums = tag.split(|c: char| !c.is_ascii_digit());
+    let major = nums.next().and_then(|n| n.parse().ok());
+    let minor = nums.next().and_then(|n| n.parse().ok());
+    Some(OfficialPhp {
+        tag,
+        version: major.map(|m| (m, minor.unwrap_or(0))),
+    })
+}
+
+pub struct OfficialPhp<'a> {
+    pub tag: &'a str,
+    /// `None` for `latest`, untagged or named tags (`php:fpm-alpine`).
+    pub version: Option<(u32, u32)>,
+}
+
+impl OfficialPhp<'_> {
+    pub fn is_fpm(&self) -> bool {
+        self.tag.split('-').any(|p| p == "fpm")
+    }
+}
