@@ -131,7 +131,8 @@ impl Dockerfile {
                 span: *span,
             }],
             Args::Shell(text) => {
-                let mut out = split_commands(text);
+                let unix = self.escape == '\\';
+                let mut out = split_commands_with(text, unix);
                 // `RUN <<EOF` (optionally `RUN bash <<EOF`): the body is the script.
                 let runs_body = out.iter().all(|c| {
                     c.words.iter().all(|w| {
@@ -141,7 +142,7 @@ impl Dockerfile {
                 if runs_body {
                     out.clear();
                     for h in &inst.heredocs {
-                        out.extend(split_commands(&h.body));
+                        out.extend(split_commands_with(&h.body, unix));
                     }
                 }
                 out
@@ -165,13 +166,30 @@ pub struct Command {
 }
 
 impl Command {
-    /// The program and its arguments, skipping `VAR=value` prefixes and `sudo`/`env`-style wrappers
-    /// are kept (rules decide about them).
+    /// The program and its arguments: leading `VAR=value` assignments, heredoc
+    /// markers and shell keywords (`then apt-get ...`) are skipped; wrappers
+    /// such as `sudo` are kept (rules decide about them).
     pub fn argv(&self) -> &[Located] {
         let skip = self
             .words
             .iter()
-            .take_while(|w| is_assignment(&w.text))
+            .take_while(|w| {
+                is_assignment(&w.text)
+                    || w.text.starts_with("<<")
+                    || matches!(
+                        w.text.as_str(),
+                        "then"
+                            | "else"
+                            | "elif"
+                            | "do"
+                            | "if"
+                            | "while"
+                            | "until"
+                            | "!"
+                            | "{"
+                            | "time"
+                    )
+            })
             .count();
         &self.words[skip..]
     }
@@ -219,6 +237,12 @@ fn is_assignment(word: &str) -> bool {
 /// newlines and parentheses, outside quotes. `#` at a word start comments
 /// to the end of the line. Words keep their source spans.
 pub fn split_commands(text: &Text) -> Vec<Command> {
+    split_commands_with(text, true)
+}
+
+/// As [`split_commands`]; `backslash_escapes` is false for Windows images
+/// (`# escape=` backtick), whose shells read `\` as a path separator.
+pub fn split_commands_with(text: &Text, backslash_escapes: bool) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut words: Vec<Located> = Vec::new();
     let mut cur = String::new();
@@ -247,7 +271,7 @@ pub fn split_commands(text: &Text) -> Vec<Command> {
     while let Some((i, c)) = chars.next() {
         match quote {
             Some(q) if c == q => quote = None,
-            Some('"') if c == '\\' => {
+            Some('"') if c == '\\' && backslash_escapes => {
                 if let Some((_, n)) = chars.next() {
                     cur.push(n);
                 }
@@ -258,7 +282,7 @@ pub fn split_commands(text: &Text) -> Vec<Command> {
                     start.get_or_insert(i);
                     quote = Some(c);
                 }
-                '\\' => {
+                '\\' if backslash_escapes => {
                     // `\` newline joins lines (heredoc scripts); otherwise escapes.
                     if let Some((_, n)) = chars.next() {
                         if n != '\n' {

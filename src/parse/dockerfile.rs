@@ -911,7 +911,9 @@ fn read_heredocs(
                 inst.span.end = line.start + line.text.len();
                 break;
             }
-            body.push(line.text, line.start);
+            // `<<-` strips leading tabs from the body as well.
+            let content = if strip_tabs { candidate } else { line.text };
+            body.push(content, line.start + line.text.len() - content.len());
             if let Some(next) = lines.get(i) {
                 body.push("\n", next.start - 1);
             }
@@ -992,7 +994,9 @@ fn build_stages(df: &mut Dockerfile) {
             current = Some(index);
         } else if current.is_none() && inst.keyword == Keyword::Arg {
             for kv in inst.key_values(escape) {
-                global_args.push((kv.key.text, kv.value.map(|v| v.text)));
+                // A default may use earlier arguments (`ARG IMAGE=php:${PHP}-fpm`).
+                let value = kv.value.and_then(|v| expand(&v.text, &global_args));
+                global_args.push((kv.key.text, value));
             }
         } else if current.is_none() {
             syntax(
@@ -1321,6 +1325,31 @@ mod tests {
                 let words: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
                 writeln!(out, "{indent}  command {words:?} at {}", at(c.span)).ok();
             }
+        }
+    }
+
+    /// The parsed structure of each construct fixture, every span shown as the
+    /// source text it covers.
+    #[test]
+    fn parser_fixture_snapshots() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dockerfile/parser");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("fixtures/dockerfile/parser")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 5, "parser fixtures missing");
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("read fixture");
+            let name = f
+                .file_stem()
+                .and_then(|n| n.to_str())
+                .unwrap_or("fixture")
+                .to_owned();
+            insta::assert_snapshot!(format!("dockerfile_{name}"), render(&text));
         }
     }
 

@@ -1,0 +1,42 @@
+//! DF014: `apk add` without `--no-cache` leaves the package index in the layer.
+
+use super::common::{all_commands, dockerfile, has_cache_mount};
+use crate::diagnostic::Edit;
+use crate::engine::ParsedFile;
+use crate::rules::{Context, Rule};
+use crate::source::{FileKind, Span};
+
+pub struct ApkAddWithoutNoCache;
+
+impl Rule for ApkAddWithoutNoCache {
+    fn code(&self) -> &'static str {
+        "DF014"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Dockerfile]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(df) = dockerfile(file) else { return };
+        for (inst, cmd) in all_commands(df) {
+            if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() {
+                continue;
+            }
+            if has_cache_mount(inst, &["/var/cache/apk", "/etc/apk/cache"]) {
+                continue;
+            }
+            let Some(add) = cmd.argv().iter().skip(1).find(|w| w.text == "add") else { continue };
+            let span = cmd.argv()[0].span.cover(add.span);
+            ctx.report(span, "`apk add` without `--no-cache` keeps the package index in the image layer")
+                .label_text("add --no-cache")
+                .safe_fix(
+                    "Add `--no-cache`",
+                    vec![Edit {
+                        span: Span::at(add.span.end),
+                        replacement: " --no-cache".into(),
+                    }],
+                );
+        }
+    }
+}

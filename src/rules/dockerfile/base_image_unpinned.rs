@@ -1,0 +1,40 @@
+//! DF002: `FROM` or `COPY --from` an image without a tag, or tagged `latest`.
+
+use super::common::{dockerfile, image_uses};
+use crate::engine::ParsedFile;
+use crate::model::dockerfile::{ImageRef, image_tag};
+use crate::parse::dockerfile::Keyword;
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct BaseImageUnpinned;
+
+impl Rule for BaseImageUnpinned {
+    fn code(&self) -> &'static str {
+        "DF002"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Dockerfile]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(df) = dockerfile(file) else { return };
+        for u in image_uses(df) {
+            let what = match image_tag(&u.image) {
+                ImageRef::Latest => "the moving `latest` tag",
+                ImageRef::Untagged => "no tag (so `latest`)",
+                _ => continue,
+            };
+            let how = match u.instruction.keyword {
+                Keyword::From => "FROM".to_owned(),
+                k => format!("{} --from", k.name()),
+            };
+            ctx.report(
+                u.span,
+                format!("`{how}` uses image `{}` with {what}", u.image),
+            )
+            .label_text("unpinned image");
+        }
+    }
+}

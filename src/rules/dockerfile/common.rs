@@ -1,0 +1,137 @@
+//! Walkers the Dockerfile rules share: the parsed file, the target's stage
+//! chain, every shell command with the instruction it runs in, and the
+//! image references of `FROM` and `--from`.
+
+use crate::engine::ParsedFile;
+use crate::model::dockerfile::{Command, split_commands};
+use crate::parse::dockerfile::{
+    Base, Dockerfile, FromRef, Instruction, Keyword, Located, Text, resolve_ref, stage_refs,
+};
+use crate::rules::Context;
+use crate::source::Span;
+
+pub fn dockerfile(file: &ParsedFile) -> Option<&Dockerfile> {
+    file.document.as_dockerfile()
+}
+
+pub fn target<'a>(ctx: &Context<'a>) -> Option<&'a str> {
+    ctx.settings.dockerfile_target.as_deref()
+}
+
+/// Every shell command `RUN` runs in the given stages, with its instruction.
+pub fn commands_in<'a>(df: &'a Dockerfile, stages: &'a [usize]) -> Vec<(&'a Instruction, Command)> {
+    df.instructions_of(stages)
+        .flat_map(|i| df.commands(i).into_iter().map(move |c| (i, c)))
+        .collect()
+}
+
+/// Every shell command of every stage.
+pub fn all_commands(df: &Dockerfile) -> Vec<(&Instruction, Command)> {
+    df.instructions
+        .iter()
+        .flat_map(|i| df.commands(i).into_iter().map(move |c| (i, c)))
+        .collect()
+}
+
+/// Whether a `RUN --mount=type=cache` targets one of `dirs`.
+pub fn has_cache_mount(inst: &Instruction, dirs: &[&str]) -> bool {
+    inst.flags.iter().any(|f| {
+        f.name.eq_ignore_ascii_case("mount")
+            && f.value.as_ref().is_some_and(|v| {
+                let parts: Vec<&str> = v.text.split(',').collect();
+                parts.contains(&"type=cache")
+                    && parts.iter().any(|p| {
+                        ["target=", "dst=", "destination="].iter().any(|k| {
+                            p.strip_prefix(k)
+                                .is_some_and(|t| dirs.iter().any(|d| t.trim_end_matches('/') == *d))
+                        })
+                    })
+            })
+    })
+}
+
+/// An image a build pulls: a `FROM` base or a `--from=` that names no stage.
+pub struct ImageUse<'a> {
+    /// With build arguments expanded.
+    pub image: String,
+    pub span: Span,
+    pub instruction: &'a Instruction,
+}
+
+pub fn image_uses(df: &Dockerfile) -> Vec<ImageUse<'_>> {
+    let mut out = Vec::new();
+    for stage in &df.stages {
+        if let (Base::Image(image), Some(inst)) = (&stage.base, df.instructions.get(stage.from)) {
+            out.push(ImageUse {
+                image: image.clone(),
+                span: stage.image.span,
+                instruction: inst,
+            });
+        }
+        for inst in df.stage_instructions(stage.index) {
+            for (value, span) in stage_refs(inst) {
+                let bad_ref = df.errors.iter().any(|e| e.span == span);
+                if let (FromRef::Image(image), false) = (resolve_ref(&value, stage.index, &df.stages), bad_ref) {
+                    out.push(ImageUse {
+                        image,
+                        span,
+                        instruction: inst,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The words of the final image's `ENTRYPOINT` + `CMD`, with exec items that
+/// hold a whole command line (`["sh", "-c", "php artisan ..."]`) split too.
+pub fn runtime_tokens(df: &Dockerfile, chain: &[usize]) -> Vec<Located> {
+    let mut out = Vec::new();
+    for w in df.runtime_words(chain) {
+        if !w.text.contains(char::is_whitespace) {
+            out.push(w);
+            continue;
+        }
+        // The item's span includes its quotes; without escapes the text sits one byte in.
+        let inner = Text::contiguous(&w.text, w.span.start + 1);
+        for c in split_commands(&inner) {
+            out.extend(c.words);
+        }
+    }
+    out
+}
+
+/// The argument words after `composer` (also `php composer.phar`), if `cmd` runs composer.
+pub fn composer_args(cmd: &Command) -> Option<&[Located]> {
+    let argv = cmd.argv();
+    let name = |w: &Located| {
+        let base = w.text.rsplit('/').next().unwrap_or(&w.text);
+        base == "composer" || base == "composer.phar"
+    };
+    match argv {
+        [first, rest @ ..] if name(first) => Some(rest),
+        [php, second, rest @ ..] if php.text.starts_with("php") && name(second) => Some(rest),
+        _ => None,
+    }
+}
+
+/// `args` subcommand: the first word that is not an option.
+pub fn subcommand(args: &[Located]) -> Option<&Located> {
+    args.iter().find(|w| !w.text.starts_with('-'))
+}
+
+/// The `octane:start` family word of a command line.
+pub fn octane_command(tokens: &[Located]) -> Option<usize> {
+    tokens.iter().position(|w| {
+        matches!(
+            w.text.as_str(),
+            "octane:start" | "octane:swoole" | "octane:roadrunner" | "octane:frankenphp"
+        )
+    })
+}
+
+/// Whether the chain's instructions include `keyword`.
+pub fn has(df: &Dockerfile, chain: &[usize], keyword: Keyword) -> bool {
+    df.instructions_of(chain).any(|i| i.is(keyword))
+}

@@ -1,0 +1,61 @@
+//! DF004: a secret baked into the image through `ENV` or `ARG`.
+
+use super::common::dockerfile;
+use crate::diagnostic::Severity;
+use crate::engine::ParsedFile;
+use crate::parse::dockerfile::Keyword;
+use crate::rules::{Context, Rule};
+use crate::secrets::{find_credential, is_placeholder, is_secret_name};
+use crate::source::FileKind;
+
+pub struct SecretInEnvArg;
+
+impl Rule for SecretInEnvArg {
+    fn code(&self) -> &'static str {
+        "DF004"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Dockerfile]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(df) = dockerfile(file) else { return };
+        for inst in &df.instructions {
+            if !matches!(inst.keyword, Keyword::Env | Keyword::Arg) {
+                continue;
+            }
+            let kw = inst.keyword.name();
+            for kv in inst.key_values(df.escape) {
+                let name = &kv.key.text;
+                let secret_name = is_secret_name(name);
+                match &kv.value {
+                    Some(v) if find_credential(&v.text).is_some() => {
+                        let kind = find_credential(&v.text).map_or("credential", |c| c.kind);
+                        ctx.mask(v.span);
+                        ctx.report(v.span, format!("`{kw} {name}` holds a {kind}, stored in the image for anyone who can pull it"))
+                            .label_text("secret (masked)");
+                    }
+                    Some(v) if secret_name && v.text.contains('$') => {
+                        if inst.is(Keyword::Env) {
+                            ctx.report(kv.key.span, format!("`ENV {name}` copies a secret from a build argument into the image environment"))
+                                .severity(Severity::Warning)
+                                .label_text("persists in every container and in `docker inspect`");
+                        }
+                    }
+                    Some(v) if secret_name && !is_placeholder(&v.text) => {
+                        ctx.mask(v.span);
+                        ctx.report(v.span, format!("`{kw} {name}` sets a secret-looking value in the Dockerfile"))
+                            .label_text("secret (masked)");
+                    }
+                    None if secret_name && inst.is(Keyword::Arg) => {
+                        ctx.report(kv.key.span, format!("Build argument `{name}` looks like a secret: build arguments are recorded in the image history"))
+                            .severity(Severity::Warning)
+                            .label_text("use a secret mount");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! DF005: `CMD` / `ENTRYPOINT` in shell form: `/bin/sh -c` becomes PID 1.
+
+use super::common::dockerfile;
+use crate::diagnostic::Edit;
+use crate::engine::ParsedFile;
+use crate::parse::dockerfile::{Args, Keyword};
+use crate::rules::{Context, Rule};
+use crate::source::FileKind;
+
+pub struct ShellFormEntrypoint;
+
+/// Characters whose meaning the shell would have supplied.
+const SHELL_SYNTAX: &[char] = &[
+    '$', '`', '|', '&', ';', '<', '>', '*', '?', '(', ')', '\'', '"', '\\', '~', '{', '}', '[', ']', '#',
+];
+
+impl Rule for ShellFormEntrypoint {
+    fn code(&self) -> &'static str {
+        "DF005"
+    }
+
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Dockerfile]
+    }
+
+    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        let Some(df) = dockerfile(file) else { return };
+        for inst in &df.instructions {
+            if !matches!(inst.keyword, Keyword::Cmd | Keyword::Entrypoint) {
+                continue;
+            }
+            let Args::Shell(text) = &inst.args else { continue };
+            if text.text.trim().is_empty() {
+                continue;
+            }
+            let kw = inst.keyword.name();
+            let d = ctx
+                .report(
+                    text.span,
+                    format!("`{kw}` in shell form runs `/bin/sh -c` as PID 1, which does not pass SIGTERM or SIGQUIT on to `{}`",
+                        text.text.split_whitespace().next().unwrap_or("the process")),
+                )
+                .label_text("shell form");
+            // Offer exec form only where no shell feature is in use and the text is one line.
+            let assigns = text.text.split_whitespace().next().is_some_and(|w| w.contains('='));
+            let plain = !text.text.contains(SHELL_SYNTAX)
+                && !assigns
+                && file.source.slice(text.span) == text.text;
+            if plain {
+                let items: Vec<String> = text
+                    .text
+                    .split_whitespace()
+                    .map(|w| serde_json::Value::String(w.to_owned()).to_string())
+                    .collect();
+                let replacement = format!("[{}]", items.join(", "));
+                d.unsafe_fix(
+                    format!("Use exec form `{kw} {replacement}`"),
+                    vec![Edit {
+                        span: text.span,
+                        replacement,
+                    }],
+                );
+            }
+        }
+    }
+}

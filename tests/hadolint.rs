@@ -1,0 +1,207 @@
+//! deploylint's DF rules against hadolint's verdicts on the same fixtures.
+//!
+//! `fixtures/dockerfile/hadolint-verdicts.tsv` is what hadolint said (recorded
+//! by `tools/hadolint-verdicts.sh`; hadolint is not needed here). For every DL
+//! code a catalog entry names in `aliases`, both tools must report the same
+//! instruction lines. The disagreements we stand by are listed, with the
+//! reason, in `hadolint-differences.tsv`; any other difference fails, and so
+//! does a listed one that no longer happens.
+
+use deploylint::catalog::catalog;
+use deploylint::config::Config;
+use deploylint::discover::NameGuess;
+use deploylint::engine::{Input, LintOptions, lint};
+use deploylint::source::{FileKind, SourceFile};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+type Finding = (String, usize, String); // path, instruction line, DL code
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rows(name: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(root().join("fixtures/dockerfile").join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1) // column header
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
+/// The files hadolint was run on (see tools/hadolint-verdicts.sh).
+fn corpus() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push_dir = |dir: &Path, keep: &dyn Fn(&str) -> bool| {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_owned();
+            if p.is_file() && keep(&name) {
+                let rel = p.strip_prefix(root()).unwrap_or(&p).display().to_string();
+                out.push(rel);
+            }
+        }
+    };
+    if let Ok(rd) = std::fs::read_dir(root().join("fixtures/rules")) {
+        for e in rd.flatten() {
+            let code = e.file_name().to_string_lossy().into_owned();
+            if code.starts_with("DF") {
+                push_dir(&e.path(), &|n| n.ends_with(".Dockerfile"));
+            }
+        }
+    }
+    push_dir(&root().join("fixtures/dockerfile"), &|n| {
+        n.starts_with("Dockerfile.")
+    });
+    push_dir(&root().join("fixtures/dockerfile/infra"), &|n| {
+        n == "Dockerfile"
+    });
+    out.sort();
+    out
+}
+
+/// hadolint code -> our rule codes that claim it.
+fn aliases() -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for m in &catalog().rules {
+        for a in &m.aliases {
+            if let Some(dl) = a.strip_prefix("hadolint:") {
+                out.entry(dl.to_owned()).or_default().push(m.code.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Our DF findings as (path, line of the instruction, each hadolint alias).
+fn ours(files: &[String], aliases: &BTreeMap<String, Vec<String>>) -> BTreeSet<Finding> {
+    let config = Config::with_defaults(PathBuf::from("."));
+    let inputs = files
+        .iter()
+        .map(|f| Input {
+            display: f.clone(),
+            path: None,
+            guess: NameGuess::Kind(FileKind::Dockerfile),
+            text: Some(Ok(
+                std::fs::read_to_string(root().join(f)).expect("read fixture")
+            )),
+        })
+        .collect();
+    let opts = LintOptions {
+        select: vec!["DF".into()],
+        ..LintOptions::default()
+    };
+    let result = lint(inputs, &config, &opts);
+    let mut out = BTreeSet::new();
+    for d in &result.diagnostics {
+        let file = &result.files[d.file];
+        let line = instruction_line(&file.source, d.span.start);
+        for (dl, codes) in aliases {
+            if codes.contains(&d.code) {
+                out.insert((file.source.path.clone(), line, dl.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// hadolint reports the line an instruction starts on.
+fn instruction_line(source: &SourceFile, offset: usize) -> usize {
+    let df = deploylint::parse::dockerfile::parse(&source.text);
+    let start = df
+        .instructions
+        .iter()
+        .find(|i| i.span.start <= offset && offset <= i.span.end)
+        .map_or(offset, |i| i.span.start);
+    source.position(start).line
+}
+
+#[test]
+fn df_rules_agree_with_hadolint() {
+    let aliases = aliases();
+    assert!(
+        aliases.len() >= 15,
+        "catalog names too few hadolint checks: {aliases:?}"
+    );
+    let files = corpus();
+    assert!(
+        files.len() > 40,
+        "hadolint corpus is too small: {}",
+        files.len()
+    );
+    let theirs: BTreeSet<Finding> = rows("hadolint-verdicts.tsv")
+        .into_iter()
+        .filter(|r| aliases.contains_key(&r[2]))
+        .map(|r| (r[0].clone(), r[1].parse().expect("line"), r[2].clone()))
+        .collect();
+    let ours = ours(&files, &aliases);
+    let mut actual: BTreeSet<(Finding, &str)> = BTreeSet::new();
+    for f in theirs.difference(&ours) {
+        actual.insert((f.clone(), "hadolint-only"));
+    }
+    for f in ours.difference(&theirs) {
+        actual.insert((f.clone(), "deploylint-only"));
+    }
+    let expected: BTreeSet<(Finding, String)> = rows("hadolint-differences.tsv")
+        .into_iter()
+        .map(|r| {
+            assert!(
+                r.len() >= 5 && !r[4].trim().is_empty(),
+                "difference without a reason: {r:?}"
+            );
+            (
+                (r[0].clone(), r[1].parse().expect("line"), r[2].clone()),
+                r[3].clone(),
+            )
+        })
+        .collect();
+    let actual_owned: BTreeSet<(Finding, String)> = actual
+        .iter()
+        .map(|(f, s)| (f.clone(), (*s).to_owned()))
+        .collect();
+
+    // Agreement per hadolint check, printed for the record (`cargo test -- --nocapture`).
+    let mut table = String::from("check\tboth\thadolint-only\tdeploylint-only\n");
+    for dl in aliases.keys() {
+        let both = theirs
+            .iter()
+            .filter(|f| &f.2 == dl && ours.contains(f))
+            .count();
+        let h = actual
+            .iter()
+            .filter(|(f, s)| &f.2 == dl && *s == "hadolint-only")
+            .count();
+        let d = actual
+            .iter()
+            .filter(|(f, s)| &f.2 == dl && *s == "deploylint-only")
+            .count();
+        table.push_str(&format!("{dl}\t{both}\t{h}\t{d}\n"));
+    }
+    println!("{table}");
+
+    let unexplained: Vec<_> = actual_owned.difference(&expected).collect();
+    let stale: Vec<_> = expected.difference(&actual_owned).collect();
+    assert!(
+        unexplained.is_empty() && stale.is_empty(),
+        "unexplained differences (add to hadolint-differences.tsv with a reason, or fix the rule):\n{}\nlisted differences that no longer occur:\n{}",
+        unexplained
+            .iter()
+            .map(|((p, l, c), s)| format!("{p}\t{l}\t{c}\t{s}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        stale
+            .iter()
+            .map(|((p, l, c), s)| format!("{p}\t{l}\t{c}\t{s}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+}
