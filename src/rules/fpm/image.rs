@@ -10,7 +10,8 @@
 //! own defaults and say so in the hint.
 
 use crate::engine::Project;
-use crate::source::FileKind;
+use crate::model::dockerfile::official_php_image;
+use crate::parse::dockerfile::Dockerfile;
 
 pub struct ImageDefaults {
     pub official_fpm: bool,
@@ -19,8 +20,7 @@ pub struct ImageDefaults {
 impl ImageDefaults {
     pub fn of(project: &Project) -> Self {
         let official_fpm = project.files.iter().any(|f| {
-            f.kind() == Some(FileKind::Dockerfile)
-                && builds_on_official_fpm(&f.source.text)
+            f.document.as_dockerfile().is_some_and(builds_on_official_fpm)
                 && !f.source.text.contains("docker.conf")
         });
         ImageDefaults { official_fpm }
@@ -49,31 +49,29 @@ impl ImageDefaults {
     }
 }
 
-/// A `FROM php:<tag>` whose tag names the fpm variant (`php:8.3-fpm-alpine`).
-fn builds_on_official_fpm(dockerfile: &str) -> bool {
-    dockerfile.lines().any(|line| {
-        let mut words = line.split_whitespace();
-        let is_from = words.next().is_some_and(|w| w.eq_ignore_ascii_case("FROM"));
-        let image = words.find(|w| !w.starts_with("--")).unwrap_or("");
-        let image = image.strip_prefix("docker.io/").unwrap_or(image);
-        let image = image.strip_prefix("library/").unwrap_or(image);
-        is_from
-            && image
-                .strip_prefix("php:")
-                .is_some_and(|tag| tag.contains("fpm"))
-    })
+/// The final image builds on an official `php:<tag>` whose tag names the
+/// fpm variant (`php:8.3-fpm-alpine`), through any intermediate stages.
+fn builds_on_official_fpm(df: &Dockerfile) -> bool {
+    let chain = df.final_chain(None);
+    df.base_image(&chain)
+        .and_then(|(image, _)| official_php_image(image))
+        .is_some_and(|p| p.is_fpm())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::dockerfile::parse;
 
     #[test]
     fn recognises_the_official_fpm_image() {
-        assert!(builds_on_official_fpm("FROM php:8.3-fpm-alpine AS base\n"));
-        assert!(builds_on_official_fpm("from --platform=linux/amd64 docker.io/library/php:8.2-fpm\n"));
-        assert!(!builds_on_official_fpm("FROM php:8.3-cli\n"));
-        assert!(!builds_on_official_fpm("FROM serversideup/php:8.3-fpm\n"));
-        assert!(!builds_on_official_fpm("RUN echo FROM php:8.3-fpm\n"));
+        let yes = |t: &str| builds_on_official_fpm(&parse(t));
+        assert!(yes("FROM php:8.3-fpm-alpine AS base\n"));
+        assert!(yes("from --platform=linux/amd64 docker.io/library/php:8.2-fpm\n"));
+        assert!(yes("ARG V=8.3\nFROM php:${V}-fpm AS base\nFROM base\nUSER www-data\n"));
+        assert!(!yes("FROM php:8.3-cli\n"));
+        assert!(!yes("FROM serversideup/php:8.3-fpm\n"));
+        assert!(!yes("FROM alpine:3\nRUN echo FROM php:8.3-fpm\n"));
+        assert!(!yes("FROM php:8.3-fpm AS build\nFROM php:8.3-cli\n"));
     }
 }

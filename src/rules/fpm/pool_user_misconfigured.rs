@@ -11,6 +11,8 @@
 use super::pools::each_pool;
 use crate::diagnostic::{FileId, Severity};
 use crate::engine::Project;
+use crate::model::dockerfile::is_root_user;
+use crate::parse::dockerfile::{Dockerfile, Keyword};
 use crate::parse::yaml::{Node, NodeKind};
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
@@ -62,9 +64,9 @@ fn non_root_evidence(project: &Project) -> Option<Evidence> {
         match f.kind() {
             // Only images that run PHP: a frontend image's `USER node` says nothing here.
             Some(FileKind::Dockerfile) if f.source.text.to_ascii_lowercase().contains("php") => {
-                if let Some((span, user)) = last_user(&f.source.text) {
-                    let name = user.split(':').next().unwrap_or("");
-                    if !matches!(name, "root" | "0" | "") {
+                let Some(df) = f.document.as_dockerfile() else { continue };
+                if let Some((span, user)) = last_user(df) {
+                    if !is_root_user(&user) && !user.is_empty() && !user.contains('$') {
                         return Some(Evidence {
                             file: f.id,
                             span,
@@ -91,25 +93,12 @@ fn non_root_evidence(project: &Project) -> Option<Evidence> {
     None
 }
 
-/// The last `USER` instruction of a Dockerfile (the final stage's, in practice).
-fn last_user(text: &str) -> Option<(Span, String)> {
-    let mut offset = 0;
-    let mut last = None;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim();
-        let lead = line.len() - line.trim_start().len();
-        let mut words = t.split_whitespace();
-        let first = words.next().unwrap_or("");
-        if first.eq_ignore_ascii_case("USER") {
-            if let Some(u) = words.next() {
-                last = Some((Span::new(offset + lead, offset + lead + t.len()), u.to_owned()));
-            }
-        } else if first.eq_ignore_ascii_case("FROM") {
-            last = None; // a new stage starts as root again
-        }
-        offset += line.len();
-    }
-    last
+/// The final image's `USER` (set in its stage or a stage it builds on).
+fn last_user(df: &Dockerfile) -> Option<(Span, String)> {
+    let chain = df.final_chain(None);
+    let user = df.last_in(&chain, Keyword::User)?;
+    let word = user.words(df.escape).into_iter().next()?;
+    Some((user.keyword_span.cover(word.span), word.text))
 }
 
 /// Whether a manifest runs a PHP image (an `image:` naming php or fpm).
@@ -158,12 +147,15 @@ fn find_non_root(node: &Node, depth: usize) -> Option<(Span, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::dockerfile::parse;
 
     #[test]
     fn last_user_of_the_final_stage() {
         let t = "FROM php:8.3-fpm AS build\nUSER app\nFROM php:8.3-fpm\nRUN true\n";
-        assert!(last_user(t).is_none());
+        assert!(last_user(&parse(t)).is_none());
         let t = "FROM php:8.3-fpm\nUSER www-data:www-data\n";
-        assert_eq!(last_user(t).map(|(_, u)| u), Some("www-data:www-data".into()));
+        assert_eq!(last_user(&parse(t)).map(|(_, u)| u), Some("www-data:www-data".into()));
+        let t = "FROM php:8.3-fpm AS base\nUSER 82\nFROM base\nRUN true\n";
+        assert_eq!(last_user(&parse(t)).map(|(_, u)| u), Some("82".into()));
     }
 }
