@@ -474,3 +474,106 @@ fn masked_secrets_never_reach_any_output() {
         }
     }
 }
+
+#[test]
+fn dockerfile_secrets_are_masked_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM php:8.3-fpm-alpine\nENV DB_PASSWORD=Tr0ub4dor-and-3\nARG REDIS_URL=redis://app:s3cretPass@redis:6379\nUSER www-data\nCMD [\"php-fpm\"]\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let o = run_in(
+            d,
+            &[
+                "check",
+                "--no-color",
+                "--select",
+                "DF004",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("DF004"), "{out}");
+        for secret in ["Tr0ub4dor", "s3cretPass", "redis://app"] {
+            assert!(!out.contains(secret), "{format} leaks `{secret}`:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn bad_dockerfiles_are_located_and_the_rest_still_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("Dockerfile.binary"),
+        b"FROM alpine:3\n\0\0\x01RUN x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("Dockerfile.utf8"),
+        b"FROM alpine:3\nLABEL a=\xff\xfe\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("Dockerfile.broken"),
+        "FROM php:8.3-fpm AS app\nRUNN true\nCMD ['php-fpm']\nCOPY --from=9 /a /b\nRUN <<EOF\nnever closed\n",
+    )
+    .unwrap();
+    let continued = format!(
+        "FROM alpine:3.20\nRUN {}true\n",
+        "--flag \\\n".repeat(50_000)
+    );
+    std::fs::write(d.join("Dockerfile.long"), continued).unwrap();
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM php:latest\nUSER 82\nCMD [\"php-fpm\"]\n",
+    )
+    .unwrap();
+    let o = run_in(d, &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |path: &str, code: &str, line: u64| {
+        found
+            .iter()
+            .any(|(p, c, l)| p == path && c == code && *l == line)
+    };
+    assert!(at("Dockerfile.binary", "E001", 2), "{found:?}");
+    assert!(at("Dockerfile.utf8", "E001", 2), "{found:?}");
+    assert!(
+        at("Dockerfile.broken", "E040", 2),
+        "unknown instruction: {found:?}"
+    );
+    assert!(
+        at("Dockerfile.broken", "E041", 3),
+        "invalid exec form: {found:?}"
+    );
+    assert!(
+        at("Dockerfile.broken", "E042", 4),
+        "bad stage index: {found:?}"
+    );
+    assert!(
+        at("Dockerfile.broken", "E040", 5),
+        "unterminated heredoc: {found:?}"
+    );
+    assert!(
+        at("Dockerfile", "DF002", 1),
+        "the good file is still linted: {found:?}"
+    );
+}

@@ -336,12 +336,15 @@ pub fn official_php_image(image: &str) -> Option<OfficialPhp<'_>> {
         Some(b'@') => "",
         _ => return None,
     };
-    let mut nums = tag.split(|c: char| !c.is_ascii_digit());
-    let major = nums.next().and_then(|n| n.parse().ok());
-    let minor = nums.next().and_then(|n| n.parse().ok());
+    let version_part = tag.split('-').next().unwrap_or("");
+    let mut nums = version_part.split('.').map(|n| n.parse::<u32>().ok());
+    let major = nums.next().flatten();
+    let minor = nums.next().flatten();
+    let patch = nums.next().flatten();
     Some(OfficialPhp {
         tag,
         version: major.map(|m| (m, minor.unwrap_or(0))),
+        patch: if minor.is_some() { patch } else { None },
     })
 }
 
@@ -349,10 +352,32 @@ pub struct OfficialPhp<'a> {
     pub tag: &'a str,
     /// `None` for `latest`, untagged or named tags (`php:fpm-alpine`).
     pub version: Option<(u32, u32)>,
+    /// The patch release of a fully pinned tag (`php:8.3.7-fpm` gives 7).
+    pub patch: Option<u32>,
 }
 
 impl OfficialPhp<'_> {
     pub fn is_fpm(&self) -> bool {
         self.tag.split('-').any(|p| p == "fpm")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::official_php_image;
+
+    #[test]
+    fn official_php_tags() {
+        let v = |i: &str| official_php_image(i).map(|p| (p.version, p.patch, p.is_fpm()));
+        assert_eq!(v("php:8.3-fpm-alpine"), Some((Some((8, 3)), None, true)));
+        assert_eq!(
+            v("docker.io/library/php:8.3.7-fpm"),
+            Some((Some((8, 3)), Some(7), true))
+        );
+        assert_eq!(v("php:8-cli"), Some((Some((8, 0)), None, false)));
+        assert_eq!(v("php:fpm-alpine"), Some((None, None, true)));
+        assert_eq!(v("php"), Some((None, None, false)));
+        assert_eq!(v("phpmyadmin:5"), None);
+        assert_eq!(v("serversideup/php:8.3-fpm"), None);
     }
 }

@@ -896,8 +896,10 @@ fn read_heredocs(
     };
     for (start, end, delimiter, strip_tabs, quoted) in heredoc_markers(text) {
         let marker = text.source_span(start, end);
-        let mut body = Text::default();
-        body.span = Span::at(lines.get(i).map_or(inst.span.end, |l| l.start));
+        let mut body = Text {
+            span: Span::at(lines.get(i).map_or(inst.span.end, |l| l.start)),
+            ..Text::default()
+        };
         let mut terminated = false;
         while let Some(line) = lines.get(i) {
             i += 1;
@@ -1056,8 +1058,9 @@ fn near_stage_name<'a>(name: &str, stages: &'a [Stage]) -> Option<&'a str> {
     crate::suggest::did_you_mean(name, names).filter(|s| *s != name)
 }
 
-/// `--from=` on COPY and `RUN --mount=from=`: an index or name must be an
-/// earlier stage; a later stage or a near-miss name is an error.
+/// `--from=` on COPY and `RUN --mount=from=`: an index must exist and not be
+/// the stage itself; a near-miss of a stage name is an error (BuildKit would
+/// pull an image of that name).
 fn check_stage_references(df: &mut Dockerfile) {
     let mut errors = Vec::new();
     for inst in &df.instructions {
@@ -1106,23 +1109,32 @@ pub enum FromRef {
     Unknown,
 }
 
+/// BuildKit looks `--from` up among all stages, later ones included (it only
+/// refuses cycles); a name that is no stage is an image.
 pub fn resolve_ref(value: &str, current: usize, stages: &[Stage]) -> FromRef {
     if value.contains('$') {
         return FromRef::Unknown;
     }
     if let Ok(n) = value.parse::<usize>() {
-        return if n < current {
+        return if n < stages.len() && n != current {
             FromRef::Stage(n)
         } else {
             FromRef::Unknown
         };
     }
     let lower = value.to_ascii_lowercase();
-    match stages[..current.min(stages.len())]
+    match stages
         .iter()
-        .find(|s| s.name.as_ref().is_some_and(|n| n.text == lower))
+        .find(|s| s.index != current && s.name.as_ref().is_some_and(|n| n.text == lower))
     {
         Some(s) => FromRef::Stage(s.index),
+        None if stages
+            .get(current)
+            .and_then(|s| s.name.as_ref())
+            .is_some_and(|n| n.text == lower) =>
+        {
+            FromRef::Unknown
+        }
         None => FromRef::Image(value.to_owned()),
     }
 }
@@ -1144,35 +1156,31 @@ fn check_reference(
         return None;
     }
     if let Ok(n) = value.parse::<usize>() {
-        if n < current {
-            return None;
-        }
-        return err(match current {
-            0 => format!("`--from={n}`: no stage comes before this one"),
-            _ => format!(
-                "`--from={n}` names stage {n}, but only stages 0 to {} come before this one",
-                current - 1
-            ),
-        });
+        return match n {
+            n if n == current => err(format!(
+                "`--from={n}` names this stage itself: a stage cannot copy from itself"
+            )),
+            n if n >= stages.len() => err(format!(
+                "`--from={n}` names stage {n}, but this Dockerfile has {} stage(s), numbered from 0",
+                stages.len()
+            )),
+            _ => None,
+        };
     }
     let lower = value.to_ascii_lowercase();
-    if let Some(s) = stages[current..]
-        .iter()
-        .find(|s| s.name.as_ref().is_some_and(|n| n.text == lower))
+    if stages
+        .get(current)
+        .and_then(|s| s.name.as_ref())
+        .is_some_and(|n| n.text == lower)
     {
-        let what = if s.index == current {
-            "this stage itself".to_owned()
-        } else {
-            format!("stage {} defined later", s.index)
-        };
         return err(format!(
-            "`--from={value}` names {what}: a stage can only read from earlier stages"
+            "`--from={value}` names this stage itself: a stage cannot copy from itself"
         ));
     }
     if resolve_ref(value, current, stages) != FromRef::Image(value.to_owned()) {
         return None;
     }
-    near_stage_name(&lower, &stages[..current]).and_then(|hint| {
+    near_stage_name(&lower, stages).and_then(|hint| {
         err(format!(
             "`{value}` is no stage of this Dockerfile (did you mean `{hint}`?): BuildKit would pull an image named `{value}`"
         ))
@@ -1449,7 +1457,7 @@ mod tests {
 
     #[test]
     fn bad_stage_references_are_errors() {
-        let src = "FROM composer:2 AS builder\nFROM php:8.3-fpm\nCOPY --from=biulder /app /app\nCOPY --from=5 /a /b\nCOPY --from=later /a /b\nRUN --mount=type=cache,from=buildr,target=/x true\nFROM alpine:3 AS later\n";
+        let src = "FROM composer:2 AS builder\nFROM php:8.3-fpm AS app\nCOPY --from=biulder /app /app\nCOPY --from=5 /a /b\nCOPY --from=later /a /b\nCOPY --from=app /a /b\nRUN --mount=type=cache,from=buildr,target=/x true\nFROM alpine:3 AS later\n";
         let df = parse(src);
         let kinds: Vec<_> = df
             .errors
@@ -1461,7 +1469,7 @@ mod tests {
             vec![
                 ("biulder", ErrorKind::UndefinedStage),
                 ("5", ErrorKind::UndefinedStage),
-                ("later", ErrorKind::UndefinedStage),
+                ("app", ErrorKind::UndefinedStage),
                 ("buildr", ErrorKind::UndefinedStage),
             ]
         );

@@ -49,7 +49,12 @@ impl Rule for OctaneHostLoopback {
                     .rev()
                     .find(|(k, _)| k == "OCTANE_HOST")
                     .and_then(|(_, v)| v.as_deref());
-                if from_env.is_some_and(|h| !h.is_empty() && !is_loopback(h)) {
+                // Octane reads `OCTANE_HOST` from `$_ENV`, which php.ini-production's
+                // `variables_order = "GPCS"` leaves empty; the built-in default fills it.
+                let production_ini = df
+                    .instructions_of(&chain)
+                    .any(|i| file.source.slice(i.span).contains("php.ini-production"));
+                if from_env.is_some_and(|h| !h.is_empty() && !is_loopback(h)) && !production_ini {
                     return;
                 }
                 ctx.report(

@@ -1,4 +1,4 @@
-//! DF011: an official `php:*` image whose final stage never installs OPcache.
+//! DF011: an official `php:*` image old enough to lack OPcache, never installed.
 
 use super::common::{commands_in, dockerfile, target};
 use crate::engine::ParsedFile;
@@ -19,6 +19,29 @@ const INSTALLERS: &[&str] = &[
     "apt",
 ];
 
+/// Whether the official image of this version ships without OPcache enabled.
+///
+/// docker-library/php enables OPcache in every image it built from
+/// 2025-06-25 on (docker-library/php#1587), and PHP 8.5 compiles it in. Tags
+/// that still move were rebuilt then; what lacks it is an EOL line (8.0 and
+/// older, never rebuilt) or a patch tag frozen before that date: older than
+/// the patch releases current on that day (8.1.32, 8.2.28, 8.3.22, 8.4.8).
+/// Moving tags (`8.3-fpm`, `latest`) have had it since.
+pub fn lacks_opcache(version: Option<(u32, u32)>, patch: Option<u32>) -> bool {
+    let Some(version) = version else { return false };
+    if version < (8, 1) {
+        return true;
+    }
+    let first_enabled = match version {
+        (8, 1) => 32,
+        (8, 2) => 28,
+        (8, 3) => 22,
+        (8, 4) => 8,
+        _ => return false,
+    };
+    patch.is_some_and(|p| p < first_enabled)
+}
+
 impl Rule for OpcacheNotInstalled {
     fn code(&self) -> &'static str {
         "DF011"
@@ -33,9 +56,7 @@ impl Rule for OpcacheNotInstalled {
         let chain = df.final_chain(target(ctx));
         let Some((image, written)) = df.base_image(&chain) else { return };
         let Some(php) = official_php_image(image) else { return };
-        // Untagged / `latest` / named tags follow the newest PHP, which compiles OPcache in (8.5+).
-        let Some(version) = php.version else { return };
-        if version >= (8, 5) {
+        if !lacks_opcache(php.version, php.patch) {
             return;
         }
         let installed = commands_in(df, &chain).iter().any(|(_, c)| {
@@ -45,9 +66,25 @@ impl Rule for OpcacheNotInstalled {
         if !installed {
             ctx.report(
                 written.span,
-                format!("The final image builds on `{image}` but never installs the OPcache extension, so every request compiles PHP from source"),
+                format!("The final image builds on `{image}`, an official image built without OPcache enabled, and never installs it: every request compiles PHP from source"),
             )
             .label_text("no opcache");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lacks_opcache;
+
+    #[test]
+    fn which_official_images_lack_opcache() {
+        assert!(lacks_opcache(Some((7, 4)), None));
+        assert!(lacks_opcache(Some((8, 0)), Some(30)));
+        assert!(lacks_opcache(Some((8, 3)), Some(7)));
+        assert!(!lacks_opcache(Some((8, 3)), Some(22)));
+        assert!(!lacks_opcache(Some((8, 3)), None));
+        assert!(!lacks_opcache(Some((8, 5)), Some(0)));
+        assert!(!lacks_opcache(None, None));
     }
 }

@@ -36,13 +36,12 @@ impl Rule for SecretInEnvArg {
                         ctx.report(v.span, format!("`{kw} {name}` holds a {kind}, stored in the image for anyone who can pull it"))
                             .label_text("secret (masked)");
                     }
-                    Some(v) if secret_name && v.text.contains('$') => {
-                        if inst.is(Keyword::Env) {
-                            ctx.report(kv.key.span, format!("`ENV {name}` copies a secret from a build argument into the image environment"))
-                                .severity(Severity::Warning)
-                                .label_text("persists in every container and in `docker inspect`");
-                        }
+                    Some(v) if secret_name && v.text.contains('$') && inst.is(Keyword::Env) => {
+                        ctx.report(kv.key.span, format!("`ENV {name}` copies a secret from a build argument into the image environment"))
+                            .severity(Severity::Warning)
+                            .label_text("persists in every container and in `docker inspect`");
                     }
+                    Some(v) if secret_name && v.text.contains('$') => {}
                     Some(v) if secret_name && !is_placeholder(&v.text) => {
                         ctx.mask(v.span);
                         ctx.report(v.span, format!("`{kw} {name}` sets a secret-looking value in the Dockerfile"))
