@@ -4,7 +4,8 @@
 //! covers the next line and the block indented under it (or the instruction
 //! continued with `\`); at the end of a line it covers that line.
 //! `# deploylint ignore-file=CODE -- reason` covers the whole file.
-//! `# hadolint ignore=DL3007` is honoured through catalog aliases.
+//! `# hadolint ignore=DL3007` (and hadolint's file-wide `# hadolint global
+//! ignore=DL3008`) is honoured through catalog aliases.
 //! Kubernetes objects also take annotations ([`from_annotations`]).
 
 use crate::catalog::Catalog;
@@ -77,6 +78,12 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
             continue;
         };
         let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file=") {
+            (true, r)
+        } else if let Some(r) = rest
+            .strip_prefix("global ignore=")
+            .filter(|_| tool != Tool::Deploylint)
+        {
+            // hadolint's file-wide form.
             (true, r)
         } else if let Some(r) = rest.strip_prefix("ignore=") {
             (false, r)
