@@ -1,6 +1,6 @@
 //! DF006: the image runs `php artisan serve`, PHP's development server.
 
-use super::common::{dockerfile, runtime_tokens, target};
+use super::common::{dockerfile, final_command};
 use crate::engine::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -18,8 +18,7 @@ impl Rule for ArtisanServe {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        let chain = df.final_chain(target(ctx));
-        let tokens = runtime_tokens(df, &chain);
+        let (_, tokens) = final_command(df, ctx);
         let Some(i) = tokens
             .windows(2)
             .position(|w| w[0].text.ends_with("artisan") && w[1].text == "serve")

@@ -5,7 +5,7 @@
 use crate::engine::ParsedFile;
 use crate::model::dockerfile::{Command, split_commands};
 use crate::parse::dockerfile::{
-    Base, Dockerfile, FromRef, Instruction, Keyword, Located, Text, resolve_ref, stage_refs,
+    Base, Dockerfile, FromRef, Instruction, Keyword, Located, Stage, Text, resolve_ref, stage_refs,
 };
 use crate::rules::Context;
 use crate::source::Span;
@@ -16,6 +16,20 @@ pub fn dockerfile(file: &ParsedFile) -> Option<&Dockerfile> {
 
 pub fn target<'a>(ctx: &Context<'a>) -> Option<&'a str> {
     ctx.settings.dockerfile_target.as_deref()
+}
+
+/// The build target's stage chain and its last (target) stage.
+pub fn final_image<'a>(df: &'a Dockerfile, ctx: &Context) -> Option<(Vec<usize>, &'a Stage)> {
+    let chain = df.final_chain(target(ctx));
+    let last = df.stages.get(*chain.last()?)?;
+    Some((chain, last))
+}
+
+/// The target's chain and the words of its `ENTRYPOINT` + `CMD` ([`runtime_tokens`]).
+pub fn final_command(df: &Dockerfile, ctx: &Context) -> (Vec<usize>, Vec<Located>) {
+    let chain = df.final_chain(target(ctx));
+    let tokens = runtime_tokens(df, &chain);
+    (chain, tokens)
 }
 
 /// Every shell command `RUN` runs in the given stages, with its instruction.

@@ -1,6 +1,6 @@
 //! DF001: the final image runs as root.
 
-use super::common::{dockerfile, target};
+use super::common::{dockerfile, final_image};
 use crate::engine::ParsedFile;
 use crate::model::dockerfile::is_root_user;
 use crate::parse::dockerfile::Keyword;
@@ -20,10 +20,7 @@ impl Rule for FinalStageRunsAsRoot {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        let chain = df.final_chain(target(ctx));
-        let Some(last) = chain.last().and_then(|s| df.stages.get(*s)) else {
-            return;
-        };
+        let Some((chain, last)) = final_image(df, ctx) else { return };
         match df.last_in(&chain, Keyword::User) {
             Some(user) => {
                 let Some(w) = user.words(df.escape).into_iter().next() else {

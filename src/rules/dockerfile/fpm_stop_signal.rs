@@ -1,6 +1,6 @@
 //! DF027: php-fpm stopped with SIGTERM, which cuts in-flight requests.
 
-use super::common::{dockerfile, runtime_tokens, target};
+use super::common::{dockerfile, final_image, runtime_tokens};
 use crate::engine::ParsedFile;
 use crate::model::dockerfile::official_php_image;
 use crate::parse::dockerfile::Keyword;
@@ -31,8 +31,7 @@ impl Rule for FpmStopSignal {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        let chain = df.final_chain(target(ctx));
-        let Some(last) = chain.last().and_then(|s| df.stages.get(*s)) else { return };
+        let Some((chain, last)) = final_image(df, ctx) else { return };
         let official_fpm = df
             .base_image(&chain)
             .and_then(|(image, _)| official_php_image(image))

@@ -1,6 +1,6 @@
 //! DF019: no `HEALTHCHECK` in the final image (info).
 
-use super::common::{dockerfile, has, target};
+use super::common::{dockerfile, final_image, has};
 use crate::engine::ParsedFile;
 use crate::parse::dockerfile::{Base, Keyword};
 use crate::rules::{Context, Rule};
@@ -19,8 +19,7 @@ impl Rule for HealthcheckMissing {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        let chain = df.final_chain(target(ctx));
-        let Some(last) = chain.last().and_then(|s| df.stages.get(*s)) else { return };
+        let Some((chain, last)) = final_image(df, ctx) else { return };
         if has(df, &chain, Keyword::Healthcheck) {
             return;
         }

@@ -1,6 +1,6 @@
 //! DF008: Octane listening on 127.0.0.1 inside a container.
 
-use super::common::{dockerfile, octane_command, runtime_tokens, target};
+use super::common::{dockerfile, octane_command, final_command};
 use crate::engine::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -23,8 +23,7 @@ impl Rule for OctaneHostLoopback {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        let chain = df.final_chain(target(ctx));
-        let tokens = runtime_tokens(df, &chain);
+        let (chain, tokens) = final_command(df, ctx);
         let Some(at) = octane_command(&tokens) else { return };
         let args = &tokens[at + 1..];
         let host = args.iter().enumerate().find_map(|(i, w)| {

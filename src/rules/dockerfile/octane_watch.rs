@@ -1,6 +1,6 @@
 //! DF007: `octane:start --watch` (a development file watcher) in the image.
 
-use super::common::{dockerfile, octane_command, runtime_tokens, target};
+use super::common::{dockerfile, octane_command, final_command};
 use crate::engine::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -18,8 +18,7 @@ impl Rule for OctaneWatch {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        let chain = df.final_chain(target(ctx));
-        let tokens = runtime_tokens(df, &chain);
+        let (_, tokens) = final_command(df, ctx);
         let Some(at) = octane_command(&tokens) else { return };
         for w in &tokens[at + 1..] {
             if w.text == "--watch" || w.text == "--poll" {
