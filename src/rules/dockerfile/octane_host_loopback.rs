@@ -53,13 +53,16 @@ impl Rule for OctaneHostLoopback {
                 let production_ini = df
                     .instructions_of(&chain)
                     .any(|i| file.source.slice(i.span).contains("php.ini-production"));
-                if from_env.is_some_and(|h| !h.is_empty() && !is_loopback(h)) && !production_ini {
+                let env_host = from_env.is_some_and(|h| !h.is_empty() && !is_loopback(h));
+                if env_host && !production_ini {
                     return;
                 }
-                ctx.report(
-                    tokens[at].span,
-                    format!("`{}` without `--host` listens on 127.0.0.1, so the port is unreachable from outside the container", tokens[at].text),
-                )
+                let why = if env_host {
+                    "`ENV OCTANE_HOST` is never read here: php.ini-production's `variables_order` leaves `$_ENV` empty, so Octane listens on 127.0.0.1"
+                } else {
+                    "listens on 127.0.0.1, so the port is unreachable from outside the container"
+                };
+                ctx.report(tokens[at].span, format!("`{}` without `--host`: {why}", tokens[at].text))
                 .label_text("no --host");
             }
         }
