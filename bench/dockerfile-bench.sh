@@ -37,6 +37,7 @@ measure() { # label, command...
   printf '%-40s wall %s  peak RSS %s KiB\n' "$label" "$wall" "$rss"
 }
 
+echo "deploylint: $("$BIN" check --quiet --no-color --select DF,E "$WORK/corpus" || true)"
 measure "deploylint check (all rules)" "$BIN" check --quiet --no-color --select DF,E "$WORK/corpus"
 measure "deploylint check --jobs 1" "$BIN" check --quiet --no-color --select DF,E --jobs 1 "$WORK/corpus"
 if command -v hadolint >/dev/null 2>&1; then
