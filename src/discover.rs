@@ -150,11 +150,18 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         })
     };
     use FileKind::*;
-    let kind = if lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
+    // `Dockerfile.prod`, `Dockerfile-fpm`, `app.dockerfile`; BuildKit's per-Dockerfile
+    // ignore file `Dockerfile.dockerignore` is not one.
+    let dockerfile_name = |base: &str| {
+        lower == base
+            || [".", "-", "_"]
+                .iter()
+                .any(|sep| lower.starts_with(&format!("{base}{sep}")))
+    };
+    let kind = if (dockerfile_name("dockerfile")
         || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-        || lower.starts_with("containerfile.")
+        || dockerfile_name("containerfile"))
+        && !lower.ends_with(".dockerignore")
     {
         Dockerfile
     } else if lower == "php-fpm.conf"
@@ -296,6 +303,13 @@ mod tests {
         );
         assert_eq!(kind("app.dockerfile"), Some(NameGuess::Kind(Dockerfile)));
         assert_eq!(kind("Containerfile"), Some(NameGuess::Kind(Dockerfile)));
+        assert_eq!(
+            kind("docker/Dockerfile-fpm"),
+            Some(NameGuess::Kind(Dockerfile))
+        );
+        assert_eq!(kind("Dockerfile_prod"), Some(NameGuess::Kind(Dockerfile)));
+        assert_eq!(kind("Dockerfile.dockerignore"), None);
+        assert_eq!(kind("Dockerfiles.txt"), None);
         assert_eq!(
             kind("etc/php-fpm.d/app.conf"),
             Some(NameGuess::Kind(PhpFpm))

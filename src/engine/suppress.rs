@@ -66,6 +66,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
         return Vec::new();
     }
     let markers = comment_markers(source.kind);
+    let continuation = continuation_char(source);
     let mut out = Vec::new();
     for line in 0..source.lines.line_count() {
         let range = source.lines.line_range(text, line);
@@ -103,7 +104,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
         let covers = if file_wide {
             Span::new(0, text.len())
         } else if own_line {
-            block_after(source, line)
+            block_after(source, line, continuation)
         } else {
             Span::new(range.start, range.end)
         };
@@ -157,9 +158,23 @@ fn split_reason(rest: &str) -> (&str, Option<String>) {
     (ids, (!reason.is_empty()).then(|| reason.to_owned()))
 }
 
+/// `` ` `` in a Dockerfile that starts with `# escape=` backtick, else `\\`.
+fn continuation_char(source: &SourceFile) -> char {
+    if source.kind != Some(FileKind::Dockerfile) {
+        return '\\';
+    }
+    let backtick = source
+        .text
+        .lines()
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .filter_map(|l| l.trim_start()[1..].split_once('='))
+        .any(|(k, v)| k.trim().eq_ignore_ascii_case("escape") && v.trim() == "`");
+    if backtick { '`' } else { '\\' }
+}
+
 /// The next non-blank, non-comment line, plus the lines indented deeper than
-/// it or joined to it by a trailing backslash.
-fn block_after(source: &SourceFile, directive_line: usize) -> Span {
+/// it or joined to it by a trailing continuation character.
+fn block_after(source: &SourceFile, directive_line: usize, continuation: char) -> Span {
     let text = &source.text;
     let n = source.lines.line_count();
     let mut line = directive_line + 1;
@@ -176,7 +191,7 @@ fn block_after(source: &SourceFile, directive_line: usize) -> Span {
     let first = source.lines.line_range(text, line);
     let indent = indent_of(&text[first.clone()]);
     let mut end = first.end;
-    let mut continued = text[first.clone()].trim_end().ends_with('\\');
+    let mut continued = text[first.clone()].trim_end().ends_with(continuation);
     let mut next = line + 1;
     while next < n {
         let r = source.lines.line_range(text, next);
@@ -191,7 +206,7 @@ fn block_after(source: &SourceFile, directive_line: usize) -> Span {
         if !l.trim().is_empty() {
             end = r.end;
         }
-        continued = l.trim_end().ends_with('\\');
+        continued = l.trim_end().ends_with(continuation);
         next += 1;
     }
     Span::new(first.start, end)
@@ -345,6 +360,26 @@ mod tests {
         assert_eq!(s[1].tool, Tool::Other("hadolint".into()));
         assert_eq!(s[1].reason, None);
         assert_eq!(&text[s[1].covers.range()], "FROM x");
+    }
+
+    #[test]
+    fn dockerfile_continuations_follow_the_escape_directive() {
+        let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n# deploylint ignore=DF024 -- installer needs it\nRUN cd C:\\tmp ; `\n    .\\install.ps1\nUSER app\n";
+        let f = SourceFile::new("Dockerfile", Some(FileKind::Dockerfile), text.into());
+        let s = collect(&f);
+        assert_eq!(
+            &text[s[0].covers.range()],
+            "RUN cd C:\\tmp ; `\n    .\\install.ps1"
+        );
+        let text =
+            "FROM alpine:3\n# hadolint global ignore=DL3018\nRUN apk add \\\n    git\nUSER app\n";
+        let f = SourceFile::new("Dockerfile", Some(FileKind::Dockerfile), text.into());
+        let s = collect(&f);
+        assert_eq!(
+            s[0].covers,
+            Span::new(0, text.len()),
+            "global ignore is file-wide"
+        );
     }
 
     const ANNOTATED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    deploylint.io/ignore: \"K8S010, K8S013 -- runs as root by design\"\n    ignore-check.kube-linter.io/privileged-container: \"needs devices\"\n    polaris.fairwinds.com/hostPathSet-exempt: \"true\"\n    polaris.fairwinds.com/hostNetworkSet-exempt: \"false\"\nspec:\n  containers:\n    - name: c\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n";
