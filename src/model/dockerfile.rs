@@ -100,15 +100,27 @@ impl Dockerfile {
         }
     }
 
-    /// The words of the effective `ENTRYPOINT` and `CMD` of a chain.
+    /// The words of the effective `ENTRYPOINT` and `CMD` of a chain. An
+    /// `ENTRYPOINT` set after the last `CMD` resets it, as Docker does.
     pub fn runtime_words(&self, chain: &[usize]) -> Vec<Located> {
-        let mut out = Vec::new();
-        for k in [Keyword::Entrypoint, Keyword::Cmd] {
-            if let Some(i) = self.last_in(chain, k) {
-                out.extend(i.words(self.escape));
+        let (mut entrypoint, mut cmd) = (None, None);
+        for (n, i) in self.instructions_of(chain).enumerate() {
+            match i.keyword {
+                Keyword::Entrypoint => entrypoint = Some((n, i)),
+                Keyword::Cmd => cmd = Some((n, i)),
+                _ => {}
             }
         }
-        out
+        if let (Some((e, _)), Some((c, _))) = (entrypoint, cmd) {
+            if e > c {
+                cmd = None;
+            }
+        }
+        [entrypoint, cmd]
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, i)| i.words(self.escape))
+            .collect()
     }
 
     /// `ENV` values set along a chain, as (name, value).
@@ -120,7 +132,7 @@ impl Dockerfile {
             .collect()
     }
 
-    /// The shell commands an instruction runs (`RUN` and `ONBUILD RUN`).
+    /// The shell commands a `RUN` runs (its heredoc script included).
     pub fn commands(&self, inst: &Instruction) -> Vec<Command> {
         if !inst.is(Keyword::Run) {
             return Vec::new();
@@ -365,6 +377,34 @@ impl OfficialPhp<'_> {
 #[cfg(test)]
 mod tests {
     use super::official_php_image;
+    use crate::parse::dockerfile::parse;
+
+    #[test]
+    fn entrypoint_after_cmd_resets_it() {
+        let words = |t: &str| {
+            let df = parse(t);
+            let chain = df.final_chain(None);
+            df.runtime_words(&chain)
+                .into_iter()
+                .map(|w| w.text)
+                .collect::<Vec<_>>()
+        };
+        let base = "FROM php:8.3-cli AS base\nCMD [\"php\", \"artisan\", \"serve\"]\n";
+        assert_eq!(
+            words(&format!("{base}FROM base\nENTRYPOINT [\"php-fpm\"]\n")),
+            vec!["php-fpm"]
+        );
+        assert_eq!(
+            words(&format!(
+                "{base}FROM base\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"php-fpm\"]\n"
+            )),
+            vec!["tini", "--", "php-fpm"]
+        );
+        assert_eq!(
+            words(&format!("{base}FROM base\nUSER app\n")),
+            vec!["php", "artisan", "serve"]
+        );
+    }
 
     #[test]
     fn official_php_tags() {
