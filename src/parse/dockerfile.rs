@@ -574,9 +574,9 @@ fn join_continuations(lines: &[Line], first: usize, escape: char) -> (Text, usiz
         };
         let content = &line.text[indent..];
         let trimmed = content.trim_end();
-        let continued = trimmed.ends_with(escape)
-            && !trimmed.ends_with(&format!("{escape}{escape}"))
-            || trimmed.ends_with(&format!("{escape}{escape}{escape}"));
+        // BuildKit continues any line whose last non-blank character is the escape
+        // character, even when another escape character precedes it.
+        let continued = trimmed.ends_with(escape);
         i += 1;
         if continued {
             let keep = trimmed.len() - escape.len_utf8();
