@@ -10,8 +10,8 @@
 use deploylint::catalog::catalog;
 use deploylint::config::Config;
 use deploylint::discover::NameGuess;
-use deploylint::engine::{Input, LintOptions, lint};
-use deploylint::source::{FileKind, SourceFile};
+use deploylint::engine::{Input, LintOptions, ParsedFile, lint};
+use deploylint::source::FileKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -110,7 +110,7 @@ fn ours(files: &[String], claimed: &BTreeSet<String>) -> BTreeSet<Finding> {
             let file = &result.files[d.file];
             (
                 file.source.path.clone(),
-                instruction_line(&file.source, d.span.start),
+                instruction_line(file, d.span.start),
                 d.code.clone(),
             )
         })
@@ -118,14 +118,17 @@ fn ours(files: &[String], claimed: &BTreeSet<String>) -> BTreeSet<Finding> {
 }
 
 /// hadolint reports the line an instruction starts on.
-fn instruction_line(source: &SourceFile, offset: usize) -> usize {
-    let df = deploylint::parse::dockerfile::parse(&source.text);
-    let start = df
-        .instructions
-        .iter()
-        .find(|i| i.span.start <= offset && offset <= i.span.end)
+fn instruction_line(file: &ParsedFile, offset: usize) -> usize {
+    let start = file
+        .document
+        .as_dockerfile()
+        .and_then(|df| {
+            df.instructions
+                .iter()
+                .find(|i| i.span.start <= offset && offset <= i.span.end)
+        })
         .map_or(offset, |i| i.span.start);
-    source.position(start).line
+    file.source.position(start).line
 }
 
 /// hadolint checks that are off unless configured: its default verdicts say

@@ -279,6 +279,34 @@ pub struct Flag {
     pub span: Span,
 }
 
+impl Flag {
+    /// The `key=value` fields of a `--mount=type=cache,target=/x` flag, each with
+    /// its value's span; empty for other flags.
+    pub fn mount_fields(&self) -> Vec<(&str, &str, Span)> {
+        let Some(v) = self
+            .value
+            .as_ref()
+            .filter(|_| self.name.eq_ignore_ascii_case("mount"))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut at = v.span.start;
+        for part in v.text.split(',') {
+            if let Some((key, value)) = part.split_once('=') {
+                let s = at + key.len() + 1;
+                out.push((
+                    key,
+                    value,
+                    Span::new(s.min(v.span.end), (s + value.len()).min(v.span.end)),
+                ));
+            }
+            at += part.len() + 1;
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Args {
     /// A JSON array (`CMD ["php-fpm"]`): each string, unescaped, with its span.
@@ -1083,17 +1111,11 @@ pub fn stage_refs(inst: &Instruction) -> Vec<(String, Span)> {
             && matches!(inst.keyword, Keyword::Copy | Keyword::Add)
         {
             out.push((v.text.clone(), v.span));
-        } else if f.name.eq_ignore_ascii_case("mount") {
-            let mut at = v.span.start;
-            for part in v.text.split(',') {
-                if let Some(name) = part.strip_prefix("from=") {
-                    let s = at + 5;
-                    out.push((
-                        name.to_owned(),
-                        Span::new(s, (s + name.len()).min(v.span.end)),
-                    ));
+        } else {
+            for (key, value, span) in f.mount_fields() {
+                if key == "from" {
+                    out.push((value.to_owned(), span));
                 }
-                at += part.len() + 1;
             }
         }
     }

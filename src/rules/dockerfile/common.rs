@@ -50,16 +50,11 @@ pub fn all_commands(df: &Dockerfile) -> Vec<(&Instruction, Command)> {
 /// Whether a `RUN --mount=type=cache` targets one of `dirs`.
 pub fn has_cache_mount(inst: &Instruction, dirs: &[&str]) -> bool {
     inst.flags.iter().any(|f| {
-        f.name.eq_ignore_ascii_case("mount")
-            && f.value.as_ref().is_some_and(|v| {
-                let parts: Vec<&str> = v.text.split(',').collect();
-                parts.contains(&"type=cache")
-                    && parts.iter().any(|p| {
-                        ["target=", "dst=", "destination="].iter().any(|k| {
-                            p.strip_prefix(k)
-                                .is_some_and(|t| dirs.iter().any(|d| t.trim_end_matches('/') == *d))
-                        })
-                    })
+        let fields = f.mount_fields();
+        fields.iter().any(|(k, v, _)| *k == "type" && *v == "cache")
+            && fields.iter().any(|(k, v, _)| {
+                matches!(*k, "target" | "dst" | "destination")
+                    && dirs.iter().any(|d| v.trim_end_matches('/') == *d)
             })
     })
 }

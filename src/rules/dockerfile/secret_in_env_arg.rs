@@ -29,9 +29,10 @@ impl Rule for SecretInEnvArg {
             for kv in inst.key_values(df.escape) {
                 let name = &kv.key.text;
                 let secret_name = is_secret_name(name);
+                let credential = kv.value.as_ref().and_then(|v| find_credential(&v.text));
                 match &kv.value {
-                    Some(v) if find_credential(&v.text).is_some() => {
-                        let kind = find_credential(&v.text).map_or("credential", |c| c.kind);
+                    Some(v) if credential.is_some() => {
+                        let kind = credential.map_or("credential", |c| c.kind);
                         ctx.mask(v.span);
                         ctx.report(v.span, format!("`{kw} {name}` holds a {kind}, stored in the image for anyone who can pull it"))
                             .label_text("secret (masked)");
