@@ -221,11 +221,8 @@ impl Command {
 
     /// The first argument that is not an option.
     pub fn subcommand(&self) -> Option<&str> {
-        self.argv()
-            .iter()
-            .skip(1)
-            .map(|w| w.text.as_str())
-            .find(|w| !w.starts_with('-'))
+        let args = self.argv().get(1..).unwrap_or(&[]);
+        first_operand(args).map(|w| w.text.as_str())
     }
 
     pub fn has_arg(&self, pred: impl Fn(&str) -> bool) -> bool {
@@ -235,6 +232,11 @@ impl Command {
     pub fn arg(&self, name: &str) -> Option<&Located> {
         self.argv().iter().skip(1).find(|w| w.text == name)
     }
+}
+
+/// The first word of `args` that is not an option (`composer --no-ansi install` gives `install`).
+pub fn first_operand(args: &[Located]) -> Option<&Located> {
+    args.iter().find(|w| !w.text.starts_with('-'))
 }
 
 fn is_assignment(word: &str) -> bool {

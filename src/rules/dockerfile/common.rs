@@ -125,11 +125,6 @@ pub fn composer_args(cmd: &Command) -> Option<&[Located]> {
     }
 }
 
-/// `args` subcommand: the first word that is not an option.
-pub fn subcommand(args: &[Located]) -> Option<&Located> {
-    args.iter().find(|w| !w.text.starts_with('-'))
-}
-
 /// The `octane:start` family word of a command line.
 pub fn octane_command(tokens: &[Located]) -> Option<usize> {
     tokens.iter().position(|w| {

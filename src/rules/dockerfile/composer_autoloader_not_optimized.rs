@@ -1,6 +1,7 @@
 //! DF010: the shipped image's autoloader is not optimized.
 
-use super::common::{commands_in, composer_args, dockerfile, subcommand, target};
+use super::common::{commands_in, composer_args, dockerfile, target};
+use crate::model::dockerfile::first_operand;
 use crate::engine::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -36,12 +37,12 @@ impl Rule for ComposerAutoloaderNotOptimized {
             .collect();
         let optimized_later = |from: usize| {
             composer[from..].iter().any(|(_, args)| {
-                subcommand(args).is_some_and(|s| matches!(s.text.as_str(), "dump-autoload" | "dumpautoload"))
+                first_operand(args).is_some_and(|s| matches!(s.text.as_str(), "dump-autoload" | "dumpautoload"))
                     && args.iter().any(|w| OPTIMIZE.contains(&w.text.as_str()))
             })
         };
         for (n, (cmd, args)) in composer.iter().enumerate() {
-            let Some(sub) = subcommand(args) else { continue };
+            let Some(sub) = first_operand(args) else { continue };
             if sub.text != "install" && sub.text != "i" {
                 continue;
             }

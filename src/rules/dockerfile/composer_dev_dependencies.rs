@@ -1,6 +1,7 @@
 //! DF009: `composer install` with dev dependencies in the shipped image.
 
-use super::common::{commands_in, composer_args, dockerfile, subcommand, target};
+use super::common::{commands_in, composer_args, dockerfile, target};
+use crate::model::dockerfile::first_operand;
 use crate::engine::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -25,7 +26,7 @@ impl Rule for ComposerDevDependencies {
         let stages = df.reaching_final(target(ctx));
         for (inst, cmd) in commands_in(df, &stages) {
             let Some(args) = composer_args(&cmd) else { continue };
-            let Some(sub) = subcommand(args) else { continue };
+            let Some(sub) = first_operand(args) else { continue };
             if !matches!(sub.text.as_str(), "install" | "i" | "update" | "u") {
                 continue;
             }
