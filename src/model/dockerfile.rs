@@ -9,15 +9,8 @@ use crate::source::Span;
 impl Dockerfile {
     /// The build target: the stage named `target`, else the last stage.
     pub fn final_stage(&self, target: Option<&str>) -> Option<usize> {
-        if let Some(t) = target {
-            let t = t.to_ascii_lowercase();
-            if let Some(s) = self
-                .stages
-                .iter()
-                .find(|s| s.name.as_ref().is_some_and(|n| n.text == t))
-            {
-                return Some(s.index);
-            }
+        if let Some(s) = target.and_then(|t| self.stages.iter().find(|s| s.is_named(t))) {
+            return Some(s.index);
         }
         self.stages.len().checked_sub(1)
     }

@@ -466,6 +466,15 @@ pub struct Stage {
     pub instructions: std::ops::Range<usize>,
 }
 
+impl Stage {
+    /// Whether `AS name` is `name`; stage names compare case-insensitively.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name
+            .as_ref()
+            .is_some_and(|n| n.text.eq_ignore_ascii_case(name))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     Syntax,
@@ -1056,10 +1065,7 @@ fn resolve_base(
         return Base::Scratch;
     }
     let lower = resolved.to_ascii_lowercase();
-    if let Some(s) = stages
-        .iter()
-        .find(|s| s.name.as_ref().is_some_and(|n| n.text == lower))
-    {
+    if let Some(s) = stages.iter().find(|s| s.is_named(&lower)) {
         return Base::Stage(s.index);
     }
     if let Some(hint) = near_stage_name(&lower, stages) {
@@ -1144,19 +1150,12 @@ pub fn resolve_ref(value: &str, current: usize, stages: &[Stage]) -> FromRef {
             FromRef::Unknown
         };
     }
-    let lower = value.to_ascii_lowercase();
     match stages
         .iter()
-        .find(|s| s.index != current && s.name.as_ref().is_some_and(|n| n.text == lower))
+        .find(|s| s.index != current && s.is_named(value))
     {
         Some(s) => FromRef::Stage(s.index),
-        None if stages
-            .get(current)
-            .and_then(|s| s.name.as_ref())
-            .is_some_and(|n| n.text == lower) =>
-        {
-            FromRef::Unknown
-        }
+        None if stages.get(current).is_some_and(|s| s.is_named(value)) => FromRef::Unknown,
         None => FromRef::Image(value.to_owned()),
     }
 }
@@ -1190,11 +1189,7 @@ fn check_reference(
         };
     }
     let lower = value.to_ascii_lowercase();
-    if stages
-        .get(current)
-        .and_then(|s| s.name.as_ref())
-        .is_some_and(|n| n.text == lower)
-    {
+    if stages.get(current).is_some_and(|s| s.is_named(&lower)) {
         return err(format!(
             "`--from={value}` names this stage itself: a stage cannot copy from itself"
         ));
