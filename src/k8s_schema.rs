@@ -7,9 +7,9 @@
 //! findings are computed by the first of them and reused by the rest.
 
 use crate::config::Settings;
-use crate::engine::ParsedFile;
 use crate::model::k8s::{self, Object};
 use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
+use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
 use jsonschema::{Registry, Validator};

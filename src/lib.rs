@@ -13,6 +13,7 @@ pub mod fix;
 pub mod k8s_schema;
 pub mod model;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod schema;

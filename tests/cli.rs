@@ -444,8 +444,9 @@ fn rules_and_explain() {
 #[test]
 fn masked_secrets_never_reach_any_output() {
     use deploylint::diagnostic::{Diagnostic, Severity};
-    use deploylint::engine::{LintResult, ParsedFile};
+    use deploylint::engine::LintResult;
     use deploylint::parse::Document;
+    use deploylint::project::ParsedFile;
     use deploylint::report::{self, Format, HumanOptions};
     use deploylint::source::{FileKind, SourceFile, Span};
     let text = "env:\n  - name: DB_PASSWORD\n    value: hunter2-very-secret\n";
@@ -465,6 +466,7 @@ fn masked_secrets_never_reach_any_output() {
             "plaintext secret in `DB_PASSWORD`",
         )],
         masks: [(0, vec![span])].into_iter().collect(),
+        context: Vec::new(),
     };
     for format in [Format::Human, Format::Json] {
         let mut out = Vec::new();

@@ -10,7 +10,8 @@
 use deploylint::catalog::catalog;
 use deploylint::config::Config;
 use deploylint::discover::NameGuess;
-use deploylint::engine::{Input, LintOptions, ParsedFile, lint};
+use deploylint::engine::{Input, LintOptions, Role, Session};
+use deploylint::project::ParsedFile;
 use deploylint::source::FileKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -86,7 +87,7 @@ fn aliases() -> BTreeMap<String, Vec<String>> {
 /// that claim a hadolint check.
 fn ours(files: &[String], claimed: &BTreeSet<String>) -> BTreeSet<Finding> {
     let config = Config::with_defaults(PathBuf::from("."));
-    let inputs = files
+    let inputs: Vec<Input> = files
         .iter()
         .map(|f| Input {
             display: f.clone(),
@@ -101,7 +102,12 @@ fn ours(files: &[String], claimed: &BTreeSet<String>) -> BTreeSet<Finding> {
         select: vec!["DF".into()],
         ..LintOptions::default()
     };
-    let result = lint(inputs, &config, &opts);
+    // Keep the documents: instruction lines are read from them below.
+    let mut session = Session::new(config, opts).keep_documents(true);
+    for input in inputs {
+        session.add(input, Role::Named);
+    }
+    let result = session.into_result();
     result
         .diagnostics
         .iter()

@@ -4,8 +4,9 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, NameGuess};
-use crate::engine::{self, Input, LintOptions, LintResult, ParsedFile};
+use crate::engine::{self, Input, LintOptions, LintResult};
 use crate::parse::Document;
+use crate::project::ParsedFile;
 use crate::report::{self, Format, HumanOptions};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
@@ -286,6 +287,7 @@ fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {
         }],
         diagnostics,
         masks: Default::default(),
+        context: Vec::new(),
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();

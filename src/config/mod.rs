@@ -42,6 +42,8 @@ pub struct Settings {
     pub profile: Profile,
     /// `docker build --target`: the stage final-image rules check (default: the last).
     pub dockerfile_target: Option<String>,
+    /// `images:`: image repository to Dockerfile path (relative to the config root).
+    pub images: Vec<(String, String)>,
     /// Keyed by rule code.
     pub rules: HashMap<String, RuleConfig>,
     null: Value,
@@ -54,6 +56,7 @@ impl Default for Settings {
             kubernetes_version: "1.31".into(),
             profile: Profile::Production,
             dockerfile_target: None,
+            images: Vec::new(),
             rules: HashMap::new(),
             null: Value::Null,
         }
@@ -70,7 +73,7 @@ impl Settings {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Config {
     /// The config file, when one was found.
     pub path: Option<PathBuf>,
@@ -199,6 +202,14 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     let mut errors = Vec::new();
     if let Some(v) = node.get("dockerfile-target").and_then(|n| n.as_str()) {
         config.settings.dockerfile_target = Some(v.to_owned());
+    }
+    for e in node.get("images").map(|n| n.as_map()).unwrap_or_default() {
+        if let (Some(image), Some(path)) = (e.key.as_str(), e.value.as_str()) {
+            config
+                .settings
+                .images
+                .push((image.to_owned(), path.to_owned()));
+        }
     }
     if let Some(v) = node.get("php-version").and_then(|n| n.as_str()) {
         let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));

@@ -2,16 +2,18 @@
 //! parallel; then the project rules over all files; then the filters (config
 //! levels, --select/--ignore, inline suppressions), in that order.
 
+mod session;
 pub mod suppress;
+
+pub use session::{Role, Session, SessionStats};
 
 use crate::catalog::catalog;
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::{self, NameGuess};
-use crate::parse::{self, Document, codes};
+use crate::parse::{self, Document, ParsedFile, codes};
 use crate::rules::{Context, Rule, builtin_rules};
 use crate::source::{FileKind, ReadError, SourceFile, Span};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -36,31 +38,6 @@ impl From<discover::Candidate> for Input {
     }
 }
 
-/// A file after parsing, as rules see it.
-#[derive(Debug)]
-pub struct ParsedFile {
-    pub id: FileId,
-    pub source: SourceFile,
-    pub document: Document,
-}
-
-impl ParsedFile {
-    pub fn kind(&self) -> Option<FileKind> {
-        self.source.kind
-    }
-}
-
-/// All files of the run, for rules that relate them.
-pub struct Project<'a> {
-    pub files: &'a [ParsedFile],
-}
-
-impl Project<'_> {
-    pub fn of_kind(&self, kind: FileKind) -> impl Iterator<Item = &ParsedFile> {
-        self.files.iter().filter(move |f| f.kind() == Some(kind))
-    }
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
     /// Only these rules (codes, names or code prefixes such as `K8S`).
@@ -76,14 +53,20 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Spans never to print, per file (secrets).
     pub masks: HashMap<FileId, Vec<Span>>,
+    /// By FileId: the file was loaded as workspace context, not reported on.
+    pub context: Vec<bool>,
 }
 
 impl LintResult {
     pub fn checked_files(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| f.source.kind.is_some())
+            .filter(|f| f.source.kind.is_some() && !self.is_context(f.id))
             .count()
+    }
+
+    pub fn is_context(&self, id: FileId) -> bool {
+        self.context.get(id).copied().unwrap_or(false)
     }
 }
 
@@ -139,15 +122,11 @@ fn is_enabled(code: &str, config: &Config, opts: &LintOptions) -> bool {
 }
 
 pub fn lint(inputs: Vec<Input>, config: &Config, opts: &LintOptions) -> LintResult {
-    let rules = RuleSet::new(config, opts);
-    let run = || lint_with(inputs, config, opts, &rules);
-    match opts.jobs {
-        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        _ => run(),
+    let mut session = Session::new(config.clone(), opts.clone());
+    for input in inputs {
+        session.add(input, Role::Named);
     }
+    session.into_result()
 }
 
 struct FileOutcome {
@@ -156,53 +135,14 @@ struct FileOutcome {
     masks: Vec<(FileId, Span)>,
 }
 
-fn lint_with(
-    inputs: Vec<Input>,
+/// Reads, parses and (for reported files) runs the file rules of one file.
+fn lint_file(
+    id: FileId,
+    input: Input,
     config: &Config,
-    opts: &LintOptions,
     rules: &RuleSet,
-) -> LintResult {
-    let outcomes: Vec<FileOutcome> = inputs
-        .into_par_iter()
-        .enumerate()
-        .map(|(id, input)| lint_file(id, input, config, rules))
-        .collect();
-
-    let mut files = Vec::with_capacity(outcomes.len());
-    let mut diagnostics = Vec::new();
-    let mut masks: HashMap<FileId, Vec<Span>> = HashMap::new();
-    for o in outcomes {
-        files.push(o.file);
-        diagnostics.extend(o.diagnostics);
-        for (f, s) in o.masks {
-            masks.entry(f).or_default().push(s);
-        }
-    }
-
-    let project = Project { files: &files };
-    for rule in &rules.rules {
-        let mut ctx = Context::new(rule.code(), 0, &config.settings);
-        let ok =
-            std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_project(&project, &mut ctx)));
-        let (mut d, m) = ctx.into_parts();
-        if ok.is_err() {
-            d = vec![internal_error(rule.code(), 0)];
-        }
-        diagnostics.extend(d);
-        for (f, s) in m {
-            masks.entry(f).or_default().push(s);
-        }
-    }
-
-    finish(&mut diagnostics, &mut files, config, opts);
-    LintResult {
-        files,
-        diagnostics,
-        masks,
-    }
-}
-
-fn lint_file(id: FileId, input: Input, config: &Config, rules: &RuleSet) -> FileOutcome {
+    run_rules: bool,
+) -> FileOutcome {
     let text = match input.text {
         Some(t) => t,
         None => match &input.path {
@@ -244,9 +184,16 @@ fn lint_file(id: FileId, input: Input, config: &Config, rules: &RuleSet) -> File
             Document::Unparsed
         }
         (Some(kind), None) => {
-            let (doc, parse_diags) = parse::parse(&source, kind, id);
-            diagnostics.extend(parse_diags);
-            doc
+            match std::panic::catch_unwind(AssertUnwindSafe(|| parse::parse(&source, kind, id))) {
+                Ok((doc, parse_diags)) => {
+                    diagnostics.extend(parse_diags);
+                    doc
+                }
+                Err(_) => {
+                    diagnostics.push(internal_error(&format!("the {kind} parser"), id));
+                    Document::Unparsed
+                }
+            }
         }
     };
     let mut file = ParsedFile {
@@ -254,20 +201,20 @@ fn lint_file(id: FileId, input: Input, config: &Config, rules: &RuleSet) -> File
         source,
         document,
     };
-    if let Some(kind) = kind {
+    if let (Some(kind), true) = (kind, run_rules) {
         for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
             let mut ctx = Context::new(rule.code(), id, &config.settings);
             let ok =
                 std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_file(&file, &mut ctx)));
             let (d, m) = ctx.into_parts();
             if ok.is_err() {
-                diagnostics.push(internal_error(rule.code(), id));
+                diagnostics.push(internal_error(&format!("rule {}", rule.code()), id));
             } else {
                 diagnostics.extend(d);
             }
             masks.extend(m);
         }
-    } else {
+    } else if kind.is_none() {
         // Not ours: keep no text around.
         file.source.text = String::new();
     }
@@ -284,59 +231,9 @@ fn internal_error(code: &str, file: FileId) -> Diagnostic {
         Severity::Error,
         file,
         Span::at(0),
-        format!("internal error: rule {code} crashed on this file; its findings are missing"),
+        format!("internal error: {code} crashed on this file; its findings are missing"),
     )
     .with_help("Please report this with the file (or a reduced copy) attached")
-}
-
-/// Catalog defaults, config levels, selection, suppressions, order.
-fn finish(
-    diagnostics: &mut Vec<Diagnostic>,
-    files: &mut [ParsedFile],
-    config: &Config,
-    opts: &LintOptions,
-) {
-    let cat = catalog();
-    diagnostics.retain(|d| is_enabled(&d.code, config, opts));
-    for d in diagnostics.iter_mut() {
-        if let Some(Level::On(sev)) = config.settings.level(&d.code) {
-            d.severity = sev;
-        }
-        if d.help.is_none() {
-            d.help = cat.get(&d.code).map(|m| m.help());
-        }
-    }
-    // Suppressions, per file.
-    let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
-    for d in diagnostics.drain(..) {
-        by_file.entry(d.file).or_default().push(d);
-    }
-    for file in files.iter() {
-        if file.source.kind.is_none() {
-            continue;
-        }
-        let mut sups = suppress::collect(&file.source);
-        sups.extend(suppress::from_annotations(&file.document));
-        let list = by_file.entry(file.id).or_default();
-        suppress::apply(list, &mut sups, cat);
-        for s in &sups {
-            if s.tool == suppress::Tool::Deploylint && s.reason.is_none() {
-                list.push(
-                    Diagnostic::new(SUPPRESSION_WITHOUT_REASON, Severity::Warning, file.id, s.directive,
-                        "suppression without a reason")
-                        .with_help("Say why after the codes: `# deploylint ignore=K8S001 -- image pinned by digest in CI`"),
-                );
-            }
-        }
-        list.retain(|d| d.code != SUPPRESSION_WITHOUT_REASON || is_enabled(&d.code, config, opts));
-    }
-    let mut all: Vec<Diagnostic> = by_file.into_values().flatten().collect();
-    all.sort_by(|a, b| {
-        let pa = &files[a.file].source.path;
-        let pb = &files[b.file].source.path;
-        (pa, a.span.start, &a.code, &a.message).cmp(&(pb, b.span.start, &b.code, &b.message))
-    });
-    *diagnostics = all;
 }
 
 pub const SUPPRESSION_WITHOUT_REASON: &str = "S001";

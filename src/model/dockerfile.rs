@@ -330,7 +330,7 @@ pub fn is_root_user(user: &str) -> bool {
 }
 
 /// The tag of an image reference: what K8S001 uses, shared here.
-pub use crate::rules::k8s::image_tag_latest::{ImageRef, image_tag};
+pub use crate::model::image::{ImageRef, image_tag};
 
 /// The PHP version of an official `php:` image (`php:8.3-fpm-alpine` is 8.3).
 pub fn official_php_image(image: &str) -> Option<OfficialPhp<'_>> {

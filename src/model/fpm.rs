@@ -11,7 +11,7 @@
 //! same directory (a `php-fpm.d/` directory is one deployable unit). Joining too
 //! much can only hide a finding; joining too little would invent one.
 
-use crate::engine::{ParsedFile, Project};
+use crate::parse::ParsedFile;
 use crate::parse::fpm::{Directive, FpmFile, Section, SectionKind};
 use crate::source::FileKind;
 use globset::GlobBuilder;
@@ -111,9 +111,8 @@ pub struct Unresolved<'a> {
 }
 
 /// Groups the project's php-fpm files into include sets.
-pub fn config_sets<'a>(project: &Project<'a>) -> Vec<ConfigSet<'a>> {
-    let files: Vec<&'a ParsedFile> = project
-        .files
+pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
+    let files: Vec<&ParsedFile> = files
         .iter()
         .filter(|f| f.kind() == Some(FileKind::PhpFpm) && fpm(f).is_some())
         .collect();
@@ -132,10 +131,15 @@ pub fn config_sets<'a>(project: &Project<'a>) -> Vec<ConfigSet<'a>> {
         }
     };
     let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.source.path)).collect();
-    for i in 0..files.len() {
-        for j in i + 1..files.len() {
-            if paths[i].parent() == paths[j].parent() {
-                union(&mut parent, i, j);
+    // Files of one directory form one set: join each to the first file seen
+    // in its directory (linear, not pairwise).
+    let mut first_in_dir: HashMap<&Path, usize> = HashMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        let dir = p.parent().unwrap_or(Path::new(""));
+        match first_in_dir.get(dir) {
+            Some(&j) => union(&mut parent, j, i),
+            None => {
+                first_in_dir.insert(dir, i);
             }
         }
     }
@@ -196,9 +200,8 @@ fn build(files: Vec<&ParsedFile>) -> ConfigSet<'_> {
 }
 
 /// `include =` directives that match no linted file (symbolic ones are skipped).
-pub fn unresolved_includes<'a>(project: &Project<'a>) -> Vec<Unresolved<'a>> {
-    let files: Vec<&'a ParsedFile> = project
-        .files
+pub fn unresolved_includes(files: &[ParsedFile]) -> Vec<Unresolved<'_>> {
+    let files: Vec<&ParsedFile> = files
         .iter()
         .filter(|f| f.kind() == Some(FileKind::PhpFpm))
         .collect();

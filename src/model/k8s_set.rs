@@ -7,8 +7,8 @@
 //! its rarest pair instead of every template of the namespace.
 
 use crate::diagnostic::FileId;
-use crate::engine::Project;
 use crate::model::k8s::{self, Object};
+use crate::parse::ParsedFile;
 use crate::parse::yaml::{Node, YamlFile};
 use crate::source::{FileKind, Span};
 use std::collections::HashMap;
@@ -87,10 +87,11 @@ pub struct ObjectSet<'a> {
 
 impl<'a> ObjectSet<'a> {
     /// Every object of the run's Kubernetes files.
-    pub fn of_project(project: &'a Project<'a>) -> Self {
+    pub fn of_files(files: &'a [ParsedFile]) -> Self {
         Self::new(
-            project
-                .of_kind(FileKind::Kubernetes)
+            files
+                .iter()
+                .filter(|f| f.kind() == Some(FileKind::Kubernetes))
                 .filter_map(|f| f.document.as_yaml().map(|y| (f.id, y))),
         )
     }

@@ -3,6 +3,8 @@
 
 pub mod dockerfile;
 pub mod fpm;
+pub mod image;
 pub mod k8s;
 pub mod k8s_pod;
 pub mod k8s_set;
+pub mod units;

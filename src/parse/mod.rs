@@ -29,6 +29,20 @@ pub mod codes {
     pub const DOCKERFILE_STAGE: &str = "E042";
 }
 
+/// A file after parsing, as rules see it.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub id: FileId,
+    pub source: SourceFile,
+    pub document: Document,
+}
+
+impl ParsedFile {
+    pub fn kind(&self) -> Option<FileKind> {
+        self.source.kind
+    }
+}
+
 /// A parsed file's document model.
 #[derive(Debug)]
 pub enum Document {

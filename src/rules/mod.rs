@@ -4,7 +4,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Edit, FileId, Fix, Label, Severity};
-use crate::engine::{ParsedFile, Project};
+use crate::project::{ParsedFile, Project};
 use crate::source::{FileKind, Span};
 
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
@@ -23,6 +23,18 @@ pub trait Rule: Send + Sync {
 
     /// Inspects all files of the run together (cross-file and cross-object rules).
     fn check_project(&self, _project: &Project, _ctx: &mut Context) {}
+
+    /// File kinds whose changes `check_project` depends on. Empty (the
+    /// default): the rule has no project part and `check_project` never runs.
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[]
+    }
+
+    /// File kinds whose parsed documents (not only facts) `check_project`
+    /// reads; documents of other kinds are dropped after their file rules.
+    fn project_documents(&self) -> &'static [FileKind] {
+        self.project_inputs()
+    }
 }
 
 /// What a rule sees besides the document: settings, and where to report.

@@ -2,7 +2,7 @@
 
 use super::add_local_file::add_sources;
 use super::common::dockerfile;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

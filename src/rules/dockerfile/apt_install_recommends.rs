@@ -2,7 +2,7 @@
 
 use super::common::{all_commands, dockerfile};
 use crate::diagnostic::Edit;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 

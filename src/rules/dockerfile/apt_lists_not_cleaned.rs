@@ -1,7 +1,7 @@
 //! DF016: apt package lists left in the final image's layers.
 
 use super::common::{commands_in, dockerfile, has_cache_mount, target};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! DF006: the image runs `php artisan serve`, PHP's development server.
 
 use super::common::{dockerfile, final_command};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! DF003 (opt-in): an image pinned by tag only, not by digest.
 
 use super::common::{dockerfile, image_uses};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::dockerfile::{ImageRef, image_tag};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

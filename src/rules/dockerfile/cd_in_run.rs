@@ -1,7 +1,7 @@
 //! DF024: `cd` in `RUN` instead of `WORKDIR` (info).
 
 use super::common::{all_commands, dockerfile};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! DF022: `chmod 777` makes files writable by every user in the container.
 
 use super::common::{all_commands, dockerfile};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -2,7 +2,7 @@
 //! chain, every shell command with the instruction it runs in, and the
 //! image references of `FROM` and `--from`.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::dockerfile::{Command, split_commands};
 use crate::parse::dockerfile::{
     Base, Dockerfile, FromRef, Instruction, Keyword, Located, Stage, Text, resolve_ref, stage_refs,

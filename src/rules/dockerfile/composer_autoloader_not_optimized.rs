@@ -2,7 +2,7 @@
 
 use super::common::{commands_in, composer_args, dockerfile, target};
 use crate::model::dockerfile::first_operand;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

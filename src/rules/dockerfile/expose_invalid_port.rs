@@ -1,7 +1,7 @@
 //! DF025: `EXPOSE` with a port outside 0-65535 or an unknown protocol.
 
 use super::common::dockerfile;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

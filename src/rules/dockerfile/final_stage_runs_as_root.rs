@@ -1,7 +1,7 @@
 //! DF001: the final image runs as root.
 
 use super::common::{dockerfile, final_image};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::dockerfile::is_root_user;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};

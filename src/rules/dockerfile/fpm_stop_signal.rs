@@ -1,7 +1,7 @@
 //! DF027: php-fpm stopped with SIGTERM, which cuts in-flight requests.
 
 use super::common::{dockerfile, final_image, runtime_tokens};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::dockerfile::official_php_image;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};

@@ -1,7 +1,7 @@
 //! DF019: no `HEALTHCHECK` in the final image (info).
 
 use super::common::{dockerfile, final_image, has};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::dockerfile::{Base, Keyword};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,7 +1,7 @@
 //! DF020: several `CMD` or `ENTRYPOINT` in one stage: only the last counts.
 
 use super::common::dockerfile;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,7 +1,7 @@
 //! DF008: Octane listening on 127.0.0.1 inside a container.
 
 use super::common::{dockerfile, octane_command, final_command};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! DF007: `octane:start --watch` (a development file watcher) in the image.
 
 use super::common::{dockerfile, octane_command, final_command};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

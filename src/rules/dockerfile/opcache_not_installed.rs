@@ -1,7 +1,7 @@
 //! DF011: an official `php:*` image old enough to lack OPcache, never installed.
 
 use super::common::{commands_in, dockerfile, target};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::dockerfile::official_php_image;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,7 +1,7 @@
 //! DF018: pip / npm download caches left in the final image's layers.
 
 use super::common::{commands_in, dockerfile, has_cache_mount, target};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

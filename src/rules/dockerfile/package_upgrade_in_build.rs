@@ -1,7 +1,7 @@
 //! DF017: `apt-get upgrade` / `apk upgrade` during the build.
 
 use super::common::{all_commands, dockerfile};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

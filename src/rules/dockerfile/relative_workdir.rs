@@ -1,7 +1,7 @@
 //! DF023: `WORKDIR` with a relative path.
 
 use super::common::dockerfile;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -2,7 +2,7 @@
 
 use super::common::dockerfile;
 use crate::diagnostic::Severity;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
 use crate::rules::{Context, Rule};
 use crate::secrets::{find_credential, is_placeholder, is_secret_name};

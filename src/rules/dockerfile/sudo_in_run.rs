@@ -1,7 +1,7 @@
 //! DF021: `sudo` in `RUN`.
 
 use super::common::{all_commands, dockerfile};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -3,14 +3,23 @@
 
 use super::image::ImageDefaults;
 use super::pools::{boolean, each_pool, missing_at, symbolic};
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct ClearEnvWithoutEnv;
 
 impl Rule for ClearEnvWithoutEnv {
     fn code(&self) -> &'static str {
         "FPM010"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -3,32 +3,36 @@
 
 use super::image::ImageDefaults;
 use super::pools::boolean;
-use crate::engine::Project;
-use crate::model::fpm::config_sets;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
 pub struct DaemonizeInContainer;
 
-/// A linted Dockerfile, manifest or compose file starts php-fpm with `-F` /
-/// `--nodaemonize`, which overrides the directive.
+/// A Dockerfile, container or compose service of the run starts php-fpm
+/// with `-F` / `--nodaemonize`, which overrides the directive (read from the
+/// process model, not from text).
 fn started_in_foreground(project: &Project) -> bool {
-    project.files.iter().any(|f| {
-        matches!(
-            f.kind(),
-            Some(FileKind::Dockerfile | FileKind::Kubernetes | FileKind::Compose)
-        ) && f.source.text.lines().any(|l| {
-            l.contains("fpm")
-                && (l.contains("nodaemonize")
-                    || l.split(|c: char| c.is_whitespace() || "\"',[]".contains(c))
-                        .any(|w| w == "-F"))
-        })
-    })
+    let g = project.graph;
+    project.dockerfiles().any(|(_, d)| d.process.fpm_foreground())
+        || g.workloads
+            .iter()
+            .flat_map(|w| &w.containers)
+            .any(|c| c.process.fpm_foreground())
+        || g.compose.iter().any(|c| c.process.fpm_foreground())
 }
 
 impl Rule for DaemonizeInContainer {
     fn code(&self) -> &'static str {
         "FPM016"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
@@ -38,7 +42,7 @@ impl Rule for DaemonizeInContainer {
         {
             return;
         }
-        for set in config_sets(project) {
+        for set in project.fpm_sets() {
             let found = set.global.get("daemonize");
             if let (Some(f), Some(true)) = (found, boolean(found)) {
                 ctx.report_in(f.file.id, f.directive.value.span, "`daemonize = yes`: as the container's main process php-fpm forks into the background and the container exits at once")

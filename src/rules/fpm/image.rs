@@ -9,20 +9,20 @@
 //! directive there is not a finding. Without a Dockerfile we assume php-fpm's
 //! own defaults and say so in the hint.
 
-use crate::engine::Project;
-use crate::model::dockerfile::official_php_image;
-use crate::parse::dockerfile::Dockerfile;
+use crate::project::Project;
 
 pub struct ImageDefaults {
     pub official_fpm: bool,
 }
 
 impl ImageDefaults {
+    /// From the facts of the run's Dockerfiles (their target stage, so
+    /// `--target` is honoured): one builds on the official fpm image and
+    /// keeps its docker.conf (no `RUN` or `COPY` touches it).
     pub fn of(project: &Project) -> Self {
-        let official_fpm = project.files.iter().any(|f| {
-            f.document.as_dockerfile().is_some_and(builds_on_official_fpm)
-                && !f.source.text.contains("docker.conf")
-        });
+        let official_fpm = project
+            .dockerfiles()
+            .any(|(_, d)| d.keeps_official_fpm_config());
         ImageDefaults { official_fpm }
     }
 
@@ -32,40 +32,31 @@ impl ImageDefaults {
             return None;
         }
         match directive {
-            "access.log" => Some("/proc/self/fd/2"),
-            "clear_env" => Some("no"),
-            "catch_workers_output" => Some("yes"),
-            "decorate_workers_output" => Some("no"),
+            "access.log" | "clear_env" | "catch_workers_output" | "decorate_workers_output" => {
+                crate::project::defaults::PHP_FPM.fpm_www(directive)
+            }
             _ => None,
         }
     }
 
     pub fn global_value(&self, directive: &str) -> Option<&'static str> {
         match (self.official_fpm, directive) {
-            (true, "error_log") => Some("/proc/self/fd/2"),
-            (true, "daemonize") => Some("no"),
+            (true, "error_log" | "daemonize") => {
+                crate::project::defaults::PHP_FPM.fpm_global(directive)
+            }
             _ => None,
         }
     }
 }
 
-/// The final image builds on an official `php:<tag>` whose tag names the
-/// fpm variant (`php:8.3-fpm-alpine`), through any intermediate stages.
-fn builds_on_official_fpm(df: &Dockerfile) -> bool {
-    let chain = df.final_chain(None);
-    df.base_image(&chain)
-        .and_then(|(image, _)| official_php_image(image))
-        .is_some_and(|p| p.is_fpm())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::parse::dockerfile::parse;
+    use crate::project::facts::of_dockerfile;
 
     #[test]
     fn recognises_the_official_fpm_image() {
-        let yes = |t: &str| builds_on_official_fpm(&parse(t));
+        let yes = |t: &str| of_dockerfile(&parse(t), None).keeps_official_fpm_config();
         assert!(yes("FROM php:8.3-fpm-alpine AS base\n"));
         assert!(yes("from --platform=linux/amd64 docker.io/library/php:8.2-fpm\n"));
         assert!(yes("ARG V=8.3\nFROM php:${V}-fpm AS base\nFROM base\nUSER www-data\n"));
@@ -73,5 +64,11 @@ mod tests {
         assert!(!yes("FROM serversideup/php:8.3-fpm\n"));
         assert!(!yes("FROM alpine:3\nRUN echo FROM php:8.3-fpm\n"));
         assert!(!yes("FROM php:8.3-fpm AS build\nFROM php:8.3-cli\n"));
+        assert!(!yes("FROM php:8.3-fpm\nRUN rm /usr/local/etc/php-fpm.d/docker.conf\n"));
+        assert!(!yes("FROM php:8.3-fpm\nCOPY d.conf /usr/local/etc/php-fpm.d/docker.conf\n"));
+        // The target stage decides, not the stage order.
+        let t = "FROM php:8.3-fpm-alpine AS app\nFROM php:8.3-cli-alpine AS worker\n";
+        assert!(of_dockerfile(&parse(t), Some("app")).keeps_official_fpm_config());
+        assert!(!of_dockerfile(&parse(t), Some("worker")).keeps_official_fpm_config());
     }
 }

@@ -2,7 +2,7 @@
 
 use super::directives::{Scope, catalogue, check_bool, check_value};
 use super::scope::directives;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::parse::fpm::Quoting;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,8 +1,9 @@
 //! FPM012: a TCP `listen` on every interface with no `listen.allowed_clients`.
 
 use super::pools::each_pool;
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct ListenAllInterfaces;
 
@@ -23,6 +24,14 @@ fn all_interfaces(listen: &str) -> bool {
 impl Rule for ListenAllInterfaces {
     fn code(&self) -> &'static str {
         "FPM012"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

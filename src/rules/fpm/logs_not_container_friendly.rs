@@ -4,9 +4,9 @@
 
 use super::image::ImageDefaults;
 use super::pools::{boolean, each_pool, is_std_stream, missing_at, section_anchor, symbolic};
-use crate::engine::Project;
-use crate::model::fpm::config_sets;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct LogsNotContainerFriendly;
 
@@ -15,9 +15,17 @@ impl Rule for LogsNotContainerFriendly {
         "FPM009"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let image = ImageDefaults::of(project);
-        for set in config_sets(project) {
+        for set in project.fpm_sets() {
             match set.global.get("error_log") {
                 Some(f) if !f.directive.value.is_symbolic() && !is_std_stream(&f.directive.value.text) => {
                     ctx.report_in(f.file.id, f.directive.value.span, format!("global `error_log` writes to `{}`: php-fpm's own log never reaches the container log", f.directive.value.text))

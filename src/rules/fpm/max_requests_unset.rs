@@ -2,8 +2,9 @@
 
 use super::pools::{each_pool, int, missing_at};
 use crate::diagnostic::Edit;
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 use crate::source::Span;
 
 pub struct MaxRequestsUnset;
@@ -13,6 +14,14 @@ const LINE: &str = "pm.max_requests = 500";
 impl Rule for MaxRequestsUnset {
     fn code(&self) -> &'static str {
         "FPM004"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

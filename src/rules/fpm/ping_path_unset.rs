@@ -1,14 +1,23 @@
 //! FPM005: `ping.path` unset, so probes have no cheap FastCGI target.
 
 use super::pools::{each_pool, missing_at};
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct PingPathUnset;
 
 impl Rule for PingPathUnset {
     fn code(&self) -> &'static str {
         "FPM005"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

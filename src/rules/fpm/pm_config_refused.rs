@@ -2,15 +2,24 @@
 //! (fpm_conf.c `fpm_conf_process_all_pools`), so the pod crash-loops.
 
 use super::pools::{each_pool, int, missing_at, seconds};
-use crate::engine::Project;
+use crate::project::Project;
 use crate::model::fpm::Found;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct PmConfigRefused;
 
 impl Rule for PmConfigRefused {
     fn code(&self) -> &'static str {
         "FPM003"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -10,10 +10,9 @@
 
 use super::pools::each_pool;
 use crate::diagnostic::{FileId, Severity};
-use crate::engine::Project;
+use crate::project::Project;
 use crate::model::dockerfile::is_root_user;
-use crate::parse::dockerfile::{Dockerfile, Keyword};
-use crate::parse::yaml::{Node, NodeKind};
+use crate::project::process::ProcessKind;
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 
@@ -28,6 +27,14 @@ struct Evidence {
 impl Rule for PoolUserMisconfigured {
     fn code(&self) -> &'static str {
         "FPM013"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
@@ -59,103 +66,56 @@ impl Rule for PoolUserMisconfigured {
     }
 }
 
+/// Evidence that php-fpm's master runs as non-root, from the facts: a PHP
+/// image's final `USER`, or a container running PHP with `runAsNonRoot:
+/// true` or a non-zero `runAsUser` (container over pod securityContext).
 fn non_root_evidence(project: &Project) -> Option<Evidence> {
-    for f in project.files {
-        match f.kind() {
-            // Only images that run PHP: a frontend image's `USER node` says nothing here.
-            Some(FileKind::Dockerfile) if f.source.text.to_ascii_lowercase().contains("php") => {
-                let Some(df) = f.document.as_dockerfile() else { continue };
-                if let Some((span, user)) = last_user(df) {
-                    if !is_root_user(&user) && !user.is_empty() && !user.contains('$') {
-                        return Some(Evidence {
-                            file: f.id,
-                            span,
-                            what: format!("`USER {user}` in {}", f.source.path),
-                        });
-                    }
-                }
+    for (f, d) in project.dockerfiles() {
+        // Only images that run PHP: a frontend image's `USER node` says nothing here.
+        if !d.is_php_image() {
+            continue;
+        }
+        if let Some(user) = &d.user {
+            let u = user.text.as_str();
+            if !is_root_user(u) && !u.is_empty() && !u.contains('$') {
+                return Some(Evidence {
+                    file: f.id,
+                    span: user.span,
+                    what: format!("`USER {u}` in {}", f.source.path),
+                });
             }
-            Some(FileKind::Kubernetes) => {
-                let Some(y) = f.document.as_yaml() else { continue };
-                for doc in y.documents.iter().filter(|d| runs_php(&d.root, 0)) {
-                    if let Some((span, what)) = find_non_root(&doc.root, 0) {
-                        return Some(Evidence {
-                            file: f.id,
-                            span,
-                            what: format!("`{what}` in {}", f.source.path),
-                        });
-                    }
-                }
+        }
+    }
+    for w in &project.graph.workloads {
+        let Some(k) = project.facts_of(w.object.file).kubernetes() else { continue };
+        let Some(pod) = k.objects.get(w.object.index).and_then(|o| o.pod.as_ref()) else {
+            continue;
+        };
+        for node in &w.containers {
+            let Some(c) = pod.containers.get(node.index) else { continue };
+            let image = c.image.as_ref().map(|i| i.text.to_ascii_lowercase()).unwrap_or_default();
+            let php = image.contains("php")
+                || image.contains("fpm")
+                || node.process.kind == ProcessKind::PhpFpm;
+            if !php {
+                continue;
             }
-            _ => {}
+            let path = project.path(w.object.file);
+            if let Some((true, span)) = c.run_as_non_root {
+                return Some(Evidence {
+                    file: w.object.file,
+                    span,
+                    what: format!("`runAsNonRoot: true` in {path}"),
+                });
+            }
+            if let Some((n, span)) = c.run_as_user.filter(|(n, _)| *n > 0) {
+                return Some(Evidence {
+                    file: w.object.file,
+                    span,
+                    what: format!("`runAsUser: {n}` in {path}"),
+                });
+            }
         }
     }
     None
-}
-
-/// The final image's `USER` (set in its stage or a stage it builds on).
-fn last_user(df: &Dockerfile) -> Option<(Span, String)> {
-    let chain = df.final_chain(None);
-    let user = df.last_in(&chain, Keyword::User)?;
-    let word = user.words(df.escape).into_iter().next()?;
-    Some((user.keyword_span.cover(word.span), word.text))
-}
-
-/// Whether a manifest runs a PHP image (an `image:` naming php or fpm).
-fn runs_php(node: &Node, depth: usize) -> bool {
-    if depth > 64 {
-        return false;
-    }
-    match &node.kind {
-        NodeKind::Map(entries) => entries.iter().any(|e| {
-            e.key.as_str() == Some("image")
-                && e.value.as_str().is_some_and(|i| {
-                    let i = i.to_ascii_lowercase();
-                    i.contains("php") || i.contains("fpm")
-                })
-                || runs_php(&e.value, depth + 1)
-        }),
-        NodeKind::Seq(items) => items.iter().any(|n| runs_php(n, depth + 1)),
-        NodeKind::Scalar(_) => false,
-    }
-}
-
-fn find_non_root(node: &Node, depth: usize) -> Option<(Span, String)> {
-    if depth > 64 {
-        return None;
-    }
-    match &node.kind {
-        NodeKind::Map(entries) => entries.iter().find_map(|e| {
-            match e.key.as_str() {
-                Some("runAsNonRoot") if e.value.as_bool() == Some(true) => {
-                    return Some((e.key.span, "runAsNonRoot: true".to_owned()));
-                }
-                Some("runAsUser") => {
-                    if let Some(n) = e.value.as_i64().filter(|n| *n > 0) {
-                        return Some((e.key.span, format!("runAsUser: {n}")));
-                    }
-                }
-                _ => {}
-            }
-            find_non_root(&e.value, depth + 1)
-        }),
-        NodeKind::Seq(items) => items.iter().find_map(|n| find_non_root(n, depth + 1)),
-        NodeKind::Scalar(_) => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::dockerfile::parse;
-
-    #[test]
-    fn last_user_of_the_final_stage() {
-        let t = "FROM php:8.3-fpm AS build\nUSER app\nFROM php:8.3-fpm\nRUN true\n";
-        assert!(last_user(&parse(t)).is_none());
-        let t = "FROM php:8.3-fpm\nUSER www-data:www-data\n";
-        assert_eq!(last_user(&parse(t)).map(|(_, u)| u), Some("www-data:www-data".into()));
-        let t = "FROM php:8.3-fpm AS base\nUSER 82\nFROM base\nRUN true\n";
-        assert_eq!(last_user(&parse(t)).map(|(_, u)| u), Some("82".into()));
-    }
 }

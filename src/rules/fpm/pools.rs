@@ -2,16 +2,16 @@
 //! scope of every include set, typed lookups, and where to point when a
 //! directive is missing.
 
-use crate::engine::{ParsedFile, Project};
-use crate::model::fpm::{ConfigSet, Found, Pool, Scope, config_sets};
+use crate::project::{ParsedFile, Project};
+use crate::model::fpm::{ConfigSet, Found, Pool, Scope};
 use crate::parse::fpm::{Section, Typed};
 use crate::source::Span;
 
 /// Calls `f` for every pool of every include set.
 pub fn each_pool(project: &Project, mut f: impl FnMut(&ConfigSet, &Pool)) {
-    for set in config_sets(project) {
+    for set in project.fpm_sets() {
         for pool in &set.pools {
-            f(&set, pool);
+            f(set, pool);
         }
     }
 }

@@ -2,9 +2,9 @@
 //! reload) the master gives workers about a second before killing them.
 
 use super::pools::{missing_at, seconds};
-use crate::engine::Project;
-use crate::model::fpm::config_sets;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct ProcessControlTimeoutUnset;
 
@@ -13,9 +13,17 @@ impl Rule for ProcessControlTimeoutUnset {
         "FPM011"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         const HINT: &str = "Set `process_control_timeout = 20s` in `[global]`: longer than the slowest request, shorter than the pod's `terminationGracePeriodSeconds`";
-        for set in config_sets(project) {
+        for set in project.fpm_sets() {
             match set.global.get("process_control_timeout") {
                 Some(f) => {
                     if seconds(Some(f)) == Some(0) {

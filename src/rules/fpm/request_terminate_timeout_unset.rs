@@ -1,14 +1,23 @@
 //! FPM007: `request_terminate_timeout` unset or 0: a stuck request holds its worker forever.
 
 use super::pools::{each_pool, missing_at, seconds};
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct RequestTerminateTimeoutUnset;
 
 impl Rule for RequestTerminateTimeoutUnset {
     fn code(&self) -> &'static str {
         "FPM007"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

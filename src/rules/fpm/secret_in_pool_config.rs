@@ -1,7 +1,7 @@
 //! FPM015: a credential written literally into a pool file (`env[DB_PASSWORD] = ...`,
 //! a DSN with a password in `php_admin_value[...]`), baked into the image.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::secrets::{find_credential, is_placeholder, is_secret_name};
 use crate::source::FileKind;

@@ -3,14 +3,23 @@
 
 use super::pools::{each_pool, int, seconds};
 use crate::diagnostic::Severity;
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct SlowlogMismatch;
 
 impl Rule for SlowlogMismatch {
     fn code(&self) -> &'static str {
         "FPM008"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

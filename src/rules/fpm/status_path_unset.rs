@@ -1,14 +1,23 @@
 //! FPM006: `pm.status_path` unset, so exporters and autoscalers see no pool metrics.
 
 use super::pools::{each_pool, missing_at};
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct StatusPathUnset;
 
 impl Rule for StatusPathUnset {
     fn code(&self) -> &'static str {
         "FPM006"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[FileKind::PhpFpm]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -5,7 +5,7 @@ use super::directives::{Scope, catalogue, version};
 use crate::diagnostic::Severity;
 use crate::parse::fpm::Directive;
 use super::scope::{directives, where_};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 use crate::suggest::did_you_mean;

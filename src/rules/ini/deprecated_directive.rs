@@ -1,7 +1,7 @@
 //! INI004: a deprecated directive set to a non-default value.
 
 use super::directives::{reached, schema, version_str};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

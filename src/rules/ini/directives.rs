@@ -92,71 +92,8 @@ impl Directive {
     }
 }
 
-/// Shorthand bytes as `zend_ini_parse_quantity` reads them (PHP 8.2+).
-#[derive(Debug, PartialEq, Eq)]
-pub enum Quantity {
-    Ok(i64),
-    /// No leading digits: PHP uses 0 (with a startup warning).
-    NoDigits,
-    /// Digits followed by something that is not k/m/g: PHP ignores the rest.
-    BadMultiplier { value: i64, suffix: String },
-}
+pub use crate::model::units::{Quantity, human_bytes, parse_quantity};
 
-pub fn parse_quantity(s: &str) -> Quantity {
-    let t = s.trim();
-    let (neg, body) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits_start) = if lower.starts_with("0x") {
-        (16, 2)
-    } else if lower.starts_with("0o") {
-        (8, 2)
-    } else if lower.starts_with("0b") {
-        (2, 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, 1)
-    } else {
-        (10, 0)
-    };
-    let rest = &body[digits_start.min(body.len())..];
-    let n_digits = rest.chars().take_while(|c| c.is_digit(radix)).count();
-    if n_digits == 0 {
-        return if radix == 8 && digits_start == 1 {
-            Quantity::Ok(0)
-        } else {
-            Quantity::NoDigits
-        };
-    }
-    let digits = &rest[..n_digits];
-    let mut value = i64::from_str_radix(digits, radix).unwrap_or(i64::MAX);
-    let suffix = rest[n_digits..].trim();
-    let factor: i64 = match suffix {
-        "" => 1,
-        "k" | "K" => 1 << 10,
-        "m" | "M" => 1 << 20,
-        "g" | "G" => 1 << 30,
-        _ => {
-            return Quantity::BadMultiplier {
-                value: if neg { -value } else { value },
-                suffix: suffix.to_owned(),
-            };
-        }
-    };
-    value = value.saturating_mul(factor);
-    Quantity::Ok(if neg { -value } else { value })
-}
-
-/// Bytes as a short human string (`128M`, `1G`, `1536K`).
-pub fn human_bytes(n: i64) -> String {
-    for (unit, f) in [("G", 1i64 << 30), ("M", 1 << 20), ("K", 1 << 10)] {
-        if n != 0 && n % f == 0 {
-            return format!("{}{unit}", n / f);
-        }
-    }
-    n.to_string()
-}
 
 /// PHP's error-level constants (E_ALL as in PHP 8.0-8.3; 8.4 drops E_STRICT from it).
 pub fn error_constant(name: &str) -> Option<i64> {

@@ -1,7 +1,7 @@
 //! INI020: errors displayed to clients in production.
 
 use super::directives::production;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! INI021: the `X-Powered-By: PHP/x.y.z` header in production.
 
 use super::directives::production;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

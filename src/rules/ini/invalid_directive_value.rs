@@ -1,7 +1,7 @@
 //! INI003: a value of the wrong type or out of range for its directive.
 
 use super::directives::{check_value, reached, schema};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

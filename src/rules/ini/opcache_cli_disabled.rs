@@ -3,7 +3,7 @@
 
 use super::directives::{configures_opcache, opcache_anchor, setting};
 use crate::diagnostic::Severity;
-use crate::engine::Project;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -12,6 +12,10 @@ pub struct OpcacheCliDisabled;
 impl Rule for OpcacheCliDisabled {
     fn code(&self) -> &'static str {
         "INI014"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

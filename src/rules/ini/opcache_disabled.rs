@@ -2,7 +2,7 @@
 
 use super::directives::production;
 use crate::diagnostic::Severity;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -2,7 +2,7 @@
 //! `opcache.jit=disable` default).
 
 use super::directives::{Quantity, parse_quantity, reached, setting};
-use crate::engine::{ParsedFile, Project};
+use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -18,6 +18,10 @@ fn enables(mode: &str) -> bool {
 impl Rule for OpcacheJitInactive {
     fn code(&self) -> &'static str {
         "INI013"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
     }
 
     // A project rule: `opcache.jit` and `opcache.jit_buffer_size` are often

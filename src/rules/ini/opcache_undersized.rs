@@ -1,7 +1,7 @@
 //! INI012: OPcache sized below what a Laravel application with vendor/ needs.
 
 use super::directives::{opcache_anchor, setting};
-use crate::engine::{ParsedFile, Project};
+use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -35,6 +35,10 @@ const LIMITS: [(&str, i64, i64, &str, &str); 3] = [
 impl Rule for OpcacheUndersized {
     fn code(&self) -> &'static str {
         "INI012"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
     }
 
     // A project rule: an unset directive is fine when another php.ini/conf.d

@@ -2,7 +2,7 @@
 
 use super::directives::{opcache_anchor, opcache_insertion, production, setting};
 use crate::diagnostic::Edit;
-use crate::engine::{ParsedFile, Project};
+use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 
@@ -13,6 +13,10 @@ const FIX_TITLE: &str = "Set `opcache.validate_timestamps=0`";
 impl Rule for OpcacheValidateTimestamps {
     fn code(&self) -> &'static str {
         "INI011"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::PhpIni]
     }
 
     // A project rule: a file that leaves the directive unset is fine when

@@ -1,7 +1,7 @@
 //! INI002: a directive removed from PHP at or before the target version.
 
 use super::directives::{reached, schema, version_str};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

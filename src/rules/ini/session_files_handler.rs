@@ -1,7 +1,7 @@
 //! INI025: PHP sessions stored in local files.
 
 use super::directives::production;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! INI001: a directive PHP does not know, in a namespace deploylint covers.
 
 use super::directives::{reached, schema, version_str};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! INI024: `upload_max_filesize` larger than `post_max_size`.
 
 use super::directives::{human_bytes, setting};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! K8S105: a kind of a built-in API group that this Kubernetes version does not serve
 //! (a removed apiVersion such as `extensions/v1beta1`, or a misspelt kind).
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,7 +1,7 @@
 //! K8S017: container keeps the runtime's default capabilities.
 
 use super::security_common::{capability, checked_containers, describe, missing_span, sc_field};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,6 +1,6 @@
 //! K8S045: container without a CPU limit (info).
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::k8s::cpu_request_missing::check_resource;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

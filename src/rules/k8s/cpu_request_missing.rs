@@ -1,6 +1,6 @@
 //! K8S043: container without a CPU request.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod;
 use crate::rules::{Context, Rule};

@@ -1,7 +1,7 @@
 //! K8S021: credential stored in a ConfigMap.
 
 use super::plaintext_secret::plaintext_secret;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

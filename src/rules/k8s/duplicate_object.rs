@@ -1,8 +1,8 @@
 //! K8S057: the same object (namespace, kind, name) defined twice in the run.
 
-use crate::engine::Project;
-use crate::model::k8s_set::ObjectSet;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct DuplicateObject;
 
@@ -11,8 +11,12 @@ impl Rule for DuplicateObject {
         "K8S057"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for &(first, later) in set.duplicates() {
             let (Some(a), Some(b)) = (set.object(first), set.object(later)) else {
                 continue;

@@ -1,6 +1,6 @@
 //! K8S018: pod shares the node's network, process or IPC namespace.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,7 +1,7 @@
 //! K8S015: pod mounts a directory or socket of the node (`hostPath`).
 
 use crate::diagnostic::Severity;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

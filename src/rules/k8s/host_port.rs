@@ -1,7 +1,7 @@
 //! K8S024: container binds a port on the node (`hostPort`).
 
 use super::security_common::{checked_containers, describe};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,8 +1,9 @@
 //! K8S054: a workload scaled by an HPA that also fixes `spec.replicas`.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{self, ObjectSet};
+use crate::project::Project;
+use crate::model::k8s_set;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct HpaFixedReplicas;
 
@@ -11,8 +12,12 @@ impl Rule for HpaFixedReplicas {
         "K8S054"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (i, obj) in set.objects.iter().enumerate() {
             let Some((Some(node), n)) = k8s_set::replicas(&obj.obj) else { continue };
             let Some(hpa) = set.autoscalers_of(i).first().and_then(|&h| set.object(h)) else {

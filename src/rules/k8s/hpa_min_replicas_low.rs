@@ -1,8 +1,9 @@
 //! K8S052: an HPA that may scale its workload down to a single pod.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{self, ObjectSet};
+use crate::project::Project;
+use crate::model::k8s_set;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct HpaMinReplicasLow;
 
@@ -11,8 +12,12 @@ impl Rule for HpaMinReplicasLow {
         "K8S052"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (_, hpa) in set.of_kind("HorizontalPodAutoscaler") {
             let (node, min, _) = k8s_set::hpa_bounds(&hpa.obj);
             if min >= 2 {

@@ -1,8 +1,9 @@
 //! K8S050: an HPA whose `scaleTargetRef` is not among the run's objects.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{ObjectSet, ScaleTarget};
+use crate::project::Project;
+use crate::model::k8s_set::ScaleTarget;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct HpaTargetMissing;
 
@@ -11,8 +12,12 @@ impl Rule for HpaTargetMissing {
         "K8S050"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (_, hpa) in set.of_kind("HorizontalPodAutoscaler") {
             let Some(target) = ScaleTarget::of(hpa) else { continue };
             let ns = hpa.namespace();

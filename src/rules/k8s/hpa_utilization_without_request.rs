@@ -1,11 +1,12 @@
 //! K8S051: an HPA utilization metric on containers without that request.
 
-use crate::engine::Project;
+use crate::project::Project;
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod;
-use crate::model::k8s_set::{ObjectSet, ScaleTarget};
+use crate::model::k8s_set::ScaleTarget;
 use crate::parse::yaml::Node;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 use crate::source::Span;
 
 pub struct HpaUtilizationWithoutRequest;
@@ -77,8 +78,12 @@ impl Rule for HpaUtilizationWithoutRequest {
         "K8S051"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (_, hpa) in set.of_kind("HorizontalPodAutoscaler") {
             let Some(target) = ScaleTarget::of(hpa) else { continue };
             let Some(t) = set.find(hpa.namespace(), target.kind, target.name) else {

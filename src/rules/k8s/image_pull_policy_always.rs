@@ -1,9 +1,9 @@
 //! K8S023: `imagePullPolicy: Always` on a pinned image.
 
-use super::image_tag_latest::{ImageRef, image_tag};
+use crate::model::image::{ImageRef, image_tag};
 use super::security_common::{checked_containers, describe};
 use crate::diagnostic::Edit;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,33 +1,12 @@
 //! K8S001: container image without a tag, or tagged `latest`.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
+use crate::model::image::{ImageRef, image_tag};
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
 pub struct ImageTagLatest;
-
-/// The tag of an image reference, or `None` when it has none. A digest
-/// (`@sha256:...`) pins the image whatever the tag says.
-pub fn image_tag(image: &str) -> ImageRef<'_> {
-    if image.contains('@') {
-        return ImageRef::Digest;
-    }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.rsplit_once(':') {
-        Some((_, "latest")) => ImageRef::Latest,
-        Some((_, tag)) => ImageRef::Tag(tag),
-        None => ImageRef::Untagged,
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum ImageRef<'a> {
-    Digest,
-    Tag(&'a str),
-    Latest,
-    Untagged,
-}
 
 impl Rule for ImageTagLatest {
     fn code(&self) -> &'static str {

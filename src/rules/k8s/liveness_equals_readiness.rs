@@ -1,6 +1,6 @@
 //! K8S042: liveness and readiness probes run the same check.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::{k8s, k8s_pod};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

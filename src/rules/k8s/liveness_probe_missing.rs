@@ -1,6 +1,6 @@
 //! K8S040: app container of a long-running workload without a liveness probe.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::{k8s, k8s_pod};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

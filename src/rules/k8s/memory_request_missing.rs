@@ -1,6 +1,6 @@
 //! K8S044: container without a memory request.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::rules::k8s::cpu_request_missing::check_resource;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,6 +1,6 @@
 //! K8S002: container without a memory limit.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s::{self, ContainerKind};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,8 +1,9 @@
 //! K8S053: a replicated Deployment or StatefulSet without a PodDisruptionBudget.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{self, ObjectSet, Selector};
+use crate::project::Project;
+use crate::model::k8s_set::{self, Selector};
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct PdbMissing;
 
@@ -11,8 +12,12 @@ impl Rule for PdbMissing {
         "K8S053"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         // Which templates some PDB covers: one pass over the PDBs.
         let mut covered = vec![false; set.templates.len()];
         for (_, pdb) in set.of_kind("PodDisruptionBudget") {

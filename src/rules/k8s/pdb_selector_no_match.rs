@@ -1,8 +1,9 @@
 //! K8S049: a PodDisruptionBudget selector that matches no pod template.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::project::Project;
+use crate::model::k8s_set::Selector;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct PdbSelectorNoMatch;
 
@@ -11,8 +12,12 @@ impl Rule for PdbSelectorNoMatch {
         "K8S049"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (_, pdb) in set.of_kind("PodDisruptionBudget") {
             let ns = pdb.namespace();
             if !set.has_templates_in(ns) {

@@ -2,7 +2,7 @@
 
 use super::plaintext_secret::plaintext_secret;
 use super::security_common::{checked_containers, describe};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,11 +1,12 @@
 //! K8S056: a container behind a Service without a `preStop` delay.
 
-use crate::engine::Project;
+use crate::project::Project;
 use crate::model::k8s::{self, Container, ContainerKind};
 use crate::model::k8s_pod::{self, PortRef};
-use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::model::k8s_set::Selector;
 use crate::parse::yaml::Node;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 use std::collections::HashSet;
 
 pub struct PrestopDelayMissing;
@@ -53,8 +54,12 @@ impl Rule for PrestopDelayMissing {
         "K8S056"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         let mut seen: HashSet<(usize, usize)> = HashSet::new();
         for (_, svc) in set.of_kind("Service") {
             let Some(selector) = svc

@@ -1,6 +1,6 @@
 //! K8S058: an HTTP probe against php-fpm's FastCGI port.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s::{self, Container, ContainerKind};
 use crate::model::k8s_pod::{self, PortRef};
 use crate::parse::yaml::Node;

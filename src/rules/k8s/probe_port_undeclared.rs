@@ -1,7 +1,7 @@
 //! K8S046: a probe's port (number or name) is not among the container's ports.
 
 use crate::diagnostic::Severity;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod::{self, PortRef};
 use crate::rules::{Context, Rule};

@@ -1,6 +1,6 @@
 //! K8S041: app container of a long-running workload without a readiness probe.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::{k8s, k8s_pod};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,6 +1,6 @@
 //! K8S104: a value the Kubernetes schema rejects (invalid quantity, enum).
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

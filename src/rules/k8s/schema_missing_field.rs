@@ -1,6 +1,6 @@
 //! K8S103: a field the Kubernetes schema requires is missing.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

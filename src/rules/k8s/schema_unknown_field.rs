@@ -1,6 +1,6 @@
 //! K8S100: a field the Kubernetes schema does not define (`livenesProbe`).
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

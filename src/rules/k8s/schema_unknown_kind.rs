@@ -1,6 +1,6 @@
 //! K8S101: an object whose apiVersion and kind have no bundled schema (CRDs).
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

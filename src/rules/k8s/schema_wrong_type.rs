@@ -1,6 +1,6 @@
 //! K8S102: a value of the wrong JSON type (`replicas: "2"`).
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,6 +1,6 @@
 //! K8S022: a `kind: Secret` with real values committed to the repository.
 
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::parse::yaml::Node;
 use crate::rules::{Context, Rule};

@@ -2,7 +2,7 @@
 //! A project rule: the pod's ServiceAccount may be defined in another file.
 
 use super::security_common::pod_spec_entry;
-use crate::engine::Project;
+use crate::project::Project;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -13,6 +13,10 @@ pub struct ServiceAccountTokenAutomounted;
 impl Rule for ServiceAccountTokenAutomounted {
     fn code(&self) -> &'static str {
         "K8S020"
+    }
+
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -1,8 +1,9 @@
 //! K8S048: a Service selector that matches no pod template of the run.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::project::Project;
+use crate::model::k8s_set::Selector;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct ServiceSelectorNoMatch;
 
@@ -11,8 +12,12 @@ impl Rule for ServiceSelectorNoMatch {
         "K8S048"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (_, svc) in set.of_kind("Service") {
             let Some(entry) = svc.obj.root.get("spec").and_then(|s| s.entry("selector")) else {
                 continue;

@@ -1,11 +1,12 @@
 //! K8S047: a Service `targetPort` that no selected pod's container declares.
 
 use crate::diagnostic::Severity;
-use crate::engine::Project;
+use crate::project::Project;
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod::{self, ContainerPort, PortRef};
-use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::model::k8s_set::Selector;
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct ServiceTargetPortUnmatched;
 
@@ -14,8 +15,12 @@ impl Rule for ServiceTargetPortUnmatched {
         "K8S047"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (_, svc) in set.of_kind("Service") {
             let Some(selector) = svc
                 .obj

@@ -1,9 +1,10 @@
 //! K8S055: a single-replica Deployment whose rollout may take its only pod down.
 
-use crate::engine::Project;
-use crate::model::k8s_set::{self, ObjectSet};
+use crate::project::Project;
+use crate::model::k8s_set;
 use crate::parse::yaml::{Resolved, resolve};
 use crate::rules::{Context, Rule};
+use crate::source::FileKind;
 
 pub struct SingleReplicaMaxUnavailable;
 
@@ -12,8 +13,12 @@ impl Rule for SingleReplicaMaxUnavailable {
         "K8S055"
     }
 
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let set = ObjectSet::of_project(project);
+        let set = project.objects();
         for (i, obj) in set.of_kind("Deployment") {
             let Some((_, replicas)) = k8s_set::replicas(&obj.obj) else { continue };
             let hpa_min = set

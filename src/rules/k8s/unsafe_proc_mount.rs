@@ -2,7 +2,7 @@
 
 use super::security_common::{checked_containers, describe, sc_field};
 use crate::diagnostic::Edit;
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

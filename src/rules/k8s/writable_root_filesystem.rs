@@ -1,7 +1,7 @@
 //! K8S013: container root filesystem is writable.
 
 use super::security_common::{checked_containers, describe, missing_span, sc_field};
-use crate::engine::ParsedFile;
+use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;

@@ -1,0 +1,448 @@
+//! The Session: the files of a workspace with a slot per file (text, parsed
+//! document, facts, suppressions, file findings) and the graph built from
+//! them. `update` re-reads one file; `check` re-parses only the changed
+//! slots, re-runs their file rules, rebuilds the (cheap) graph and re-runs
+//! the project rules whose inputs changed. The CLI runs a Session once; an
+//! editor server keeps one alive.
+//!
+//! Every stage (reading, parsing, fact extraction, each rule) runs under
+//! `catch_unwind`: a panic becomes an internal-error finding for that file
+//! and the rest of the run goes on.
+
+use super::suppress::{self, Suppression};
+use super::{
+    FileOutcome, Input, LintOptions, LintResult, RuleSet, SUPPRESSION_WITHOUT_REASON,
+    internal_error, is_enabled,
+};
+use crate::catalog::catalog;
+use crate::config::{Config, Level};
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::discover::NameGuess;
+use crate::parse::{Document, ParsedFile};
+use crate::project::{FileFacts, Graph, Project, facts, links};
+use crate::rules::Context;
+use crate::source::{FileKind, SourceFile, Span};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+
+/// Whether a file's findings are reported, or it only feeds the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Named by the user (or inside a named directory): reported on.
+    Named,
+    /// Another config file of the workspace: feeds the graph and the
+    /// project rules, never reported on (its file rules do not run).
+    Context,
+}
+
+/// Counters a test can read to see what a `check` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionStats {
+    /// Files read and parsed, over the session's life.
+    pub parses: usize,
+    /// Project-rule runs, over the session's life.
+    pub project_rule_runs: usize,
+}
+
+struct Meta {
+    display: String,
+    path: Option<PathBuf>,
+    guess: NameGuess,
+    /// In-memory text (stdin, an editor buffer); `None` reads the path.
+    text: Option<String>,
+    role: Role,
+    dirty: bool,
+    suppressions: Vec<Suppression>,
+    diagnostics: Vec<Diagnostic>,
+    masks: Vec<(FileId, Span)>,
+}
+
+/// One rule's findings and masks.
+type RuleOutput = (Vec<Diagnostic>, Vec<(FileId, Span)>);
+
+pub struct Session {
+    config: Config,
+    opts: LintOptions,
+    rules: RuleSet,
+    meta: Vec<Meta>,
+    /// Indexed by FileId, parallel to `meta`.
+    files: Vec<ParsedFile>,
+    facts: Vec<FileFacts>,
+    by_name: HashMap<String, FileId>,
+    graph: Graph,
+    /// Project findings by rule index, kept between checks.
+    project_out: Vec<RuleOutput>,
+    /// Kinds of the files changed since the project rules last ran.
+    changed: BTreeSet<Option<FileKind>>,
+    /// Keep parsed documents after the file rules ran (an editor session).
+    keep_documents: bool,
+    stats: SessionStats,
+}
+
+impl Session {
+    pub fn new(config: Config, opts: LintOptions) -> Session {
+        let rules = RuleSet::new(&config, &opts);
+        let n = rules.rules.len();
+        Session {
+            config,
+            opts,
+            rules,
+            meta: Vec::new(),
+            files: Vec::new(),
+            facts: Vec::new(),
+            by_name: HashMap::new(),
+            graph: Graph::default(),
+            project_out: (0..n).map(|_| Default::default()).collect(),
+            changed: BTreeSet::new(),
+            keep_documents: false,
+            stats: SessionStats::default(),
+        }
+    }
+
+    /// Keep every parsed document alive (an editor server re-lints buffers).
+    pub fn keep_documents(mut self, keep: bool) -> Self {
+        self.keep_documents = keep;
+        self
+    }
+
+    pub fn stats(&self) -> SessionStats {
+        self.stats
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Adds a file; a file already present (same display name) is replaced.
+    pub fn add(&mut self, input: Input, role: Role) -> FileId {
+        let text = match input.text {
+            Some(Ok(t)) => Some(t),
+            // A read error found by the caller is found again at check time.
+            Some(Err(_)) | None => None,
+        };
+        if let Some(&id) = self.by_name.get(&input.display) {
+            let m = &mut self.meta[id];
+            m.text = text;
+            m.dirty = true;
+            if role == Role::Named {
+                m.role = Role::Named;
+            }
+            return id;
+        }
+        let id = self.meta.len();
+        self.by_name.insert(input.display.clone(), id);
+        self.files.push(ParsedFile {
+            id,
+            source: SourceFile::new(input.display.clone(), None, String::new()),
+            document: Document::Unparsed,
+        });
+        self.facts.push(FileFacts::None);
+        self.meta.push(Meta {
+            display: input.display,
+            path: input.path,
+            guess: input.guess,
+            text,
+            role,
+            dirty: true,
+            suppressions: Vec::new(),
+            diagnostics: Vec::new(),
+            masks: Vec::new(),
+        });
+        id
+    }
+
+    /// Replaces a file's text (an editor buffer). Returns false when the
+    /// file is not part of the session.
+    pub fn update(&mut self, display: &str, text: String) -> bool {
+        let Some(&id) = self.by_name.get(display) else {
+            return false;
+        };
+        self.meta[id].text = Some(text);
+        self.meta[id].dirty = true;
+        true
+    }
+
+    /// Forgets an editor buffer: the file is read from disk again.
+    pub fn reload(&mut self, display: &str) -> bool {
+        let Some(&id) = self.by_name.get(display) else {
+            return false;
+        };
+        self.meta[id].text = None;
+        self.meta[id].dirty = true;
+        true
+    }
+
+    /// Removes a file from the session (deleted on disk). Its slot stays as
+    /// an empty, unreported tombstone so file ids remain stable.
+    pub fn remove(&mut self, display: &str) -> bool {
+        let Some(id) = self.by_name.remove(display) else {
+            return false;
+        };
+        self.changed.insert(self.files[id].kind());
+        self.files[id].source = SourceFile::new(display.to_owned(), None, String::new());
+        self.files[id].document = Document::Unparsed;
+        self.facts[id] = FileFacts::None;
+        let m = &mut self.meta[id];
+        m.role = Role::Context;
+        m.dirty = false;
+        m.diagnostics.clear();
+        m.masks.clear();
+        m.suppressions.clear();
+        true
+    }
+
+    pub fn file_id(&self, display: &str) -> Option<FileId> {
+        self.by_name.get(display).copied()
+    }
+
+    pub fn files(&self) -> &[ParsedFile] {
+        &self.files
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    pub fn facts(&self) -> &[FileFacts] {
+        &self.facts
+    }
+
+    pub fn role(&self, id: FileId) -> Option<Role> {
+        self.meta.get(id).map(|m| m.role)
+    }
+
+    /// Brings every slot up to date and returns the reported findings
+    /// (named files only), filtered, suppressed and sorted.
+    pub fn check(&mut self) -> (Vec<Diagnostic>, HashMap<FileId, Vec<Span>>) {
+        match self.opts.jobs {
+            Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+                Ok(pool) => pool.install(|| self.refresh()),
+                Err(_) => self.refresh(),
+            },
+            _ => self.refresh(),
+        }
+        self.collect()
+    }
+
+    /// Runs once and hands over everything (the CLI's one-shot use).
+    pub fn into_result(mut self) -> LintResult {
+        let (diagnostics, masks) = self.check();
+        let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
+        LintResult {
+            files: self.files,
+            diagnostics,
+            masks,
+            context,
+        }
+    }
+
+    fn refresh(&mut self) {
+        let dirty: Vec<FileId> = (0..self.meta.len())
+            .filter(|&i| self.meta[i].dirty)
+            .collect();
+        if dirty.is_empty() && self.changed.is_empty() {
+            return;
+        }
+        let config = &self.config;
+        let rules = &self.rules;
+        let keep = self.keep_documents;
+        let needed = self.project_document_kinds();
+        let jobs: Vec<(FileId, Input, Role)> = dirty
+            .iter()
+            .map(|&id| {
+                let m = &mut self.meta[id];
+                m.dirty = false;
+                (
+                    id,
+                    Input {
+                        display: m.display.clone(),
+                        path: m.path.clone(),
+                        guess: m.guess,
+                        text: m.text.clone().map(Ok),
+                    },
+                    m.role,
+                )
+            })
+            .collect();
+        self.stats.parses += jobs.len();
+        let outcomes: Vec<(FileOutcome, FileFacts, Vec<Suppression>)> = jobs
+            .into_par_iter()
+            .map(|(id, input, role)| {
+                let mut o = super::lint_file(id, input, config, rules, role == Role::Named);
+                let facts = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    facts::extract(&o.file, &config.settings)
+                }))
+                .unwrap_or_else(|_| {
+                    o.diagnostics.push(internal_error("fact extraction", id));
+                    FileFacts::None
+                });
+                let sups = if o.file.kind().is_some() {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let mut s = suppress::collect(&o.file.source);
+                        s.extend(suppress::from_annotations(&o.file.document));
+                        s
+                    }))
+                    .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                // Documents no project rule reads are dropped: facts stay.
+                if !keep && !o.file.kind().is_some_and(|k| needed.contains(&k)) {
+                    o.file.document = Document::Unparsed;
+                }
+                (o, facts, sups)
+            })
+            .collect();
+        for (o, f, sups) in outcomes {
+            let id = o.file.id;
+            self.changed.insert(o.file.kind());
+            self.changed.insert(self.files[id].kind());
+            self.files[id] = o.file;
+            self.facts[id] = f;
+            let m = &mut self.meta[id];
+            m.diagnostics = o.diagnostics;
+            m.masks = o.masks;
+            m.suppressions = sups;
+        }
+        self.rebuild_project();
+    }
+
+    /// Kinds whose documents enabled project rules still read.
+    fn project_document_kinds(&self) -> Vec<FileKind> {
+        let mut kinds = Vec::new();
+        for r in &self.rules.rules {
+            for k in r.project_documents() {
+                if !kinds.contains(k) {
+                    kinds.push(*k);
+                }
+            }
+        }
+        kinds
+    }
+
+    fn rebuild_project(&mut self) {
+        let changed = std::mem::take(&mut self.changed);
+        if changed.is_empty() {
+            return;
+        }
+        let graph = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            links::build(
+                &self.files,
+                &self.facts,
+                &self.config.settings,
+                &self.config.root,
+            )
+        }))
+        .unwrap_or_default();
+        self.graph = graph;
+        let project = Project::new(&self.files, &self.facts, &self.graph);
+        let settings = &self.config.settings;
+        let first = self.files.len();
+        let mut runs = 0;
+        for (i, rule) in self.rules.rules.iter().enumerate() {
+            let inputs = rule.project_inputs();
+            if !changed
+                .iter()
+                .any(|k| k.is_none_or(|k| inputs.contains(&k)))
+            {
+                continue;
+            }
+            runs += 1;
+            let mut ctx = Context::new(rule.code(), first, settings);
+            let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                rule.check_project(&project, &mut ctx)
+            }));
+            let (mut d, m) = ctx.into_parts();
+            if ok.is_err() {
+                d = vec![internal_error(&format!("rule {}", rule.code()), 0)];
+            }
+            // A finding with no file (`ctx.report` in a project rule) has nowhere to go.
+            d.retain(|d| d.file < first);
+            self.project_out[i] = (d, m);
+        }
+        self.stats.project_rule_runs += runs;
+    }
+
+    fn collect(&self) -> (Vec<Diagnostic>, HashMap<FileId, Vec<Span>>) {
+        let cat = catalog();
+        let mut masks: HashMap<FileId, Vec<Span>> = HashMap::new();
+        let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+        let named = |id: FileId| self.meta.get(id).is_some_and(|m| m.role == Role::Named);
+        for m in &self.meta {
+            for (f, s) in &m.masks {
+                masks.entry(*f).or_default().push(*s);
+            }
+            for d in &m.diagnostics {
+                by_file.entry(d.file).or_default().push(d.clone());
+            }
+        }
+        for (d, m) in &self.project_out {
+            for (f, s) in m {
+                masks.entry(*f).or_default().push(*s);
+            }
+            for d in d {
+                by_file.entry(d.file).or_default().push(d.clone());
+            }
+        }
+        let mut all = Vec::new();
+        for id in 0..self.meta.len() {
+            let mut list = by_file.remove(&id).unwrap_or_default();
+            if !named(id) {
+                continue;
+            }
+            list.retain(|d| is_enabled(&d.code, &self.config, &self.opts));
+            for d in list.iter_mut() {
+                if let Some(Level::On(sev)) = self.config.settings.level(&d.code) {
+                    d.severity = sev;
+                }
+                if d.help.is_none() {
+                    d.help = cat.get(&d.code).map(|m| m.help());
+                }
+            }
+            let mut sups = self.meta[id].suppressions.clone();
+            suppress::apply(&mut list, &mut sups, cat);
+            for s in &sups {
+                if s.tool == suppress::Tool::Deploylint
+                    && s.reason.is_none()
+                    && is_enabled(SUPPRESSION_WITHOUT_REASON, &self.config, &self.opts)
+                {
+                    list.push(
+                        Diagnostic::new(SUPPRESSION_WITHOUT_REASON, Severity::Warning, id, s.directive,
+                            "suppression without a reason")
+                            .with_help("Say why after the codes: `# deploylint ignore=K8S001 -- image pinned by digest in CI`"),
+                    );
+                }
+            }
+            all.extend(list);
+        }
+        all.sort_by(|a, b| {
+            let pa = &self.files[a.file].source.path;
+            let pb = &self.files[b.file].source.path;
+            (pa, a.span.start, &a.code, &a.message).cmp(&(pb, b.span.start, &b.code, &b.message))
+        });
+        (all, masks)
+    }
+}
+
+impl Session {
+    /// A session over in-memory texts (tests, an editor's unsaved buffers).
+    pub fn from_texts(config: Config, opts: LintOptions, texts: &[(&str, &str)]) -> Session {
+        let mut s = Session::new(config, opts);
+        for (name, text) in texts {
+            let guess = crate::discover::guess(std::path::Path::new(name), s.config())
+                .unwrap_or(NameGuess::Yaml);
+            s.add(
+                Input {
+                    display: (*name).to_owned(),
+                    path: None,
+                    guess,
+                    text: Some(Ok((*text).to_owned())),
+                },
+                Role::Named,
+            );
+        }
+        s
+    }
+}

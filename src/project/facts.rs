@@ -1,0 +1,912 @@
+//! Facts per file: what the rest of the deployment needs to know about one
+//! file, extracted once right after parsing, compact and owned (no borrow of
+//! the parsed document, so documents can be dropped after their file rules).
+//!
+//! Secret values never enter the facts: Secrets keep their keys only, and an
+//! env var whose value comes from a Secret keeps the reference.
+
+use super::defaults::OfficialPhp;
+use super::process::Process;
+use crate::config::Settings;
+use crate::model::k8s::{self, ContainerKind, Object};
+use crate::model::units::{K8sQuantity, parse_k8s_quantity};
+use crate::parse::dockerfile::{Base, Dockerfile, Keyword};
+use crate::parse::yaml::{Node, YamlFile};
+use crate::parse::{Document, ParsedFile};
+use crate::source::{FileKind, Span};
+use serde::Serialize;
+
+/// An owned string with the span it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Loc {
+    pub text: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Loc {
+    fn new(text: impl Into<String>, span: Span) -> Loc {
+        Loc {
+            text: text.into(),
+            span,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub enum FileFacts {
+    #[default]
+    None,
+    Dockerfile(Box<DockerfileFacts>),
+    Kubernetes(K8sFacts),
+    Fpm(FpmFacts),
+    Ini(IniFacts),
+    Compose(ComposeFacts),
+}
+
+impl FileFacts {
+    pub fn dockerfile(&self) -> Option<&DockerfileFacts> {
+        match self {
+            FileFacts::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn kubernetes(&self) -> Option<&K8sFacts> {
+        match self {
+            FileFacts::Kubernetes(k) => Some(k),
+            _ => None,
+        }
+    }
+    pub fn fpm(&self) -> Option<&FpmFacts> {
+        match self {
+            FileFacts::Fpm(f) => Some(f),
+            _ => None,
+        }
+    }
+    pub fn ini(&self) -> Option<&IniFacts> {
+        match self {
+            FileFacts::Ini(i) => Some(i),
+            _ => None,
+        }
+    }
+    pub fn compose(&self) -> Option<&ComposeFacts> {
+        match self {
+            FileFacts::Compose(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// Extracts the facts of one parsed file.
+pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
+    match (&file.document, file.kind()) {
+        (Document::Dockerfile(df), _) => FileFacts::Dockerfile(Box::new(of_dockerfile(
+            df,
+            settings.dockerfile_target.as_deref(),
+        ))),
+        (Document::Yaml(y), Some(FileKind::Kubernetes)) => FileFacts::Kubernetes(kubernetes(y)),
+        (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
+        (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
+        (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
+        _ => FileFacts::None,
+    }
+}
+
+// ---------------------------------------------------------------- Dockerfile
+
+/// The image a Dockerfile builds (its target stage and the chain under it).
+#[derive(Debug, Default)]
+pub struct DockerfileFacts {
+    /// The target stage's name, if it has one.
+    pub target: Option<String>,
+    /// The external image the target's chain starts from.
+    pub base_image: Option<Loc>,
+    pub official: Option<OfficialPhp>,
+    /// Every stage base image, target chain or not (for "is this a PHP image").
+    pub stage_images: Vec<String>,
+    /// The last `USER` of the chain.
+    pub user: Option<Loc>,
+    /// The effective ENTRYPOINT words (the official image's when the chain sets none).
+    pub entrypoint: Vec<String>,
+    /// Effective ENTRYPOINT + CMD words, with the official image's defaults
+    /// filled in where the chain sets neither.
+    pub runtime: Vec<String>,
+    /// The instruction that set the runtime command, when the file sets one.
+    pub runtime_span: Option<Span>,
+    pub process: Process,
+    pub expose: Vec<Loc>,
+    /// The chain's `STOPSIGNAL`, else the official base image's.
+    pub stopsignal: Option<Loc>,
+    pub healthcheck: Option<Span>,
+    pub copies: Vec<CopyFact>,
+    pub env: Vec<(String, Option<String>)>,
+    /// A `RUN` of the chain names the image's `docker.conf` (to delete or edit it).
+    pub touches_docker_conf: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CopyFact {
+    pub sources: Vec<String>,
+    pub dest: String,
+    /// `COPY --from=...`: sources come from a stage or image, not the context.
+    pub from: Option<String>,
+    pub span: Span,
+}
+
+/// The facts of a Dockerfile built for `target` (default: the last stage).
+pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
+    let chain = df.final_chain(target);
+    let mut f = DockerfileFacts::default();
+    if let Some(&last) = chain.last() {
+        f.target = df
+            .stages
+            .get(last)
+            .and_then(|s| s.name.as_ref())
+            .map(|n| n.text.clone());
+    }
+    f.stage_images = df
+        .stages
+        .iter()
+        .filter_map(|s| match &s.base {
+            Base::Image(i) => Some(i.clone()),
+            _ => None,
+        })
+        .collect();
+    if let Some((image, loc)) = df.base_image(&chain) {
+        f.base_image = Some(Loc::new(image, loc.span));
+        f.official = OfficialPhp::parse(image);
+    }
+    if let Some(user) = df.last_in(&chain, Keyword::User) {
+        if let Some(word) = user.words(df.escape).into_iter().next() {
+            f.user = Some(Loc::new(word.text, user.keyword_span.cover(word.span)));
+        }
+    }
+    let words = df.runtime_words(&chain);
+    f.runtime_span = df
+        .instructions_of(&chain)
+        .filter(|i| i.is(Keyword::Cmd) || i.is(Keyword::Entrypoint))
+        .last()
+        .map(|i| i.span);
+    let sets_entrypoint = df.last_in(&chain, Keyword::Entrypoint).is_some();
+    let sets_cmd = df.last_in(&chain, Keyword::Cmd).is_some();
+    let defaults = f.official.as_ref().map(OfficialPhp::defaults);
+    f.runtime = match defaults {
+        // Inherit what the file leaves unset: an ENTRYPOINT alone resets CMD.
+        Some(d) if !sets_entrypoint && !sets_cmd => d.argv(),
+        Some(d) if !sets_entrypoint => d
+            .entrypoint
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(words.iter().map(|w| w.text.clone()))
+            .collect(),
+        _ => words.iter().map(|w| w.text.clone()).collect(),
+    };
+    f.entrypoint = match df.last_in(&chain, Keyword::Entrypoint) {
+        Some(i) => i.words(df.escape).into_iter().map(|w| w.text).collect(),
+        None => defaults
+            .map(|d| d.entrypoint.iter().map(|s| (*s).to_owned()).collect())
+            .unwrap_or_default(),
+    };
+    f.process = Process::from_argv(&f.runtime);
+    for inst in df.instructions_of(&chain) {
+        match inst.keyword {
+            Keyword::Expose => f.expose.extend(
+                inst.words(df.escape)
+                    .into_iter()
+                    .map(|w| Loc::new(w.text, w.span)),
+            ),
+            Keyword::Stopsignal => {
+                f.stopsignal = inst
+                    .words(df.escape)
+                    .into_iter()
+                    .next()
+                    .map(|w| Loc::new(w.text, w.span));
+            }
+            Keyword::Healthcheck => f.healthcheck = Some(inst.span),
+            Keyword::Copy | Keyword::Add => {
+                let mut words: Vec<String> =
+                    inst.words(df.escape).into_iter().map(|w| w.text).collect();
+                if words.len() >= 2 {
+                    let dest = words.pop().unwrap_or_default();
+                    if dest.contains("docker.conf") {
+                        f.touches_docker_conf = true;
+                    }
+                    f.copies.push(CopyFact {
+                        sources: words,
+                        dest,
+                        from: inst
+                            .flag("from")
+                            .and_then(|fl| fl.value.as_ref())
+                            .map(|v| v.text.clone()),
+                        span: inst.span,
+                    });
+                }
+            }
+            Keyword::Run
+                if df
+                    .commands(inst)
+                    .iter()
+                    .any(|c| c.argv().iter().any(|w| w.text.contains("docker.conf"))) =>
+            {
+                f.touches_docker_conf = true;
+            }
+            _ => {}
+        }
+    }
+    if f.stopsignal.is_none() {
+        if let (Some(sig), Some(base)) = (defaults.and_then(|d| d.stopsignal), &f.base_image) {
+            f.stopsignal = Some(Loc::new(sig, base.span));
+        }
+    }
+    f.env = df.env_of(&chain);
+    f
+}
+
+impl DockerfileFacts {
+    /// Builds on an official php-fpm image and keeps its `docker.conf`.
+    pub fn keeps_official_fpm_config(&self) -> bool {
+        self.official
+            .as_ref()
+            .is_some_and(|o| o.variant == super::defaults::PhpVariant::Fpm)
+            && !self.touches_docker_conf
+    }
+
+    /// The image runs PHP: an official php base, a php-named base image in
+    /// any stage, or a PHP process.
+    pub fn is_php_image(&self) -> bool {
+        self.official.is_some()
+            || self
+                .stage_images
+                .iter()
+                .any(|i| i.to_ascii_lowercase().contains("php"))
+            || matches!(
+                self.process.kind,
+                super::process::ProcessKind::PhpFpm
+                    | super::process::ProcessKind::Octane
+                    | super::process::ProcessKind::FrankenPhp
+            )
+    }
+}
+
+// ---------------------------------------------------------------- Kubernetes
+
+#[derive(Debug, Default)]
+pub struct K8sFacts {
+    pub objects: Vec<ObjectFacts>,
+}
+
+#[derive(Debug, Default)]
+pub struct ObjectFacts {
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// The `kind` value, to point at.
+    pub span: Span,
+    pub labels: Vec<(String, String)>,
+    /// Service `selector`, or `selector.matchLabels` (workloads, PDBs).
+    pub selector: Option<Vec<(String, String)>>,
+    /// `selector.matchExpressions` present (not modelled; matching is then skipped).
+    pub selector_expressions: bool,
+    pub replicas: Option<i64>,
+    pub pod: Option<PodFacts>,
+    /// HPA `scaleTargetRef` (kind, name).
+    pub scale_target: Option<(String, String)>,
+    /// ConfigMap/Secret keys (`data`, `stringData`, `binaryData`).
+    pub data_keys: Vec<String>,
+    /// ConfigMap values (never a Secret's).
+    pub config_data: Vec<(String, String)>,
+}
+
+impl ObjectFacts {
+    pub fn namespace(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("default")
+    }
+
+    pub fn display(&self) -> String {
+        format!(
+            "{}/{}",
+            self.kind,
+            self.name.as_deref().unwrap_or("<unnamed>")
+        )
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct PodFacts {
+    pub labels: Vec<(String, String)>,
+    pub termination_grace: Option<i64>,
+    pub containers: Vec<ContainerFacts>,
+    pub volumes: Vec<VolumeFacts>,
+    pub run_as_non_root: Option<(bool, Span)>,
+    pub run_as_user: Option<(i64, Span)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Main,
+    Init,
+    /// An init container with `restartPolicy: Always`.
+    Sidecar,
+    Ephemeral,
+}
+
+#[derive(Debug)]
+pub struct ContainerFacts {
+    pub role: Role,
+    pub name: String,
+    pub span: Span,
+    pub image: Option<Loc>,
+    pub command: Option<Vec<String>>,
+    pub args: Option<Vec<String>>,
+    pub env: Vec<EnvFact>,
+    pub env_from: Vec<EnvFromFact>,
+    pub ports: Vec<PortFact>,
+    pub probes: Vec<ProbeFact>,
+    pub resources: Resources,
+    /// Container securityContext merged over the pod's.
+    pub run_as_non_root: Option<(bool, Span)>,
+    pub run_as_user: Option<(i64, Span)>,
+    pub mounts: Vec<MountFact>,
+}
+
+#[derive(Debug)]
+pub struct EnvFact {
+    pub name: String,
+    pub span: Span,
+    pub value: EnvValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvValue {
+    /// An inline value. Kept so rules can read Laravel settings; never printed
+    /// by `graph`, and masked by the secret pass where it is a credential.
+    Literal(String),
+    ConfigMapKey {
+        name: String,
+        key: String,
+    },
+    SecretKey {
+        name: String,
+        key: String,
+    },
+    Field(String),
+    Resource(String),
+    Other,
+}
+
+#[derive(Debug)]
+pub struct EnvFromFact {
+    pub secret: bool,
+    pub name: String,
+    pub prefix: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct PortFact {
+    pub name: Option<String>,
+    pub number: Option<i64>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortRefFact {
+    Number(i64),
+    Name(String),
+}
+
+#[derive(Debug)]
+pub struct ProbeFact {
+    /// `livenessProbe`, `readinessProbe`, `startupProbe`.
+    pub field: &'static str,
+    pub handler: Handler,
+    pub span: Span,
+    /// The handler key (`httpGet`), to point at.
+    pub handler_span: Span,
+    /// The port value, to point at.
+    pub port_span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handler {
+    Http {
+        path: Option<String>,
+        port: Option<PortRefFact>,
+    },
+    Tcp {
+        port: Option<PortRefFact>,
+    },
+    Grpc {
+        port: Option<i64>,
+    },
+    Exec {
+        command: Vec<String>,
+    },
+    None,
+}
+
+#[derive(Debug, Default)]
+pub struct Resources {
+    pub requests_cpu: Option<K8sQuantity>,
+    pub requests_memory: Option<K8sQuantity>,
+    pub limits_cpu: Option<K8sQuantity>,
+    pub limits_memory: Option<K8sQuantity>,
+    pub limits_memory_span: Option<Span>,
+}
+
+#[derive(Debug)]
+pub struct MountFact {
+    pub volume: String,
+    pub path: String,
+    pub sub_path: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct VolumeFacts {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeSource {
+    ConfigMap(String),
+    Secret(String),
+    EmptyDir,
+    Other,
+}
+
+fn string_pairs(node: Option<&Node>) -> Vec<(String, String)> {
+    node.map(|n| {
+        n.as_map()
+            .iter()
+            .filter_map(|e| Some((e.key.as_str()?.to_owned(), e.value.as_str()?.to_owned())))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn strings(node: Option<&Node>) -> Option<Vec<String>> {
+    node.map(|n| {
+        n.as_seq()
+            .iter()
+            .filter_map(|w| w.as_scalar().map(|s| s.value.clone()))
+            .collect()
+    })
+}
+
+fn kubernetes(y: &YamlFile) -> K8sFacts {
+    K8sFacts {
+        objects: k8s::objects(y).iter().map(object).collect(),
+    }
+}
+
+fn object(o: &Object<'_>) -> ObjectFacts {
+    let root = o.root;
+    let mut f = ObjectFacts {
+        kind: o.kind.to_owned(),
+        name: o.name().map(str::to_owned),
+        namespace: o.namespace().map(str::to_owned),
+        span: o.anchor_span(),
+        labels: string_pairs(root.path(&["metadata", "labels"])),
+        ..ObjectFacts::default()
+    };
+    let spec = root.get("spec");
+    match o.kind {
+        "Service" => {
+            f.selector = spec
+                .and_then(|s| s.get("selector"))
+                .map(|n| string_pairs(Some(n)))
+        }
+        "HorizontalPodAutoscaler" => {
+            f.scale_target = spec.and_then(|s| {
+                let t = s.get("scaleTargetRef")?;
+                Some((
+                    t.str_at(&["kind"])?.to_owned(),
+                    t.str_at(&["name"])?.to_owned(),
+                ))
+            });
+        }
+        "ConfigMap" | "Secret" => {
+            for field in ["data", "stringData", "binaryData"] {
+                for e in root.get(field).map(Node::as_map).unwrap_or_default() {
+                    let Some(k) = e.key.as_str() else { continue };
+                    f.data_keys.push(k.to_owned());
+                    if o.kind == "ConfigMap" {
+                        if let Some(v) = e.value.as_scalar() {
+                            f.config_data.push((k.to_owned(), v.value.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        _ => {
+            if let Some(sel) = spec.and_then(|s| s.get("selector")) {
+                f.selector = Some(string_pairs(sel.get("matchLabels")));
+                f.selector_expressions = sel.get("matchExpressions").is_some();
+            }
+            f.replicas = spec.and_then(|s| s.get("replicas")).and_then(Node::as_i64);
+        }
+    }
+    if let Some(pod_spec) = o.pod_spec() {
+        f.pod = Some(pod(o, pod_spec));
+    }
+    f
+}
+
+/// `runAsNonRoot` and `runAsUser` of a securityContext, with their key spans.
+type Security = (Option<(bool, Span)>, Option<(i64, Span)>);
+
+fn security(node: Option<&Node>) -> Security {
+    let Some(sc) = node else { return (None, None) };
+    let non_root = sc
+        .entry("runAsNonRoot")
+        .and_then(|e| e.value.as_bool().map(|b| (b, e.key.span)));
+    let user = sc
+        .entry("runAsUser")
+        .and_then(|e| e.value.as_i64().map(|n| (n, e.key.span)));
+    (non_root, user)
+}
+
+fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
+    let labels =
+        string_pairs(crate::model::k8s_set::template_metadata(o).and_then(|m| m.get("labels")));
+    let (pod_non_root, pod_user) = security(spec.get("securityContext"));
+    let volumes = spec
+        .get("volumes")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| {
+            let name = v.str_at(&["name"])?.to_owned();
+            let source = if let Some(n) = v.str_at(&["configMap", "name"]) {
+                VolumeSource::ConfigMap(n.to_owned())
+            } else if let Some(n) = v.str_at(&["secret", "secretName"]) {
+                VolumeSource::Secret(n.to_owned())
+            } else if v.get("emptyDir").is_some() {
+                VolumeSource::EmptyDir
+            } else {
+                VolumeSource::Other
+            };
+            Some(VolumeFacts { name, source })
+        })
+        .collect();
+    let containers = k8s::containers(spec)
+        .into_iter()
+        .map(|c| {
+            let n = c.node;
+            let role = match c.kind {
+                ContainerKind::Main => Role::Main,
+                ContainerKind::Ephemeral => Role::Ephemeral,
+                ContainerKind::Init if n.str_at(&["restartPolicy"]) == Some("Always") => {
+                    Role::Sidecar
+                }
+                ContainerKind::Init => Role::Init,
+            };
+            let (non_root, user) = security(n.get("securityContext"));
+            ContainerFacts {
+                role,
+                name: c.name().to_owned(),
+                span: c.anchor_span(),
+                image: n
+                    .entry("image")
+                    .and_then(|e| e.value.as_str().map(|s| Loc::new(s, e.value.span))),
+                command: strings(n.get("command")),
+                args: strings(n.get("args")),
+                env: env(n.get("env")),
+                env_from: env_from(n.get("envFrom")),
+                ports: n
+                    .get("ports")
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| PortFact {
+                        name: p.str_at(&["name"]).map(str::to_owned),
+                        number: p.get("containerPort").and_then(Node::as_i64),
+                        span: p.span,
+                    })
+                    .collect(),
+                probes: ["livenessProbe", "readinessProbe", "startupProbe"]
+                    .into_iter()
+                    .filter_map(|field| probe(n, field))
+                    .collect(),
+                resources: resources(n.get("resources")),
+                run_as_non_root: non_root.or(pod_non_root),
+                run_as_user: user.or(pod_user),
+                mounts: n
+                    .get("volumeMounts")
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|m| {
+                        Some(MountFact {
+                            volume: m.str_at(&["name"])?.to_owned(),
+                            path: m.str_at(&["mountPath"])?.to_owned(),
+                            sub_path: m.str_at(&["subPath"]).map(str::to_owned),
+                            span: m.span,
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    PodFacts {
+        labels,
+        termination_grace: spec
+            .get("terminationGracePeriodSeconds")
+            .and_then(Node::as_i64),
+        containers,
+        volumes,
+        run_as_non_root: pod_non_root,
+        run_as_user: pod_user,
+    }
+}
+
+fn env(node: Option<&Node>) -> Vec<EnvFact> {
+    node.map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let name = e.str_at(&["name"])?.to_owned();
+            let value = if let Some(v) = e.get("value") {
+                EnvValue::Literal(v.as_scalar().map(|s| s.value.clone()).unwrap_or_default())
+            } else if let Some(vf) = e.get("valueFrom") {
+                if let Some(r) = vf.get("configMapKeyRef") {
+                    EnvValue::ConfigMapKey {
+                        name: r.str_at(&["name"]).unwrap_or("").to_owned(),
+                        key: r.str_at(&["key"]).unwrap_or("").to_owned(),
+                    }
+                } else if let Some(r) = vf.get("secretKeyRef") {
+                    EnvValue::SecretKey {
+                        name: r.str_at(&["name"]).unwrap_or("").to_owned(),
+                        key: r.str_at(&["key"]).unwrap_or("").to_owned(),
+                    }
+                } else if let Some(p) = vf.str_at(&["fieldRef", "fieldPath"]) {
+                    EnvValue::Field(p.to_owned())
+                } else if let Some(r) = vf.str_at(&["resourceFieldRef", "resource"]) {
+                    EnvValue::Resource(r.to_owned())
+                } else {
+                    EnvValue::Other
+                }
+            } else {
+                EnvValue::Literal(String::new())
+            };
+            Some(EnvFact {
+                name,
+                span: e.span,
+                value,
+            })
+        })
+        .collect()
+}
+
+fn env_from(node: Option<&Node>) -> Vec<EnvFromFact> {
+    node.map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let prefix = e.str_at(&["prefix"]).map(str::to_owned);
+            if let Some(n) = e.str_at(&["configMapRef", "name"]) {
+                Some(EnvFromFact {
+                    secret: false,
+                    name: n.to_owned(),
+                    prefix,
+                    span: e.span,
+                })
+            } else {
+                e.str_at(&["secretRef", "name"]).map(|n| EnvFromFact {
+                    secret: true,
+                    name: n.to_owned(),
+                    prefix,
+                    span: e.span,
+                })
+            }
+        })
+        .collect()
+}
+
+fn port_ref(node: Option<&Node>) -> Option<PortRefFact> {
+    let n = node?;
+    match n.as_i64() {
+        Some(i) => Some(PortRefFact::Number(i)),
+        None => n.as_str().map(|s| PortRefFact::Name(s.to_owned())),
+    }
+}
+
+fn probe(c: &Node, field: &'static str) -> Option<ProbeFact> {
+    let entry = c.entry(field)?;
+    let p = &entry.value;
+    let (handler, handler_span, port_span) = if let Some(h) = p.entry("httpGet") {
+        (
+            Handler::Http {
+                path: h.value.str_at(&["path"]).map(str::to_owned),
+                port: port_ref(h.value.get("port")),
+            },
+            h.key.span,
+            h.value.get("port").map(|n| n.span),
+        )
+    } else if let Some(h) = p.entry("tcpSocket") {
+        (
+            Handler::Tcp {
+                port: port_ref(h.value.get("port")),
+            },
+            h.key.span,
+            h.value.get("port").map(|n| n.span),
+        )
+    } else if let Some(h) = p.entry("grpc") {
+        (
+            Handler::Grpc {
+                port: h.value.get("port").and_then(Node::as_i64),
+            },
+            h.key.span,
+            h.value.get("port").map(|n| n.span),
+        )
+    } else if let Some(h) = p.entry("exec") {
+        (
+            Handler::Exec {
+                command: strings(h.value.get("command")).unwrap_or_default(),
+            },
+            h.key.span,
+            None,
+        )
+    } else {
+        (Handler::None, entry.key.span, None)
+    };
+    Some(ProbeFact {
+        field,
+        handler,
+        span: entry.key.span,
+        handler_span,
+        port_span,
+    })
+}
+
+fn resources(node: Option<&Node>) -> Resources {
+    let q = |section: &str, name: &str| {
+        node.and_then(|n| n.path(&[section, name]))
+            .and_then(|v| v.as_scalar())
+            .and_then(|s| parse_k8s_quantity(&s.value))
+    };
+    Resources {
+        requests_cpu: q("requests", "cpu"),
+        requests_memory: q("requests", "memory"),
+        limits_cpu: q("limits", "cpu"),
+        limits_memory: q("limits", "memory"),
+        limits_memory_span: node
+            .and_then(|n| n.path(&["limits", "memory"]))
+            .map(|n| n.span),
+    }
+}
+
+// ---------------------------------------------------------------- compose
+
+#[derive(Debug, Default)]
+pub struct ComposeFacts {
+    pub services: Vec<ComposeService>,
+}
+
+#[derive(Debug, Default)]
+pub struct ComposeService {
+    pub name: String,
+    pub span: Span,
+    pub image: Option<String>,
+    /// `build:` context (a string, or `build.context`), default `.`.
+    pub build_context: Option<String>,
+    pub dockerfile: Option<String>,
+    pub command: Option<Vec<String>>,
+}
+
+fn compose(y: &YamlFile) -> ComposeFacts {
+    let mut out = ComposeFacts::default();
+    for doc in &y.documents {
+        for e in doc
+            .root
+            .get("services")
+            .map(Node::as_map)
+            .unwrap_or_default()
+        {
+            let Some(name) = e.key.as_str() else { continue };
+            let s = &e.value;
+            let build = s.get("build");
+            let command = s.get("command").map(|c| match c.as_str() {
+                Some(line) => line.split_whitespace().map(str::to_owned).collect(),
+                None => strings(Some(c)).unwrap_or_default(),
+            });
+            out.services.push(ComposeService {
+                name: name.to_owned(),
+                span: e.key.span,
+                image: s.str_at(&["image"]).map(str::to_owned),
+                build_context: build.and_then(|b| {
+                    b.as_str()
+                        .or_else(|| b.str_at(&["context"]))
+                        .or(Some("."))
+                        .map(str::to_owned)
+                }),
+                dockerfile: build
+                    .and_then(|b| b.str_at(&["dockerfile"]))
+                    .map(str::to_owned),
+                command,
+            });
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- php-fpm, php.ini
+
+#[derive(Debug, Default)]
+pub struct FpmFacts {
+    pub pools: Vec<PoolFact>,
+    pub has_global: bool,
+    pub includes: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct PoolFact {
+    pub name: String,
+    pub span: Span,
+    /// Directives as written in this file (name lower-cased, with `[offset]`).
+    pub directives: Vec<(String, String)>,
+}
+
+impl PoolFact {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.directives
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn fpm(f: &crate::parse::fpm::FpmFile) -> FpmFacts {
+    FpmFacts {
+        pools: f
+            .pools()
+            .map(|s| PoolFact {
+                name: s.name().to_owned(),
+                span: s.header,
+                directives: s
+                    .directives
+                    .iter()
+                    .map(|d| {
+                        let key = match &d.offset {
+                            Some(o) => format!("{}[{}]", d.name.text.to_ascii_lowercase(), o.text),
+                            None => d.name.text.to_ascii_lowercase(),
+                        };
+                        (key, d.value.text.clone())
+                    })
+                    .collect(),
+            })
+            .collect(),
+        has_global: f.global_scopes().next().is_some(),
+        includes: f.includes().map(|d| d.value.text.clone()).collect(),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct IniFacts {
+    /// (key, value text) in file order; the last one wins.
+    pub directives: Vec<(String, String)>,
+}
+
+impl IniFacts {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.directives
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
+    IniFacts {
+        directives: f
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.text().unwrap_or_default()))
+            .collect(),
+    }
+}

@@ -1,0 +1,897 @@
+//! Links between files, each with the evidence that made it: a Kubernetes
+//! container to the Dockerfile that builds its image, an image to the php-fpm
+//! pools and php.ini files it copies in, a container to its env sources and
+//! ConfigMap-mounted config, and Services, HPAs and PDBs to the workloads
+//! they select. Built once per run from the facts, in time linear in the
+//! number of files (indexes by name, never all pairs).
+
+use super::defaults::OfficialPhp;
+use super::facts::{
+    ComposeFacts, ContainerFacts, DockerfileFacts, EnvValue, FileFacts, ObjectFacts, VolumeSource,
+};
+use super::process::{Process, ProcessKind};
+use crate::config::Settings;
+use crate::diagnostic::FileId;
+use crate::model::image::{repository, short_name};
+use crate::parse::ParsedFile;
+use crate::source::{FileKind, Span};
+use std::collections::HashMap;
+use std::path::{Component, Path};
+
+/// Why a link exists: shown by `graph` and in cross-file messages.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub why: String,
+    pub file: FileId,
+    pub span: Span,
+    /// A heuristic link (a single Dockerfile, a name that merely resembles).
+    pub guess: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Link<T> {
+    pub to: T,
+    pub evidence: Evidence,
+}
+
+/// A Kubernetes object: its file and index in that file's facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjRef {
+    pub file: FileId,
+    pub index: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// One per Dockerfile, in file order.
+    pub images: Vec<ImageNode>,
+    /// One per workload (an object with a pod template), in file order.
+    pub workloads: Vec<Workload>,
+    /// One per compose service.
+    pub compose: Vec<ComposeNode>,
+}
+
+#[derive(Debug)]
+pub struct ImageNode {
+    pub file: FileId,
+    pub pools: Vec<Link<FileId>>,
+    pub inis: Vec<Link<FileId>>,
+}
+
+#[derive(Debug)]
+pub struct Workload {
+    pub object: ObjRef,
+    pub containers: Vec<ContainerNode>,
+    pub services: Vec<Link<ObjRef>>,
+    pub hpas: Vec<Link<ObjRef>>,
+    pub pdbs: Vec<Link<ObjRef>>,
+}
+
+#[derive(Debug)]
+pub struct ContainerNode {
+    /// Index into the pod's containers.
+    pub index: usize,
+    pub process: Process,
+    pub process_evidence: Evidence,
+    /// The process was inferred from an image name only.
+    pub process_guess: bool,
+    pub dockerfile: Option<Link<FileId>>,
+    pub pools: Vec<Link<FileId>>,
+    pub inis: Vec<Link<FileId>>,
+    /// ConfigMap keys mounted at PHP config paths.
+    pub config_mounts: Vec<Link<ConfigMount>>,
+    pub env_sources: Vec<Link<EnvSource>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConfigMount {
+    pub configmap: String,
+    pub object: Option<ObjRef>,
+    pub key: Option<String>,
+    pub path: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum EnvSource {
+    Inline,
+    ConfigMap {
+        name: String,
+        object: Option<ObjRef>,
+    },
+    Secret {
+        name: String,
+        object: Option<ObjRef>,
+    },
+    Field,
+}
+
+#[derive(Debug)]
+pub struct ComposeNode {
+    pub file: FileId,
+    pub service: usize,
+    pub dockerfile: Option<Link<FileId>>,
+    pub process: Process,
+}
+
+/// Path with `.` and `..` resolved and `./` removed, `/`-separated.
+pub fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let absolute = path.starts_with('/');
+    for c in Path::new(path).components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_str().unwrap_or("")),
+            Component::ParentDir => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else if !absolute {
+                    out.push("..");
+                }
+            }
+            _ => {}
+        }
+    }
+    let joined = out.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    if dir.is_empty() || rel.starts_with('/') {
+        normalize(rel)
+    } else {
+        normalize(&format!("{dir}/{rel}"))
+    }
+}
+
+/// Destinations in an image where php-fpm reads pool configuration.
+fn is_fpm_dest(dest: &str) -> bool {
+    let d = dest.to_ascii_lowercase();
+    d.contains("php-fpm") || d.contains("/fpm/") || d.contains("pool.d")
+}
+
+/// Destinations in an image where PHP reads ini files.
+fn is_ini_dest(dest: &str) -> bool {
+    let d = dest.to_ascii_lowercase();
+    d.contains("php")
+        && (d.contains("conf.d")
+            || d.ends_with(".ini")
+            || d.ends_with("/php/")
+            || d.ends_with("/php"))
+}
+
+struct Index<'a> {
+    files: &'a [ParsedFile],
+    facts: &'a [FileFacts],
+    paths: Vec<String>,
+    /// Config files (php-fpm, php.ini) by file name.
+    config_by_name: HashMap<&'a str, Vec<FileId>>,
+    config_files: Vec<FileId>,
+    dockerfiles: Vec<FileId>,
+    dockerfile_by_path: HashMap<String, FileId>,
+    /// (namespace, kind, name) to object.
+    objects: HashMap<(String, String, String), ObjRef>,
+}
+
+impl<'a> Index<'a> {
+    fn new(files: &'a [ParsedFile], facts: &'a [FileFacts]) -> Self {
+        let paths: Vec<String> = files.iter().map(|f| normalize(&f.source.path)).collect();
+        let mut ix = Index {
+            files,
+            facts,
+            paths,
+            config_by_name: HashMap::new(),
+            config_files: Vec::new(),
+            dockerfiles: Vec::new(),
+            dockerfile_by_path: HashMap::new(),
+            objects: HashMap::new(),
+        };
+        for f in files {
+            match f.kind() {
+                Some(FileKind::PhpFpm | FileKind::PhpIni) => {
+                    ix.config_files.push(f.id);
+                    ix.config_by_name
+                        .entry(file_name(&f.source.path))
+                        .or_default()
+                        .push(f.id);
+                }
+                Some(FileKind::Dockerfile) => {
+                    ix.dockerfiles.push(f.id);
+                    ix.dockerfile_by_path.insert(ix.paths[f.id].clone(), f.id);
+                }
+                _ => {}
+            }
+            if let Some(k) = facts.get(f.id).and_then(FileFacts::kubernetes) {
+                for (i, o) in k.objects.iter().enumerate() {
+                    if let Some(name) = &o.name {
+                        ix.objects
+                            .entry((o.namespace().to_owned(), o.kind.clone(), name.clone()))
+                            .or_insert(ObjRef {
+                                file: f.id,
+                                index: i,
+                            });
+                    }
+                }
+            }
+        }
+        ix
+    }
+
+    fn path(&self, id: FileId) -> &str {
+        &self.paths[id]
+    }
+
+    fn dockerfile_facts(&self, id: FileId) -> Option<&'a DockerfileFacts> {
+        self.facts.get(id).and_then(FileFacts::dockerfile)
+    }
+
+    /// Config files a `COPY` source (relative to an unknown build context)
+    /// can name: the same relative path under the Dockerfile's directory or
+    /// anywhere in the tree, a directory's files, or a `*` pattern's matches.
+    fn copy_sources(&self, src: &str, df_dir: &str) -> Vec<FileId> {
+        let src = normalize(src.trim_end_matches('/'));
+        if src.is_empty() || src == "." {
+            return Vec::new();
+        }
+        let name = file_name(&src);
+        if !name.contains(['*', '?', '[']) {
+            if let Some(ids) = self.config_by_name.get(name) {
+                let hits: Vec<FileId> = ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        let p = self.path(id);
+                        p == src || p.ends_with(&format!("/{src}")) || p == join(df_dir, &src)
+                    })
+                    .collect();
+                if !hits.is_empty() {
+                    return hits;
+                }
+            }
+            // A directory: the config files under it.
+            let prefix = format!("{src}/");
+            let inner = format!("/{src}/");
+            return self
+                .config_files
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let p = self.path(id);
+                    p.starts_with(&prefix) || p.contains(&inner)
+                })
+                .collect();
+        }
+        let dir = parent(&src);
+        let Ok(glob) = globset::Glob::new(name) else {
+            return Vec::new();
+        };
+        let m = glob.compile_matcher();
+        self.config_files
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let p = self.path(id);
+                let pd = parent(p);
+                m.is_match(file_name(p))
+                    && (pd == dir || dir.is_empty() || pd.ends_with(&format!("/{dir}")))
+            })
+            .collect()
+    }
+}
+
+/// Builds the graph from the facts of every file of the run.
+pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, root: &Path) -> Graph {
+    let ix = Index::new(files, facts);
+    let mut graph = Graph::default();
+    for &id in &ix.dockerfiles {
+        graph.images.push(image_node(&ix, id));
+    }
+    let images: HashMap<FileId, usize> = graph
+        .images
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.file, i))
+        .collect();
+
+    // Compose: `build` + `image` says which Dockerfile builds an image.
+    let mut compose_images: Vec<(String, Link<FileId>)> = Vec::new();
+    for f in files {
+        let Some(c) = facts.get(f.id).and_then(FileFacts::compose) else {
+            continue;
+        };
+        compose_nodes(&ix, f.id, c, &mut graph, &mut compose_images);
+    }
+
+    let config_root = normalize(&root.to_string_lossy());
+    let mapped: Vec<(String, FileId, String)> = settings
+        .images
+        .iter()
+        .filter_map(|(image, path)| {
+            let p = join(if config_root == "." { "" } else { &config_root }, path);
+            ix.dockerfile_by_path
+                .get(&p)
+                .map(|&id| (image.clone(), id, path.clone()))
+        })
+        .collect();
+    let names = dockerfile_names(&ix, &config_root);
+
+    for f in files {
+        let Some(k) = facts.get(f.id).and_then(FileFacts::kubernetes) else {
+            continue;
+        };
+        for (i, o) in k.objects.iter().enumerate() {
+            let Some(pod) = &o.pod else { continue };
+            let object = ObjRef {
+                file: f.id,
+                index: i,
+            };
+            let containers = pod
+                .containers
+                .iter()
+                .enumerate()
+                .map(|(ci, c)| {
+                    let dockerfile = c.image.as_ref().and_then(|img| {
+                        link_dockerfile(
+                            &ix,
+                            f.id,
+                            &img.text,
+                            img.span,
+                            &mapped,
+                            &compose_images,
+                            &names,
+                        )
+                    });
+                    container_node(&ix, f.id, o, ci, c, dockerfile, &graph.images, &images)
+                })
+                .collect();
+            graph.workloads.push(Workload {
+                object,
+                containers,
+                services: Vec::new(),
+                hpas: Vec::new(),
+                pdbs: Vec::new(),
+            });
+        }
+    }
+    link_selectors(&ix, &mut graph);
+    graph
+}
+
+fn image_node(ix: &Index<'_>, id: FileId) -> ImageNode {
+    let mut node = ImageNode {
+        file: id,
+        pools: Vec::new(),
+        inis: Vec::new(),
+    };
+    let Some(df) = ix.dockerfile_facts(id) else {
+        return node;
+    };
+    let df_dir = parent(ix.path(id)).to_owned();
+    for copy in df.copies.iter().filter(|c| c.from.is_none()) {
+        for src in &copy.sources {
+            for target in ix.copy_sources(src, &df_dir) {
+                let kind = ix.files[target].kind();
+                let evidence = Evidence {
+                    why: format!("`COPY {src} {}`", copy.dest),
+                    file: id,
+                    span: copy.span,
+                    guess: false,
+                };
+                match kind {
+                    Some(FileKind::PhpFpm)
+                        if is_fpm_dest(&copy.dest)
+                            && !node.pools.iter().any(|l| l.to == target) =>
+                    {
+                        node.pools.push(Link {
+                            to: target,
+                            evidence,
+                        });
+                    }
+                    Some(FileKind::PhpIni)
+                        if is_ini_dest(&copy.dest) && !node.inis.iter().any(|l| l.to == target) =>
+                    {
+                        node.inis.push(Link {
+                            to: target,
+                            evidence,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    node
+}
+
+fn compose_nodes(
+    ix: &Index<'_>,
+    file: FileId,
+    c: &ComposeFacts,
+    graph: &mut Graph,
+    compose_images: &mut Vec<(String, Link<FileId>)>,
+) {
+    let dir = parent(ix.path(file)).to_owned();
+    for (si, s) in c.services.iter().enumerate() {
+        let dockerfile = s.build_context.as_ref().and_then(|ctx| {
+            let context = join(&dir, ctx);
+            let df = s.dockerfile.as_deref().unwrap_or("Dockerfile");
+            let path = join(&context, df);
+            ix.dockerfile_by_path.get(&path).map(|&id| Link {
+                to: id,
+                evidence: Evidence {
+                    why: format!("compose service `{}` builds `{path}`", s.name),
+                    file,
+                    span: s.span,
+                    guess: false,
+                },
+            })
+        });
+        if let (Some(image), Some(link)) = (&s.image, &dockerfile) {
+            compose_images.push((repository(image).to_owned(), link.clone()));
+        }
+        let process = match (&s.command, &dockerfile) {
+            (Some(cmd), Some(l)) => {
+                let entry = ix
+                    .dockerfile_facts(l.to)
+                    .map(|d| d.entrypoint.clone())
+                    .unwrap_or_default();
+                Process::from_argv(&entry.iter().chain(cmd).cloned().collect::<Vec<_>>())
+            }
+            (Some(cmd), None) => Process::from_argv(cmd),
+            (None, Some(l)) => ix
+                .dockerfile_facts(l.to)
+                .map(|d| d.process.clone())
+                .unwrap_or_default(),
+            (None, None) => s
+                .image
+                .as_deref()
+                .and_then(OfficialPhp::parse)
+                .map(|o| Process::from_argv(&o.defaults().argv()))
+                .unwrap_or_default(),
+        };
+        graph.compose.push(ComposeNode {
+            file,
+            service: si,
+            dockerfile,
+            process,
+        });
+    }
+}
+
+/// Names a Dockerfile answers to: its directory (`docker/worker/Dockerfile`
+/// is `worker`), its suffix (`Dockerfile.worker`, `worker.Dockerfile`), and
+/// the workspace's name for a Dockerfile at the root.
+fn dockerfile_names(ix: &Index<'_>, root: &str) -> Vec<(String, FileId)> {
+    let mut out = Vec::new();
+    let root_name = Path::new(root).canonicalize().ok().and_then(|p| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+    });
+    for &id in &ix.dockerfiles {
+        let path = ix.path(id);
+        let name = file_name(path).to_ascii_lowercase();
+        for prefix in ["dockerfile.", "dockerfile-", "dockerfile_"] {
+            if let Some(s) = name.strip_prefix(prefix) {
+                out.push((s.to_owned(), id));
+            }
+        }
+        if let Some(s) = name.strip_suffix(".dockerfile") {
+            out.push((s.to_owned(), id));
+        }
+        let dir = parent(path);
+        let dir_name = file_name(dir).to_ascii_lowercase();
+        if !dir_name.is_empty() && !matches!(dir_name.as_str(), "docker" | "." | "..") {
+            out.push((dir_name, id));
+        } else if let Some(r) = &root_name {
+            if dir.is_empty() || dir == root {
+                out.push((r.clone(), id));
+            }
+        }
+    }
+    out
+}
+
+/// Images from Docker Hub's library (`nginx`, `redis`, `php:8.3-fpm`) are
+/// never built by the repository unless config or compose says so.
+fn is_library_image(image: &str) -> bool {
+    !repository(image).contains('/')
+}
+
+#[allow(clippy::too_many_arguments)]
+fn link_dockerfile(
+    ix: &Index<'_>,
+    file: FileId,
+    image: &str,
+    span: Span,
+    mapped: &[(String, FileId, String)],
+    compose_images: &[(String, Link<FileId>)],
+    names: &[(String, FileId)],
+) -> Option<Link<FileId>> {
+    let repo = repository(image);
+    let no_tag = image
+        .split('@')
+        .next()
+        .map(|s| match s.rfind(':') {
+            Some(i) if !s[i..].contains('/') => &s[..i],
+            _ => s,
+        })
+        .unwrap_or(image);
+    let ev = |why: String, guess: bool| Evidence {
+        why,
+        file,
+        span,
+        guess,
+    };
+    for (key, id, path) in mapped {
+        if key == no_tag || repository(key) == repo {
+            return Some(Link {
+                to: *id,
+                evidence: ev(
+                    format!("`images:` in .deploylint.yaml maps `{key}` to `{path}`"),
+                    false,
+                ),
+            });
+        }
+    }
+    if let Some((_, l)) = compose_images.iter().find(|(r, _)| r == repo) {
+        return Some(Link {
+            to: l.to,
+            evidence: ev(format!("{} (same image `{repo}`)", l.evidence.why), false),
+        });
+    }
+    if is_library_image(image) {
+        return None;
+    }
+    let short = short_name(image).to_ascii_lowercase();
+    let mut best: Option<(usize, FileId)> = None;
+    let mut tie = false;
+    for (name, id) in names {
+        let hit = short == *name
+            || short.ends_with(&format!("-{name}"))
+            || short.ends_with(&format!("_{name}"));
+        if !hit {
+            continue;
+        }
+        match best {
+            Some((len, other)) if len == name.len() && other != *id => tie = true,
+            Some((len, _)) if len >= name.len() => {}
+            _ => {
+                best = Some((name.len(), *id));
+                tie = false;
+            }
+        }
+    }
+    if let (Some((_, id)), false) = (best, tie) {
+        return Some(Link {
+            to: id,
+            evidence: ev(
+                format!("image name `{short}` matches `{}`", ix.path(id)),
+                false,
+            ),
+        });
+    }
+    if ix.dockerfiles.len() == 1 {
+        let id = ix.dockerfiles[0];
+        return Some(Link {
+            to: id,
+            evidence: ev(
+                format!("the only Dockerfile of the workspace, `{}`", ix.path(id)),
+                true,
+            ),
+        });
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn container_node(
+    ix: &Index<'_>,
+    file: FileId,
+    object: &ObjectFacts,
+    index: usize,
+    c: &ContainerFacts,
+    dockerfile: Option<Link<FileId>>,
+    images: &[ImageNode],
+    image_index: &HashMap<FileId, usize>,
+) -> ContainerNode {
+    let df = dockerfile.as_ref().and_then(|l| ix.dockerfile_facts(l.to));
+    let official = c.image.as_ref().and_then(|i| OfficialPhp::parse(&i.text));
+    let image_entrypoint: Vec<String> = match (df, &official) {
+        (Some(d), _) => d.entrypoint.clone(),
+        (None, Some(o)) => o
+            .defaults()
+            .entrypoint
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let here = |why: &str| Evidence {
+        why: why.to_owned(),
+        file,
+        span: c.span,
+        guess: false,
+    };
+    let mut guess = false;
+    let (process, evidence) = match (&c.command, &c.args) {
+        (Some(cmd), args) => (
+            Process::from_argv(
+                &cmd.iter()
+                    .chain(args.iter().flatten())
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+            here("`command` in the manifest"),
+        ),
+        (None, Some(args)) if df.is_some() || official.is_some() || image_entrypoint.is_empty() => {
+            (
+                Process::from_argv(
+                    &image_entrypoint
+                        .iter()
+                        .chain(args)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+                here("`args` in the manifest, after the image's ENTRYPOINT"),
+            )
+        }
+        _ => match (df, &official, &dockerfile) {
+            (Some(d), _, Some(l)) => (
+                d.process.clone(),
+                Evidence {
+                    why: format!("CMD/ENTRYPOINT of `{}`", ix.path(l.to)),
+                    file: l.to,
+                    span: d.runtime_span.unwrap_or_default(),
+                    guess: l.evidence.guess,
+                },
+            ),
+            (_, Some(o), _) => (
+                Process::from_argv(&o.defaults().argv()),
+                here(&format!(
+                    "the official image `php:{}` starts `{}`",
+                    o.tag,
+                    o.defaults().argv().join(" ")
+                )),
+            ),
+            _ => {
+                let short = c
+                    .image
+                    .as_ref()
+                    .map(|i| short_name(&i.text).to_ascii_lowercase());
+                let kind = match short.as_deref() {
+                    Some(s) if s.contains("fpm") => ProcessKind::PhpFpm,
+                    Some("nginx" | "nginx-unprivileged") => ProcessKind::Nginx,
+                    _ => ProcessKind::Unknown,
+                };
+                guess = kind != ProcessKind::Unknown;
+                (
+                    Process {
+                        kind,
+                        argv: Vec::new(),
+                        subcommand: None,
+                    },
+                    Evidence {
+                        why: "the image name (no command, no linked Dockerfile)".to_owned(),
+                        file,
+                        span: c.image.as_ref().map_or(c.span, |i| i.span),
+                        guess: true,
+                    },
+                )
+            }
+        },
+    };
+    let (mut pools, mut inis) = (Vec::new(), Vec::new());
+    if let Some(l) = &dockerfile {
+        if let Some(node) = image_index.get(&l.to).and_then(|&i| images.get(i)) {
+            pools = node.pools.clone();
+            inis = node.inis.clone();
+        }
+    }
+    let pod = object.pod.as_ref();
+    let ns = object.namespace();
+    let find = |kind: &str, name: &str| {
+        ix.objects
+            .get(&(ns.to_owned(), kind.to_owned(), name.to_owned()))
+            .copied()
+    };
+    let mut config_mounts = Vec::new();
+    for m in &c.mounts {
+        if !(is_fpm_dest(&m.path) || is_ini_dest(&m.path)) {
+            continue;
+        }
+        let Some(v) = pod.and_then(|p| p.volumes.iter().find(|v| v.name == m.volume)) else {
+            continue;
+        };
+        if let VolumeSource::ConfigMap(cm) = &v.source {
+            config_mounts.push(Link {
+                to: ConfigMount {
+                    configmap: cm.clone(),
+                    object: find("ConfigMap", cm),
+                    key: m.sub_path.clone(),
+                    path: m.path.clone(),
+                },
+                evidence: Evidence {
+                    why: format!("volume `{}` mounted at `{}`", m.volume, m.path),
+                    file,
+                    span: m.span,
+                    guess: false,
+                },
+            });
+        }
+    }
+    let mut env_sources = Vec::new();
+    for e in &c.env {
+        let to = match &e.value {
+            EnvValue::Literal(_) => EnvSource::Inline,
+            EnvValue::ConfigMapKey { name, .. } => EnvSource::ConfigMap {
+                name: name.clone(),
+                object: find("ConfigMap", name),
+            },
+            EnvValue::SecretKey { name, .. } => EnvSource::Secret {
+                name: name.clone(),
+                object: find("Secret", name),
+            },
+            _ => EnvSource::Field,
+        };
+        env_sources.push(Link {
+            to,
+            evidence: Evidence {
+                why: format!("env `{}`", e.name),
+                file,
+                span: e.span,
+                guess: false,
+            },
+        });
+    }
+    for e in &c.env_from {
+        let kind = if e.secret { "Secret" } else { "ConfigMap" };
+        let object = find(kind, &e.name);
+        let to = if e.secret {
+            EnvSource::Secret {
+                name: e.name.clone(),
+                object,
+            }
+        } else {
+            EnvSource::ConfigMap {
+                name: e.name.clone(),
+                object,
+            }
+        };
+        env_sources.push(Link {
+            to,
+            evidence: Evidence {
+                why: format!("envFrom {kind} `{}`", e.name),
+                file,
+                span: e.span,
+                guess: false,
+            },
+        });
+    }
+    ContainerNode {
+        index,
+        process,
+        process_evidence: evidence,
+        process_guess: guess,
+        dockerfile,
+        pools,
+        inis,
+        config_mounts,
+        env_sources,
+    }
+}
+
+fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
+    let object = |r: ObjRef| -> Option<&ObjectFacts> {
+        ix.facts
+            .get(r.file)
+            .and_then(FileFacts::kubernetes)
+            .and_then(|k| k.objects.get(r.index))
+    };
+    let mut by_label: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<(String, String, String), usize> = HashMap::new();
+    for (wi, w) in graph.workloads.iter().enumerate() {
+        let Some(o) = object(w.object) else { continue };
+        let ns = o.namespace().to_owned();
+        if let Some(name) = &o.name {
+            by_name.insert((ns.clone(), o.kind.clone(), name.clone()), wi);
+        }
+        for (k, v) in o.pod.iter().flat_map(|p| &p.labels) {
+            by_label
+                .entry((ns.clone(), k.clone(), v.clone()))
+                .or_default()
+                .push(wi);
+        }
+    }
+    let mut adds: Vec<(usize, &'static str, Link<ObjRef>)> = Vec::new();
+    for f in ix.files {
+        let Some(k) = ix.facts.get(f.id).and_then(FileFacts::kubernetes) else {
+            continue;
+        };
+        for (i, o) in k.objects.iter().enumerate() {
+            let me = ObjRef {
+                file: f.id,
+                index: i,
+            };
+            let ns = o.namespace().to_owned();
+            let which = match o.kind.as_str() {
+                "Service" => "service",
+                "PodDisruptionBudget" => "pdb",
+                "HorizontalPodAutoscaler" => {
+                    if let Some((kind, name)) = &o.scale_target {
+                        if let Some(&wi) = by_name.get(&(ns.clone(), kind.clone(), name.clone())) {
+                            adds.push((
+                                wi,
+                                "hpa",
+                                Link {
+                                    to: me,
+                                    evidence: Evidence {
+                                        why: format!("scaleTargetRef {kind}/{name}"),
+                                        file: f.id,
+                                        span: o.span,
+                                        guess: false,
+                                    },
+                                },
+                            ));
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let Some(sel) = o.selector.as_ref().filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            if o.selector_expressions {
+                continue;
+            }
+            let (k0, v0) = &sel[0];
+            let candidates = by_label
+                .get(&(ns.clone(), k0.clone(), v0.clone()))
+                .cloned()
+                .unwrap_or_default();
+            for wi in candidates {
+                let Some(w) = object(graph.workloads[wi].object) else {
+                    continue;
+                };
+                let labels = w.pod.as_ref().map(|p| &p.labels);
+                let all = sel.iter().all(|(k, v)| {
+                    labels.is_some_and(|l| l.iter().any(|(lk, lv)| lk == k && lv == v))
+                });
+                if all {
+                    let shown: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    adds.push((
+                        wi,
+                        which,
+                        Link {
+                            to: me,
+                            evidence: Evidence {
+                                why: format!("selector {}", shown.join(",")),
+                                file: f.id,
+                                span: o.span,
+                                guess: false,
+                            },
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    for (wi, which, link) in adds {
+        let w = &mut graph.workloads[wi];
+        match which {
+            "service" => w.services.push(link),
+            "pdb" => w.pdbs.push(link),
+            _ => w.hpas.push(link),
+        }
+    }
+}
