@@ -12,6 +12,7 @@ use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::{self, NameGuess};
 use crate::parse::{self, Document, ParsedFile, codes};
+use crate::project::FileFacts;
 use crate::rules::{Context, Rule, builtin_rules};
 use crate::source::{FileKind, ReadError, SourceFile, Span};
 use std::collections::HashMap;
@@ -131,6 +132,7 @@ pub fn lint(inputs: Vec<Input>, config: &Config, opts: &LintOptions) -> LintResu
 
 struct FileOutcome {
     file: ParsedFile,
+    facts: FileFacts,
     diagnostics: Vec<Diagnostic>,
     masks: Vec<(FileId, Span)>,
 }
@@ -201,9 +203,19 @@ fn lint_file(
         source,
         document,
     };
+    // Facts first: file rules read them too.
+    let facts = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+        crate::project::facts::extract(&file, &config.settings)
+    })) {
+        Ok(f) => f,
+        Err(_) => {
+            diagnostics.push(internal_error("fact extraction", id));
+            FileFacts::None
+        }
+    };
     if let (Some(kind), true) = (kind, run_rules) {
         for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
-            let mut ctx = Context::new(rule.code(), id, &config.settings);
+            let mut ctx = Context::new(rule.code(), id, &config.settings).with_facts(&facts);
             let ok =
                 std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_file(&file, &mut ctx)));
             let (d, m) = ctx.into_parts();
@@ -220,6 +232,7 @@ fn lint_file(
     }
     FileOutcome {
         file,
+        facts,
         diagnostics,
         masks,
     }

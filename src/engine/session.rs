@@ -19,7 +19,7 @@ use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::NameGuess;
 use crate::parse::{Document, ParsedFile};
-use crate::project::{FileFacts, Graph, Project, facts, links};
+use crate::project::{FileFacts, Graph, Project, links};
 use crate::rules::Context;
 use crate::source::{FileKind, SourceFile, Span};
 use rayon::prelude::*;
@@ -267,17 +267,10 @@ impl Session {
             })
             .collect();
         self.stats.parses += jobs.len();
-        let outcomes: Vec<(FileOutcome, FileFacts, Vec<Suppression>)> = jobs
+        let outcomes: Vec<(FileOutcome, Vec<Suppression>)> = jobs
             .into_par_iter()
             .map(|(id, input, role)| {
                 let mut o = super::lint_file(id, input, config, rules, role == Role::Named);
-                let facts = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    facts::extract(&o.file, &config.settings)
-                }))
-                .unwrap_or_else(|_| {
-                    o.diagnostics.push(internal_error("fact extraction", id));
-                    FileFacts::None
-                });
                 let sups = if o.file.kind().is_some() {
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
                         let mut s = suppress::collect(&o.file.source);
@@ -292,10 +285,11 @@ impl Session {
                 if !keep && !o.file.kind().is_some_and(|k| needed.contains(&k)) {
                     o.file.document = Document::Unparsed;
                 }
-                (o, facts, sups)
+                (o, sups)
             })
             .collect();
-        for (o, f, sups) in outcomes {
+        for (mut o, sups) in outcomes {
+            let f = std::mem::take(&mut o.facts);
             let id = o.file.id;
             self.changed.insert(o.file.kind());
             self.changed.insert(self.files[id].kind());

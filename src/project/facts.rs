@@ -115,7 +115,7 @@ pub struct DockerfileFacts {
     pub runtime_span: Option<Span>,
     pub process: Process,
     pub expose: Vec<Loc>,
-    /// The chain's `STOPSIGNAL`, else the official base image's.
+    /// The chain's own `STOPSIGNAL` (see [`DockerfileFacts::effective_stopsignal`]).
     pub stopsignal: Option<Loc>,
     pub healthcheck: Option<Span>,
     pub copies: Vec<CopyFact>,
@@ -233,16 +233,25 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
             _ => {}
         }
     }
-    if f.stopsignal.is_none() {
-        if let (Some(sig), Some(base)) = (defaults.and_then(|d| d.stopsignal), &f.base_image) {
-            f.stopsignal = Some(Loc::new(sig, base.span));
-        }
-    }
     f.env = df.env_of(&chain);
     f
 }
 
 impl DockerfileFacts {
+    /// The signal `docker stop` / the kubelet sends: the chain's
+    /// `STOPSIGNAL`, else the official base image's, else SIGTERM (`None`).
+    pub fn effective_stopsignal(&self) -> Option<&str> {
+        self.stopsignal
+            .as_ref()
+            .map(|l| l.text.as_str())
+            .or_else(|| self.official.as_ref().and_then(|o| o.defaults().stopsignal))
+    }
+
+    /// Whether the file itself sets the command (else the base image's runs).
+    pub fn sets_command(&self) -> bool {
+        self.runtime_span.is_some()
+    }
+
     /// Builds on an official php-fpm image and keeps its `docker.conf`.
     pub fn keeps_official_fpm_config(&self) -> bool {
         self.official

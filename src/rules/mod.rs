@@ -4,7 +4,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Edit, FileId, Fix, Label, Severity};
-use crate::project::{ParsedFile, Project};
+use crate::project::{FileFacts, ParsedFile, Project};
 use crate::source::{FileKind, Span};
 
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
@@ -42,6 +42,8 @@ pub struct Context<'a> {
     /// The file being checked (for `check_file`; the first file for project rules).
     pub file: FileId,
     pub settings: &'a Settings,
+    /// The checked file's facts (for `check_file`), extracted once after parsing.
+    pub facts: &'a FileFacts,
     code: &'static str,
     out: Vec<Diagnostic>,
     masks: Vec<(FileId, Span)>,
@@ -49,13 +51,21 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(code: &'static str, file: FileId, settings: &'a Settings) -> Self {
+        static NONE: FileFacts = FileFacts::None;
         Context {
             file,
             settings,
+            facts: &NONE,
             code,
             out: Vec::new(),
             masks: Vec::new(),
         }
+    }
+
+    /// Gives `check_file` the facts of its file.
+    pub fn with_facts(mut self, facts: &'a FileFacts) -> Self {
+        self.facts = facts;
+        self
     }
 
     /// Reports a finding in the current file. Severity and help default to the

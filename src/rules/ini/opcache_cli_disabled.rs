@@ -5,9 +5,62 @@ use super::directives::{configures_opcache, opcache_anchor, setting};
 use crate::diagnostic::Severity;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
-use crate::source::FileKind;
+use crate::diagnostic::FileId;
+use crate::project::process::ProcessKind;
+use crate::source::{FileKind, Span};
 
 pub struct OpcacheCliDisabled;
+
+/// Something in the run that serves or works under the CLI SAPI.
+struct CliWorker {
+    file: FileId,
+    span: Span,
+    what: String,
+}
+
+/// An Octane or RoadRunner config file, or a Dockerfile, container or compose
+/// service whose process (from the process model) is Octane, a queue
+/// worker, Horizon, FrankenPHP or RoadRunner.
+fn cli_worker(project: &Project) -> Option<CliWorker> {
+    let is_cli = |k: ProcessKind| {
+        matches!(
+            k,
+            ProcessKind::Octane
+                | ProcessKind::QueueWorker
+                | ProcessKind::Horizon
+                | ProcessKind::FrankenPhp
+                | ProcessKind::RoadRunner
+        )
+    };
+    if let Some(f) = project
+        .files
+        .iter()
+        .find(|f| matches!(f.kind(), Some(FileKind::Octane | FileKind::RoadRunner)))
+    {
+        return Some(CliWorker {
+            file: f.id,
+            span: Span::at(0),
+            what: format!("`{}`", f.source.path),
+        });
+    }
+    if let Some((f, d)) = project.dockerfiles().find(|(_, d)| is_cli(d.process.kind)) {
+        return Some(CliWorker {
+            file: f.id,
+            span: d.runtime_span.unwrap_or_default(),
+            what: format!("the {} of `{}`", d.process.describe(), f.source.path),
+        });
+    }
+    for w in &project.graph.workloads {
+        if let Some(c) = w.containers.iter().find(|c| is_cli(c.process.kind)) {
+            return Some(CliWorker {
+                file: c.process_evidence.file,
+                span: c.process_evidence.span,
+                what: format!("the {} of `{}`", c.process.describe(), project.path(w.object.file)),
+            });
+        }
+    }
+    None
+}
 
 impl Rule for OpcacheCliDisabled {
     fn code(&self) -> &'static str {
@@ -15,14 +68,15 @@ impl Rule for OpcacheCliDisabled {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
+        &FileKind::ALL
+    }
+
+    fn project_documents(&self) -> &'static [FileKind] {
         &[FileKind::PhpIni]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let cli_server = project
-            .files
-            .iter()
-            .find(|f| matches!(f.kind(), Some(FileKind::Octane | FileKind::RoadRunner)));
+        let cli_server = cli_worker(project);
         let at = ctx.settings.php_version;
         for file in project.of_kind(FileKind::PhpIni) {
             let Some(ini) = file.document.as_ini() else { continue };
@@ -42,18 +96,18 @@ impl Rule for OpcacheCliDisabled {
                 }
                 None => continue,
             };
-            let d = match cli_server {
+            let d = match &cli_server {
                 Some(server) => {
                     let d = ctx.report_in(
                         file.id,
                         span,
                         format!(
-                            "`opcache.enable_cli` is off but `{}` runs the app under the CLI SAPI: its workers get no OPcache",
-                            server.source.path
+                            "`opcache.enable_cli` is off but {} runs the app under the CLI SAPI: its workers get no OPcache",
+                            server.what
                         ),
                     );
                     d.severity(Severity::Warning);
-                    d.secondary(server.id, crate::source::Span::at(0), "workers run under the CLI SAPI");
+                    d.secondary(server.file, server.span, "workers run under the CLI SAPI");
                     d
                 }
                 None => ctx.report_in(

@@ -1,28 +1,28 @@
 //! K8S058: an HTTP probe against php-fpm's FastCGI port.
+//!
+//! Reads the graph: which containers run php-fpm (the process model: the
+//! manifest's command, the linked Dockerfile's CMD, the official image's
+//! default, or an image name with `fpm` as a last resort), and which ports
+//! php-fpm listens on (the `listen` of the pools the image copies in or the
+//! manifest mounts, else the official image's 9000).
 
-use crate::project::ParsedFile;
-use crate::model::k8s::{self, Container, ContainerKind};
-use crate::model::k8s_pod::{self, PortRef};
-use crate::parse::yaml::Node;
+use crate::diagnostic::FileId;
+use crate::project::Project;
+use crate::project::facts::{Handler, PortRefFact};
+use crate::project::process::ProcessKind;
 use crate::rules::{Context, Rule};
-use crate::source::FileKind;
+use crate::source::{FileKind, Span};
 
 pub struct ProbeHttpOnFastcgi;
 
-/// A container running php-fpm: its image is an fpm variant (`php:8.3-fpm`,
-/// `acme/app-fpm`) or its command/args start `php-fpm`.
-fn runs_php_fpm(c: &Container<'_>) -> bool {
-    let image = c.node.str_at(&["image"]).unwrap_or("");
-    let name = image.rsplit('/').next().unwrap_or(image);
-    let argv = ["command", "args"].into_iter().flat_map(|f| {
-        c.node
-            .get(f)
-            .map(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Node::as_str)
-    });
-    name.contains("fpm") || argv.into_iter().any(|a| a.contains("php-fpm"))
+/// The TCP port of a php-fpm `listen` value (`9000`, `127.0.0.1:9000`,
+/// `[::]:9000`); `None` for a Unix socket path.
+fn listen_port(listen: &str) -> Option<i64> {
+    let l = listen.trim().trim_matches('"');
+    if l.starts_with('/') {
+        return None;
+    }
+    l.rsplit(':').next()?.parse().ok()
 }
 
 impl Rule for ProbeHttpOnFastcgi {
@@ -30,44 +30,83 @@ impl Rule for ProbeHttpOnFastcgi {
         "K8S058"
     }
 
-    fn kinds(&self) -> &'static [FileKind] {
-        &[FileKind::Kubernetes]
+    fn project_inputs(&self) -> &'static [FileKind] {
+        &[FileKind::Kubernetes, FileKind::Dockerfile, FileKind::PhpFpm]
     }
 
-    fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
-        for obj in k8s::objects(yaml) {
-            for c in obj.containers() {
-                if c.kind == ContainerKind::Ephemeral || !runs_php_fpm(&c) {
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut Context) {
+        for w in &project.graph.workloads {
+            let Some(obj) = project
+                .facts_of(w.object.file)
+                .kubernetes()
+                .and_then(|k| k.objects.get(w.object.index))
+            else {
+                continue;
+            };
+            let Some(pod) = &obj.pod else { continue };
+            for node in &w.containers {
+                if node.process.kind != ProcessKind::PhpFpm {
                     continue;
                 }
-                let ports = k8s_pod::ports(&c);
-                for field in ["livenessProbe", "readinessProbe", "startupProbe"] {
-                    let Some(probe) = k8s_pod::probe(&c, field) else { continue };
-                    let Some(h) = probe.value.entry("httpGet") else { continue };
-                    let Some((port, node)) = k8s_pod::handler_port(h) else { continue };
+                let Some(c) = pod.containers.get(node.index) else { continue };
+                if c.role == crate::project::facts::Role::Ephemeral {
+                    continue;
+                }
+                // php-fpm's ports: the linked pools' `listen`, else 9000.
+                let mut listens: Vec<(i64, Option<(FileId, Span)>)> = Vec::new();
+                for l in &node.pools {
+                    let Some(fpm) = project.facts_of(l.to).fpm() else { continue };
+                    for pool in &fpm.pools {
+                        if let Some(p) = pool.get("listen").and_then(listen_port) {
+                            listens.push((p, Some((l.to, pool.span))));
+                        }
+                    }
+                }
+                if listens.is_empty() {
+                    listens.push((9000, None));
+                }
+                for probe in &c.probes {
+                    let Handler::Http { port: Some(port), .. } = &probe.handler else { continue };
                     // The port number the probe reaches, through a name if need be.
                     let number = match port {
-                        PortRef::Number(n) => Some(n),
-                        PortRef::Name(n) => ports
+                        PortRefFact::Number(n) => Some(*n),
+                        PortRefFact::Name(n) => c
+                            .ports
                             .iter()
-                            .find(|p| p.name == Some(n))
+                            .find(|p| p.name.as_deref() == Some(n.as_str()))
                             .and_then(|p| p.number),
                     };
-                    let named_fastcgi = matches!(port, PortRef::Name(n) if n.contains("fastcgi") || n.contains("fpm"));
-                    if number != Some(9000) && !named_fastcgi {
+                    let named_fastcgi = matches!(port, PortRefFact::Name(n) if n.contains("fastcgi") || n.contains("fpm"));
+                    let hit = listens.iter().find(|(p, _)| Some(*p) == number);
+                    if hit.is_none() && !named_fastcgi {
                         continue;
                     }
-                    ctx.report(
-                        h.key.span,
-                        format!(
-                            "The {field} of container `{}` of {} sends HTTP to php-fpm's FastCGI port `{port}`: it fails every time",
-                            c.name(),
-                            obj.display()
-                        ),
-                    )
-                    .label_text("HTTP probe on FastCGI")
-                    .secondary(file.id, node.span, "FastCGI port");
+                    let shown = match port {
+                        PortRefFact::Number(n) => n.to_string(),
+                        PortRefFact::Name(n) => n.clone(),
+                    };
+                    let d = ctx
+                        .report_in(
+                            w.object.file,
+                            probe.handler_span,
+                            format!(
+                                "The {} of container `{}` of {} sends HTTP to php-fpm's FastCGI port `{shown}`: it fails every time",
+                                probe.field,
+                                c.name,
+                                obj.display()
+                            ),
+                        )
+                        .label_text("HTTP probe on FastCGI");
+                    if let Some(span) = probe.port_span {
+                        d.secondary(w.object.file, span, "FastCGI port");
+                    }
+                    if let Some((_, Some((file, span)))) = hit {
+                        d.secondary(*file, *span, "php-fpm listens here");
+                    }
                 }
             }
         }
