@@ -4,7 +4,7 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, NameGuess};
-use crate::engine::{self, Input, LintOptions, LintResult};
+use crate::engine::{Input, LintOptions, LintResult, Role, Session};
 use crate::parse::Document;
 use crate::project::ParsedFile;
 use crate::report::{self, Format, HumanOptions};
@@ -71,6 +71,10 @@ pub struct CheckArgs {
     /// `dockerfile-target` in the config. Default: the last stage.
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
+    /// Do not load the workspace's other config files as context for the
+    /// named files (cross-file rules then see only the named files).
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 /// `8.3` (a patch part such as `8.3.12` is accepted and ignored).
@@ -95,29 +99,10 @@ pub fn run(args: CheckArgs) -> u8 {
         width: 100,
         summary: true,
     };
-    let mut config = match load_config(&args) {
+    let config = match resolve_config(&args, &human) {
         Ok(c) => c,
-        Err(e) => {
-            report_config_error(e, &human, args.format);
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
-    match crate::k8s_schema::resolve_version(
-        args.kubernetes_version.as_deref(),
-        &config.settings.kubernetes_version,
-    ) {
-        Ok(v) => config.settings.kubernetes_version = v.to_owned(),
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_ERROR;
-        }
-    }
-    if let Some(v) = args.php_version {
-        config.settings.php_version = v;
-    }
-    if let Some(t) = &args.target {
-        config.settings.dockerfile_target = Some(t.clone());
-    }
     let opts = LintOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -133,7 +118,8 @@ pub fn run(args: CheckArgs) -> u8 {
     for e in &walk_errors {
         eprintln!("error: {}: {}", e.path, e.message);
     }
-    let mut result = engine::lint(inputs, &config, &opts);
+    let context = context_inputs(&args, &config, &inputs);
+    let mut result = lint_with_context(inputs, context, &config, &opts);
 
     if args.fix {
         match apply_fixes(&result, args.unsafe_fixes) {
@@ -141,7 +127,8 @@ pub fn run(args: CheckArgs) -> u8 {
             Ok(n) => {
                 eprintln!("fixed {n} finding(s)");
                 let (inputs, _) = collect_inputs(&args, &config).unwrap_or_default();
-                result = engine::lint(inputs, &config, &opts);
+                let context = context_inputs(&args, &config, &inputs);
+                result = lint_with_context(inputs, context, &config, &opts);
             }
             Err(e) => {
                 eprintln!("error: could not write fixes: {e}");
@@ -153,7 +140,11 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.verbose {
         for f in &result.files {
             if let Some(kind) = f.source.kind {
-                eprintln!("{}: {}", f.source.path, kind);
+                if result.is_context(f.id) {
+                    eprintln!("{}: {} (context)", f.source.path, kind);
+                } else {
+                    eprintln!("{}: {}", f.source.path, kind);
+                }
             }
         }
     }
@@ -181,7 +172,114 @@ pub fn run(args: CheckArgs) -> u8 {
     }
 }
 
-fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
+/// The config file with the command line's settings applied over it.
+pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<Config, u8> {
+    let mut config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            report_config_error(e, human, args.format);
+            return Err(EXIT_ERROR);
+        }
+    };
+    match crate::k8s_schema::resolve_version(
+        args.kubernetes_version.as_deref(),
+        &config.settings.kubernetes_version,
+    ) {
+        Ok(v) => config.settings.kubernetes_version = v.to_owned(),
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return Err(EXIT_ERROR);
+        }
+    }
+    if let Some(v) = args.php_version {
+        config.settings.php_version = v;
+    }
+    if let Some(t) = &args.target {
+        config.settings.dockerfile_target = Some(t.clone());
+    }
+    Ok(config)
+}
+
+/// One Session: the named inputs are reported on, the context only feeds
+/// the graph and the cross-file rules.
+pub(super) fn lint_with_context(
+    inputs: Vec<Input>,
+    context: Vec<Input>,
+    config: &Config,
+    opts: &LintOptions,
+) -> LintResult {
+    let mut session = Session::new(config.clone(), opts.clone());
+    for input in inputs {
+        session.add(input, Role::Named);
+    }
+    for input in context {
+        session.add(input, Role::Context);
+    }
+    session.into_result()
+}
+
+/// The workspace root: the directory of the config file in use, else the
+/// nearest git root above the working directory; `None` outside both.
+pub(super) fn workspace_root(config: &Config) -> Option<PathBuf> {
+    if let Some(p) = &config.path {
+        return Some(match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let (up, _) = cwd
+        .ancestors()
+        .enumerate()
+        .find(|(_, d)| d.join(".git").exists())?;
+    Some(if up == 0 {
+        PathBuf::from(".")
+    } else {
+        (0..up).map(|_| "..").collect::<PathBuf>()
+    })
+}
+
+/// The workspace's other config files, as context for the named ones: so a
+/// file gets the same findings alone (pre-commit passes only changed files),
+/// in a subset, or with the whole repository.
+pub(super) fn context_inputs(args: &CheckArgs, config: &Config, named: &[Input]) -> Vec<Input> {
+    if args.no_context {
+        return Vec::new();
+    }
+    let Some(root) = workspace_root(config) else {
+        return Vec::new();
+    };
+    let Ok(root_abs) = std::fs::canonicalize(&root) else {
+        return Vec::new();
+    };
+    // Linting the root itself (or above it) already has everything.
+    if args
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .any(|p| root_abs.starts_with(&p))
+    {
+        return Vec::new();
+    }
+    let mut seen: std::collections::HashSet<PathBuf> = named
+        .iter()
+        .filter_map(|i| i.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
+        .collect();
+    // Standard input named after a file stands in for that file.
+    if let Some(name) = &args.stdin_filename {
+        if let Ok(p) = std::fs::canonicalize(name) {
+            seen.insert(p);
+        }
+    }
+    let (candidates, _) = discover::walk(&[root], config);
+    candidates
+        .into_iter()
+        .filter(|c| std::fs::canonicalize(&c.path).is_ok_and(|p| seen.insert(p)))
+        .map(Input::from)
+        .collect()
+}
+
+pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     let path = match &args.config {
         Some(p) => Some(p.clone()),
         None => {
@@ -207,7 +305,7 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
 
 type Inputs = (Vec<Input>, Vec<discover::WalkError>);
 
-fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs, String> {
+pub(super) fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs, String> {
     let mut inputs = Vec::new();
     let mut paths = Vec::new();
     for p in &args.paths {
@@ -274,7 +372,7 @@ fn fix_target(file: &ParsedFile) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {
+pub(super) fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {
     let ConfigError {
         source,
         diagnostics,

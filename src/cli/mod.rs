@@ -2,6 +2,7 @@
 //! 2 usage, config or I/O error.
 
 mod check;
+mod graph;
 mod rules;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,10 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Explain a rule: rationale, fix hint, bad and good examples.
     Explain(rules::ExplainArgs),
+    /// Print the linked deployment: each workload's containers with their
+    /// process, image, Dockerfile, pools, ini files, env sources, Services,
+    /// HPAs and PDBs, and the evidence for every link.
+    Graph(graph::GraphArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -47,6 +52,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
+        Command::Graph(args) => graph::run(args),
     };
     ExitCode::from(code)
 }

@@ -56,6 +56,26 @@ pub struct ImageNode {
     pub file: FileId,
     pub pools: Vec<Link<FileId>>,
     pub inis: Vec<Link<FileId>>,
+    /// Where each linked file lands in the image (`/usr/local/etc/php/conf.d/opcache.ini`).
+    pub dests: HashMap<FileId, String>,
+}
+
+impl ImageNode {
+    /// The linked ini files in the order PHP reads them: `php.ini` first,
+    /// then the scan directory alphabetically by destination name.
+    pub fn inis_in_read_order(&self) -> Vec<FileId> {
+        let mut v: Vec<(bool, String, FileId)> = self
+            .inis
+            .iter()
+            .map(|l| {
+                let dest = self.dests.get(&l.to).map_or("", String::as_str);
+                let name = file_name(dest).to_owned();
+                (name != "php.ini", name, l.to)
+            })
+            .collect();
+        v.sort();
+        v.into_iter().map(|(_, _, id)| id).collect()
+    }
 }
 
 #[derive(Debug)]
@@ -372,6 +392,7 @@ fn image_node(ix: &Index<'_>, id: FileId) -> ImageNode {
         file: id,
         pools: Vec::new(),
         inis: Vec::new(),
+        dests: HashMap::new(),
     };
     let Some(df) = ix.dockerfile_facts(id) else {
         return node;
@@ -381,6 +402,20 @@ fn image_node(ix: &Index<'_>, id: FileId) -> ImageNode {
         for src in &copy.sources {
             for target in ix.copy_sources(src, &df_dir) {
                 let kind = ix.files[target].kind();
+                // A destination ending in `/` (or naming a directory) keeps the file name.
+                let dest = if copy.dest.ends_with('/')
+                    || copy.sources.len() > 1
+                    || !copy.dest.contains('.')
+                {
+                    format!(
+                        "{}/{}",
+                        copy.dest.trim_end_matches('/'),
+                        file_name(ix.path(target))
+                    )
+                } else {
+                    copy.dest.clone()
+                };
+                node.dests.entry(target).or_insert(dest);
                 let evidence = Evidence {
                     why: format!("`COPY {src} {}`", copy.dest),
                     file: id,
@@ -648,11 +683,24 @@ fn container_node(
         _ => match (df, &official, &dockerfile) {
             (Some(d), _, Some(l)) => (
                 d.process.clone(),
-                Evidence {
-                    why: format!("CMD/ENTRYPOINT of `{}`", ix.path(l.to)),
-                    file: l.to,
-                    span: d.runtime_span.unwrap_or_default(),
-                    guess: l.evidence.guess,
+                match (d.runtime_span, &d.base_image) {
+                    (None, Some(base)) => Evidence {
+                        why: format!(
+                            "`{}` sets no CMD: the base image `{}` runs `{}`",
+                            ix.path(l.to),
+                            base.text,
+                            d.runtime.join(" ")
+                        ),
+                        file: l.to,
+                        span: base.span,
+                        guess: l.evidence.guess,
+                    },
+                    _ => Evidence {
+                        why: format!("CMD/ENTRYPOINT of `{}`", ix.path(l.to)),
+                        file: l.to,
+                        span: d.runtime_span.unwrap_or_default(),
+                        guess: l.evidence.guess,
+                    },
                 },
             ),
             (_, Some(o), _) => (

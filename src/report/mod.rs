@@ -1,5 +1,6 @@
 //! Reporters are pure functions of the run's files, diagnostics and the catalog.
 
+pub mod graph;
 mod human;
 mod json;
 

@@ -11,7 +11,86 @@ use crate::source::{FileKind, Span};
 
 pub struct OpcacheCliDisabled;
 
+enum Linked {
+    /// No image copies the file in: nothing is known about where it runs.
+    Unknown,
+    /// Every image that copies it runs no CLI worker, or turns
+    /// `opcache.enable_cli` on in an ini file it reads later.
+    Fine,
+    /// An image (or a container of it) runs a CLI worker with it off.
+    Offender(CliWorker),
+}
+
+fn linked_verdict(project: &Project, file: FileId) -> Linked {
+    let mut verdict = Linked::Unknown;
+    for n in project.graph.images.iter().filter(|n| n.inis.iter().any(|l| l.to == file)) {
+        let image_cli = project
+            .facts_of(n.file)
+            .dockerfile()
+            .filter(|d| is_cli(d.process.kind))
+            .map(|d| CliWorker {
+                file: n.file,
+                span: d.runtime_span.unwrap_or_default(),
+                what: format!("the {} of `{}`", d.process.describe(), project.path(n.file)),
+            });
+        let container_cli = project.graph.workloads.iter().find_map(|w| {
+            w.containers
+                .iter()
+                .find(|c| {
+                    c.dockerfile.as_ref().is_some_and(|l| l.to == n.file) && is_cli(c.process.kind)
+                })
+                .map(|c| CliWorker {
+                    file: c.process_evidence.file,
+                    span: c.process_evidence.span,
+                    what: format!(
+                        "the {} of `{}` (image built by `{}`)",
+                        c.process.describe(),
+                        project.path(w.object.file),
+                        project.path(n.file)
+                    ),
+                })
+        });
+        let Some(worker) = image_cli.or(container_cli) else {
+            if matches!(verdict, Linked::Unknown) {
+                verdict = Linked::Fine;
+            }
+            continue;
+        };
+        // The effective value: the last file in PHP's read order that sets it.
+        let effective = n
+            .inis_in_read_order()
+            .into_iter()
+            .filter_map(|id| project.facts_of(id).ini()?.get("opcache.enable_cli"))
+            .last();
+        let on = effective.is_some_and(|v| {
+            let v = v.trim();
+            ["on", "yes", "true"].iter().any(|w| v.eq_ignore_ascii_case(w))
+                || crate::parse::ini::leading_int(v) != 0
+        });
+        if on {
+            if matches!(verdict, Linked::Unknown) {
+                verdict = Linked::Fine;
+            }
+        } else {
+            return Linked::Offender(worker);
+        }
+    }
+    verdict
+}
+
+fn is_cli(k: ProcessKind) -> bool {
+    matches!(
+        k,
+        ProcessKind::Octane
+            | ProcessKind::QueueWorker
+            | ProcessKind::Horizon
+            | ProcessKind::FrankenPhp
+            | ProcessKind::RoadRunner
+    )
+}
+
 /// Something in the run that serves or works under the CLI SAPI.
+#[derive(Clone)]
 struct CliWorker {
     file: FileId,
     span: Span,
@@ -22,16 +101,6 @@ struct CliWorker {
 /// service whose process (from the process model) is Octane, a queue
 /// worker, Horizon, FrankenPHP or RoadRunner.
 fn cli_worker(project: &Project) -> Option<CliWorker> {
-    let is_cli = |k: ProcessKind| {
-        matches!(
-            k,
-            ProcessKind::Octane
-                | ProcessKind::QueueWorker
-                | ProcessKind::Horizon
-                | ProcessKind::FrankenPhp
-                | ProcessKind::RoadRunner
-        )
-    };
     if let Some(f) = project
         .files
         .iter()
@@ -84,6 +153,13 @@ impl Rule for OpcacheCliDisabled {
             if s.as_bool() != Some(false) {
                 continue;
             }
+            // Images that copy this file in decide by what they run and by
+            // the ini files they read after it.
+            let cli_server = match linked_verdict(project, file.id) {
+                Linked::Fine => continue,
+                Linked::Offender(w) => Some(w),
+                Linked::Unknown => cli_server.clone(),
+            };
             let span = match s.entry {
                 Some(e) => e.value.span,
                 // Unset is only worth a word when an Octane/RoadRunner config is
