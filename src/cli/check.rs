@@ -220,23 +220,31 @@ pub(super) fn lint_with_context(
 
 /// The workspace root: the directory of the config file in use, else the
 /// nearest git root above the working directory; `None` outside both.
+/// Paths are shown relative to the working directory, so the root is too
+/// (context files then get the same kind of path as named ones).
 pub(super) fn workspace_root(config: &Config) -> Option<PathBuf> {
-    if let Some(p) = &config.path {
-        return Some(match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
+    let cwd = std::env::current_dir().ok()?;
+    let root = match &config.path {
+        Some(p) => {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?
+        }
+        None => cwd
+            .ancestors()
+            .find(|d| d.join(".git").exists())?
+            .to_path_buf(),
+    };
+    if let Ok(rel) = root.strip_prefix(&cwd) {
+        return Some(if rel.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            rel.to_path_buf()
         });
     }
-    let cwd = std::env::current_dir().ok()?;
-    let (up, _) = cwd
-        .ancestors()
-        .enumerate()
-        .find(|(_, d)| d.join(".git").exists())?;
-    Some(if up == 0 {
-        PathBuf::from(".")
-    } else {
-        (0..up).map(|_| "..").collect::<PathBuf>()
-    })
+    match cwd.strip_prefix(&root) {
+        Ok(below) => Some(below.components().map(|_| "..").collect()),
+        Err(_) => Some(root),
+    }
 }
 
 /// The workspace's other config files, as context for the named ones: so a

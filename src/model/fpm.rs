@@ -130,7 +130,7 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
             p[ra.max(rb)] = ra.min(rb);
         }
     };
-    let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.source.path)).collect();
+    let paths = absolute_paths(&files);
     // Files of one directory form one set: join each to the first file seen
     // in its directory (linear, not pairwise).
     let mut first_in_dir: HashMap<&Path, usize> = HashMap::new();
@@ -205,7 +205,7 @@ pub fn unresolved_includes(files: &[ParsedFile]) -> Vec<Unresolved<'_>> {
         .iter()
         .filter(|f| f.kind() == Some(FileKind::PhpFpm))
         .collect();
-    let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.source.path)).collect();
+    let paths = absolute_paths(&files);
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
         for inc in fpm(f).into_iter().flat_map(FpmFile::includes) {
@@ -265,6 +265,23 @@ fn matches(from: &Path, pattern: &str, paths: &[PathBuf]) -> Vec<usize> {
 }
 
 /// Lexically cleans a path (`a/./b/../c` -> `a/c`), with `/` separators.
+/// Paths of the run's files, made absolute against the working directory
+/// and normalized, so `www.conf` and `../php-fpm.d/zz.conf` seen from inside
+/// `php-fpm.d/` land in one directory.
+fn absolute_paths(files: &[&ParsedFile]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().ok();
+    files
+        .iter()
+        .map(|f| {
+            let p = Path::new(&f.source.path);
+            match &cwd {
+                Some(cwd) if p.is_relative() => normalize(&cwd.join(p).to_string_lossy()),
+                _ => normalize(&f.source.path),
+            }
+        })
+        .collect()
+}
+
 fn normalize(path: &str) -> PathBuf {
     let mut out = PathBuf::new();
     for c in Path::new(&path.replace('\\', "/")).components() {

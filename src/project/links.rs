@@ -158,6 +158,15 @@ pub fn normalize(path: &str) -> String {
     }
 }
 
+/// A path made absolute against the working directory, then normalized:
+/// files named from different directories compare equal.
+fn absolute(path: &str, cwd: Option<&Path>) -> String {
+    match cwd {
+        Some(cwd) if Path::new(path).is_relative() => normalize(&cwd.join(path).to_string_lossy()),
+        _ => normalize(path),
+    }
+}
+
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
@@ -205,7 +214,11 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(files: &'a [ParsedFile], facts: &'a [FileFacts]) -> Self {
-        let paths: Vec<String> = files.iter().map(|f| normalize(&f.source.path)).collect();
+        let cwd = std::env::current_dir().ok();
+        let paths: Vec<String> = files
+            .iter()
+            .map(|f| absolute(&f.source.path, cwd.as_deref()))
+            .collect();
         let mut ix = Index {
             files,
             facts,
@@ -247,65 +260,88 @@ impl<'a> Index<'a> {
         ix
     }
 
+    /// The normalized absolute path, for matching.
     fn path(&self, id: FileId) -> &str {
         &self.paths[id]
+    }
+
+    /// The path as shown to the user, for messages.
+    fn display(&self, id: FileId) -> &str {
+        &self.files[id].source.path
     }
 
     fn dockerfile_facts(&self, id: FileId) -> Option<&'a DockerfileFacts> {
         self.facts.get(id).and_then(FileFacts::dockerfile)
     }
 
-    /// Config files a `COPY` source (relative to an unknown build context)
-    /// can name: the same relative path under the Dockerfile's directory or
-    /// anywhere in the tree, a directory's files, or a `*` pattern's matches.
+    /// Config files a `COPY` source can name. The build context is not in
+    /// the Dockerfile, so the source is tried against the Dockerfile's
+    /// directory and each directory above it (the context is one of them
+    /// for nearly every repository); the nearest that has matches wins.
+    /// Sources can be files, directories or `*` patterns.
     fn copy_sources(&self, src: &str, df_dir: &str) -> Vec<FileId> {
         let src = normalize(src.trim_end_matches('/'));
-        if src.is_empty() || src == "." {
+        if src.is_empty() || src == "." || src.starts_with("..") {
             return Vec::new();
         }
         let name = file_name(&src);
-        if !name.contains(['*', '?', '[']) {
-            if let Some(ids) = self.config_by_name.get(name) {
-                let hits: Vec<FileId> = ids
-                    .iter()
-                    .copied()
-                    .filter(|&id| {
-                        let p = self.path(id);
-                        p == src || p.ends_with(&format!("/{src}")) || p == join(df_dir, &src)
-                    })
-                    .collect();
-                if !hits.is_empty() {
-                    return hits;
-                }
+        let glob = if name.contains(['*', '?', '[']) {
+            match globset::Glob::new(name) {
+                Ok(g) => Some(g.compile_matcher()),
+                Err(_) => return Vec::new(),
             }
-            // A directory: the config files under it.
-            let prefix = format!("{src}/");
-            let inner = format!("/{src}/");
-            return self
-                .config_files
-                .iter()
-                .copied()
-                .filter(|&id| {
-                    let p = self.path(id);
-                    p.starts_with(&prefix) || p.contains(&inner)
-                })
-                .collect();
-        }
-        let dir = parent(&src);
-        let Ok(glob) = globset::Glob::new(name) else {
-            return Vec::new();
+        } else {
+            None
         };
-        let m = glob.compile_matcher();
-        self.config_files
-            .iter()
-            .copied()
-            .filter(|&id| {
-                let p = self.path(id);
-                let pd = parent(p);
-                m.is_match(file_name(p))
-                    && (pd == dir || dir.is_empty() || pd.ends_with(&format!("/{dir}")))
-            })
-            .collect()
+        let mut dir = df_dir;
+        loop {
+            let full = join(dir, &src);
+            let hits: Vec<FileId> = match &glob {
+                None => {
+                    // The file itself, else the files under the directory.
+                    let exact: Vec<FileId> = self
+                        .config_by_name
+                        .get(name)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&id| self.path(id) == full)
+                        .collect();
+                    if exact.is_empty() {
+                        let prefix = format!("{full}/");
+                        self.config_files
+                            .iter()
+                            .copied()
+                            .filter(|&id| self.path(id).starts_with(&prefix))
+                            .collect()
+                    } else {
+                        exact
+                    }
+                }
+                Some(m) => {
+                    let pattern_dir = parent(&full);
+                    self.config_files
+                        .iter()
+                        .copied()
+                        .filter(|&id| {
+                            let p = self.path(id);
+                            parent(p) == pattern_dir && m.is_match(file_name(p))
+                        })
+                        .collect()
+                }
+            };
+            if !hits.is_empty() {
+                return hits;
+            }
+            if dir.is_empty() || dir == "/" {
+                return Vec::new();
+            }
+            dir = match dir.rsplit_once('/') {
+                Some(("", _)) => "/",
+                Some((d, _)) => d,
+                None => "",
+            };
+        }
     }
 }
 
@@ -332,12 +368,15 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
         compose_nodes(&ix, f.id, c, &mut graph, &mut compose_images);
     }
 
-    let config_root = normalize(&root.to_string_lossy());
+    let config_root = absolute(
+        &root.to_string_lossy(),
+        std::env::current_dir().ok().as_deref(),
+    );
     let mapped: Vec<(String, FileId, String)> = settings
         .images
         .iter()
         .filter_map(|(image, path)| {
-            let p = join(if config_root == "." { "" } else { &config_root }, path);
+            let p = join(&config_root, path);
             ix.dockerfile_by_path
                 .get(&p)
                 .map(|&id| (image.clone(), id, path.clone()))
@@ -464,7 +503,7 @@ fn compose_nodes(
             ix.dockerfile_by_path.get(&path).map(|&id| Link {
                 to: id,
                 evidence: Evidence {
-                    why: format!("compose service `{}` builds `{path}`", s.name),
+                    why: format!("compose service `{}` builds `{}`", s.name, ix.display(id)),
                     file,
                     span: s.span,
                     guess: false,
@@ -610,7 +649,7 @@ fn link_dockerfile(
         return Some(Link {
             to: id,
             evidence: ev(
-                format!("image name `{short}` matches `{}`", ix.path(id)),
+                format!("image name `{short}` matches `{}`", ix.display(id)),
                 false,
             ),
         });
@@ -620,7 +659,7 @@ fn link_dockerfile(
         return Some(Link {
             to: id,
             evidence: ev(
-                format!("the only Dockerfile of the workspace, `{}`", ix.path(id)),
+                format!("the only Dockerfile of the workspace, `{}`", ix.display(id)),
                 true,
             ),
         });
@@ -687,7 +726,7 @@ fn container_node(
                     (None, Some(base)) => Evidence {
                         why: format!(
                             "`{}` sets no CMD: the base image `{}` runs `{}`",
-                            ix.path(l.to),
+                            ix.display(l.to),
                             base.text,
                             d.runtime.join(" ")
                         ),
@@ -696,7 +735,7 @@ fn container_node(
                         guess: l.evidence.guess,
                     },
                     _ => Evidence {
-                        why: format!("CMD/ENTRYPOINT of `{}`", ix.path(l.to)),
+                        why: format!("CMD/ENTRYPOINT of `{}`", ix.display(l.to)),
                         file: l.to,
                         span: d.runtime_span.unwrap_or_default(),
                         guess: l.evidence.guess,

@@ -1,0 +1,132 @@
+//! The Session engine: editing one file of a workspace re-parses that file
+//! only, re-runs the project rules whose inputs changed, and updates the
+//! findings of the other files the edit affects.
+
+use deploylint::config::Config;
+use deploylint::engine::{LintOptions, Session};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn deployment(i: usize) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: ns{i}\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/acme/app{i}:1.0.{i}\n"
+    )
+}
+
+fn pdb(i: usize) -> String {
+    format!(
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: app{i}\n  namespace: ns{i}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: {{app: app{i}}}\n"
+    )
+}
+
+/// 200 files: 50 apps with a Deployment, a PDB, a Dockerfile and a pool.
+fn workspace() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for i in 0..50 {
+        files.push((format!("app{i}/k8s/deploy.yaml"), deployment(i)));
+        files.push((format!("app{i}/k8s/pdb.yaml"), pdb(i)));
+        files.push((
+            format!("app{i}/Dockerfile"),
+            "FROM php:8.3-fpm-alpine\nCOPY www.conf /usr/local/etc/php-fpm.d/www.conf\nUSER www-data\n".to_owned(),
+        ));
+        files.push((
+            format!("app{i}/www.conf"),
+            "[www]\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n".to_owned(),
+        ));
+    }
+    files
+}
+
+fn codes_in(session: &mut Session, path: &str) -> BTreeSet<String> {
+    let id = session.file_id(path).expect("file in session");
+    let (diagnostics, _) = session.check();
+    diagnostics
+        .iter()
+        .filter(|d| d.file == id)
+        .map(|d| d.code.clone())
+        .collect()
+}
+
+#[test]
+fn editing_one_file_reparses_only_that_file() {
+    let files = workspace();
+    assert_eq!(files.len(), 200);
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut session = Session::from_texts(
+        Config::with_defaults(PathBuf::from(".")),
+        LintOptions::default(),
+        &texts,
+    )
+    .keep_documents(true);
+    let (first, _) = session.check();
+    assert_eq!(session.stats().parses, 200);
+    assert!(
+        !first.iter().any(|d| d.code == "K8S053"),
+        "every app has its PDB"
+    );
+    let runs_after_first = session.stats().project_rule_runs;
+    assert!(runs_after_first > 0);
+
+    // Checking again with no change does nothing.
+    let (again, _) = session.check();
+    assert_eq!(session.stats().parses, 200);
+    assert_eq!(session.stats().project_rule_runs, runs_after_first);
+    assert_eq!(again.len(), first.len());
+
+    // Break one PDB's selector: only that file is parsed again, and the
+    // Deployment in another file now lacks a PDB.
+    assert!(session.update(
+        "app7/k8s/pdb.yaml",
+        pdb(7).replace("matchLabels: {app: app7}", "matchLabels: {app: other}")
+    ));
+    let codes = codes_in(&mut session, "app7/k8s/deploy.yaml");
+    assert_eq!(session.stats().parses, 201);
+    assert!(codes.contains("K8S053"), "{codes:?}");
+    assert!(
+        codes_in(&mut session, "app8/k8s/deploy.yaml")
+            .iter()
+            .all(|c| c != "K8S053")
+    );
+
+    // A php-fpm edit re-runs the php-fpm project rules, not the Kubernetes-only ones.
+    let before = session.stats().project_rule_runs;
+    assert!(session.update(
+        "app3/www.conf",
+        "[www]\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\npm.max_requests = 500\n".to_owned()
+    ));
+    let codes = codes_in(&mut session, "app3/www.conf");
+    assert_eq!(session.stats().parses, 202);
+    assert!(!codes.contains("FPM004"), "{codes:?}");
+    assert!(codes_in(&mut session, "app4/www.conf").contains("FPM004"));
+    let reran = session.stats().project_rule_runs - before;
+    assert!(
+        reran > 0 && reran < runs_after_first,
+        "{reran} of {runs_after_first}"
+    );
+
+    // Fixing the PDB again restores the first verdicts.
+    assert!(session.update("app7/k8s/pdb.yaml", pdb(7)));
+    assert!(!codes_in(&mut session, "app7/k8s/deploy.yaml").contains("K8S053"));
+    assert_eq!(session.stats().parses, 203);
+}
+
+#[test]
+fn removed_files_stop_counting() {
+    let files = workspace();
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .take(8)
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut session = Session::from_texts(
+        Config::with_defaults(PathBuf::from(".")),
+        LintOptions::default(),
+        &texts,
+    );
+    assert!(!codes_in(&mut session, "app0/k8s/deploy.yaml").contains("K8S053"));
+    assert!(session.remove("app0/k8s/pdb.yaml"));
+    assert!(codes_in(&mut session, "app0/k8s/deploy.yaml").contains("K8S053"));
+}
