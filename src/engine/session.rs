@@ -223,12 +223,20 @@ impl Session {
             },
             _ => self.refresh(),
         }
-        self.collect()
+        self.collect(false)
     }
 
-    /// Runs once and hands over everything (the CLI's one-shot use).
+    /// Runs once and hands over everything (the CLI's one-shot use): the
+    /// findings are moved out, not copied.
     pub fn into_result(mut self) -> LintResult {
-        let (diagnostics, masks) = self.check();
+        match self.opts.jobs {
+            Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+                Ok(pool) => pool.install(|| self.refresh()),
+                Err(_) => self.refresh(),
+            },
+            _ => self.refresh(),
+        }
+        let (diagnostics, masks) = self.collect(true);
         let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
         LintResult {
             files: self.files,
@@ -359,27 +367,36 @@ impl Session {
         self.stats.project_rule_runs += runs;
     }
 
-    fn collect(&self) -> (Vec<Diagnostic>, HashMap<FileId, Vec<Span>>) {
+    /// The reported findings. `take` moves them out of the slots (a
+    /// one-shot run); otherwise they are copied and the slots keep theirs.
+    fn collect(&mut self, take: bool) -> (Vec<Diagnostic>, HashMap<FileId, Vec<Span>>) {
         let cat = catalog();
         let mut masks: HashMap<FileId, Vec<Span>> = HashMap::new();
         let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
-        let named = |id: FileId| self.meta.get(id).is_some_and(|m| m.role == Role::Named);
-        for m in &self.meta {
+        let grab = |list: &mut Vec<Diagnostic>| {
+            if take {
+                std::mem::take(list)
+            } else {
+                list.clone()
+            }
+        };
+        for m in &mut self.meta {
             for (f, s) in &m.masks {
                 masks.entry(*f).or_default().push(*s);
             }
-            for d in &m.diagnostics {
-                by_file.entry(d.file).or_default().push(d.clone());
+            for d in grab(&mut m.diagnostics) {
+                by_file.entry(d.file).or_default().push(d);
             }
         }
-        for (d, m) in &self.project_out {
-            for (f, s) in m {
+        for (d, m) in &mut self.project_out {
+            for (f, s) in m.iter() {
                 masks.entry(*f).or_default().push(*s);
             }
-            for d in d {
-                by_file.entry(d.file).or_default().push(d.clone());
+            for d in grab(d) {
+                by_file.entry(d.file).or_default().push(d);
             }
         }
+        let named = |id: FileId| self.meta.get(id).is_some_and(|m| m.role == Role::Named);
         let mut all = Vec::new();
         for id in 0..self.meta.len() {
             let mut list = by_file.remove(&id).unwrap_or_default();

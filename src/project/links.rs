@@ -205,7 +205,10 @@ struct Index<'a> {
     paths: Vec<String>,
     /// Config files (php-fpm, php.ini) by file name.
     config_by_name: HashMap<&'a str, Vec<FileId>>,
-    config_files: Vec<FileId>,
+    /// Config files by every directory above them (`a/b/c.ini` is under `a/b` and `a`).
+    config_under: HashMap<String, Vec<FileId>>,
+    /// Config files by their own directory.
+    config_in: HashMap<String, Vec<FileId>>,
     dockerfiles: Vec<FileId>,
     dockerfile_by_path: HashMap<String, FileId>,
     /// (namespace, kind, name) to object.
@@ -224,7 +227,8 @@ impl<'a> Index<'a> {
             facts,
             paths,
             config_by_name: HashMap::new(),
-            config_files: Vec::new(),
+            config_under: HashMap::new(),
+            config_in: HashMap::new(),
             dockerfiles: Vec::new(),
             dockerfile_by_path: HashMap::new(),
             objects: HashMap::new(),
@@ -232,7 +236,19 @@ impl<'a> Index<'a> {
         for f in files {
             match f.kind() {
                 Some(FileKind::PhpFpm | FileKind::PhpIni) => {
-                    ix.config_files.push(f.id);
+                    let path = ix.paths[f.id].clone();
+                    ix.config_in
+                        .entry(parent(&path).to_owned())
+                        .or_default()
+                        .push(f.id);
+                    let mut dir = parent(&path);
+                    while !dir.is_empty() && dir != "/" {
+                        ix.config_under
+                            .entry(dir.to_owned())
+                            .or_default()
+                            .push(f.id);
+                        dir = parent(dir);
+                    }
                     ix.config_by_name
                         .entry(file_name(&f.source.path))
                         .or_default()
@@ -308,27 +324,19 @@ impl<'a> Index<'a> {
                         .filter(|&id| self.path(id) == full)
                         .collect();
                     if exact.is_empty() {
-                        let prefix = format!("{full}/");
-                        self.config_files
-                            .iter()
-                            .copied()
-                            .filter(|&id| self.path(id).starts_with(&prefix))
-                            .collect()
+                        self.config_under.get(&full).cloned().unwrap_or_default()
                     } else {
                         exact
                     }
                 }
-                Some(m) => {
-                    let pattern_dir = parent(&full);
-                    self.config_files
-                        .iter()
-                        .copied()
-                        .filter(|&id| {
-                            let p = self.path(id);
-                            parent(p) == pattern_dir && m.is_match(file_name(p))
-                        })
-                        .collect()
-                }
+                Some(m) => self
+                    .config_in
+                    .get(parent(&full))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&id| m.is_match(file_name(self.path(id))))
+                    .collect(),
             };
             if !hits.is_empty() {
                 return hits;
@@ -545,8 +553,10 @@ fn compose_nodes(
 /// Names a Dockerfile answers to: its directory (`docker/worker/Dockerfile`
 /// is `worker`), its suffix (`Dockerfile.worker`, `worker.Dockerfile`), and
 /// the workspace's name for a Dockerfile at the root.
-fn dockerfile_names(ix: &Index<'_>, root: &str) -> Vec<(String, FileId)> {
-    let mut out = Vec::new();
+/// Dockerfile names keyed by (each directory above the Dockerfile, name),
+/// so the nearest Dockerfile of a name is found by walking up from a manifest.
+fn dockerfile_names(ix: &Index<'_>, root: &str) -> HashMap<(String, String), Vec<FileId>> {
+    let mut out: Vec<(String, FileId)> = Vec::new();
     let root_name = Path::new(root).canonicalize().ok().and_then(|p| {
         p.file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -572,7 +582,21 @@ fn dockerfile_names(ix: &Index<'_>, root: &str) -> Vec<(String, FileId)> {
             }
         }
     }
-    out
+    let mut map: HashMap<(String, String), Vec<FileId>> = HashMap::new();
+    for (name, id) in out {
+        let mut dir = parent(ix.path(id));
+        loop {
+            let ids = map.entry((dir.to_owned(), name.clone())).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent(dir);
+        }
+    }
+    map
 }
 
 /// Images from Docker Hub's library (`nginx`, `redis`, `php:8.3-fpm`) are
@@ -589,7 +613,7 @@ fn link_dockerfile(
     span: Span,
     mapped: &[(String, FileId, String)],
     compose_images: &[(String, Link<FileId>)],
-    names: &[(String, FileId)],
+    names: &HashMap<(String, String), Vec<FileId>>,
 ) -> Option<Link<FileId>> {
     let repo = repository(image);
     let no_tag = image
@@ -627,32 +651,40 @@ fn link_dockerfile(
         return None;
     }
     let short = short_name(image).to_ascii_lowercase();
-    let mut best: Option<(usize, FileId)> = None;
-    let mut tie = false;
-    for (name, id) in names {
-        let hit = short == *name
-            || short.ends_with(&format!("-{name}"))
-            || short.ends_with(&format!("_{name}"));
-        if !hit {
-            continue;
-        }
-        match best {
-            Some((len, other)) if len == name.len() && other != *id => tie = true,
-            Some((len, _)) if len >= name.len() => {}
-            _ => {
-                best = Some((name.len(), *id));
-                tie = false;
+    // The names the image answers to: `app-7-fpm` is also `7-fpm` and `fpm`;
+    // the longest that names a Dockerfile wins.
+    let mut suffixes = vec![short.as_str()];
+    suffixes.extend(
+        short
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '-' | '_'))
+            .map(|(i, _)| &short[i + 1..]),
+    );
+    // Several Dockerfiles may answer to a name (every app of a monorepo has
+    // `docker/fpm/`): the one nearest the manifest wins, looking in its
+    // directory, then each directory above it.
+    let here = parent(ix.path(file));
+    for name in suffixes {
+        let mut dir = here;
+        loop {
+            if let Some(ids) = names.get(&(dir.to_owned(), name.to_owned())) {
+                if ids.len() > 1 {
+                    return None; // as near as each other: ambiguous
+                }
+                let id = ids[0];
+                return Some(Link {
+                    to: id,
+                    evidence: ev(
+                        format!("image name `{short}` matches `{}`", ix.display(id)),
+                        false,
+                    ),
+                });
             }
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent(dir);
         }
-    }
-    if let (Some((_, id)), false) = (best, tie) {
-        return Some(Link {
-            to: id,
-            evidence: ev(
-                format!("image name `{short}` matches `{}`", ix.display(id)),
-                false,
-            ),
-        });
     }
     if ix.dockerfiles.len() == 1 {
         let id = ix.dockerfiles[0];

@@ -19,7 +19,77 @@ use crate::diagnostic::FileId;
 use crate::model::fpm::{ConfigSet, config_sets};
 use crate::model::k8s_set::ObjectSet;
 use crate::source::FileKind;
+use std::collections::HashMap;
 use std::sync::OnceLock;
+
+fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>> {
+    let ini: Vec<FileId> = files
+        .iter()
+        .filter(|f| f.kind() == Some(FileKind::PhpIni))
+        .map(|f| f.id)
+        .collect();
+    let mut parent: HashMap<FileId, FileId> = ini.iter().map(|&id| (id, id)).collect();
+    fn find(p: &mut HashMap<FileId, FileId>, mut i: FileId) -> FileId {
+        while let Some(&up) = p.get(&i) {
+            if up == i {
+                break;
+            }
+            let grand = p.get(&up).copied().unwrap_or(up);
+            p.insert(i, grand);
+            i = up;
+        }
+        i
+    }
+    fn union(p: &mut HashMap<FileId, FileId>, a: FileId, b: FileId) {
+        let (ra, rb) = (find(p, a), find(p, b));
+        if ra != rb {
+            p.insert(ra.max(rb), ra.min(rb));
+        }
+    }
+    let cwd = std::env::current_dir().ok();
+    let dir_of = |id: FileId| {
+        let p = std::path::Path::new(&files[id].source.path);
+        let abs = match &cwd {
+            Some(c) if p.is_relative() => links::normalize(&c.join(p).to_string_lossy()),
+            _ => links::normalize(&p.to_string_lossy()),
+        };
+        abs.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned())
+    };
+    let mut first_in_dir: HashMap<String, FileId> = HashMap::new();
+    for &id in &ini {
+        let mut dir = dir_of(id);
+        // conf.d/*.ini join the php.ini of the directory above.
+        if dir.ends_with("/conf.d") || dir == "conf.d" {
+            dir = dir
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_owned());
+        }
+        match first_in_dir.get(&dir) {
+            Some(&first) => union(&mut parent, first, id),
+            None => {
+                first_in_dir.insert(dir, id);
+            }
+        }
+    }
+    for n in &graph.images {
+        for pair in n.inis.windows(2) {
+            union(&mut parent, pair[0].to, pair[1].to);
+        }
+    }
+    let mut groups: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    for &id in &ini {
+        let root = find(&mut parent, id);
+        groups.entry(root).or_default().push(id);
+    }
+    let mut out = HashMap::new();
+    for members in groups.into_values() {
+        for &m in &members {
+            out.insert(m, members.clone());
+        }
+    }
+    out
+}
 
 /// Everything project rules see: the files (documents are kept for the
 /// kinds whose rules still read them), their facts, and the graph. The
@@ -32,6 +102,7 @@ pub struct Project<'a> {
     pub graph: &'a Graph,
     objects: OnceLock<ObjectSet<'a>>,
     fpm_sets: OnceLock<Vec<ConfigSet<'a>>>,
+    ini_peers: OnceLock<HashMap<FileId, Vec<FileId>>>,
 }
 
 impl<'a> Project<'a> {
@@ -42,6 +113,7 @@ impl<'a> Project<'a> {
             graph,
             objects: OnceLock::new(),
             fpm_sets: OnceLock::new(),
+            ini_peers: OnceLock::new(),
         }
     }
 
@@ -66,6 +138,17 @@ impl<'a> Project<'a> {
     /// The php-fpm include sets (built once).
     pub fn fpm_sets(&self) -> &[ConfigSet<'a>] {
         self.fpm_sets.get_or_init(|| config_sets(self.files))
+    }
+
+    /// The php.ini files PHP reads together with `file` (itself included):
+    /// the ini files an image copies in (by the graph), and files of one
+    /// directory, a `conf.d/` joined with the `php.ini` beside it. Joining too
+    /// much can only hide a finding; joining too little would invent one.
+    pub fn ini_peers(&self, file: FileId) -> &[FileId] {
+        let peers = self
+            .ini_peers
+            .get_or_init(|| ini_sets(self.files, self.graph));
+        peers.get(&file).map_or(&[], Vec::as_slice)
     }
 
     /// Dockerfiles with their facts.

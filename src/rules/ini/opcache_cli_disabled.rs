@@ -6,7 +6,9 @@ use crate::diagnostic::Severity;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::diagnostic::FileId;
+use crate::project::links::ImageNode;
 use crate::project::process::ProcessKind;
+use std::collections::HashMap;
 use crate::source::{FileKind, Span};
 
 pub struct OpcacheCliDisabled;
@@ -21,9 +23,45 @@ enum Linked {
     Offender(CliWorker),
 }
 
-fn linked_verdict(project: &Project, file: FileId) -> Linked {
+/// Per ini file, the images that copy it in; per image, a container that
+/// runs a CLI worker from it. Built once per run.
+struct Index<'p> {
+    images_of: HashMap<FileId, Vec<&'p ImageNode>>,
+    cli_container: HashMap<FileId, CliWorker>,
+}
+
+fn index<'p>(project: &Project<'p>) -> Index<'p> {
+    let mut images_of: HashMap<FileId, Vec<&'p ImageNode>> = HashMap::new();
+    for n in &project.graph.images {
+        for l in &n.inis {
+            images_of.entry(l.to).or_default().push(n);
+        }
+    }
+    let mut cli_container = HashMap::new();
+    for w in &project.graph.workloads {
+        for c in w.containers.iter().filter(|c| is_cli(c.process.kind)) {
+            let Some(l) = &c.dockerfile else { continue };
+            cli_container.entry(l.to).or_insert_with(|| CliWorker {
+                file: c.process_evidence.file,
+                span: c.process_evidence.span,
+                what: format!(
+                    "the {} of `{}` (image built by `{}`)",
+                    c.process.describe(),
+                    project.path(w.object.file),
+                    project.path(l.to)
+                ),
+            });
+        }
+    }
+    Index {
+        images_of,
+        cli_container,
+    }
+}
+
+fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
     let mut verdict = Linked::Unknown;
-    for n in project.graph.images.iter().filter(|n| n.inis.iter().any(|l| l.to == file)) {
+    for n in ix.images_of.get(&file).into_iter().flatten() {
         let image_cli = project
             .facts_of(n.file)
             .dockerfile()
@@ -33,23 +71,7 @@ fn linked_verdict(project: &Project, file: FileId) -> Linked {
                 span: d.runtime_span.unwrap_or_default(),
                 what: format!("the {} of `{}`", d.process.describe(), project.path(n.file)),
             });
-        let container_cli = project.graph.workloads.iter().find_map(|w| {
-            w.containers
-                .iter()
-                .find(|c| {
-                    c.dockerfile.as_ref().is_some_and(|l| l.to == n.file) && is_cli(c.process.kind)
-                })
-                .map(|c| CliWorker {
-                    file: c.process_evidence.file,
-                    span: c.process_evidence.span,
-                    what: format!(
-                        "the {} of `{}` (image built by `{}`)",
-                        c.process.describe(),
-                        project.path(w.object.file),
-                        project.path(n.file)
-                    ),
-                })
-        });
+        let container_cli = ix.cli_container.get(&n.file).cloned();
         let Some(worker) = image_cli.or(container_cli) else {
             if matches!(verdict, Linked::Unknown) {
                 verdict = Linked::Fine;
@@ -146,6 +168,7 @@ impl Rule for OpcacheCliDisabled {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let cli_server = cli_worker(project);
+        let ix = index(project);
         let at = ctx.settings.php_version;
         for file in project.of_kind(FileKind::PhpIni) {
             let Some(ini) = file.document.as_ini() else { continue };
@@ -155,7 +178,7 @@ impl Rule for OpcacheCliDisabled {
             }
             // Images that copy this file in decide by what they run and by
             // the ini files they read after it.
-            let cli_server = match linked_verdict(project, file.id) {
+            let cli_server = match linked_verdict(project, &ix, file.id) {
                 Linked::Fine => continue,
                 Linked::Offender(w) => Some(w),
                 Linked::Unknown => cli_server.clone(),

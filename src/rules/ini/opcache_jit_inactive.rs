@@ -27,15 +27,16 @@ impl Rule for OpcacheJitInactive {
     // A project rule: `opcache.jit` and `opcache.jit_buffer_size` are often
     // split across conf.d files, so a value set in another file of the run counts.
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let files: Vec<&ParsedFile> = project.of_kind(FileKind::PhpIni).collect();
-        for file in &files {
-            let others = files.iter().filter(|f| f.id != file.id);
+        for file in project.of_kind(FileKind::PhpIni) {
+            // Only the files PHP reads together with this one count.
+            let peers = project.ini_peers(file.id);
             let elsewhere = |name: &str| {
-                others
-                    .clone()
+                peers
+                    .iter()
                     .rev()
-                    .find_map(|f| f.document.as_ini()?.get(name))
-                    .and_then(|e| e.value.text())
+                    .filter(|&&f| f != file.id)
+                    .find_map(|&f| project.facts_of(f).ini()?.get(name))
+                    .map(str::to_owned)
             };
             check(file, &elsewhere, ctx);
         }

@@ -44,9 +44,10 @@ impl Rule for OpcacheUndersized {
     // A project rule: an unset directive is fine when another php.ini/conf.d
     // file of the run sets it.
     fn check_project(&self, project: &Project, ctx: &mut Context) {
+        // Only the files PHP reads together with this one count.
         let set_elsewhere = |this: &ParsedFile, name: &str| {
-            project.of_kind(FileKind::PhpIni).any(|f| {
-                f.id != this.id && f.document.as_ini().is_some_and(|i| i.get(name).is_some())
+            project.ini_peers(this.id).iter().any(|&f| {
+                f != this.id && project.facts_of(f).ini().is_some_and(|i| i.get(name).is_some())
             })
         };
         let at = ctx.settings.php_version;

@@ -25,11 +25,13 @@ impl Rule for OpcacheValidateTimestamps {
         if !production(ctx.settings) {
             return; // development wants edits picked up
         }
+        // Only the files PHP reads together with this one count.
         let set_elsewhere = |this: &ParsedFile| {
-            project.of_kind(FileKind::PhpIni).any(|f| {
-                f.id != this.id
-                    && f.document
-                        .as_ini()
+            project.ini_peers(this.id).iter().any(|&f| {
+                f != this.id
+                    && project
+                        .facts_of(f)
+                        .ini()
                         .is_some_and(|i| i.get("opcache.validate_timestamps").is_some())
             })
         };
