@@ -10,7 +10,6 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod fix;
-pub mod k8s_schema;
 pub mod model;
 pub mod parse;
 pub mod project;

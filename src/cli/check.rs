@@ -181,7 +181,7 @@ pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<C
             return Err(EXIT_ERROR);
         }
     };
-    match crate::k8s_schema::resolve_version(
+    match crate::model::k8s_versions::resolve_version(
         args.kubernetes_version.as_deref(),
         &config.settings.kubernetes_version,
     ) {

@@ -217,13 +217,13 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     }
     if let Some(n) = node.get("kubernetes-version") {
         let v = n.as_str().unwrap_or_default();
-        match crate::k8s_schema::normalize_version(v) {
+        match crate::model::k8s_versions::normalize_version(v) {
             Some(bundled) => config.settings.kubernetes_version = bundled.to_owned(),
             None => errors.push(error(
                 n.span,
                 format!(
                     "no bundled Kubernetes schemas for version `{v}`; bundled: {}",
-                    crate::k8s_schema::bundled_versions()
+                    crate::model::k8s_versions::bundled_versions()
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -7,4 +7,5 @@ pub mod image;
 pub mod k8s;
 pub mod k8s_pod;
 pub mod k8s_set;
+pub mod k8s_versions;
 pub mod units;

@@ -2,7 +2,7 @@
 //! (a removed apiVersion such as `extensions/v1beta1`, or a misspelt kind).
 
 use crate::project::ParsedFile;
-use crate::k8s_schema;
+use super::schema_check as k8s_schema;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

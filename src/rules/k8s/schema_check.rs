@@ -1,5 +1,6 @@
 //! Offline validation of Kubernetes objects against the bundled schemas
-//! (`schemas/kubernetes/`), shared by the K8S100-K8S105 rules.
+//! (`schemas/kubernetes/`, versions in `model::k8s_versions`), shared by the
+//! K8S100-K8S105 rules.
 //!
 //! Each bundled version is parsed once per process, and each (version, kind)
 //! validator is compiled once, on first use, and shared across threads. The
@@ -7,6 +8,7 @@
 //! findings are computed by the first of them and reused by the rest.
 
 use crate::config::Settings;
+use crate::model::k8s_versions::{BUNDLED, bundled_versions, normalize_version};
 use crate::model::k8s::{self, Object};
 use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
@@ -19,17 +21,6 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub const DEFAULT_VERSION: &str = "1.31";
-
-/// Bundled versions, oldest first, with their schema documents.
-const BUNDLED: [(&str, &str); 5] = [
-    ("1.29", include_str!("../schemas/kubernetes/v1.29.json")),
-    ("1.30", include_str!("../schemas/kubernetes/v1.30.json")),
-    ("1.31", include_str!("../schemas/kubernetes/v1.31.json")),
-    ("1.32", include_str!("../schemas/kubernetes/v1.32.json")),
-    ("1.33", include_str!("../schemas/kubernetes/v1.33.json")),
-];
-
 /// The URI the definitions are registered under (their own `$id`).
 const BASE_URI: &str = "https://kubernetes.io/api/_definitions.json";
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
@@ -40,39 +31,6 @@ pub const WRONG_TYPE: &str = "K8S102";
 pub const MISSING_FIELD: &str = "K8S103";
 pub const INVALID_VALUE: &str = "K8S104";
 pub const NOT_SERVED: &str = "K8S105";
-
-/// The bundled versions, oldest first (`1.29`, ...).
-pub fn bundled_versions() -> impl Iterator<Item = &'static str> {
-    BUNDLED.iter().map(|(v, _)| *v)
-}
-
-/// The bundled version a user-written version names: `1.31`, `v1.31`, `1.31.4`.
-pub fn normalize_version(version: &str) -> Option<&'static str> {
-    let v = version.trim();
-    let v = v.strip_prefix('v').unwrap_or(v);
-    let mut parts = v.split('.');
-    let (major, minor) = (parts.next()?, parts.next()?);
-    if parts.next().is_some_and(|p| p.parse::<u32>().is_err()) || parts.next().is_some() {
-        return None;
-    }
-    let minor = minor.parse::<u32>().ok()?;
-    bundled_versions().find(|b| *b == format!("{major}.{minor}"))
-}
-
-/// The bundled version to validate against: the command-line flag if given,
-/// else the config's `kubernetes-version`. The error lists the bundled ones.
-pub fn resolve_version(flag: Option<&str>, config: &str) -> Result<&'static str, String> {
-    let (requested, source) = match flag {
-        Some(f) => (f, "--kubernetes-version"),
-        None => (config, "kubernetes-version in the config"),
-    };
-    normalize_version(requested).ok_or_else(|| {
-        format!(
-            "no bundled Kubernetes schemas for version `{requested}` ({source}); bundled: {}",
-            bundled_versions().collect::<Vec<_>>().join(", ")
-        )
-    })
-}
 
 /// One schema finding, located; the rule named by `code` reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -813,32 +771,6 @@ mod tests {
             assert_eq!(codes(&invalid), vec![WRONG_TYPE]);
         }
         assert_eq!(lint(&invalid), vec![("K8S102".into(), "\"2\"".into())]);
-    }
-
-    #[test]
-    fn versions_normalize() {
-        assert_eq!(normalize_version("1.31"), Some("1.31"));
-        assert_eq!(normalize_version("v1.29.3"), Some("1.29"));
-        assert_eq!(normalize_version("1.28"), None);
-        assert_eq!(normalize_version("1.31.x"), None);
-        assert_eq!(normalize_version("garbage"), None);
-        assert_eq!(normalize_version(DEFAULT_VERSION), Some(DEFAULT_VERSION));
-    }
-
-    #[test]
-    fn flag_overrides_config_version() {
-        assert_eq!(resolve_version(Some("1.33"), "1.29"), Ok("1.33"));
-        assert_eq!(resolve_version(None, "1.29"), Ok("1.29"));
-        let err = resolve_version(Some("1.40"), "1.31").unwrap_err();
-        assert!(
-            err.contains("`1.40`") && err.contains("1.29, 1.30, 1.31, 1.32, 1.33"),
-            "{err}"
-        );
-        assert!(
-            resolve_version(None, "1.12")
-                .unwrap_err()
-                .contains("config")
-        );
     }
 
     #[test]
