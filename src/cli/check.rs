@@ -291,8 +291,24 @@ pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     let path = match &args.config {
         Some(p) => Some(p.clone()),
         None => {
+            // Like ruff: the config nearest the linted path (the first one
+            // named), else the working directory's.
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            Config::discover(&cwd)
+            let first = args
+                .paths
+                .iter()
+                .find(|p| p.as_os_str() != "-")
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .map(|p| {
+                    if p.is_dir() {
+                        p
+                    } else {
+                        p.parent().map(Path::to_path_buf).unwrap_or(p)
+                    }
+                });
+            first
+                .and_then(|start| Config::discover(&start))
+                .or_else(|| Config::discover(&cwd))
         }
     };
     match path {
