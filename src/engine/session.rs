@@ -342,27 +342,34 @@ impl Session {
         let project = Project::new(&self.files, &self.facts, &self.graph);
         let settings = &self.config.settings;
         let first = self.files.len();
-        let mut runs = 0;
-        for (i, rule) in self.rules.rules.iter().enumerate() {
-            let inputs = rule.project_inputs();
-            if !changed
-                .iter()
-                .any(|k| k.is_none_or(|k| inputs.contains(&k)))
-            {
-                continue;
-            }
-            runs += 1;
-            let mut ctx = Context::new(rule.code(), first, settings);
-            let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                rule.check_project(&project, &mut ctx)
-            }));
-            let (mut d, m) = ctx.into_parts();
-            if ok.is_err() {
-                d = vec![internal_error(&format!("rule {}", rule.code()), 0)];
-            }
-            // A finding with no file (`ctx.report` in a project rule) has nowhere to go.
-            d.retain(|d| d.file < first);
-            self.project_out[i] = (d, m);
+        // Project rules are independent of each other: run them in parallel.
+        let due: Vec<usize> = (0..self.rules.rules.len())
+            .filter(|&i| {
+                let inputs = self.rules.rules[i].project_inputs();
+                changed.iter().any(|k| k.is_none_or(|k| inputs.contains(&k)))
+            })
+            .collect();
+        let runs = due.len();
+        let rules = &self.rules.rules;
+        let outputs: Vec<(usize, RuleOutput)> = due
+            .into_par_iter()
+            .map(|i| {
+                let rule = &rules[i];
+                let mut ctx = Context::new(rule.code(), first, settings);
+                let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    rule.check_project(&project, &mut ctx)
+                }));
+                let (mut d, m) = ctx.into_parts();
+                if ok.is_err() {
+                    d = vec![internal_error(&format!("rule {}", rule.code()), 0)];
+                }
+                // A finding with no file (`ctx.report` in a project rule) has nowhere to go.
+                d.retain(|d| d.file < first);
+                (i, (d, m))
+            })
+            .collect();
+        for (i, out) in outputs {
+            self.project_out[i] = out;
         }
         self.stats.project_rule_runs += runs;
     }
