@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod fix;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod project;

@@ -21,6 +21,7 @@ const LAYERS: &[&str] = &[
     "engine",
     "fix",
     "report",
+    "lsp",
     "cli",
 ];
 

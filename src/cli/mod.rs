@@ -38,6 +38,8 @@ pub enum Command {
     /// process, image, Dockerfile, pools, ini files, env sources, Services,
     /// HPAs and PDBs, and the evidence for every link.
     Graph(graph::GraphArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 pub fn run() -> ExitCode {
@@ -53,6 +55,7 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
         Command::Graph(args) => graph::run(args),
+        Command::Lsp => crate::lsp::run(),
     };
     ExitCode::from(code)
 }

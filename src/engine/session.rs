@@ -164,6 +164,19 @@ impl Session {
         true
     }
 
+    /// Makes a file reported on (an editor opened it) or context only.
+    pub fn set_role(&mut self, display: &str, role: Role) -> bool {
+        let Some(&id) = self.by_name.get(display) else {
+            return false;
+        };
+        if self.meta[id].role != role {
+            self.meta[id].role = role;
+            // File rules run only for reported files: re-check it.
+            self.meta[id].dirty = true;
+        }
+        true
+    }
+
     /// Forgets an editor buffer: the file is read from disk again.
     pub fn reload(&mut self, display: &str) -> bool {
         let Some(&id) = self.by_name.get(display) else {
@@ -346,7 +359,9 @@ impl Session {
         let due: Vec<usize> = (0..self.rules.rules.len())
             .filter(|&i| {
                 let inputs = self.rules.rules[i].project_inputs();
-                changed.iter().any(|k| k.is_none_or(|k| inputs.contains(&k)))
+                changed
+                    .iter()
+                    .any(|k| k.is_none_or(|k| inputs.contains(&k)))
             })
             .collect();
         let runs = due.len();
