@@ -272,3 +272,50 @@ fn language_server_end_to_end() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// UTF-8 positions when the client offers them, and pull diagnostics.
+#[test]
+fn utf8_positions_and_pull_diagnostics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join(".deploylint.yaml"), "# workspace\n").unwrap();
+    let uri = format!("file://{}/pod.yaml", root.display());
+    let mut c = Client::start(&root);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", root.display()),
+               "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]},
+                                "textDocument": {"diagnostic": {}}}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_object(),
+        "{init}"
+    );
+    c.notify("initialized", json!({}));
+    let pod = manifest("nginx:latest");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": pod}}),
+    );
+    let report = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().expect("items");
+    let k001 = items
+        .iter()
+        .find(|d| d["code"] == "K8S001")
+        .expect("K8S001");
+    let line_text = pod.lines().nth(6).unwrap();
+    let byte = line_text.find("\"nginx").unwrap() as u64;
+    let ch = k001["range"]["start"]["character"].as_u64().unwrap();
+    assert!(
+        ch == byte || ch == byte + 1,
+        "UTF-8 column {ch}, expected {byte}"
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let _ = c.child.wait();
+}

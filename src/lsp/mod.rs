@@ -58,12 +58,52 @@ fn capabilities() -> lt::ServerCapabilities {
 }
 
 fn serve(connection: &Connection) -> Result<(), String> {
-    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
-    let init = connection.initialize(caps).map_err(|e| e.to_string())?;
+    let (id, init) = connection.initialize_start().map_err(|e| e.to_string())?;
     let params: lt::InitializeParams = serde_json::from_value(init).unwrap_or_default();
+    // UTF-8 positions when the client offers them, else the UTF-16 default.
+    let utf8 = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .is_some_and(|e| e.contains(&lt::PositionEncodingKind::UTF8));
+    let mut caps = capabilities();
+    if utf8 {
+        caps.position_encoding = Some(lt::PositionEncodingKind::UTF8);
+    }
+    if params
+        .capabilities
+        .text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some())
+    {
+        caps.diagnostic_provider = Some(lt::DiagnosticServerCapabilities::Options(
+            lt::DiagnosticOptions {
+                identifier: Some("deploylint".into()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                ..Default::default()
+            },
+        ));
+    }
+    let result = serde_json::json!({
+        "capabilities": caps,
+        "serverInfo": {"name": "deploylint", "version": env!("CARGO_PKG_VERSION")},
+    });
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| e.to_string())?;
     let root = root_of(&params).unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-    let mut server = Server::new(root);
-    for msg in &connection.receiver {
+    let mut server = Server::new(root, utf8);
+    let mut pending: std::collections::VecDeque<Message> = std::collections::VecDeque::new();
+    loop {
+        let msg = match pending.pop_front() {
+            Some(m) => m,
+            None => match connection.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(()),
+            },
+        };
         match msg {
             Message::Request(req) => {
                 if connection
@@ -85,17 +125,36 @@ fn serve(connection: &Connection) -> Result<(), String> {
                 send(connection, Message::Response(response));
             }
             Message::Notification(n) => {
-                let out = std::panic::catch_unwind(AssertUnwindSafe(|| server.notify(n)));
-                if let Ok(notes) = out {
-                    for note in notes {
+                // Debounce: apply every notification already waiting, then
+                // lint and publish once.
+                let mut changed = apply(&mut server, n);
+                while let Ok(next) = connection.receiver.try_recv() {
+                    match next {
+                        Message::Notification(n) => changed |= apply(&mut server, n),
+                        other => {
+                            pending.push_back(other);
+                            break;
+                        }
+                    }
+                }
+                if changed {
+                    let out = std::panic::catch_unwind(AssertUnwindSafe(|| server.publish()));
+                    for note in out.unwrap_or_default() {
                         send(connection, Message::Notification(note));
                     }
+                }
+                for note in std::mem::take(&mut server.outbox) {
+                    send(connection, Message::Notification(note));
                 }
             }
             Message::Response(_) => {}
         }
     }
-    Ok(())
+}
+
+/// Applies one notification; true when the workspace changed.
+fn apply(server: &mut Server, n: Notification) -> bool {
+    std::panic::catch_unwind(AssertUnwindSafe(|| server.notify(n))).unwrap_or(false)
 }
 
 fn send(connection: &Connection, msg: Message) {
@@ -151,10 +210,14 @@ struct Server {
     published: BTreeMap<String, Vec<lt::Diagnostic>>,
     /// The last findings, for code actions and hover.
     findings: Vec<Diagnostic>,
+    /// Positions in UTF-8 bytes (negotiated) instead of UTF-16 units.
+    utf8: bool,
+    /// Notifications to send after the current one is handled.
+    outbox: Vec<Notification>,
 }
 
 impl Server {
-    fn new(root: PathBuf) -> Server {
+    fn new(root: PathBuf, utf8: bool) -> Server {
         // Paths are shown and linked relative to the workspace root.
         let _ = std::env::set_current_dir(&root);
         let config = Config::discover(Path::new("."))
@@ -171,6 +234,8 @@ impl Server {
             open: BTreeMap::new(),
             published: BTreeMap::new(),
             findings: Vec::new(),
+            utf8,
+            outbox: Vec::new(),
         }
     }
 
@@ -184,15 +249,15 @@ impl Server {
         Some(rel)
     }
 
-    fn notify(&mut self, n: Notification) -> Vec<Notification> {
+    fn notify(&mut self, n: Notification) -> bool {
         match n.method.as_str() {
             "textDocument/didOpen" => {
                 let Ok(p) = serde_json::from_value::<lt::DidOpenTextDocumentParams>(n.params)
                 else {
-                    return Vec::new();
+                    return false;
                 };
                 let Some(display) = self.display_of(&p.text_document.uri) else {
-                    return Vec::new();
+                    return false;
                 };
                 let path = self.root.join(&display);
                 let guess =
@@ -207,37 +272,37 @@ impl Server {
                     Role::Named,
                 );
                 self.open.insert(display, p.text_document.uri);
-                self.publish()
+                true
             }
             "textDocument/didChange" => {
                 let Ok(p) = serde_json::from_value::<lt::DidChangeTextDocumentParams>(n.params)
                 else {
-                    return Vec::new();
+                    return false;
                 };
                 let Some(display) = self.display_of(&p.text_document.uri) else {
-                    return Vec::new();
+                    return false;
                 };
                 // Full sync: the last change holds the whole text.
                 if let Some(change) = p.content_changes.into_iter().last() {
                     self.session.update(&display, change.text);
                 }
-                self.publish()
+                true
             }
             "textDocument/didClose" => {
                 let Ok(p) = serde_json::from_value::<lt::DidCloseTextDocumentParams>(n.params)
                 else {
-                    return Vec::new();
+                    return false;
                 };
                 let Some(display) = self.display_of(&p.text_document.uri) else {
-                    return Vec::new();
+                    return false;
                 };
                 self.session.reload(&display);
                 self.session.set_role(&display, Role::Context);
                 self.open.remove(&display);
                 self.published.remove(&display);
-                let mut out = vec![publish_note(p.text_document.uri, Vec::new())];
-                out.extend(self.publish());
-                out
+                self.outbox
+                    .push(publish_note(p.text_document.uri, Vec::new()));
+                true
             }
             "workspace/didChangeWatchedFiles" => {
                 if let Ok(p) = serde_json::from_value::<lt::DidChangeWatchedFilesParams>(n.params) {
@@ -245,6 +310,13 @@ impl Server {
                         let Some(display) = self.display_of(&change.uri) else {
                             continue;
                         };
+                        if display.ends_with(".deploylint.yaml")
+                            || display.ends_with(".deploylint.yml")
+                        {
+                            // New settings: rebuild the session, keeping open buffers.
+                            self.restart();
+                            continue;
+                        }
                         if self.open.contains_key(&display) {
                             continue; // the buffer wins
                         }
@@ -266,9 +338,41 @@ impl Server {
                         }
                     }
                 }
-                self.publish()
+                true
             }
-            _ => Vec::new(),
+            _ => false,
+        }
+    }
+
+    /// Rebuilds the session (the config changed); open buffers stay open.
+    fn restart(&mut self) {
+        let buffers: Vec<(String, Option<String>)> = self
+            .open
+            .keys()
+            .map(|d| {
+                let id = self.session.file_id(d);
+                (
+                    d.clone(),
+                    id.and_then(|id| self.session.files().get(id))
+                        .map(|f| f.source.text.clone()),
+                )
+            })
+            .collect();
+        let fresh = Server::new(self.root.clone(), self.utf8);
+        self.session = fresh.session;
+        self.published.clear();
+        for (display, text) in buffers {
+            let guess = discover::guess(Path::new(&display), self.session.config())
+                .unwrap_or(NameGuess::Yaml);
+            self.session.add(
+                Input {
+                    display: display.clone(),
+                    path: Some(PathBuf::from(&display)),
+                    guess,
+                    text: text.map(Ok),
+                },
+                Role::Named,
+            );
         }
     }
 
@@ -303,18 +407,26 @@ impl Server {
         let Some(src) = self.source(id) else {
             return lt::Range::default();
         };
+        let utf8 = self.utf8;
         let pos = |o: usize| {
             let p = src.position(o);
-            lt::Position::new(
-                p.line.saturating_sub(1) as u32,
-                p.utf16_column.saturating_sub(1) as u32,
-            )
+            let column = if utf8 {
+                p.offset - src.lines.line_start(p.line.saturating_sub(1))
+            } else {
+                p.utf16_column.saturating_sub(1)
+            };
+            lt::Position::new(p.line.saturating_sub(1) as u32, column as u32)
         };
         lt::Range::new(pos(span.start), pos(span.end))
     }
 
     fn offset(&self, id: FileId, p: lt::Position) -> usize {
         let Some(src) = self.source(id) else { return 0 };
+        if self.utf8 {
+            let range = src.lines.line_range(&src.text, p.line as usize);
+            let at = (range.start + p.character as usize).min(range.end);
+            return crate::source::clamp_to_char_boundary(&src.text, at);
+        }
         src.lines
             .offset_of_utf16(&src.text, p.line as usize, p.character as usize)
     }
@@ -372,6 +484,14 @@ impl Server {
                 };
                 Response::new_ok(id, self.hover(p))
             }
+            "textDocument/diagnostic" => {
+                let Ok(p) = serde_json::from_value::<lt::DocumentDiagnosticParams>(req.params)
+                else {
+                    return invalid(id);
+                };
+                let items = self.pull(&p.text_document.uri);
+                Response::new_ok(id, serde_json::json!({"kind": "full", "items": items}))
+            }
             "textDocument/codeAction" => {
                 let Ok(p) = serde_json::from_value::<lt::CodeActionParams>(req.params) else {
                     return invalid(id);
@@ -384,6 +504,28 @@ impl Server {
                 format!("unknown method {}", req.method),
             ),
         }
+    }
+
+    /// Pull diagnostics: the file's current findings (it is linted as an
+    /// open buffer if it is not one yet).
+    fn pull(&mut self, uri: &lt::Uri) -> Vec<lt::Diagnostic> {
+        let Some(display) = self.display_of(uri) else {
+            return Vec::new();
+        };
+        if self.session.file_id(&display).is_some() {
+            self.session.set_role(&display, Role::Named);
+        }
+        let (diagnostics, _) = self.session.check();
+        let Some(id) = self.session.file_id(&display) else {
+            return Vec::new();
+        };
+        let out = diagnostics
+            .iter()
+            .filter(|d| d.file == id)
+            .map(|d| self.to_lsp(d))
+            .collect();
+        self.findings = diagnostics;
+        out
     }
 
     /// Findings of the file `uri` whose range touches `[start, end]`.
