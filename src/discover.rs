@@ -235,7 +235,7 @@ fn is_helm_template(path: &Path, text: &str) -> bool {
 pub fn looks_like_kubernetes(text: &str) -> bool {
     let mut api = false;
     let mut kind = false;
-    for line in text.lines() {
+    for line in crate::source::lines_any(text) {
         let l = line.strip_prefix("- ").unwrap_or(line);
         api |= l.starts_with("apiVersion:");
         kind |= l.starts_with("kind:");
@@ -249,7 +249,7 @@ pub fn looks_like_kubernetes(text: &str) -> bool {
 fn looks_like_fpm(text: &str) -> bool {
     let mut section = false;
     let mut directive = false;
-    for line in text.lines() {
+    for line in crate::source::lines_any(text) {
         let t = line.trim_start();
         section |= t.starts_with('[') && t.contains(']');
         let key = t.split('=').next().unwrap_or("").trim();
@@ -279,7 +279,7 @@ fn looks_like_php_ini(text: &str) -> bool {
         "max_execution_time",
         "expose_php",
     ];
-    text.lines().any(|line| {
+    crate::source::lines_any(text).any(|line| {
         let t = line.trim_start();
         t.contains('=') && KEYS.iter().any(|k| t.starts_with(k))
     })

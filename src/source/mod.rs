@@ -3,7 +3,9 @@
 mod line_index;
 mod span;
 
-pub use line_index::{LineIndex, Position, clamp_to_char_boundary};
+pub use line_index::{
+    LineIndex, Position, clamp_to_char_boundary, lines_any, split_lines_inclusive,
+};
 pub use span::Span;
 
 use std::fmt;
@@ -180,8 +182,9 @@ pub fn decode(bytes: Vec<u8>, limit: u64) -> Result<String, (ReadError, String)>
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
-                // Keep offsets stable for editors: blank the BOM rather than drop it.
-                text.replace_range(0..3, "   ");
+                // Dropped, as editors and YAML parsers do: offsets and columns count
+                // from after it. `--fix` puts it back (fix::write).
+                text.drain(..3);
             }
             Ok(text)
         }
