@@ -12,6 +12,8 @@ use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::parse::Document;
 use crate::source::{FileKind, SourceFile, Span};
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -59,8 +61,13 @@ fn comment_markers(kind: Option<FileKind>) -> &'static [&'static str] {
     }
 }
 
-/// Finds suppression comments in a file.
+/// Finds suppression comments in a file. Total: a panic in the scan (a bug)
+/// costs the file its comment suppressions, never the run.
 pub fn collect(source: &SourceFile) -> Vec<Suppression> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| collect_inner(source))).unwrap_or_default()
+}
+
+fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
     let text = &source.text;
     if !text.contains("deploylint") && !text.contains("hadolint") {
         return Vec::new();
@@ -68,6 +75,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
     let markers = comment_markers(source.kind);
     let continuation = continuation_char(source);
     let mut out = Vec::new();
+    let mut blocks = Blocks::default();
     for line in 0..source.lines.line_count() {
         let range = source.lines.line_range(text, line);
         let content = &text[range.clone()];
@@ -104,7 +112,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
         let covers = if file_wide {
             Span::new(0, text.len())
         } else if own_line {
-            block_after(source, line, continuation)
+            blocks.after(source, line, continuation)
         } else {
             Span::new(range.start, range.end)
         };
@@ -172,19 +180,42 @@ fn continuation_char(source: &SourceFile) -> char {
     if backtick { '`' } else { '\\' }
 }
 
-/// The next non-blank, non-comment line, plus the lines indented deeper than
+/// Own-line directives' blocks, computed in linear time overall: the next code
+/// line after each line is precomputed once (backwards), and each block is
+/// measured once however many directives stand above it.
+#[derive(Default)]
+struct Blocks {
+    /// `next_code[i]`: the first non-blank, non-comment line at or after `i`.
+    next_code: Option<Vec<usize>>,
+    spans: HashMap<usize, Span>,
+}
+
+impl Blocks {
+    fn after(&mut self, source: &SourceFile, directive_line: usize, continuation: char) -> Span {
+        let text = &source.text;
+        let n = source.lines.line_count();
+        let next_code = self.next_code.get_or_insert_with(|| {
+            let mut next = vec![n; n + 1];
+            for line in (0..n).rev() {
+                let t = text[source.lines.line_range(text, line)].trim_start();
+                let code = !t.is_empty() && !t.starts_with('#') && !t.starts_with(';');
+                next[line] = if code { line } else { next[line + 1] };
+            }
+            next
+        });
+        let line = next_code.get(directive_line + 1).copied().unwrap_or(n);
+        *self
+            .spans
+            .entry(line)
+            .or_insert_with(|| block_at(source, line, continuation))
+    }
+}
+
+/// The block starting at code line `line`: it, plus the lines indented deeper than
 /// it or joined to it by a trailing continuation character.
-fn block_after(source: &SourceFile, directive_line: usize, continuation: char) -> Span {
+fn block_at(source: &SourceFile, line: usize, continuation: char) -> Span {
     let text = &source.text;
     let n = source.lines.line_count();
-    let mut line = directive_line + 1;
-    while line < n {
-        let t = text[source.lines.line_range(text, line)].trim_start();
-        if !t.is_empty() && !t.starts_with('#') && !t.starts_with(';') {
-            break;
-        }
-        line += 1;
-    }
     if line >= n {
         return Span::at(text.len());
     }

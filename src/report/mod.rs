@@ -23,10 +23,14 @@ pub fn write(
     human: &HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // One buffer for every reporter: stdout is line-buffered, and a big
+    // report would otherwise cost a system call per line.
+    let mut buf = io::BufWriter::with_capacity(64 * 1024, out);
     match format {
-        Format::Human => human::write(result, human, out),
-        Format::Json => json::write(result, out),
+        Format::Human => human::write(result, human, &mut buf)?,
+        Format::Json => json::write(result, &mut buf)?,
     }
+    buf.flush()
 }
 
 /// Counts by severity: (errors, warnings, infos).
