@@ -91,7 +91,17 @@ mod tests {
 
     #[test]
     fn bounded_distance_matches_full_distance() {
-        let words = ["", "a", "ab", "ba", "abc", "kitten", "sitting", "pm.max_children", "pm.max_chidlren"];
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "kitten",
+            "sitting",
+            "pm.max_children",
+            "pm.max_chidlren",
+        ];
         for x in words {
             for y in words {
                 let (a, b): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
@@ -107,6 +117,9 @@ mod tests {
     #[test]
     fn long_words_are_cheap() {
         let long = "x".repeat(1_000_000);
-        assert_eq!(did_you_mean(&long, ["memory_limit", "max_execution_time"]), None);
+        assert_eq!(
+            did_you_mean(&long, ["memory_limit", "max_execution_time"]),
+            None
+        );
     }
 }

@@ -255,6 +255,11 @@ fn lint_file(id: FileId, input: Input, config: &Config, rules: &RuleSet) -> File
         document,
     };
     if let Some(kind) = kind {
+        masks.extend(
+            crate::secrets::detect(&file.source, &file.document)
+                .into_iter()
+                .map(|s| (id, s)),
+        );
         for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
             let mut ctx = Context::new(rule.code(), id, &config.settings);
             let ok =

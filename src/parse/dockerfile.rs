@@ -530,7 +530,9 @@ pub fn parse(text: &str) -> Dockerfile {
         let (logical, next) = join_continuations(&lines, i, df.escape);
         if logical.text.len() > MAX_INSTRUCTION {
             // The rest of the instruction was skipped, not read as new instructions.
-            let end = lines.get(next - 1).map_or(text.len(), |l| l.start + l.text.len());
+            let end = lines
+                .get(next - 1)
+                .map_or(text.len(), |l| l.start + l.text.len());
             let start = lines[i].start;
             syntax(
                 &mut df.errors,

@@ -2,10 +2,10 @@
 //! `SourceCode` over the line index (miette's own rescans from byte 0 for
 //! every diagnostic, which is quadratic on big files).
 
+use super::{Redactor, sanitize_for_terminal, sanitize_same_length};
 use crate::catalog::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::LintResult;
-use super::{Redactor, sanitize_for_terminal, sanitize_same_length};
 use crate::source::{LineIndex, SourceFile, Span};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -250,8 +250,7 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
             let message = clean(&d.message);
             let help = d.help.as_deref().map(clean);
             let fits = snippet_fits(file, d.span)
-                && d
-                    .labels
+                && d.labels
                     .iter()
                     .all(|l| snippet_fits(&result.files[l.file].source, l.span));
             let mut s = String::new();

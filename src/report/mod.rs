@@ -80,11 +80,41 @@ impl Redactor {
         let mut out = Cow::Borrowed(text);
         for v in &self.values {
             if out.contains(v.as_str()) {
-                out = Cow::Owned(out.replace(v.as_str(), "****"));
+                if let Some(r) = replace_whole(&out, v) {
+                    out = Cow::Owned(r);
+                }
             }
         }
         out
     }
+}
+
+/// `text` with each occurrence of `value` that is not part of a longer word
+/// replaced by `****` (a masked `pass` must not turn `password` into
+/// `****word`); `None` when there is none.
+fn replace_whole(text: &str, value: &str) -> Option<String> {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut changed = false;
+    for (at, _) in text.match_indices(value) {
+        if at < last {
+            continue;
+        }
+        let before = text[..at].chars().next_back();
+        let after = text[at + value.len()..].chars().next();
+        let edge_ok = |c: Option<char>, inner: Option<char>| !(word(c) && word(inner));
+        if edge_ok(before, value.chars().next()) && edge_ok(after, value.chars().next_back()) {
+            out.push_str(&text[last..at]);
+            out.push_str("****");
+            last = at + value.len();
+            changed = true;
+        }
+    }
+    changed.then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
 }
 
 fn is_bad_control(c: char) -> bool {

@@ -110,7 +110,11 @@ pub fn split_lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
                     break;
                 }
                 b'\r' => {
-                    i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                    i += if bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                     break;
                 }
                 _ => i += 1,
