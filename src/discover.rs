@@ -50,6 +50,22 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
                 continue;
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            // FIFOs, devices, sockets: reading could block or never end.
+            errors.push(WalkError {
+                path: root.display().to_string(),
+                message: "not a regular file or directory (a FIFO, device or socket); not read"
+                    .into(),
+            });
+            continue;
+        }
+        if let Some(why) = refused_symlink(root, config) {
+            errors.push(WalkError {
+                path: root.display().to_string(),
+                message: why,
+            });
+            continue;
+        }
         if meta.is_file() {
             if !config.is_excluded(root) {
                 // Named explicitly: linted whatever its name, if its content says what it is.
@@ -91,6 +107,28 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
     (out, errors)
+}
+
+/// A symlink named on the command line is read only when the file it points
+/// to has a config file's name too (or the config sets its kind): a link
+/// named `Dockerfile` to `/etc/passwd` must not get that file's lines quoted.
+fn refused_symlink(path: &Path, config: &Config) -> Option<String> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link || config.kind_override(path).is_some() {
+        return None;
+    }
+    let target = std::fs::canonicalize(path).ok()?;
+    if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    match guess_by_name(&target) {
+        Some(_) => None,
+        None => Some(format!(
+            "is a symlink to `{}`, which is not a file deploylint recognises by name; not read \
+             (name the file itself, or set its kind in .deploylint.yaml)",
+            target.display()
+        )),
+    }
 }
 
 fn candidate(path: &Path, guess: NameGuess) -> Candidate {

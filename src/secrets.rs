@@ -389,7 +389,9 @@ fn scan_line(line: &str, base: usize, yaml: bool, whole_line: bool, out: &mut Ve
             }
             if !key.is_empty() && key.len() <= MAX_KEY && is_secret_key(key) {
                 // Only a key that starts the line owns the rest of it.
-                let leads = line[..k_start].trim_start_matches([' ', '\t', '-']).is_empty();
+                let leads = line[..k_start]
+                    .trim_start_matches([' ', '\t', '-'])
+                    .is_empty();
                 let to_eol = leads && (whole_line || yaml && b == b':');
                 let (vs, ve) = value_extent(line, i + 1, to_eol);
                 if ve > vs && !is_placeholder(&line[vs..ve]) {

@@ -311,6 +311,7 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
     let (errors, warnings, infos) = super::counts(result);
     let with_findings = {
         let mut files: Vec<usize> = result.diagnostics.iter().map(|d| d.file).collect();
+        files.sort_unstable();
         files.dedup();
         files.len()
     };

@@ -115,9 +115,20 @@ impl SourceFile {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    TooLarge { size: u64, limit: u64 },
-    Binary { offset: usize },
-    InvalidUtf8 { offset: usize },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// A stream longer than the limit (its size is unknown).
+    TooLong {
+        limit: u64,
+    },
+    Binary {
+        offset: usize,
+    },
+    InvalidUtf8 {
+        offset: usize,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -127,6 +138,10 @@ impl fmt::Display for ReadError {
             ReadError::TooLarge { size, limit } => write!(
                 f,
                 "file could not be read: {size} bytes is over the {limit}-byte limit"
+            ),
+            ReadError::TooLong { limit } => write!(
+                f,
+                "input could not be read: it is longer than the {limit}-byte limit"
             ),
             ReadError::Binary { offset } => write!(
                 f,
@@ -159,6 +174,21 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, (ReadError, String)>
         return Err((ReadError::TooLarge { size, limit }, String::new()));
     }
     let bytes = std::fs::read(path).map_err(|e| (ReadError::Io(e), String::new()))?;
+    decode(bytes, limit)
+}
+
+/// Reads a stream (standard input) under the same rules, never holding more
+/// than `limit + 1` bytes: a longer stream is `TooLarge`, not an abort.
+pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> Result<String, (ReadError, String)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut take = reader.take(limit.saturating_add(1));
+    if let Err(e) = take.read_to_end(&mut bytes) {
+        return Err((ReadError::Io(e), String::new()));
+    }
+    if bytes.len() as u64 > limit {
+        return Err((ReadError::TooLong { limit }, String::new()));
+    }
     decode(bytes, limit)
 }
 

@@ -1,0 +1,263 @@
+//! Writing fixed text back without damaging the file.
+//!
+//! For each file: the text is re-read and must still be what was linted (else
+//! the file changed under us and is left alone); symlinks are followed to the
+//! file they name; read-only files are refused; the UTF-8 BOM is kept. The new
+//! text goes to a unique temporary file created with `O_EXCL` next to the
+//! target, with the target's mode (and owner, where allowed), is synced, and
+//! renamed over the target, so a crash or a concurrent run never leaves half a
+//! file or another file's text. A file with several hard links, or whose owner
+//! cannot be kept, is rewritten in place instead (the links and the owner stay).
+//! Any failure leaves that file untouched and becomes a located `E007` finding;
+//! the other files are still fixed. In-memory inputs (standard input) are never
+//! written: their fixed text is returned for the caller to print.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::{Input, LintResult};
+use crate::parse::Document;
+use crate::source::{FileKind, Span};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const FIX_NOT_WRITTEN: &str = "E007";
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What `--fix` did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Findings fixed, over all files written (and in-memory inputs).
+    pub fixed: usize,
+    /// Files that could not be written: (displayed path, why).
+    pub errors: Vec<(String, String)>,
+    /// In-memory inputs (standard input): display name, kind, and the fixed
+    /// text (the text unchanged when nothing was fixed).
+    pub in_memory: Vec<(String, FileKind, String)>,
+}
+
+impl Applied {
+    /// The in-memory inputs with their fixed text, to lint again.
+    pub fn in_memory_inputs(&self) -> Vec<Input> {
+        self.in_memory
+            .iter()
+            .map(|(name, kind, text)| Input {
+                display: name.clone(),
+                path: None,
+                guess: crate::discover::NameGuess::Kind(*kind),
+                text: Some(Ok(text.clone())),
+            })
+            .collect()
+    }
+
+    /// Adds one located error finding per file that could not be written.
+    pub fn report_into(&self, result: &mut LintResult) {
+        for (path, why) in &self.errors {
+            let Some(file) = result.files.iter().find(|f| f.source.path == *path) else {
+                continue;
+            };
+            result.diagnostics.push(
+                Diagnostic::new(
+                    FIX_NOT_WRITTEN,
+                    Severity::Error,
+                    file.id,
+                    Span::at(0),
+                    format!("fixes not written: {why}"),
+                )
+                .with_help("The file is unchanged; fix the cause (permissions, a concurrent edit) and run `--fix` again"),
+            );
+        }
+    }
+}
+
+/// Applies the fixes of `result` (safe ones, and unsafe ones too when asked).
+/// `paths[id]` is where input `id` lives on disk, `None` for in-memory inputs.
+pub fn apply(result: &LintResult, paths: &[Option<PathBuf>], include_unsafe: bool) -> Applied {
+    let mut out = Applied::default();
+    for file in &result.files {
+        let Some(kind) = file.source.kind else {
+            continue;
+        };
+        let path = paths.get(file.id).cloned().flatten();
+        let diags: Vec<&Diagnostic> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == file.id && d.fix.is_some())
+            .collect();
+        let unparsed = matches!(file.document, Document::Unparsed);
+        let (text, applied) = if diags.is_empty() || unparsed {
+            (file.source.text.clone(), 0)
+        } else {
+            super::fixed_text(&file.source.text, &diags, include_unsafe)
+        };
+        let Some(path) = path else {
+            out.fixed += applied;
+            out.in_memory.push((file.source.path.clone(), kind, text));
+            continue;
+        };
+        if applied == 0 || text == file.source.text {
+            continue;
+        }
+        match write_fixed(&path, &file.source.text, &text) {
+            Ok(()) => out.fixed += applied,
+            Err(e) => out.errors.push((file.source.path.clone(), e)),
+        }
+    }
+    out
+}
+
+/// Replaces the text of the file at `path` (which must still hold `before`)
+/// with `after`. Errors are messages for the user; the file is then untouched.
+pub fn write_fixed(path: &Path, before: &str, after: &str) -> Result<(), String> {
+    // Write through symlinks: the link stays, the file it names is fixed.
+    let target = fs::canonicalize(path).map_err(|e| format!("cannot resolve the path: {e}"))?;
+    let meta = fs::metadata(&target).map_err(|e| format!("cannot read its metadata: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.permissions().readonly() {
+        return Err("the file is read-only".into());
+    }
+    let current = fs::read(&target).map_err(|e| format!("cannot read it again: {e}"))?;
+    let bom = current.starts_with(BOM);
+    let body = if bom {
+        &current[BOM.len()..]
+    } else {
+        &current[..]
+    };
+    if body != before.as_bytes() {
+        return Err("the file changed since it was read".into());
+    }
+    // Checked here, not assumed: root may open anything, others may be able to
+    // replace a file (writable directory) they cannot write.
+    OpenOptions::new()
+        .write(true)
+        .open(&target)
+        .map_err(|e| format!("cannot open it for writing: {e}"))?;
+    let mut bytes = Vec::with_capacity(after.len() + 3);
+    if bom {
+        bytes.extend_from_slice(BOM);
+    }
+    bytes.extend_from_slice(after.as_bytes());
+    if must_write_in_place(&meta) {
+        return write_in_place(&target, &bytes).map_err(|e| format!("cannot write it: {e}"));
+    }
+    match replace_atomically(&target, &meta, &bytes) {
+        Ok(()) => Ok(()),
+        // Owner could not be kept: rewriting in place keeps it.
+        Err(ReplaceError::Owner) => {
+            write_in_place(&target, &bytes).map_err(|e| format!("cannot write it: {e}"))
+        }
+        Err(ReplaceError::Io(e)) => Err(format!("cannot write it: {e}")),
+    }
+}
+
+#[cfg(unix)]
+fn must_write_in_place(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn must_write_in_place(_: &fs::Metadata) -> bool {
+    false
+}
+
+fn write_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new().write(true).truncate(true).open(target)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+enum ReplaceError {
+    Owner,
+    Io(io::Error),
+}
+
+impl From<io::Error> for ReplaceError {
+    fn from(e: io::Error) -> Self {
+        ReplaceError::Io(e)
+    }
+}
+
+/// A temporary name next to `target` no other process uses: pid, a counter
+/// and the time, and `O_EXCL` on top.
+fn temp_path(target: &Path, attempt: usize) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = target
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = format!(
+        ".{name}.deploylint-{}-{n}-{nanos:x}-{attempt}.tmp",
+        std::process::id()
+    );
+    target.with_file_name(tmp)
+}
+
+fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
+    let mut last = None;
+    for attempt in 0..16 {
+        let tmp = temp_path(target, attempt);
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        match opts.open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
+}
+
+fn replace_atomically(
+    target: &Path,
+    meta: &fs::Metadata,
+    bytes: &[u8],
+) -> Result<(), ReplaceError> {
+    let (tmp, mut f) = create_temp(target)?;
+    let result = (|| -> Result<(), ReplaceError> {
+        f.write_all(bytes)?;
+        keep_owner(&tmp, meta)?;
+        fs::set_permissions(&tmp, meta.permissions())?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, target)?;
+        // Make the rename itself durable (best effort).
+        if let Some(dir) = target.parent() {
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(unix)]
+fn keep_owner(tmp: &Path, meta: &fs::Metadata) -> Result<(), ReplaceError> {
+    use std::os::unix::fs::MetadataExt;
+    let now = fs::metadata(tmp)?;
+    if now.uid() == meta.uid() && now.gid() == meta.gid() {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(tmp, Some(meta.uid()), Some(meta.gid()))
+        .map_err(|_| ReplaceError::Owner)
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &Path, _: &fs::Metadata) -> Result<(), ReplaceError> {
+    Ok(())
+}
