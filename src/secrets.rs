@@ -312,6 +312,7 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
         });
     // Indentation of the `data:`/`stringData:` key whose block we are in.
     let mut data_block: Option<usize> = None;
+    let mut named_secret = false;
     let mut offset = 0;
     for raw in crate::source::split_lines_inclusive(text) {
         let start = offset;
@@ -344,11 +345,27 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
                 data_block = Some(indent);
             }
         }
-        scan_line(line, start, yaml, whole_line_values, out);
+        scan_line(line, start, yaml, whole_line_values, named_secret, out);
+        // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
+        // env form, also when the YAML does not parse).
+        if !trimmed.is_empty() {
+            named_secret = trimmed
+                .trim_start_matches("- ")
+                .strip_prefix("name:")
+                .map(|n| n.trim().trim_matches(['"', '\'']))
+                .is_some_and(|n| n.len() <= MAX_KEY && is_secret_name(n));
+        }
     }
 }
 
-fn scan_line(line: &str, base: usize, yaml: bool, whole_line: bool, out: &mut Vec<Span>) {
+fn scan_line(
+    line: &str,
+    base: usize,
+    yaml: bool,
+    whole_line: bool,
+    named_secret: bool,
+    out: &mut Vec<Span>,
+) {
     let bytes = line.as_bytes();
     // Shape-recognised credentials, every occurrence.
     let mut from = 0;
@@ -387,7 +404,8 @@ fn scan_line(line: &str, base: usize, yaml: bool, whole_line: bool, out: &mut Ve
             if let Some(inner) = key.strip_suffix(']').and_then(|k| k.rsplit_once('[')) {
                 key = inner.1;
             }
-            if !key.is_empty() && key.len() <= MAX_KEY && is_secret_key(key) {
+            let env_value = named_secret && b == b':' && key == "value";
+            if !key.is_empty() && key.len() <= MAX_KEY && (is_secret_key(key) || env_value) {
                 // Only a key that starts the line owns the rest of it.
                 let leads = line[..k_start]
                     .trim_start_matches([' ', '\t', '-'])

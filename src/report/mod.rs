@@ -89,9 +89,9 @@ impl Redactor {
     }
 }
 
-/// `text` with each occurrence of `value` that is not part of a longer word
-/// replaced by `****` (a masked `pass` must not turn `password` into
-/// `****word`); `None` when there is none.
+/// `text` with each occurrence of `value` replaced by `****`; values shorter
+/// than 8 bytes only where they are not part of a longer word (a masked `pass`
+/// must not turn `password` into `****word`). `None` when there is none.
 fn replace_whole(text: &str, value: &str) -> Option<String> {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     let mut out = String::with_capacity(text.len());
@@ -104,7 +104,12 @@ fn replace_whole(text: &str, value: &str) -> Option<String> {
         let before = text[..at].chars().next_back();
         let after = text[at + value.len()..].chars().next();
         let edge_ok = |c: Option<char>, inner: Option<char>| !(word(c) && word(inner));
-        if edge_ok(before, value.chars().next()) && edge_ok(after, value.chars().next_back()) {
+        // Long values are scrubbed wherever they appear (`-pVALUE`); short ones
+        // only as whole words.
+        let long = value.len() >= 8;
+        if long
+            || edge_ok(before, value.chars().next()) && edge_ok(after, value.chars().next_back())
+        {
             out.push_str(&text[last..at]);
             out.push_str("****");
             last = at + value.len();
