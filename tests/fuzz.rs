@@ -187,11 +187,13 @@ fn mutate(corpus: &[(String, String)], rng: &mut Rng, case_no: usize) -> Case {
                 } else {
                     end
                 };
-                text.replace_range(at..end, *rng.pick(STRUCTURAL));
+                let piece = STRUCTURAL[rng.below(STRUCTURAL.len())];
+                text.replace_range(at..end, piece);
                 "replace"
             }
             1 | 2 => {
-                text.insert_str(at, *rng.pick(STRUCTURAL));
+                let piece = STRUCTURAL[rng.below(STRUCTURAL.len())];
+                text.insert_str(at, piece);
                 "insert-structural"
             }
             3 => {
