@@ -94,6 +94,18 @@ fn many_own_line_suppressions() {
         yaml,
         2_000,
     );
+    // n findings, each silenced by its own end-of-line directive.
+    let eol = |n: usize| {
+        "FROM alpine:3.19\n".to_owned()
+            + &"RUN sudo ls # deploylint ignore=DF021 -- reason\n".repeat(n)
+    };
+    assert_linear(
+        "end-of-line suppressions",
+        "Dockerfile",
+        Format::Json,
+        eol,
+        1_000,
+    );
 }
 
 /// hang-ini-unknown-key-suggestion: an unknown php.ini key of n characters.

@@ -353,14 +353,42 @@ pub fn apply(
     suppressions: &mut [Suppression],
     catalog: &Catalog,
 ) {
+    if suppressions.is_empty() {
+        return;
+    }
+    // A suppression covers a finding that starts inside it (ends included).
+    // File-wide ones are checked for every finding; the others are sorted by
+    // start, with the running maximum of their ends, so each finding looks
+    // only at those that can reach it instead of at all of them.
+    let file_end = suppressions.iter().map(|s| s.covers.end).max().unwrap_or(0);
+    let (wide, mut local): (Vec<usize>, Vec<usize>) = (0..suppressions.len()).partition(|&i| {
+        suppressions[i].covers.start == 0 && suppressions[i].covers.end >= file_end
+    });
+    local.sort_by_key(|&i| suppressions[i].covers.start);
+    let mut reach = Vec::with_capacity(local.len());
+    let mut max_end = 0;
+    for &i in &local {
+        max_end = max_end.max(suppressions[i].covers.end);
+        reach.push(max_end);
+    }
     diagnostics.retain(|d| {
+        let at = d.span.start;
         let mut keep = true;
-        for s in suppressions.iter_mut() {
-            let covered = s.covers.contains(d.span) || s.covers.contains(Span::at(d.span.start));
-            if covered && s.matches(&d.code, catalog) {
+        let mut check = |s: &mut Suppression| {
+            if s.covers.start <= at && at <= s.covers.end && s.matches(&d.code, catalog) {
                 s.used = true;
                 keep = false;
             }
+        };
+        for &i in &wide {
+            check(&mut suppressions[i]);
+        }
+        let upto = local.partition_point(|&i| suppressions[i].covers.start <= at);
+        for j in (0..upto).rev() {
+            if reach[j] < at {
+                break;
+            }
+            check(&mut suppressions[local[j]]);
         }
         keep
     });
