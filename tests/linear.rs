@@ -146,6 +146,30 @@ fn report_volume_is_linear() {
     };
     assert_linear("json report", "pod.yaml", Format::Json, make, 250);
     assert_linear("human report", "pod.yaml", Format::Human, make, 250);
+    // The same pod in flow style on one line: many findings on one long line.
+    let one_line = |n: usize| {
+        let containers: Vec<String> = (0..n)
+            .map(|i| format!("{{name: c{i}, image: busybox:1.36}}"))
+            .collect();
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec: {{containers: [{}]}}\n",
+            containers.join(", ")
+        )
+    };
+    assert_linear(
+        "json report, one line",
+        "pod.yaml",
+        Format::Json,
+        one_line,
+        250,
+    );
+    assert_linear(
+        "human report, one line",
+        "pod.yaml",
+        Format::Human,
+        one_line,
+        250,
+    );
 }
 
 /// Very long lines in human output (the miette width crash): drawn as plain

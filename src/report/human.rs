@@ -2,7 +2,7 @@
 //! `SourceCode` over the line index (miette's own rescans from byte 0 for
 //! every diagnostic, which is quadratic on big files).
 
-use super::{Redactor, sanitize_for_terminal, sanitize_same_length};
+use super::{Positions, Redactor, sanitize_for_terminal, sanitize_same_length};
 use crate::catalog::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::LintResult;
@@ -182,8 +182,13 @@ fn snippet_fits(file: &SourceFile, span: Span) -> bool {
 
 /// One diagnostic without a snippet: the fallback for very long lines and for
 /// a renderer failure.
-fn plain(file: &SourceFile, d: &Diagnostic, message: &str, help: Option<&str>) -> String {
-    let pos = file.position(d.span.start);
+fn plain(
+    file: &SourceFile,
+    pos: crate::source::Position,
+    d: &Diagnostic,
+    message: &str,
+    help: Option<&str>,
+) -> String {
     let mut s = format!(
         "{}[{}]: {}\n  --> {}:{}:{}\n",
         d.severity,
@@ -211,6 +216,7 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
             .with_width(opts.width)
             .with_context_lines(1);
         let redactor = Redactor::new(result);
+        let mut positions = Positions::default();
         // Message, label and help text as printed: secrets scrubbed, control
         // characters escaped.
         let clean = |s: &str| sanitize_for_terminal(&redactor.redact(s)).into_owned();
@@ -299,7 +305,8 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                 }
             }
             if s.is_empty() {
-                s = plain(file, d, &message, help.as_deref());
+                let pos = positions.at(result, d.file, d.span.start);
+                s = plain(file, pos, d, &message, help.as_deref());
             }
             writeln!(out, "{}", s.trim_end())?;
             writeln!(out)?;

@@ -6,10 +6,11 @@
 //! system call per line. Keys are written in alphabetical order (the order the
 //! report has always had).
 
-use super::Redactor;
+use super::{Positions, Redactor};
 use crate::catalog::catalog;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::engine::LintResult;
+use crate::source::Position;
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 use std::borrow::Cow;
@@ -30,10 +31,20 @@ struct Range {
     start: Location,
 }
 
-fn range(result: &LintResult, file: usize, span: crate::source::Span) -> Range {
+/// The range of `span` in `file`, counted on from `base` (a position in the
+/// same file) when one is given.
+fn range(
+    result: &LintResult,
+    file: usize,
+    base: Option<Position>,
+    span: crate::source::Span,
+) -> Range {
     let src = &result.files[file].source;
-    let s = src.position(span.start);
-    let e = src.position(span.end);
+    let s = match base {
+        Some(b) => src.position_after(b, span.start),
+        None => src.position(span.start),
+    };
+    let e = src.position_after(s, span.end);
     Range {
         end: Location {
             column: e.column,
@@ -85,6 +96,7 @@ struct DiagnosticOut<'a> {
 fn diagnostic_out<'a>(
     result: &'a LintResult,
     redactor: &Redactor,
+    positions: &mut Positions,
     d: &'a Diagnostic,
 ) -> DiagnosticOut<'a> {
     let meta = catalog().get(&d.code);
@@ -93,6 +105,11 @@ fn diagnostic_out<'a>(
         Cow::Borrowed(b) => Cow::Borrowed(b),
         o => owned(o),
     };
+    // The primary start through the cache (findings come sorted by it); the
+    // other ranges of the finding are counted from it.
+    let start = positions.at(result, d.file, d.span.start);
+    let primary = range(result, d.file, Some(start), d.span);
+    let base = |file: usize| (file == d.file).then_some(start);
     DiagnosticOut {
         code: &d.code,
         fix: d.fix.as_ref().map(|f| FixOut {
@@ -101,7 +118,7 @@ fn diagnostic_out<'a>(
                 .edits
                 .iter()
                 .map(|e| EditOut {
-                    range: range(result, d.file, e.span),
+                    range: range(result, d.file, Some(start), e.span),
                     replacement: &e.replacement,
                 })
                 .collect(),
@@ -114,13 +131,13 @@ fn diagnostic_out<'a>(
             .map(|l| LabelOut {
                 message: redact(&l.message),
                 path: &result.files[l.file].source.path,
-                range: range(result, l.file, l.span),
+                range: range(result, l.file, base(l.file), l.span),
             })
             .collect(),
         message: redact(&d.message),
         name: meta.map(|m| m.name.as_str()),
         path: &result.files[d.file].source.path,
-        range: range(result, d.file, d.span),
+        range: primary,
         severity: d.severity,
         url: meta.map(|m| m.docs_url()),
     }
@@ -134,8 +151,10 @@ struct Diagnostics<'a> {
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.result.diagnostics.len()))?;
+        let mut positions = Positions::default();
         for d in &self.result.diagnostics {
-            seq.serialize_element(&diagnostic_out(self.result, self.redactor, d))?;
+            let out = diagnostic_out(self.result, self.redactor, &mut positions, d);
+            seq.serialize_element(&out)?;
         }
         seq.end()
     }

@@ -7,6 +7,7 @@ pub use human::HumanOptions;
 
 use crate::engine::LintResult;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -51,7 +52,11 @@ pub fn counts(result: &LintResult) -> (usize, usize, usize) {
 /// reporters print `****` instead. Values shorter than 4 bytes are left alone
 /// (they would blank ordinary words).
 pub(crate) struct Redactor {
+    /// Longest first.
     values: Vec<String>,
+    /// Indices into `values` by their first four bytes: a message is scanned
+    /// once, whatever the number of masked values.
+    by_prefix: HashMap<[u8; 4], Vec<usize>>,
 }
 
 impl Redactor {
@@ -71,55 +76,63 @@ impl Redactor {
         // Longest first, so a value containing another is scrubbed whole.
         values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
-        Redactor { values }
+        let mut by_prefix: HashMap<[u8; 4], Vec<usize>> = HashMap::new();
+        for (i, v) in values.iter().enumerate() {
+            let b = v.as_bytes();
+            by_prefix
+                .entry([b[0], b[1], b[2], b[3]])
+                .or_default()
+                .push(i);
+        }
+        Redactor { values, by_prefix }
     }
 
-    /// `text` with every masked value of every file replaced by `****`
-    /// (a message about one file may quote another).
+    /// `text` with every masked value of every file replaced by `****` (a
+    /// message about one file may quote another). Values of 8 bytes or more
+    /// are scrubbed wherever they appear (`-pVALUE`); shorter ones only as
+    /// whole words (a masked `pass` must not turn `password` into `****word`).
     pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut out = Cow::Borrowed(text);
-        for v in &self.values {
-            if out.contains(v.as_str()) {
-                if let Some(r) = replace_whole(&out, v) {
-                    out = Cow::Owned(r);
+        if self.values.is_empty() || text.len() < 4 {
+            return Cow::Borrowed(text);
+        }
+        let bytes = text.as_bytes();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut out = String::new();
+        let mut last = 0;
+        let mut i = 0;
+        while i + 4 <= bytes.len() {
+            let key = [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]];
+            let hit = self.by_prefix.get(&key).and_then(|candidates| {
+                candidates.iter().map(|&c| &self.values[c]).find(|v| {
+                    let end = i + v.len();
+                    bytes[i..].starts_with(v.as_bytes())
+                        && text.is_char_boundary(i)
+                        && text.is_char_boundary(end)
+                        && (v.len() >= 8 || {
+                            let before = text[..i].chars().next_back();
+                            let after = text[end..].chars().next();
+                            let first = v.chars().next();
+                            let lastc = v.chars().next_back();
+                            !(word(before) && word(first)) && !(word(after) && word(lastc))
+                        })
+                })
+            });
+            match hit {
+                Some(v) => {
+                    out.push_str(&text[last..i]);
+                    out.push_str("****");
+                    i += v.len();
+                    last = i;
                 }
+                None => i += 1,
             }
         }
-        out
-    }
-}
-
-/// `text` with each occurrence of `value` replaced by `****`; values shorter
-/// than 8 bytes only where they are not part of a longer word (a masked `pass`
-/// must not turn `password` into `****word`). `None` when there is none.
-fn replace_whole(text: &str, value: &str) -> Option<String> {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    let mut changed = false;
-    for (at, _) in text.match_indices(value) {
-        if at < last {
-            continue;
+        if last == 0 {
+            return Cow::Borrowed(text);
         }
-        let before = text[..at].chars().next_back();
-        let after = text[at + value.len()..].chars().next();
-        let edge_ok = |c: Option<char>, inner: Option<char>| !(word(c) && word(inner));
-        // Long values are scrubbed wherever they appear (`-pVALUE`); short ones
-        // only as whole words.
-        let long = value.len() >= 8;
-        if long
-            || edge_ok(before, value.chars().next()) && edge_ok(after, value.chars().next_back())
-        {
-            out.push_str(&text[last..at]);
-            out.push_str("****");
-            last = at + value.len();
-            changed = true;
-        }
-    }
-    changed.then(|| {
         out.push_str(&text[last..]);
-        out
-    })
+        Cow::Owned(out)
+    }
 }
 
 fn is_bad_control(c: char) -> bool {
@@ -173,11 +186,61 @@ pub(crate) fn sanitize_same_length(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Positions of findings, each computed from the previous one in the same
+/// file when it is further on the same line (findings come sorted by offset):
+/// many findings on one long line cost the line's length once, not each time.
+#[derive(Default)]
+pub(crate) struct Positions {
+    last: HashMap<usize, crate::source::Position>,
+}
+
+impl Positions {
+    pub(crate) fn at(
+        &mut self,
+        result: &LintResult,
+        file: usize,
+        offset: usize,
+    ) -> crate::source::Position {
+        let src = &result.files[file].source;
+        let p = match self.last.get(&file) {
+            Some(base) => src.position_after(*base, offset),
+            None => src.position(offset),
+        };
+        self.last.insert(file, p);
+        p
+    }
+}
+
 /// Files' texts as shown in any output: secrets replaced by `*`.
 pub(crate) fn display_text(result: &LintResult, file: usize) -> Cow<'_, str> {
     let source = &result.files[file].source;
     match result.masks.get(&file) {
         Some(masks) if !masks.is_empty() => Cow::Owned(source.masked_text(masks)),
         _ => Cow::Borrowed(source.text.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_scrubs_masked_values_but_not_words_containing_short_ones() {
+        let config = crate::config::Config::with_defaults(std::path::PathBuf::from("."));
+        let text = "FROM alpine:3.19\nENV DB_PASSWORD=pass API_TOKEN=LongSecretValue1\n";
+        let r = crate::lint_text("Dockerfile", text, &config, &Default::default());
+        let red = Redactor::new(&r);
+        assert_eq!(red.redact("password: pass."), "password: ****.");
+        assert_eq!(red.redact("-pLongSecretValue1x"), "-p****x");
+        assert_eq!(red.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn same_length_sanitising_keeps_offsets() {
+        let t = "a\x1b[2Jb\u{9b}c\u{202e}d\re\r\nf";
+        let s = sanitize_same_length(t);
+        assert_eq!(s.len(), t.len());
+        assert_eq!(s, "a?[2Jb\u{bf}c\u{fffd}d\ne\r\nf");
+        assert_eq!(sanitize_for_terminal("x\x1by"), "x\\u{1b}y");
     }
 }

@@ -83,6 +83,28 @@ impl SourceFile {
         self.lines.position(&self.text, offset)
     }
 
+    /// The same as [`position`](Self::position), counted on from `base` (a
+    /// position computed before) when `offset` is after it on the same line:
+    /// costs the distance from `base`, not from the start of the line, so
+    /// many findings on one very long line stay linear.
+    pub fn position_after(&self, base: Position, offset: usize) -> Position {
+        let offset = clamp_to_char_boundary(&self.text, offset);
+        let base_offset = clamp_to_char_boundary(&self.text, base.offset);
+        if offset < base_offset
+            || base_offset != base.offset
+            || self.lines.line_of(offset) + 1 != base.line
+        {
+            return self.position(offset);
+        }
+        let between = &self.text[base_offset..offset];
+        Position {
+            line: base.line,
+            column: base.column + between.chars().count(),
+            utf16_column: base.utf16_column + between.encode_utf16().count(),
+            offset,
+        }
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         let start = clamp_to_char_boundary(&self.text, span.start);
         let end = clamp_to_char_boundary(&self.text, span.end.max(start));
