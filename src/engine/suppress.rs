@@ -261,6 +261,11 @@ const POLARIS_PREFIX: &str = "polaris.fairwinds.com/";
 ///
 /// The other tools' check ids map to rules through catalog aliases.
 pub fn from_annotations(document: &Document) -> Vec<Suppression> {
+    // Total: a bug here costs the file its annotation suppressions, not the run.
+    std::panic::catch_unwind(AssertUnwindSafe(|| annotations_inner(document))).unwrap_or_default()
+}
+
+fn annotations_inner(document: &Document) -> Vec<Suppression> {
     let Some(yaml) = document.as_yaml() else {
         return Vec::new();
     };
@@ -349,6 +354,17 @@ fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Op
 
 /// Drops suppressed diagnostics; marks the suppressions that were used.
 pub fn apply(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &mut [Suppression],
+    catalog: &Catalog,
+) {
+    // `Vec::retain` keeps the list whole if a panic interrupts it.
+    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        apply_inner(diagnostics, suppressions, catalog)
+    }));
+}
+
+fn apply_inner(
     diagnostics: &mut Vec<Diagnostic>,
     suppressions: &mut [Suppression],
     catalog: &Catalog,
