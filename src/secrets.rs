@@ -195,9 +195,10 @@ fn url_password(value: &str) -> Option<Credential> {
 pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     let mut out = Vec::new();
     if let Some(yaml) = doc.as_yaml() {
+        let mut seen = std::collections::HashSet::new();
         for d in &yaml.documents {
             let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
-            walk_yaml(&d.root, secret_object, 0, &mut out);
+            walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
         }
     }
     scan_text(&source.text, source.kind, &mut out);
@@ -233,8 +234,21 @@ fn is_secret_key(key: &str) -> bool {
 }
 
 /// Bounded recursion: the YAML loader already caps nesting at 200.
-fn walk_yaml(node: &Node, secret_object: bool, depth: usize, out: &mut Vec<Span>) {
-    if depth > 256 {
+/// `seen`: nodes already walked (alias expansions repeat the same node, with
+/// the same span; walking each once keeps alias bombs cheap).
+fn walk_yaml(
+    node: &Node,
+    secret_object: bool,
+    depth: usize,
+    seen: &mut std::collections::HashSet<(Span, u8)>,
+    out: &mut Vec<Span>,
+) {
+    let tag = match node.kind {
+        NodeKind::Scalar(_) => 0,
+        NodeKind::Seq(_) => 1,
+        NodeKind::Map(_) => 2,
+    };
+    if depth > 256 || !seen.insert((node.span, tag)) {
         return;
     }
     match &node.kind {
@@ -245,7 +259,7 @@ fn walk_yaml(node: &Node, secret_object: bool, depth: usize, out: &mut Vec<Span>
         }
         NodeKind::Seq(items) => {
             for i in items {
-                walk_yaml(i, false, depth + 1, out);
+                walk_yaml(i, false, depth + 1, seen, out);
             }
         }
         NodeKind::Map(entries) => {
@@ -272,7 +286,7 @@ fn walk_yaml(node: &Node, secret_object: bool, depth: usize, out: &mut Vec<Span>
                         }
                     }
                 }
-                walk_yaml(&e.value, false, depth + 1, out);
+                walk_yaml(&e.value, false, depth + 1, seen, out);
             }
         }
     }
@@ -287,6 +301,9 @@ fn env_assignment_is_secret(s: &str) -> bool {
             && !is_placeholder(v)
     })
 }
+
+/// Credentials located one by one on a line before the rest of it is masked whole.
+const MAX_CREDENTIALS_PER_LINE: usize = 32;
 
 /// Keys longer than this are not looked at (no real key is).
 const MAX_KEY: usize = 256;
@@ -369,10 +386,18 @@ fn scan_line(
     let bytes = line.as_bytes();
     // Shape-recognised credentials, every occurrence.
     let mut from = 0;
+    let mut hits = 0;
     while from < line.len() {
         let Some(c) = find_credential(&line[from..]) else {
             break;
         };
+        hits += 1;
+        if hits > MAX_CREDENTIALS_PER_LINE {
+            // Each search costs the rest of the line: past this many, mask the
+            // rest of the line rather than go quadratic.
+            out.push(Span::new(base + from + c.range.start, base + line.len()));
+            break;
+        }
         out.push(Span::new(
             base + from + c.range.start,
             base + from + c.range.end,
@@ -384,10 +409,15 @@ fn scan_line(
     }
     let mysql = line.contains("mysql") || line.contains("mariadb");
     let mut prev_word: &str = "";
+    // End of the last value masked: separators inside it are not looked at
+    // again (`A=A=A=...` stays linear).
+    let mut masked_to = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == b'=' || b == b':' && bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t') {
+        let separator =
+            b == b'=' || b == b':' && bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t');
+        if separator && i >= masked_to {
             // The key: the run of key bytes before the separator (and the
             // blanks ini files put around `=`).
             let mut k_end = i;
@@ -415,6 +445,7 @@ fn scan_line(
                 if ve > vs && !is_placeholder(&line[vs..ve]) {
                     out.push(Span::new(base + vs, base + ve));
                 }
+                masked_to = masked_to.max(ve);
             }
             // `Authorization: Bearer X` / `Authorization: token X`.
             if b == b':' && key.eq_ignore_ascii_case("authorization") {
@@ -435,6 +466,7 @@ fn scan_line(
                 if ve > vs {
                     out.push(Span::new(base + vs, base + ve));
                 }
+                masked_to = masked_to.max(ve);
             }
             i += 1;
             continue;
