@@ -131,12 +131,16 @@ fn refused_symlink(path: &Path, config: &Config) -> Option<String> {
     }
 }
 
-fn candidate(path: &Path, guess: NameGuess) -> Candidate {
-    let display = path
-        .strip_prefix("./")
+/// How a path is shown (and matched against the paths named on the command line).
+pub fn display_name(path: &Path) -> String {
+    path.strip_prefix("./")
         .unwrap_or(path)
         .display()
-        .to_string();
+        .to_string()
+}
+
+fn candidate(path: &Path, guess: NameGuess) -> Candidate {
+    let display = display_name(path);
     Candidate {
         path: path.to_path_buf(),
         display,

@@ -185,14 +185,32 @@ fn long_lines_in_human_output() {
 #[test]
 fn secret_scan_is_linear() {
     let chained = |n: usize| format!("FROM alpine:3.19\nENV {}x\n", "DB_PASSWORD=".repeat(n));
-    assert_linear("chained assignments", "Dockerfile", Format::Json, chained, 20_000);
+    assert_linear(
+        "chained assignments",
+        "Dockerfile",
+        Format::Json,
+        chained,
+        20_000,
+    );
     let tokens = |n: usize| {
         format!(
             "FROM alpine:3.19\nRUN echo {}\n",
             "ghp_0123456789abcdefghij0123456789abcdefgh ".repeat(n)
         )
     };
-    assert_linear("credentials on one line", "Dockerfile", Format::Json, tokens, 5_000);
+    assert_linear(
+        "credentials on one line",
+        "Dockerfile",
+        Format::Json,
+        tokens,
+        5_000,
+    );
     let placeholders = |n: usize| format!("FROM alpine:3.19\nENV {}\n", "K=${K:-".repeat(n));
-    assert_linear("nested placeholders", "Dockerfile", Format::Json, placeholders, 20_000);
+    assert_linear(
+        "nested placeholders",
+        "Dockerfile",
+        Format::Json,
+        placeholders,
+        20_000,
+    );
 }

@@ -161,6 +161,20 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     }
 
+    // A file named on the command line that is not linted says why (and
+    // nothing of its content).
+    for f in result.files.iter().filter(|f| f.source.kind.is_none()) {
+        if args
+            .paths
+            .iter()
+            .any(|p| discover::display_name(p) == f.source.path)
+        {
+            let path = report::sanitize_for_terminal(&f.source.path);
+            eprintln!(
+                "warning: {path}: not linted: neither its name nor its content is that of a config file deploylint knows"
+            );
+        }
+    }
     if args.verbose {
         for f in &result.files {
             if let Some(kind) = f.source.kind {
