@@ -408,6 +408,8 @@ fn scan_line(
         }
     }
     let mysql = line.contains("mysql") || line.contains("mariadb");
+    let t = line.trim_start();
+    let comment = t.starts_with('#') || t.starts_with(';') || t.starts_with("//");
     let mut prev_word: &str = "";
     // End of the last value masked: separators inside it are not looked at
     // again (`A=A=A=...` stays linear).
@@ -415,8 +417,9 @@ fn scan_line(
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let separator =
-            b == b'=' || b == b':' && bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t');
+        // In a comment, `word: text` is prose; `KEY=value` is commented-out config.
+        let separator = b == b'='
+            || b == b':' && !comment && bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t');
         if separator && i >= masked_to {
             // The key: the run of key bytes before the separator (and the
             // blanks ini files put around `=`).
