@@ -1,7 +1,8 @@
 //! In-tree mutation fuzzer (stable Rust, no dependencies): mutates the
 //! fixtures of every format, lints each mutant in process and renders both
 //! reporters, and fails on
-//! - a panic (anywhere: parser, rule, engine, reporter),
+//! - a panic (anywhere: parser, rule, engine, reporter; also one deploylint
+//!   catches itself, counted by a panic hook),
 //! - time above a generous bound proportional to the input size,
 //! - a planted secret value appearing in the human or JSON output.
 //!
@@ -17,9 +18,11 @@ use deploylint::engine::LintOptions;
 use deploylint::report::{self, Format, HumanOptions};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
-const DEFAULT_CASES: usize = 2500;
+const DEFAULT_CASES: usize = 2000;
 
 /// xorshift64*: small, fast, deterministic.
 struct Rng(u64);
@@ -278,22 +281,49 @@ enum Failure {
 
 type Secret<'a> = Option<(&'a str, &'a str)>;
 
+/// Panics anywhere, also those deploylint catches itself (a rule reported as
+/// E006, a renderer falling back to a plain line): every one is a bug.
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+fn count_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut last) = LAST_PANIC.lock() {
+                *last = info.to_string().chars().take(2000).collect();
+            }
+        }));
+    });
+}
+
 /// Lints and renders one input; `None` when all is well.
 fn check(name: &str, text: &str, secret: Secret<'_>) -> Option<Failure> {
+    count_panics();
     let config = Config::with_defaults(PathBuf::from("."));
+    let panics_before = PANICS.load(Ordering::SeqCst);
     let start = Instant::now();
     let outputs = catch_unwind(AssertUnwindSafe(|| {
         let result = deploylint::lint_text(name, text, &config, &LintOptions::default());
+        // A panic the engine caught (a rule or parser crashed) is a failure too.
+        let internal = result.diagnostics.iter().find(|d| d.code == "E006");
+        let internal = internal.map(|d| d.message.clone());
         let mut human = Vec::new();
         let mut json = Vec::new();
         let opts = HumanOptions::default();
         report::write(Format::Human, &result, &opts, &mut human).expect("human");
         report::write(Format::Json, &result, &opts, &mut json).expect("json");
-        (human, json)
+        (human, json, internal)
     }));
     let elapsed = start.elapsed();
+    if PANICS.load(Ordering::SeqCst) != panics_before {
+        let last = LAST_PANIC.lock().map(|l| l.clone()).unwrap_or_default();
+        return Some(Failure::Panic(last));
+    }
     let (human, json) = match outputs {
-        Ok(o) => o,
+        Ok((_, _, Some(internal))) => return Some(Failure::Panic(internal)),
+        Ok((human, json, None)) => (human, json),
         Err(e) => {
             let msg = e
                 .downcast_ref::<String>()
