@@ -113,7 +113,7 @@ impl Redactor {
                             let after = text[end..].chars().next();
                             let first = v.chars().next();
                             let lastc = v.chars().next_back();
-                            !(word(before) && word(first)) && !(word(after) && word(lastc))
+                            !(word(before) && word(first) || word(after) && word(lastc))
                         })
                 })
             });
