@@ -72,14 +72,19 @@ impl Applied {
 }
 
 /// Applies the fixes of `result` (safe ones, and unsafe ones too when asked).
-/// `paths[id]` is where input `id` lives on disk, `None` for in-memory inputs.
+/// `paths[id]` is where input `id` lives on disk, `None` for in-memory inputs;
+/// files whose id is past the end of `paths` are left alone.
 pub fn apply(result: &LintResult, paths: &[Option<PathBuf>], include_unsafe: bool) -> Applied {
     let mut out = Applied::default();
     for file in &result.files {
         let Some(kind) = file.source.kind else {
             continue;
         };
-        let path = paths.get(file.id).cloned().flatten();
+        // Files beyond `paths` (context files a caller did not name) are
+        // never written nor printed.
+        let Some(path) = paths.get(file.id).cloned() else {
+            continue;
+        };
         let diags: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
