@@ -214,3 +214,21 @@ fn secret_scan_is_linear() {
         20_000,
     );
 }
+
+/// Own-line suppressions interleaved with the lines of one long continued
+/// instruction: each one's block runs to the end of the instruction.
+#[test]
+fn suppressions_inside_a_continued_instruction() {
+    let make = |n: usize| {
+        "FROM alpine:3.19\nRUN echo \\\n".to_owned()
+            + &"# deploylint ignore=DF021 -- reason\n  sudo x \\\n".repeat(n)
+            + "  done\n"
+    };
+    assert_linear(
+        "interleaved suppressions",
+        "Dockerfile",
+        Format::Json,
+        make,
+        5_000,
+    );
+}

@@ -188,6 +188,11 @@ struct Blocks {
     /// `next_code[i]`: the first non-blank, non-comment line at or after `i`.
     next_code: Option<Vec<usize>>,
     spans: HashMap<usize, Span>,
+    /// Bytes of lines the block scans may still read. Nested or interleaved
+    /// directives (one above each line of a long `\`-continued instruction)
+    /// would otherwise rescan the same lines: past the budget, a block ends
+    /// where the scan stopped (only such hostile files are affected).
+    budget: Option<usize>,
 }
 
 impl Blocks {
@@ -204,16 +209,17 @@ impl Blocks {
             next
         });
         let line = next_code.get(directive_line + 1).copied().unwrap_or(n);
+        let budget = self.budget.get_or_insert(4 * text.len() + (1 << 20));
         *self
             .spans
             .entry(line)
-            .or_insert_with(|| block_at(source, line, continuation))
+            .or_insert_with(|| block_at(source, line, continuation, budget))
     }
 }
 
 /// The block starting at code line `line`: it, plus the lines indented deeper than
 /// it or joined to it by a trailing continuation character.
-fn block_at(source: &SourceFile, line: usize, continuation: char) -> Span {
+fn block_at(source: &SourceFile, line: usize, continuation: char, budget: &mut usize) -> Span {
     let text = &source.text;
     let n = source.lines.line_count();
     if line >= n {
@@ -227,6 +233,10 @@ fn block_at(source: &SourceFile, line: usize, continuation: char) -> Span {
     while next < n {
         let r = source.lines.line_range(text, next);
         let l = &text[r.clone()];
+        let Some(left) = budget.checked_sub(l.len() + 1) else {
+            break;
+        };
+        *budget = left;
         let deeper = !l.trim().is_empty() && indent_of(l) > indent;
         let item_of_block = text[first.clone()].trim_end().ends_with(':')
             && l.trim_start().starts_with("- ")
