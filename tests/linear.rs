@@ -144,8 +144,8 @@ fn report_volume_is_linear() {
         }
         s
     };
-    assert_linear("json report", "pod.yaml", Format::Json, make, 250);
-    assert_linear("human report", "pod.yaml", Format::Human, make, 250);
+    assert_linear("json report", "pod.yaml", Format::Json, make, 150);
+    assert_linear("human report", "pod.yaml", Format::Human, make, 150);
     // The same pod in flow style on one line: many findings on one long line.
     let one_line = |n: usize| {
         let containers: Vec<String> = (0..n)
