@@ -6,8 +6,9 @@
 //! text goes to a unique temporary file created with `O_EXCL` next to the
 //! target, with the target's mode (and owner, where allowed), is synced, and
 //! renamed over the target, so a crash or a concurrent run never leaves half a
-//! file or another file's text. A file with several hard links, or whose owner
-//! cannot be kept, is rewritten in place instead (the links and the owner stay).
+//! file or another file's text. A file with several hard links, whose owner
+//! cannot be kept, or in a directory where no file can be created, is rewritten
+//! in place instead (the links and the owner stay).
 //! Any failure leaves that file untouched and becomes a located `E007` finding;
 //! the other files are still fixed. In-memory inputs (standard input) are never
 //! written: their fixed text is returned for the caller to print.
@@ -150,7 +151,8 @@ pub fn write_fixed(path: &Path, before: &str, after: &str) -> Result<(), String>
     }
     match replace_atomically(&target, &meta, &bytes) {
         Ok(()) => Ok(()),
-        // Owner could not be kept: rewriting in place keeps it.
+        // Owner could not be kept, or no file can be created beside it:
+        // rewriting in place keeps the owner and needs no new file.
         Err(ReplaceError::Owner) => {
             write_in_place(&target, &bytes).map_err(|e| format!("cannot write it: {e}"))
         }
@@ -176,6 +178,7 @@ fn write_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 enum ReplaceError {
+    /// Rewrite in place instead.
     Owner,
     Io(io::Error),
 }
@@ -229,7 +232,13 @@ fn replace_atomically(
     meta: &fs::Metadata,
     bytes: &[u8],
 ) -> Result<(), ReplaceError> {
-    let (tmp, mut f) = create_temp(target)?;
+    let (tmp, mut f) = match create_temp(target) {
+        Ok(x) => x,
+        // A directory we may not add files to: the file itself is writable
+        // (checked before), so it is rewritten in place.
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => return Err(ReplaceError::Owner),
+        Err(e) => return Err(e.into()),
+    };
     let result = (|| -> Result<(), ReplaceError> {
         f.write_all(bytes)?;
         keep_owner(&tmp, meta)?;
