@@ -1,6 +1,6 @@
 //! In-tree mutation fuzzer (stable Rust, no dependencies): mutates the
 //! fixtures of every format, lints each mutant in process and renders both
-//! reporters, and fails on
+//! reporters, under one of several `--select`/`--ignore` sets, and fails on
 //! - a panic (anywhere: parser, rule, engine, reporter; also one deploylint
 //!   catches itself, counted by a panic hook),
 //! - time above a generous bound proportional to the input size,
@@ -158,6 +158,27 @@ struct Case {
     /// (planted line, secret value in it).
     secret: Option<(String, String)>,
     mutations: Vec<&'static str>,
+    /// Index into [`SELECTIONS`]: masking must not depend on the rules run.
+    selection: usize,
+}
+
+/// `--select` / `--ignore` sets the cases are linted with.
+const SELECTIONS: &[(&[&str], &[&str])] = &[
+    (&[], &[]),
+    (&[], &[]),
+    (&["DF001"], &[]),
+    (&["E"], &[]),
+    (&[], &["DF004", "K8S016", "K8S021", "K8S022", "FPM", "INI"]),
+    (&["K8S001", "DF016", "E002", "E003"], &[]),
+];
+
+fn options(selection: usize) -> LintOptions {
+    let (select, ignore) = SELECTIONS[selection % SELECTIONS.len()];
+    LintOptions {
+        select: select.iter().map(|s| (*s).to_owned()).collect(),
+        ignore: ignore.iter().map(|s| (*s).to_owned()).collect(),
+        ..LintOptions::default()
+    }
 }
 
 fn line_start(text: &str, rng: &mut Rng) -> usize {
@@ -268,6 +289,7 @@ fn mutate(corpus: &[(String, String)], rng: &mut Rng, case_no: usize) -> Case {
         text,
         secret,
         mutations,
+        selection: rng.below(SELECTIONS.len()),
     }
 }
 
@@ -299,13 +321,13 @@ fn count_panics() {
 }
 
 /// Lints and renders one input; `None` when all is well.
-fn check(name: &str, text: &str, secret: Secret<'_>) -> Option<Failure> {
+fn check(name: &str, text: &str, secret: Secret<'_>, opts: &LintOptions) -> Option<Failure> {
     count_panics();
     let config = Config::with_defaults(PathBuf::from("."));
     let panics_before = PANICS.load(Ordering::SeqCst);
     let start = Instant::now();
     let outputs = catch_unwind(AssertUnwindSafe(|| {
-        let result = deploylint::lint_text(name, text, &config, &LintOptions::default());
+        let result = deploylint::lint_text(name, text, &config, opts);
         // A panic the engine caught (a rule or parser crashed) is a failure too.
         let internal = result.diagnostics.iter().find(|d| d.code == "E006");
         let internal = internal.map(|d| d.message.clone());
@@ -361,11 +383,17 @@ fn same_kind(a: &Failure, b: &Failure) -> bool {
 }
 
 /// Removes chunks of lines, then of characters, while the failure stays.
-fn minimise(name: &str, text: &str, secret: Secret<'_>, failure: &Failure) -> String {
+fn minimise(
+    name: &str,
+    text: &str,
+    secret: Secret<'_>,
+    opts: &LintOptions,
+    failure: &Failure,
+) -> String {
     let mut cur = text.to_owned();
     let still = |t: &str| {
         secret.is_none_or(|(line, _)| t.contains(line))
-            && check(name, t, secret).is_some_and(|f| same_kind(&f, failure))
+            && check(name, t, secret, opts).is_some_and(|f| same_kind(&f, failure))
     };
     if matches!(failure, Failure::Slow(_)) {
         return cur;
@@ -396,7 +424,13 @@ fn minimise(name: &str, text: &str, secret: Secret<'_>, failure: &Failure) -> St
 
 fn fail(case_no: usize, seed: u64, case: &Case, failure: &Failure) -> ! {
     let secret = case.secret.as_ref().map(|(l, v)| (l.as_str(), v.as_str()));
-    let small = minimise(&case.name, &case.text, secret, failure);
+    let small = minimise(
+        &case.name,
+        &case.text,
+        secret,
+        &options(case.selection),
+        failure,
+    );
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures");
     let _ = std::fs::create_dir_all(&dir);
     let file_name = Path::new(&case.name)
@@ -406,9 +440,10 @@ fn fail(case_no: usize, seed: u64, case: &Case, failure: &Failure) -> ! {
     let _ = std::fs::write(&out, &small);
     let _ = std::fs::write(out.with_extension("original"), &case.text);
     panic!(
-        "fuzz case {case_no} (seed {seed}) from {} with {:?}: {failure:?}\nminimised input ({} bytes) written to {}",
+        "fuzz case {case_no} (seed {seed}) from {} with {:?} and {:?}: {failure:?}\nminimised input ({} bytes) written to {}",
         case.name,
         case.mutations,
+        SELECTIONS[case.selection],
         small.len(),
         out.display()
     );
@@ -433,7 +468,7 @@ fn mutated_fixtures_never_crash_hang_or_leak() {
         planted += usize::from(case.secret.is_some());
         let t = Instant::now();
         let secret = case.secret.as_ref().map(|(l, v)| (l.as_str(), v.as_str()));
-        if let Some(f) = check(&case.name, &case.text, secret) {
+        if let Some(f) = check(&case.name, &case.text, secret, &options(case.selection)) {
             fail(case_no, seed, &case, &f);
         }
         slowest = slowest.max(t.elapsed());
@@ -460,7 +495,7 @@ fn minimised_crashes_stay_fixed() {
         let name = e.file_name().to_string_lossy().into_owned();
         // `<anything>--<name deploylint recognises>`: the part after `--` decides the kind.
         let lint_name = name.split_once("--").map_or(name.as_str(), |(_, n)| n);
-        if let Some(f) = check(lint_name, &text, None) {
+        if let Some(f) = check(lint_name, &text, None, &LintOptions::default()) {
             panic!("{name}: {f:?}");
         }
         n += 1;
