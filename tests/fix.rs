@@ -203,3 +203,51 @@ fn fix_on_stdin_prints_and_touches_no_file() {
         on_disk
     );
 }
+
+fn fix_stdin(dir: &Path, name: &str, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .current_dir(dir)
+        .args([
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "-",
+            "--stdin-filename",
+            name,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `--fix` on standard input: the BOM comes back; an input that is no config
+/// (or has nothing to fix) is echoed unchanged, since editors replace their
+/// buffer with what is printed; an input over the size limit prints nothing
+/// and fails.
+#[test]
+fn fix_on_stdin_echoes_what_it_does_not_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = fix_stdin(d, "Dockerfile", format!("\u{feff}{APT}").as_bytes());
+    assert!(
+        o.stdout.starts_with(b"\xEF\xBB\xBFFROM debian:12\n"),
+        "{o:?}"
+    );
+    assert!(fixed(&String::from_utf8_lossy(&o.stdout)));
+    let notes = "just some notes: password = x\n";
+    let o = fix_stdin(d, "notes.txt", notes.as_bytes());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), notes);
+    let clean = "FROM alpine:3.19\nUSER 82:82\n";
+    let o = fix_stdin(d, "Dockerfile", clean.as_bytes());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), clean);
+    std::fs::write(d.join(".deploylint.yaml"), "max-file-size: 100\n").unwrap();
+    let o = fix_stdin(d, "Dockerfile", "# pad\n".repeat(100).as_bytes());
+    assert!(o.stdout.is_empty(), "{o:?}");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("E001"));
+}

@@ -122,7 +122,7 @@ pub fn run(args: CheckArgs) -> u8 {
         ignore: args.ignore.clone(),
         jobs: args.jobs,
     };
-    let (inputs, walk_errors) = match collect_inputs(&args, &config, true) {
+    let (mut inputs, walk_errors) = match collect_inputs(&args, &config, true) {
         Ok(x) => x,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -136,14 +136,14 @@ pub fn run(args: CheckArgs) -> u8 {
             report::sanitize_for_terminal(&e.message)
         );
     }
-    let paths: Vec<Option<PathBuf>> = inputs.iter().map(|i| i.path.clone()).collect();
+    let targets = crate::fix::write::prepare(&mut inputs);
     let mut result = engine::lint(inputs, &config, &opts);
 
     // Fixed text of standard input, printed instead of written (as ruff does).
     let mut fixed_stdin: Option<Vec<String>> = None;
     let mut fix_failed = false;
     if args.fix {
-        let applied = crate::fix::write::apply(&result, &paths, args.unsafe_fixes);
+        let applied = crate::fix::write::apply(&result, &targets, args.unsafe_fixes);
         if applied.fixed > 0 {
             eprintln!("fixed {} finding(s)", applied.fixed);
             let (mut inputs, _) = collect_inputs(&args, &config, false).unwrap_or_default();
@@ -156,7 +156,7 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         fix_failed = !applied.errors.is_empty();
         applied.report_into(&mut result);
-        if !applied.in_memory.is_empty() {
+        if targets.iter().any(|t| t.path.is_none()) {
             fixed_stdin = Some(applied.in_memory.into_iter().map(|(_, _, t)| t).collect());
         }
     }

@@ -26,16 +26,55 @@ pub const FIX_NOT_WRITTEN: &str = "E007";
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Where an input of the run lives, for `--fix`: a file on disk, or an
+/// in-memory input (standard input) with its original text and BOM.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: Option<PathBuf>,
+    /// In-memory inputs: the text as read (`None` when it could not be read).
+    original: Option<String>,
+    bom: bool,
+}
+
+/// One [`Target`] per input, in input order (the ids the engine gives them).
+/// Takes the UTF-8 BOM off in-memory texts (standard input keeps it when
+/// read, see `source::read_bounded`) and remembers it, so printed fixed text
+/// has it again. Call it on every run, before linting.
+pub fn prepare(inputs: &mut [Input]) -> Vec<Target> {
+    inputs
+        .iter_mut()
+        .map(|input| {
+            let mut bom = false;
+            if let (None, Some(Ok(text))) = (&input.path, &mut input.text) {
+                if let Some(rest) = text.strip_prefix('\u{feff}') {
+                    *text = rest.to_owned();
+                    bom = true;
+                }
+            }
+            let original = match (&input.path, &input.text) {
+                (None, Some(Ok(t))) => Some(t.clone()),
+                _ => None,
+            };
+            Target {
+                path: input.path.clone(),
+                original,
+                bom,
+            }
+        })
+        .collect()
+}
+
 /// What `--fix` did.
 #[derive(Debug, Default)]
 pub struct Applied {
     /// Findings fixed, over all files written (and in-memory inputs).
     pub fixed: usize,
-    /// Files that could not be written: (displayed path, why).
+    /// Inputs that could not be fixed: (displayed path, why).
     pub errors: Vec<(String, String)>,
-    /// In-memory inputs (standard input): display name, kind, and the fixed
-    /// text (the text unchanged when nothing was fixed).
-    pub in_memory: Vec<(String, FileKind, String)>,
+    /// In-memory inputs (standard input), in input order: display name, kind
+    /// (`None`: not linted), and the text to print: the fixed text, or the
+    /// input unchanged when nothing was fixed or it is not a config.
+    pub in_memory: Vec<(String, Option<FileKind>, String)>,
 }
 
 impl Applied {
@@ -43,11 +82,13 @@ impl Applied {
     pub fn in_memory_inputs(&self) -> Vec<Input> {
         self.in_memory
             .iter()
-            .map(|(name, kind, text)| Input {
-                display: name.clone(),
-                path: None,
-                guess: crate::discover::NameGuess::Kind(*kind),
-                text: Some(Ok(text.clone())),
+            .filter_map(|(name, kind, text)| {
+                Some(Input {
+                    display: name.clone(),
+                    path: None,
+                    guess: crate::discover::NameGuess::Kind((*kind)?),
+                    text: Some(Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned())),
+                })
             })
             .collect()
     }
@@ -73,39 +114,56 @@ impl Applied {
 }
 
 /// Applies the fixes of `result` (safe ones, and unsafe ones too when asked).
-/// `paths[id]` is where input `id` lives on disk, `None` for in-memory inputs;
-/// files whose id is past the end of `paths` are left alone.
-pub fn apply(result: &LintResult, paths: &[Option<PathBuf>], include_unsafe: bool) -> Applied {
+/// `targets[id]` says where input `id` lives ([`prepare`]); files whose id is
+/// past the end of `targets` (context files no one named) are left alone.
+/// In-memory inputs are never written: their text to print is returned.
+pub fn apply(result: &LintResult, targets: &[Target], include_unsafe: bool) -> Applied {
     let mut out = Applied::default();
     for file in &result.files {
-        let Some(kind) = file.source.kind else {
+        let Some(target) = targets.get(file.id) else {
             continue;
         };
-        // Files beyond `paths` (context files a caller did not name) are
-        // never written nor printed.
-        let Some(path) = paths.get(file.id).cloned() else {
-            continue;
-        };
+        let kind = file.source.kind;
+        let unparsed = matches!(file.document, Document::Unparsed);
         let diags: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
             .filter(|d| d.file == file.id && d.fix.is_some())
             .collect();
-        let unparsed = matches!(file.document, Document::Unparsed);
-        let (text, applied) = if diags.is_empty() || unparsed {
+        let (text, applied) = if diags.is_empty() || unparsed || kind.is_none() {
             (file.source.text.clone(), 0)
         } else {
             super::fixed_text(&file.source.text, &diags, include_unsafe)
         };
-        let Some(path) = path else {
-            out.fixed += applied;
-            out.in_memory.push((file.source.path.clone(), kind, text));
+        let Some(path) = &target.path else {
+            // Standard input: print the fixed text, or the input as it came
+            // (an editor replaces its buffer with what is printed).
+            let text = if applied > 0 {
+                Some(text)
+            } else {
+                target.original.clone()
+            };
+            match text {
+                Some(t) => {
+                    out.fixed += applied;
+                    let t = if target.bom {
+                        format!("\u{feff}{t}")
+                    } else {
+                        t
+                    };
+                    out.in_memory.push((file.source.path.clone(), kind, t));
+                }
+                None => out.errors.push((
+                    file.source.path.clone(),
+                    "standard input could not be read whole, so nothing is printed".into(),
+                )),
+            }
             continue;
         };
-        if applied == 0 || text == file.source.text {
+        if kind.is_none() || applied == 0 || text == file.source.text {
             continue;
         }
-        match write_fixed(&path, &file.source.text, &text) {
+        match write_fixed(path, &file.source.text, &text) {
             Ok(()) => out.fixed += applied,
             Err(e) => out.errors.push((file.source.path.clone(), e)),
         }

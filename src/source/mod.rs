@@ -200,7 +200,9 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, (ReadError, String)>
 }
 
 /// Reads a stream (standard input) under the same rules, never holding more
-/// than `limit + 1` bytes: a longer stream is `TooLarge`, not an abort.
+/// than `limit + 1` bytes: a longer stream is `TooLong`, not an abort. Unlike
+/// [`decode`], a UTF-8 BOM is kept: `fix::write::prepare` takes it off and
+/// remembers it, so `check - --fix` prints it back.
 pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> Result<String, (ReadError, String)> {
     use std::io::Read;
     let mut bytes = Vec::new();
@@ -211,7 +213,8 @@ pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> Result<String, (R
     if bytes.len() as u64 > limit {
         return Err((ReadError::TooLong { limit }, String::new()));
     }
-    decode(bytes, limit)
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    decode(bytes, limit).map(|t| if bom { format!("\u{feff}{t}") } else { t })
 }
 
 /// Decodes bytes already in memory (stdin, LSP buffers) under the same rules.
