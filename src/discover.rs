@@ -50,6 +50,22 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
                 continue;
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            // FIFOs, devices, sockets: reading could block or never end.
+            errors.push(WalkError {
+                path: root.display().to_string(),
+                message: "not a regular file or directory (a FIFO, device or socket); not read"
+                    .into(),
+            });
+            continue;
+        }
+        if let Some(why) = refused_symlink(root, config) {
+            errors.push(WalkError {
+                path: root.display().to_string(),
+                message: why,
+            });
+            continue;
+        }
         if meta.is_file() {
             if !config.is_excluded(root) {
                 // Named explicitly: linted whatever its name, if its content says what it is.
@@ -93,12 +109,38 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
     (out, errors)
 }
 
-fn candidate(path: &Path, guess: NameGuess) -> Candidate {
-    let display = path
-        .strip_prefix("./")
+/// A symlink named on the command line is read only when the file it points
+/// to has a config file's name too (or the config sets its kind): a link
+/// named `Dockerfile` to `/etc/passwd` must not get that file's lines quoted.
+fn refused_symlink(path: &Path, config: &Config) -> Option<String> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link || config.kind_override(path).is_some() {
+        return None;
+    }
+    let target = std::fs::canonicalize(path).ok()?;
+    if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    match guess_by_name(&target) {
+        Some(_) => None,
+        None => Some(format!(
+            "is a symlink to `{}`, which is not a file deploylint recognises by name; not read \
+             (name the file itself, or set its kind in .deploylint.yaml)",
+            target.display()
+        )),
+    }
+}
+
+/// How a path is shown (and matched against the paths named on the command line).
+pub fn display_name(path: &Path) -> String {
+    path.strip_prefix("./")
         .unwrap_or(path)
         .display()
-        .to_string();
+        .to_string()
+}
+
+fn candidate(path: &Path, guess: NameGuess) -> Candidate {
+    let display = display_name(path);
     Candidate {
         path: path.to_path_buf(),
         display,
@@ -235,7 +277,7 @@ fn is_helm_template(path: &Path, text: &str) -> bool {
 pub fn looks_like_kubernetes(text: &str) -> bool {
     let mut api = false;
     let mut kind = false;
-    for line in text.lines() {
+    for line in crate::source::lines_any(text) {
         let l = line.strip_prefix("- ").unwrap_or(line);
         api |= l.starts_with("apiVersion:");
         kind |= l.starts_with("kind:");
@@ -249,7 +291,7 @@ pub fn looks_like_kubernetes(text: &str) -> bool {
 fn looks_like_fpm(text: &str) -> bool {
     let mut section = false;
     let mut directive = false;
-    for line in text.lines() {
+    for line in crate::source::lines_any(text) {
         let t = line.trim_start();
         section |= t.starts_with('[') && t.contains(']');
         let key = t.split('=').next().unwrap_or("").trim();
@@ -279,7 +321,7 @@ fn looks_like_php_ini(text: &str) -> bool {
         "max_execution_time",
         "expose_php",
     ];
-    text.lines().any(|line| {
+    crate::source::lines_any(text).any(|line| {
         let t = line.trim_start();
         t.contains('=') && KEYS.iter().any(|k| t.starts_with(k))
     })

@@ -1,7 +1,13 @@
 //! The one secret detector every format shares (Dockerfile ENV/ARG,
 //! Kubernetes env and ConfigMaps, compose, php-fpm `env[...]`).
 //! Rules that use it must `ctx.mask()` the value's span and never put the
-//! value in a message.
+//! value in a message. [`detect`] is the masking pass the engine runs on every
+//! file, whichever rules run, so nothing secret is printed even when the rule
+//! that would report it is turned off.
+
+use crate::parse::Document;
+use crate::parse::yaml::{Node, NodeKind};
+use crate::source::{FileKind, SourceFile, Span};
 
 /// Name fragments that mark a variable as holding a secret.
 const SECRET_NAME_PARTS: &[&str] = &[
@@ -48,7 +54,7 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     upper
         .split('_')
-        .any(|w| w == "PASS" || w == "PWD" || w == "DSN")
+        .any(|w| matches!(w, "PASS" | "PWD" | "PW" | "DSN" | "AUTH" | "PASSPHRASE"))
         || SECRET_NAME_PARTS
             .iter()
             .filter(|p| !matches!(**p, "PASS" | "PWD" | "DSN"))
@@ -174,6 +180,373 @@ fn url_password(value: &str) -> Option<Credential> {
         range: start..start + password.len(),
         kind: "password in URL",
     })
+}
+
+// ---------------------------------------------------------------------------
+// Masking pass. Runs on every file whatever rules are enabled: rules decide
+// what to report, this decides what is never printed.
+// ---------------------------------------------------------------------------
+
+/// Spans of `source` whose text must never be printed: secret-named values,
+/// credential-shaped strings, Secret `data`/`stringData` values, command-line
+/// passwords. Uses the parsed document where there is one, and always also a
+/// raw-text scan, so a file that fails to parse is masked too. Linear in the
+/// size of the file.
+pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
+    let mut out = Vec::new();
+    if let Some(yaml) = doc.as_yaml() {
+        let mut seen = std::collections::HashSet::new();
+        for d in &yaml.documents {
+            let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
+            walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
+        }
+    }
+    scan_text(&source.text, source.kind, &mut out);
+    out.retain(|s| !s.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A key whose value is a secret. camelCase keys are schema fields
+/// (`secretName`, `tokenExpirationSeconds`): only those that end in a secret
+/// word (`adminPassword`, `clientSecret`) count.
+fn is_secret_key(key: &str) -> bool {
+    let camel = key
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if camel {
+        let lower = key.to_ascii_lowercase();
+        return [
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "accesskey",
+            "privatekey",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s));
+    }
+    is_secret_name(key)
+}
+
+/// Bounded recursion: the YAML loader already caps nesting at 200.
+/// `seen`: nodes already walked (alias expansions repeat the same node, with
+/// the same span; walking each once keeps alias bombs cheap).
+fn walk_yaml(
+    node: &Node,
+    secret_object: bool,
+    depth: usize,
+    seen: &mut std::collections::HashSet<(Span, u8)>,
+    out: &mut Vec<Span>,
+) {
+    let tag = match node.kind {
+        NodeKind::Scalar(_) => 0,
+        NodeKind::Seq(_) => 1,
+        NodeKind::Map(_) => 2,
+    };
+    if depth > 256 || !seen.insert((node.span, tag)) {
+        return;
+    }
+    match &node.kind {
+        NodeKind::Scalar(s) => {
+            if find_credential(&s.value).is_some() || env_assignment_is_secret(&s.value) {
+                out.push(node.span);
+            }
+        }
+        NodeKind::Seq(items) => {
+            for i in items {
+                walk_yaml(i, false, depth + 1, seen, out);
+            }
+        }
+        NodeKind::Map(entries) => {
+            // `{name: DB_PASSWORD, value: ...}` (Kubernetes env, compose long form).
+            let named_secret = node
+                .get("name")
+                .and_then(Node::as_str)
+                .is_some_and(is_secret_name);
+            for e in entries {
+                let key = e.key.as_str().unwrap_or("");
+                let in_secret_data = secret_object && (key == "data" || key == "stringData");
+                if let NodeKind::Scalar(s) = &e.value.kind {
+                    let secret_key = is_secret_key(key) || named_secret && key == "value";
+                    if secret_key && !e.value.is_null() && !is_placeholder(&s.value) {
+                        out.push(e.value.span);
+                    }
+                }
+                if in_secret_data {
+                    for v in e.value.as_map() {
+                        if let NodeKind::Scalar(s) = &v.value.kind {
+                            if !v.value.is_null() && !is_placeholder(&s.value) {
+                                out.push(v.value.span);
+                            }
+                        }
+                    }
+                }
+                walk_yaml(&e.value, false, depth + 1, seen, out);
+            }
+        }
+    }
+}
+
+/// `DB_PASSWORD=value` as one string (compose `environment:` lists).
+fn env_assignment_is_secret(s: &str) -> bool {
+    s.split_once('=').is_some_and(|(k, v)| {
+        k.len() <= MAX_KEY
+            && !k.contains(char::is_whitespace)
+            && is_secret_name(k)
+            && !is_placeholder(v)
+    })
+}
+
+/// Credentials located one by one on a line before the rest of it is masked whole.
+const MAX_CREDENTIALS_PER_LINE: usize = 32;
+
+/// Keys longer than this are not looked at (no real key is).
+const MAX_KEY: usize = 256;
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']')
+}
+
+/// Raw-text scan of every line: `KEY = value`, `KEY: value`, `KEY=value`
+/// with a secret-looking key, credential shapes, `--password value`,
+/// `mysql -pVALUE`, `Authorization: Bearer VALUE`, and for a YAML `Secret`
+/// the values under `data:` / `stringData:` (also when the YAML is broken).
+fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
+    let yaml = matches!(
+        kind,
+        Some(FileKind::Kubernetes | FileKind::Compose | FileKind::RoadRunner) | None
+    );
+    let whole_line_values = matches!(kind, Some(FileKind::PhpIni | FileKind::PhpFpm));
+    let secret_manifest = yaml
+        && crate::source::lines_any(text).any(|l| {
+            let t = l.trim();
+            t == "kind: Secret" || t == "kind: \"Secret\"" || t == "kind: 'Secret'"
+        });
+    // Indentation of the `data:`/`stringData:` key whose block we are in.
+    let mut data_block: Option<usize> = None;
+    let mut named_secret = false;
+    let mut offset = 0;
+    for raw in crate::source::split_lines_inclusive(text) {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if secret_manifest {
+            if let Some(i) = data_block {
+                if !trimmed.is_empty() && indent <= i {
+                    data_block = None;
+                }
+            }
+            if data_block.is_some() {
+                if let Some(colon) = line
+                    .find(": ")
+                    .or_else(|| line.strip_suffix(':').map(|l| l.len()))
+                {
+                    let v = line[colon + 1..].trim();
+                    if !v.is_empty() && !is_placeholder(v) && !v.starts_with('#') {
+                        let vs = start
+                            + colon
+                            + 1
+                            + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
+                        out.push(Span::new(vs, start + line.trim_end().len().max(vs - start)));
+                    }
+                }
+            }
+            if trimmed == "data:" || trimmed == "stringData:" {
+                data_block = Some(indent);
+            }
+        }
+        scan_line(line, start, yaml, whole_line_values, named_secret, out);
+        // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
+        // env form, also when the YAML does not parse).
+        if !trimmed.is_empty() {
+            named_secret = trimmed
+                .trim_start_matches("- ")
+                .strip_prefix("name:")
+                .map(|n| n.trim().trim_matches(['"', '\'']))
+                .is_some_and(|n| n.len() <= MAX_KEY && is_secret_name(n));
+        }
+    }
+}
+
+fn scan_line(
+    line: &str,
+    base: usize,
+    yaml: bool,
+    whole_line: bool,
+    named_secret: bool,
+    out: &mut Vec<Span>,
+) {
+    let bytes = line.as_bytes();
+    // Shape-recognised credentials, every occurrence.
+    let mut from = 0;
+    let mut hits = 0;
+    while from < line.len() {
+        let Some(c) = find_credential(&line[from..]) else {
+            break;
+        };
+        hits += 1;
+        if hits > MAX_CREDENTIALS_PER_LINE {
+            // Each search costs the rest of the line: past this many, mask the
+            // rest of the line rather than go quadratic.
+            out.push(Span::new(base + from + c.range.start, base + line.len()));
+            break;
+        }
+        out.push(Span::new(
+            base + from + c.range.start,
+            base + from + c.range.end,
+        ));
+        from += c.range.end.max(1);
+        while from < line.len() && !line.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    let mysql = line.contains("mysql") || line.contains("mariadb");
+    let t = line.trim_start();
+    let comment = t.starts_with('#') || t.starts_with(';') || t.starts_with("//");
+    let mut prev_word: &str = "";
+    // End of the last value masked: separators inside it are not looked at
+    // again (`A=A=A=...` stays linear).
+    let mut masked_to = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // In a comment, `word: text` is prose; `KEY=value` is commented-out config.
+        let separator = b == b'='
+            || b == b':' && !comment && bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t');
+        if separator && i >= masked_to {
+            // The key: the run of key bytes before the separator (and the
+            // blanks ini files put around `=`).
+            let mut k_end = i;
+            while k_end > 0 && (bytes[k_end - 1] == b' ' || bytes[k_end - 1] == b'\t') && b == b'='
+            {
+                k_end -= 1;
+            }
+            let mut k_start = k_end;
+            while k_start > 0 && is_key_byte(bytes[k_start - 1]) && k_end - k_start <= MAX_KEY {
+                k_start -= 1;
+            }
+            let mut key = line[k_start..k_end].trim_start_matches('-');
+            // `php_admin_value[mysqli.default_pw]`, `env[DB_PASSWORD]`.
+            if let Some(inner) = key.strip_suffix(']').and_then(|k| k.rsplit_once('[')) {
+                key = inner.1;
+            }
+            let env_value = named_secret && b == b':' && key == "value";
+            if !key.is_empty() && key.len() <= MAX_KEY && (is_secret_key(key) || env_value) {
+                // Only a key that starts the line owns the rest of it.
+                let leads = line[..k_start]
+                    .trim_start_matches([' ', '\t', '-'])
+                    .is_empty();
+                let to_eol = leads && (whole_line || yaml && b == b':');
+                let (vs, ve) = value_extent(line, i + 1, to_eol);
+                if ve > vs && !is_placeholder(&line[vs..ve]) {
+                    out.push(Span::new(base + vs, base + ve));
+                }
+                masked_to = masked_to.max(ve);
+            }
+            // `Authorization: Bearer X` / `Authorization: token X`.
+            if b == b':' && key.eq_ignore_ascii_case("authorization") {
+                let rest = &line[i + 1..];
+                let lead = rest.len() - rest.trim_start().len();
+                let after_scheme = rest.trim_start();
+                let skip = after_scheme
+                    .find(' ')
+                    .filter(|_| {
+                        let w = after_scheme.split(' ').next().unwrap_or("");
+                        ["bearer", "token", "basic"]
+                            .iter()
+                            .any(|s| w.eq_ignore_ascii_case(s))
+                    })
+                    .map_or(0, |s| s + 1);
+                let vs = i + 1 + lead + skip;
+                let (vs, ve) = value_extent(line, vs, false);
+                if ve > vs {
+                    out.push(Span::new(base + vs, base + ve));
+                }
+                masked_to = masked_to.max(ve);
+            }
+            i += 1;
+            continue;
+        }
+        if b == b' ' || b == b'\t' || i == 0 {
+            // Word starts: `--password VALUE`, `-pVALUE` of mysql clients.
+            let ws = if b == b' ' || b == b'\t' { i + 1 } else { i };
+            let we = line[ws..].find([' ', '\t']).map_or(line.len(), |e| ws + e);
+            let word = &line[ws..we];
+            if is_password_flag(prev_word)
+                && !word.is_empty()
+                && !word.starts_with('-')
+                && !is_placeholder(word)
+            {
+                out.push(Span::new(base + ws, base + we));
+            }
+            if mysql && word.len() > 2 && word.starts_with("-p") && !word.starts_with("-p=") {
+                let v = &word[2..];
+                if !is_placeholder(v.trim_matches(['"', '\''])) && v != "-" {
+                    out.push(Span::new(base + ws + 2, base + we));
+                }
+            }
+            if !word.is_empty() {
+                prev_word = word;
+            }
+            // Separators inside the word are looked at too (`ENV A=b`).
+        }
+        i += 1;
+    }
+}
+
+fn is_password_flag(w: &str) -> bool {
+    let Some(w) = w.strip_prefix('-') else {
+        return false;
+    };
+    let w = w.trim_start_matches('-');
+    !w.is_empty() && w.len() < 40 && w.len() + 1 < 64 && {
+        let lower = w.to_ascii_lowercase();
+        matches!(
+            lower.as_str(),
+            "password"
+                | "pass"
+                | "passwd"
+                | "token"
+                | "api-key"
+                | "apikey"
+                | "secret"
+                | "client-secret"
+        )
+    }
+}
+
+/// Where the value after a separator at `from` starts and ends: quoted values
+/// to their closing quote; `whole_line` values to the end of the line (before
+/// a ` #`/` ;` comment); others to the next blank, quote, `&` or `;`.
+fn value_extent(line: &str, from: usize, whole_line: bool) -> (usize, usize) {
+    let from = from.min(line.len());
+    let rest = &line[from..];
+    let vs = from + (rest.len() - rest.trim_start().len());
+    let v = &line[vs..];
+    if let Some(q) = v.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = v[1..].find(q).map_or(line.len(), |e| vs + 1 + e);
+        return (vs + 1, end);
+    }
+    let end = if whole_line {
+        let cut = [" #", " ;", "\t#", "\t;"]
+            .iter()
+            .filter_map(|c| v.find(c))
+            .min()
+            .unwrap_or(v.len());
+        vs + v[..cut].trim_end().len()
+    } else {
+        vs + v
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '&' | ';' | ','))
+            .unwrap_or(v.len())
+    };
+    (vs, end)
 }
 
 #[cfg(test)]

@@ -2,14 +2,14 @@
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::{Config, ConfigError};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::discover::{self, NameGuess};
 use crate::engine::{Input, LintOptions, LintResult, Role, Session};
 use crate::parse::Document;
 use crate::project::ParsedFile;
 use crate::report::{self, Format, HumanOptions};
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -108,7 +108,7 @@ pub fn run(args: CheckArgs) -> u8 {
         ignore: args.ignore.clone(),
         jobs: args.jobs,
     };
-    let (inputs, walk_errors) = match collect_inputs(&args, &config) {
+    let (mut inputs, walk_errors) = match collect_inputs(&args, &config, true) {
         Ok(x) => x,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -116,54 +116,93 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     };
     for e in &walk_errors {
-        eprintln!("error: {}: {}", e.path, e.message);
+        let path = report::sanitize_for_terminal(&e.path);
+        eprintln!(
+            "error: {path}: {}",
+            report::sanitize_for_terminal(&e.message)
+        );
     }
+    let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
     let mut result = lint_with_context(inputs, context, &config, &opts);
 
+    // Fixed text of standard input, printed instead of written (as ruff does).
+    let mut fixed_stdin: Option<Vec<String>> = None;
+    let mut fix_failed = false;
     if args.fix {
-        match apply_fixes(&result, args.unsafe_fixes) {
-            Ok(0) => {}
-            Ok(n) => {
-                eprintln!("fixed {n} finding(s)");
-                let (inputs, _) = collect_inputs(&args, &config).unwrap_or_default();
-                let context = context_inputs(&args, &config, &inputs);
-                result = lint_with_context(inputs, context, &config, &opts);
-            }
-            Err(e) => {
-                eprintln!("error: could not write fixes: {e}");
-                return EXIT_ERROR;
-            }
+        let applied = crate::fix::write::apply(&result, &targets, args.unsafe_fixes);
+        if applied.fixed > 0 {
+            eprintln!("fixed {} finding(s)", applied.fixed);
+            let (mut inputs, _) = collect_inputs(&args, &config, false).unwrap_or_default();
+            inputs.extend(applied.in_memory_inputs());
+            let context = context_inputs(&args, &config, &inputs);
+            result = lint_with_context(inputs, context, &config, &opts);
+        }
+        for (path, why) in &applied.errors {
+            let path = report::sanitize_for_terminal(path);
+            eprintln!("error: {path}: fixes not written: {why}");
+        }
+        fix_failed = !applied.errors.is_empty();
+        applied.report_into(&mut result);
+        if targets.iter().any(|t| t.path.is_none()) {
+            fixed_stdin = Some(applied.in_memory.into_iter().map(|(_, _, t)| t).collect());
         }
     }
 
+    // A file named on the command line that is not linted says why (and
+    // nothing of its content).
+    for f in result.files.iter().filter(|f| f.source.kind.is_none()) {
+        if args
+            .paths
+            .iter()
+            .any(|p| discover::display_name(p) == f.source.path)
+        {
+            let path = report::sanitize_for_terminal(&f.source.path);
+            eprintln!(
+                "warning: {path}: not linted: neither its name nor its content is that of a config file deploylint knows"
+            );
+        }
+    }
     if args.verbose {
         for f in &result.files {
             if let Some(kind) = f.source.kind {
+                let path = report::sanitize_for_terminal(&f.source.path);
                 if result.is_context(f.id) {
-                    eprintln!("{}: {} (context)", f.source.path, kind);
+                    eprintln!("{path}: {kind} (context)");
                 } else {
-                    eprintln!("{}: {}", f.source.path, kind);
+                    eprintln!("{path}: {kind}");
                 }
             }
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if let Err(e) = report::write(args.format, &result, &human, &mut out) {
+    // A path that failed gets its error, not a "No problems found" next to it.
+    let human = HumanOptions {
+        summary: walk_errors.is_empty() || result.checked_files() > 0,
+        ..human
+    };
+    let written = match fixed_stdin {
+        // `check - --fix`: the fixed text is the output; the report goes to stderr.
+        Some(texts) => {
+            let mut out = std::io::stdout().lock();
+            let ok = texts.iter().try_for_each(|t| out.write_all(t.as_bytes()));
+            let _ = ok.and_then(|()| out.flush());
+            report::write(args.format, &result, &human, &mut std::io::stderr().lock())
+        }
+        None => report::write(args.format, &result, &human, &mut std::io::stdout().lock()),
+    };
+    if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: could not write the report: {e}");
             return EXIT_ERROR;
         }
     }
-    let _ = out.flush();
 
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    if !walk_errors.is_empty() {
+    if !walk_errors.is_empty() || fix_failed {
         EXIT_ERROR
     } else if result.diagnostics.iter().any(|d| d.severity >= threshold) {
         EXIT_FINDINGS
@@ -329,25 +368,33 @@ pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
 
 type Inputs = (Vec<Input>, Vec<discover::WalkError>);
 
-pub(super) fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs, String> {
+/// `read_stdin: false` leaves `-` out (the second run after `--fix`).
+pub(super) fn collect_inputs(
+    args: &CheckArgs,
+    config: &Config,
+    read_stdin: bool,
+) -> Result<Inputs, String> {
     let mut inputs = Vec::new();
     let mut paths = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
+            if !read_stdin {
+                continue;
+            }
             let name = args
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| "stdin.yaml".into());
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
             let guess = discover::guess(Path::new(&name), config).unwrap_or(NameGuess::Yaml);
             inputs.push(Input {
                 display: name,
                 path: None,
                 guess,
-                text: Some(crate::source::decode(bytes, config.max_file_size)),
+                // Bounded by max-file-size: more is a located E001, not an abort.
+                text: Some(crate::source::read_bounded(
+                    std::io::stdin().lock(),
+                    config.max_file_size,
+                )),
             });
         } else {
             paths.push(p.clone());
@@ -360,40 +407,6 @@ pub(super) fn collect_inputs(args: &CheckArgs, config: &Config) -> Result<Inputs
     };
     inputs.extend(candidates.into_iter().map(Input::from));
     Ok((inputs, errors))
-}
-
-fn apply_fixes(result: &LintResult, include_unsafe: bool) -> std::io::Result<usize> {
-    let mut total = 0;
-    for file in &result.files {
-        let Some(path) = fix_target(file) else {
-            continue;
-        };
-        let diags: Vec<&Diagnostic> = result
-            .diagnostics
-            .iter()
-            .filter(|d| d.file == file.id && d.fix.is_some())
-            .collect();
-        if diags.is_empty() {
-            continue;
-        }
-        let (text, applied) = crate::fix::fixed_text(&file.source.text, &diags, include_unsafe);
-        if applied > 0 && text != file.source.text {
-            // Write beside and rename, so a crash never leaves half a file.
-            let tmp = path.with_extension("deploylint-fix.tmp");
-            std::fs::write(&tmp, &text)?;
-            std::fs::rename(&tmp, &path)?;
-            total += applied;
-        }
-    }
-    Ok(total)
-}
-
-fn fix_target(file: &ParsedFile) -> Option<PathBuf> {
-    if matches!(file.document, Document::Unparsed) || file.source.kind.is_none() {
-        return None;
-    }
-    let p = PathBuf::from(&file.source.path);
-    p.is_file().then_some(p)
 }
 
 pub(super) fn report_config_error(e: ConfigError, human: &HumanOptions, format: Format) {

@@ -57,7 +57,7 @@ pub fn run(args: GraphArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (inputs, errors) = match collect_inputs(&check, &config) {
+    let (inputs, errors) = match collect_inputs(&check, &config, true) {
         Ok(x) => x,
         Err(msg) => {
             eprintln!("error: {msg}");

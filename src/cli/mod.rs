@@ -42,6 +42,19 @@ pub enum Command {
     Lsp,
 }
 
+/// Writes `text` to standard output. A closed pipe (`deploylint rules | head`)
+/// ends the output quietly; other errors are reported on stderr.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = writeln!(std::io::stderr(), "error: could not write the output: {e}");
+        }
+    }
+}
+
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -3,6 +3,7 @@
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::catalog::{RuleMeta, catalog};
 use clap::{Args, ValueEnum};
+use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -24,9 +25,12 @@ pub struct ExplainArgs {
 
 pub fn list(args: RulesArgs) -> u8 {
     let cat = catalog();
+    let mut buf = String::new();
     match args.format {
         ListFormat::Json => match serde_json::to_string_pretty(&cat.rules) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => {
+                let _ = writeln!(buf, "{s}");
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_ERROR;
@@ -40,7 +44,8 @@ pub fn list(args: RulesArgs) -> u8 {
                 .max()
                 .unwrap_or(4)
                 .max(4);
-            println!(
+            let _ = writeln!(
+                buf,
                 "{:<7} {:<w$} {:<8} {:<11} {:<7} TITLE",
                 "CODE", "NAME", "SEVERITY", "FORMAT", "FIX"
             );
@@ -50,17 +55,20 @@ pub fn list(args: RulesArgs) -> u8 {
                 } else {
                     format!("({})", r.severity)
                 };
-                println!(
+                let _ = writeln!(
+                    buf,
                     "{:<7} {:<w$} {:<8} {:<11} {:<7} {}",
                     r.code, r.name, sev, r.format, r.fix, r.title
                 );
             }
-            println!(
+            let _ = writeln!(
+                buf,
                 "\n{} rules. A severity in parentheses means the rule is off unless enabled in .deploylint.yaml.",
                 cat.rules.len()
             );
         }
     }
+    super::print_stdout(&buf);
     EXIT_OK
 }
 
@@ -68,7 +76,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
     let cat = catalog();
     match cat.find(&args.rule) {
         Some(meta) => {
-            print!("{}", render(meta));
+            super::print_stdout(&render(meta));
             EXIT_OK
         }
         None => {

@@ -82,7 +82,9 @@ pub struct Config {
     pub settings: Settings,
     pub include: Option<GlobSet>,
     pub exclude: Option<GlobSet>,
-    pub kinds: Vec<(globset::GlobMatcher, FileKind)>,
+    /// One-glob sets: `GlobSet::build` reports a pattern too complex to
+    /// compile, where `Glob::compile_matcher` panics.
+    pub kinds: Vec<(globset::GlobSet, FileKind)>,
     pub max_file_size: u64,
 }
 
@@ -243,7 +245,10 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             continue;
         };
         match (Glob::new(pattern), FileKind::from_name(kind)) {
-            (Ok(g), Some(k)) => config.kinds.push((g.compile_matcher(), k)),
+            (Ok(g), Some(k)) => match globset::GlobSetBuilder::new().add(g).build() {
+                Ok(set) => config.kinds.push((set, k)),
+                Err(err) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
+            },
             (Err(err), _) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
             (_, None) => errors.push(error(e.value.span, format!("unknown file kind `{kind}`"))),
         }

@@ -213,6 +213,16 @@ fn lint_file(
             FileFacts::None
         }
     };
+    if kind.is_some() {
+        // Secrets are masked whatever rules run, and in context files too
+        // (their snippets can appear as related locations).
+        match std::panic::catch_unwind(AssertUnwindSafe(|| {
+            crate::secrets::detect(&file.source, &file.document)
+        })) {
+            Ok(spans) => masks.extend(spans.into_iter().map(|s| (id, s))),
+            Err(_) => diagnostics.push(internal_error("secret detection", id)),
+        }
+    }
     if let (Some(kind), true) = (kind, run_rules) {
         for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
             let mut ctx = Context::new(rule.code(), id, &config.settings).with_facts(&facts);

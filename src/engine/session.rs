@@ -21,7 +21,7 @@ use crate::discover::NameGuess;
 use crate::parse::{Document, ParsedFile};
 use crate::project::{FileFacts, Graph, Project, links};
 use crate::rules::Context;
-use crate::source::{FileKind, SourceFile, Span};
+use crate::source::{FileKind, ReadError, SourceFile, Span};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
@@ -52,6 +52,8 @@ struct Meta {
     guess: NameGuess,
     /// In-memory text (stdin, an editor buffer); `None` reads the path.
     text: Option<String>,
+    /// A read error the caller met, reported once.
+    read_error: Option<(ReadError, String)>,
     role: Role,
     dirty: bool,
     suppressions: Vec<Suppression>,
@@ -117,14 +119,17 @@ impl Session {
 
     /// Adds a file; a file already present (same display name) is replaced.
     pub fn add(&mut self, input: Input, role: Role) -> FileId {
-        let text = match input.text {
-            Some(Ok(t)) => Some(t),
-            // A read error found by the caller is found again at check time.
-            Some(Err(_)) | None => None,
+        let (text, read_error) = match input.text {
+            Some(Ok(t)) => (Some(t), None),
+            // A read error found by the caller (standard input over the
+            // limit) is reported at the next check.
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
         };
         if let Some(&id) = self.by_name.get(&input.display) {
             let m = &mut self.meta[id];
             m.text = text;
+            m.read_error = read_error;
             m.dirty = true;
             if role == Role::Named {
                 m.role = Role::Named;
@@ -144,6 +149,7 @@ impl Session {
             path: input.path,
             guess: input.guess,
             text,
+            read_error,
             role,
             dirty: true,
             suppressions: Vec::new(),
@@ -281,7 +287,10 @@ impl Session {
                         display: m.display.clone(),
                         path: m.path.clone(),
                         guess: m.guess,
-                        text: m.text.clone().map(Ok),
+                        text: match m.read_error.take() {
+                            Some(e) => Some(Err(e)),
+                            None => m.text.clone().map(Ok),
+                        },
                     },
                     m.role,
                 )

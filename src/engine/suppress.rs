@@ -12,6 +12,8 @@ use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::parse::Document;
 use crate::source::{FileKind, SourceFile, Span};
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -59,8 +61,13 @@ fn comment_markers(kind: Option<FileKind>) -> &'static [&'static str] {
     }
 }
 
-/// Finds suppression comments in a file.
+/// Finds suppression comments in a file. Total: a panic in the scan (a bug)
+/// costs the file its comment suppressions, never the run.
 pub fn collect(source: &SourceFile) -> Vec<Suppression> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| collect_inner(source))).unwrap_or_default()
+}
+
+fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
     let text = &source.text;
     if !text.contains("deploylint") && !text.contains("hadolint") {
         return Vec::new();
@@ -68,6 +75,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
     let markers = comment_markers(source.kind);
     let continuation = continuation_char(source);
     let mut out = Vec::new();
+    let mut blocks = Blocks::default();
     for line in 0..source.lines.line_count() {
         let range = source.lines.line_range(text, line);
         let content = &text[range.clone()];
@@ -104,7 +112,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
         let covers = if file_wide {
             Span::new(0, text.len())
         } else if own_line {
-            block_after(source, line, continuation)
+            blocks.after(source, line, continuation)
         } else {
             Span::new(range.start, range.end)
         };
@@ -172,19 +180,48 @@ fn continuation_char(source: &SourceFile) -> char {
     if backtick { '`' } else { '\\' }
 }
 
-/// The next non-blank, non-comment line, plus the lines indented deeper than
+/// Own-line directives' blocks, computed in linear time overall: the next code
+/// line after each line is precomputed once (backwards), and each block is
+/// measured once however many directives stand above it.
+#[derive(Default)]
+struct Blocks {
+    /// `next_code[i]`: the first non-blank, non-comment line at or after `i`.
+    next_code: Option<Vec<usize>>,
+    spans: HashMap<usize, Span>,
+    /// Bytes of lines the block scans may still read. Nested or interleaved
+    /// directives (one above each line of a long `\`-continued instruction)
+    /// would otherwise rescan the same lines: past the budget, a block ends
+    /// where the scan stopped (only such hostile files are affected).
+    budget: Option<usize>,
+}
+
+impl Blocks {
+    fn after(&mut self, source: &SourceFile, directive_line: usize, continuation: char) -> Span {
+        let text = &source.text;
+        let n = source.lines.line_count();
+        let next_code = self.next_code.get_or_insert_with(|| {
+            let mut next = vec![n; n + 1];
+            for line in (0..n).rev() {
+                let t = text[source.lines.line_range(text, line)].trim_start();
+                let code = !t.is_empty() && !t.starts_with('#') && !t.starts_with(';');
+                next[line] = if code { line } else { next[line + 1] };
+            }
+            next
+        });
+        let line = next_code.get(directive_line + 1).copied().unwrap_or(n);
+        let budget = self.budget.get_or_insert(4 * text.len() + (1 << 20));
+        *self
+            .spans
+            .entry(line)
+            .or_insert_with(|| block_at(source, line, continuation, budget))
+    }
+}
+
+/// The block starting at code line `line`: it, plus the lines indented deeper than
 /// it or joined to it by a trailing continuation character.
-fn block_after(source: &SourceFile, directive_line: usize, continuation: char) -> Span {
+fn block_at(source: &SourceFile, line: usize, continuation: char, budget: &mut usize) -> Span {
     let text = &source.text;
     let n = source.lines.line_count();
-    let mut line = directive_line + 1;
-    while line < n {
-        let t = text[source.lines.line_range(text, line)].trim_start();
-        if !t.is_empty() && !t.starts_with('#') && !t.starts_with(';') {
-            break;
-        }
-        line += 1;
-    }
     if line >= n {
         return Span::at(text.len());
     }
@@ -196,6 +233,10 @@ fn block_after(source: &SourceFile, directive_line: usize, continuation: char) -
     while next < n {
         let r = source.lines.line_range(text, next);
         let l = &text[r.clone()];
+        let Some(left) = budget.checked_sub(l.len() + 1) else {
+            break;
+        };
+        *budget = left;
         let deeper = !l.trim().is_empty() && indent_of(l) > indent;
         let item_of_block = text[first.clone()].trim_end().ends_with(':')
             && l.trim_start().starts_with("- ")
@@ -230,6 +271,11 @@ const POLARIS_PREFIX: &str = "polaris.fairwinds.com/";
 ///
 /// The other tools' check ids map to rules through catalog aliases.
 pub fn from_annotations(document: &Document) -> Vec<Suppression> {
+    // Total: a bug here costs the file its annotation suppressions, not the run.
+    std::panic::catch_unwind(AssertUnwindSafe(|| annotations_inner(document))).unwrap_or_default()
+}
+
+fn annotations_inner(document: &Document) -> Vec<Suppression> {
     let Some(yaml) = document.as_yaml() else {
         return Vec::new();
     };
@@ -322,14 +368,53 @@ pub fn apply(
     suppressions: &mut [Suppression],
     catalog: &Catalog,
 ) {
+    // `Vec::retain` keeps the list whole if a panic interrupts it.
+    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        apply_inner(diagnostics, suppressions, catalog)
+    }));
+}
+
+fn apply_inner(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &mut [Suppression],
+    catalog: &Catalog,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    // A suppression covers a finding that starts inside it (ends included).
+    // File-wide ones are checked for every finding; the others are sorted by
+    // start, with the running maximum of their ends, so each finding looks
+    // only at those that can reach it instead of at all of them.
+    let file_end = suppressions.iter().map(|s| s.covers.end).max().unwrap_or(0);
+    let (wide, mut local): (Vec<usize>, Vec<usize>) = (0..suppressions.len()).partition(|&i| {
+        suppressions[i].covers.start == 0 && suppressions[i].covers.end >= file_end
+    });
+    local.sort_by_key(|&i| suppressions[i].covers.start);
+    let mut reach = Vec::with_capacity(local.len());
+    let mut max_end = 0;
+    for &i in &local {
+        max_end = max_end.max(suppressions[i].covers.end);
+        reach.push(max_end);
+    }
     diagnostics.retain(|d| {
+        let at = d.span.start;
         let mut keep = true;
-        for s in suppressions.iter_mut() {
-            let covered = s.covers.contains(d.span) || s.covers.contains(Span::at(d.span.start));
-            if covered && s.matches(&d.code, catalog) {
+        let mut check = |s: &mut Suppression| {
+            if s.covers.start <= at && at <= s.covers.end && s.matches(&d.code, catalog) {
                 s.used = true;
                 keep = false;
             }
+        };
+        for &i in &wide {
+            check(&mut suppressions[i]);
+        }
+        let upto = local.partition_point(|&i| suppressions[i].covers.start <= at);
+        for j in (0..upto).rev() {
+            if reach[j] < at {
+                break;
+            }
+            check(&mut suppressions[local[j]]);
         }
         keep
     });

@@ -1,4 +1,6 @@
-//! Applying fixes as text edits.
+//! Applying fixes as text edits; [`write`] puts them on disk safely.
+
+pub mod write;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 
@@ -53,7 +55,20 @@ pub fn fixed_text(
         edits.extend(fix.edits.iter().cloned());
         applied += 1;
     }
-    let (out, _) = apply_edits(text, &edits);
+    // Inserted lines use the file's line ending.
+    if text.contains("\r\n") {
+        for e in &mut edits {
+            if e.replacement.contains('\n') {
+                e.replacement = e.replacement.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+        }
+    }
+    let (mut out, _) = apply_edits(text, &edits);
+    // A file without a final newline does not get one from a fix.
+    if !text.is_empty() && !text.ends_with('\n') {
+        let trimmed = out.trim_end_matches(['\r', '\n']).len();
+        out.truncate(trimmed);
+    }
     (out, applied)
 }
 
@@ -85,5 +100,22 @@ mod tests {
         let (out, skipped) = apply_edits("0123456", &edits);
         assert_eq!(out, "ab123X5!6");
         assert_eq!(skipped, 1);
+    }
+
+    #[test]
+    fn inserted_lines_follow_crlf_and_no_final_newline_is_added() {
+        use crate::diagnostic::{Diagnostic, Fix, Severity};
+        let text = "[www]\r\npm = dynamic";
+        let mut d = Diagnostic::new("X", Severity::Warning, 0, Span::at(0), "m");
+        d.fix = Some(Fix::safe(
+            "t",
+            vec![Edit {
+                span: Span::at(text.len()),
+                replacement: "\npm.max_requests = 500\n".into(),
+            }],
+        ));
+        let (out, n) = fixed_text(text, &[&d], false);
+        assert_eq!(n, 1);
+        assert_eq!(out, "[www]\r\npm = dynamic\r\npm.max_requests = 500");
     }
 }

@@ -528,6 +528,21 @@ pub fn parse(text: &str) -> Dockerfile {
             continue;
         }
         let (logical, next) = join_continuations(&lines, i, df.escape);
+        if logical.text.len() > MAX_INSTRUCTION {
+            // The rest of the instruction was skipped, not read as new instructions.
+            let end = lines
+                .get(next - 1)
+                .map_or(text.len(), |l| l.start + l.text.len());
+            let start = lines[i].start;
+            syntax(
+                &mut df.errors,
+                Span::new(start, end.max(start)),
+                format!(
+                    "this instruction continues past {} MiB; the rest of it was not read",
+                    MAX_INSTRUCTION >> 20
+                ),
+            );
+        }
         i = next;
         if let Some(mut inst) = parse_instruction(&logical, &mut df.errors) {
             if inst.keyword.takes_heredocs() {
@@ -621,7 +636,19 @@ fn join_continuations(lines: &[Line], first: usize, escape: char) -> (Text, usiz
             while i < lines.len() && is_comment_or_blank(lines[i].text) {
                 i += 1;
             }
-            if i >= lines.len() || text.text.len() > MAX_INSTRUCTION {
+            if i >= lines.len() {
+                break;
+            }
+            if text.text.len() > MAX_INSTRUCTION {
+                // Over the cap: consume (without keeping) the rest of the
+                // continued lines, so they do not become instructions.
+                while i < lines.len() {
+                    let t = lines[i].text.trim_end();
+                    i += 1;
+                    if !(t.ends_with(escape) || is_comment_or_blank(t)) {
+                        break;
+                    }
+                }
                 break;
             }
         } else {
@@ -1080,6 +1107,10 @@ fn resolve_base(
     Base::Image(resolved)
 }
 
+/// Stages a near-miss is compared with (the latest ones): bounds the work of
+/// a hostile Dockerfile with thousands of stages and references.
+const MAX_STAGES_SUGGESTED: usize = 64;
+
 /// A stage name one typo away from `name`, for bare names only.
 fn near_stage_name<'a>(name: &str, stages: &'a [Stage]) -> Option<&'a str> {
     if name.contains(['/', ':', '@', '.']) {
@@ -1087,6 +1118,8 @@ fn near_stage_name<'a>(name: &str, stages: &'a [Stage]) -> Option<&'a str> {
     }
     let names = stages
         .iter()
+        .rev()
+        .take(MAX_STAGES_SUGGESTED)
         .filter_map(|s| s.name.as_ref())
         .map(|n| n.text.as_str());
     crate::suggest::did_you_mean(name, names).filter(|s| *s != name)

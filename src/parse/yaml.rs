@@ -119,7 +119,7 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::source::split_lines_inclusive(text) {
         let is_start = is_marker(line, "---");
         let is_end = is_marker(line, "...");
         if is_start && offset > start {
@@ -155,6 +155,8 @@ enum Frame {
         anchor: usize,
         tag: Option<String>,
         entries: Vec<Entry>,
+        /// Index in `entries` of each string key seen, for O(1) duplicate checks.
+        seen: HashMap<String, usize>,
         key: Option<Node>,
     },
 }
@@ -264,6 +266,7 @@ impl<'a> Loader<'a> {
                     anchor,
                     tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                     entries: Vec::new(),
+                    seen: HashMap::new(),
                     key: None,
                 }),
                 Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
@@ -419,22 +422,24 @@ impl<'a> Loader<'a> {
         match self.stack.last_mut() {
             None => self.docs.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries, key, seen, ..
+            }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some(name) = k.as_str() {
-                        if let Some(prev) = entries
-                            .iter()
-                            .find(|e| e.key.as_str() == Some(name) && name != "<<")
-                        {
-                            self.errors.push(YamlError {
+                    if let Some(name) = k.as_str().filter(|n| *n != "<<") {
+                        match seen.get(name).and_then(|&i| entries.get(i)) {
+                            Some(prev) => self.errors.push(YamlError {
                                 kind: ErrorKind::DuplicateKey,
                                 span: k.span,
                                 message: format!(
                                     "duplicate key `{name}`: this value replaces the earlier one"
                                 ),
                                 related: Some(prev.key.span),
-                            });
+                            }),
+                            None => {
+                                seen.insert(name.to_owned(), entries.len());
+                            }
                         }
                     }
                     entries.push(Entry {

@@ -2,16 +2,18 @@
 //! `SourceCode` over the line index (miette's own rescans from byte 0 for
 //! every diagnostic, which is quadratic on big files).
 
+use super::{Positions, Redactor, sanitize_for_terminal, sanitize_same_length};
 use crate::catalog::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::LintResult;
-use crate::source::{LineIndex, Span};
+use crate::source::{LineIndex, SourceFile, Span};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::io::{self, Write};
+use std::panic::AssertUnwindSafe;
 
 #[derive(Clone, Debug)]
 pub struct HumanOptions {
@@ -160,6 +162,48 @@ fn to_source_span(text: &str, span: Span) -> SourceSpan {
     (start, len).into()
 }
 
+/// Lines longer than this are not drawn as snippets: miette pads underlines
+/// with `{:width$}`, whose width must fit in a `u16`, and a 70,000-column
+/// snippet is no use on a terminal anyway. Such findings print as plain lines.
+const MAX_SNIPPET_LINE: usize = 4096;
+
+/// Whether the lines a snippet of `span` would draw (the span's first and last
+/// lines and one line of context around them) are short enough to draw.
+fn snippet_fits(file: &SourceFile, span: Span) -> bool {
+    let text = &file.text;
+    let lines = &file.lines;
+    let first = lines.line_of(span.start.min(text.len()));
+    let last = lines.line_of(span.end.min(text.len()));
+    let max = lines.line_count().saturating_sub(1);
+    [first.saturating_sub(1), first, last, (last + 1).min(max)]
+        .into_iter()
+        .all(|l| lines.line_range(text, l).len() <= MAX_SNIPPET_LINE)
+}
+
+/// One diagnostic without a snippet: the fallback for very long lines and for
+/// a renderer failure.
+fn plain(
+    file: &SourceFile,
+    pos: crate::source::Position,
+    d: &Diagnostic,
+    message: &str,
+    help: Option<&str>,
+) -> String {
+    let mut s = format!(
+        "{}[{}]: {}\n  --> {}:{}:{}\n",
+        d.severity,
+        d.code,
+        message,
+        sanitize_for_terminal(&file.path),
+        pos.line,
+        pos.column
+    );
+    if let Some(h) = help {
+        s.push_str(&format!("  help: {h}\n"));
+    }
+    s
+}
+
 pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> io::Result<()> {
     if !opts.quiet {
         let theme = if opts.color {
@@ -171,7 +215,13 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
             .with_links(false)
             .with_width(opts.width)
             .with_context_lines(1);
-        // Texts (secrets masked) of every file a diagnostic or label points into.
+        let redactor = Redactor::new(result);
+        let mut positions = Positions::default();
+        // Message, label and help text as printed: secrets scrubbed, control
+        // characters escaped.
+        let clean = |s: &str| sanitize_for_terminal(&redactor.redact(s)).into_owned();
+        // Texts (secrets masked, control characters neutralised) of every file a
+        // diagnostic or label points into.
         let mut used = vec![false; result.files.len()];
         for d in &result.diagnostics {
             used[d.file] = true;
@@ -179,13 +229,23 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                 used[l.file] = true;
             }
         }
-        let texts: Vec<_> = (0..result.files.len())
-            .map(|i| used[i].then(|| super::display_text(result, i)))
+        let texts: Vec<Option<String>> = (0..result.files.len())
+            .map(|i| {
+                used[i].then(|| {
+                    let masked = super::display_text(result, i);
+                    sanitize_same_length(&masked).into_owned()
+                })
+            })
+            .collect();
+        let names: Vec<String> = result
+            .files
+            .iter()
+            .map(|f| sanitize_for_terminal(&f.source.path).into_owned())
             .collect();
         let src = |file: usize| {
             let f = &result.files[file].source;
             Src {
-                name: &f.path,
+                name: &names[file],
                 text: texts[file].as_deref().unwrap_or(""),
                 lines: &f.lines,
             }
@@ -193,47 +253,60 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
         for d in &result.diagnostics {
             let file = &result.files[d.file].source;
             let text = texts[d.file].as_deref().unwrap_or("");
-            let mut labels = vec![LabeledSpan::new_primary_with_span(
-                Some(d.label.clone().unwrap_or_else(|| short_label(d))),
-                to_source_span(text, d.span),
-            )];
-            let mut related = Vec::new();
-            for l in &d.labels {
-                if l.file == d.file {
-                    labels.push(LabeledSpan::new_with_span(
-                        Some(l.message.clone()),
-                        to_source_span(text, l.span),
-                    ));
-                } else {
-                    let other = src(l.file);
-                    let span = to_source_span(other.text, l.span);
-                    related.push(Rendered {
-                        message: l.message.clone(),
-                        severity: miette::Severity::Advice,
-                        code: None,
-                        labels: vec![LabeledSpan::new_primary_with_span(None, span)],
-                        src: other,
-                        help: None,
-                        related: Vec::new(),
-                    });
+            let message = clean(&d.message);
+            let help = d.help.as_deref().map(clean);
+            let fits = snippet_fits(file, d.span)
+                && d.labels
+                    .iter()
+                    .all(|l| snippet_fits(&result.files[l.file].source, l.span));
+            let mut s = String::new();
+            if fits {
+                let label = d.label.clone().unwrap_or_else(|| short_label(d));
+                let mut labels = vec![LabeledSpan::new_primary_with_span(
+                    Some(clean(&label)),
+                    to_source_span(text, d.span),
+                )];
+                let mut related = Vec::new();
+                for l in &d.labels {
+                    if l.file == d.file {
+                        labels.push(LabeledSpan::new_with_span(
+                            Some(clean(&l.message)),
+                            to_source_span(text, l.span),
+                        ));
+                    } else {
+                        let other = src(l.file);
+                        let span = to_source_span(other.text, l.span);
+                        related.push(Rendered {
+                            message: clean(&l.message),
+                            severity: miette::Severity::Advice,
+                            code: None,
+                            labels: vec![LabeledSpan::new_primary_with_span(None, span)],
+                            src: other,
+                            help: None,
+                            related: Vec::new(),
+                        });
+                    }
+                }
+                let rendered = Rendered {
+                    message: message.clone(),
+                    severity: miette_severity(d.severity),
+                    code: Some(d.code.clone()),
+                    src: src(d.file),
+                    labels,
+                    help: help.clone(),
+                    related,
+                };
+                // A renderer panic costs this diagnostic its snippet, never the run.
+                let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    handler.render_report(&mut s, &rendered).is_ok()
+                }));
+                if !matches!(ok, Ok(true)) {
+                    s.clear();
                 }
             }
-            let rendered = Rendered {
-                message: d.message.clone(),
-                severity: miette_severity(d.severity),
-                code: Some(d.code.clone()),
-                src: src(d.file),
-                labels,
-                help: d.help.clone(),
-                related,
-            };
-            let mut s = String::new();
-            if handler.render_report(&mut s, &rendered).is_err() {
-                let pos = file.position(d.span.start);
-                s = format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    file.path, pos.line, pos.column, d.severity, d.code, d.message
-                );
+            if s.is_empty() {
+                let pos = positions.at(result, d.file, d.span.start);
+                s = plain(file, pos, d, &message, help.as_deref());
             }
             writeln!(out, "{}", s.trim_end())?;
             writeln!(out)?;
@@ -245,6 +318,7 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
     let (errors, warnings, infos) = super::counts(result);
     let with_findings = {
         let mut files: Vec<usize> = result.diagnostics.iter().map(|d| d.file).collect();
+        files.sort_unstable();
         files.dedup();
         files.len()
     };

@@ -7,6 +7,8 @@ mod json;
 pub use human::HumanOptions;
 
 use crate::engine::LintResult;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -23,10 +25,14 @@ pub fn write(
     human: &HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // One buffer for every reporter: stdout is line-buffered, and a big
+    // report would otherwise cost a system call per line.
+    let mut buf = io::BufWriter::with_capacity(64 * 1024, out);
     match format {
-        Format::Human => human::write(result, human, out),
-        Format::Json => json::write(result, out),
+        Format::Human => human::write(result, human, &mut buf)?,
+        Format::Json => json::write(result, &mut buf)?,
     }
+    buf.flush()
 }
 
 /// Counts by severity: (errors, warnings, infos).
@@ -42,11 +48,200 @@ pub fn counts(result: &LintResult) -> (usize, usize, usize) {
         })
 }
 
+/// The masked values of each file (secrets), to scrub from messages, help and
+/// labels as a safety net: a rule should never quote one, but if it does, the
+/// reporters print `****` instead. Values shorter than 4 bytes are left alone
+/// (they would blank ordinary words).
+pub(crate) struct Redactor {
+    /// Longest first.
+    values: Vec<String>,
+    /// Indices into `values` by their first four bytes: a message is scanned
+    /// once, whatever the number of masked values.
+    by_prefix: HashMap<[u8; 4], Vec<usize>>,
+}
+
+impl Redactor {
+    pub(crate) fn new(result: &LintResult) -> Self {
+        let mut values = Vec::new();
+        for (&file, spans) in &result.masks {
+            let Some(f) = result.files.get(file) else {
+                continue;
+            };
+            values.extend(
+                spans
+                    .iter()
+                    .map(|s| f.source.slice(*s).trim().to_owned())
+                    .filter(|v| v.len() >= 4),
+            );
+        }
+        // Longest first, so a value containing another is scrubbed whole.
+        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        values.dedup();
+        let mut by_prefix: HashMap<[u8; 4], Vec<usize>> = HashMap::new();
+        for (i, v) in values.iter().enumerate() {
+            let b = v.as_bytes();
+            by_prefix
+                .entry([b[0], b[1], b[2], b[3]])
+                .or_default()
+                .push(i);
+        }
+        Redactor { values, by_prefix }
+    }
+
+    /// `text` with every masked value of every file replaced by `****` (a
+    /// message about one file may quote another). Values of 8 bytes or more
+    /// are scrubbed wherever they appear (`-pVALUE`); shorter ones only as
+    /// whole words (a masked `pass` must not turn `password` into `****word`).
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.values.is_empty() || text.len() < 4 {
+            return Cow::Borrowed(text);
+        }
+        let bytes = text.as_bytes();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut out = String::new();
+        let mut last = 0;
+        let mut i = 0;
+        while i + 4 <= bytes.len() {
+            let key = [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]];
+            let hit = self.by_prefix.get(&key).and_then(|candidates| {
+                candidates.iter().map(|&c| &self.values[c]).find(|v| {
+                    let end = i + v.len();
+                    bytes[i..].starts_with(v.as_bytes())
+                        && text.is_char_boundary(i)
+                        && text.is_char_boundary(end)
+                        && (v.len() >= 8 || {
+                            let before = text[..i].chars().next_back();
+                            let after = text[end..].chars().next();
+                            let first = v.chars().next();
+                            let lastc = v.chars().next_back();
+                            !(word(before) && word(first) || word(after) && word(lastc))
+                        })
+                })
+            });
+            match hit {
+                Some(v) => {
+                    out.push_str(&text[last..i]);
+                    out.push_str("****");
+                    i += v.len();
+                    last = i;
+                }
+                None => i += 1,
+            }
+        }
+        if last == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+}
+
+fn is_bad_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a terminal: control characters (ESC, BEL, backspace, CR, C1 codes,
+/// bidi overrides) become visible escapes such as `\u{1b}`, so file content and
+/// names cannot drive the terminal. Newlines and tabs are kept.
+pub fn sanitize_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_bad_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_bad_control(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Same-length variant for snippet text, whose byte offsets must not move:
+/// each ASCII control byte becomes `?` (a lone CR becomes a newline, which it
+/// is for the line index; the CR of CRLF stays), each 2-byte C1 control becomes
+/// `¿` and each 3-byte bidi override becomes U+FFFD.
+pub(crate) fn sanitize_same_length(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !text.chars().any(|c| c != '\r' && is_bad_control(c)) && !(0..bytes.len()).any(lone_cr) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '\r' {
+            out.push(if lone_cr(i) { '\n' } else { '\r' });
+        } else if is_bad_control(c) {
+            match c.len_utf8() {
+                1 => out.push('?'),
+                2 => out.push('\u{bf}'),
+                _ => out.push('\u{fffd}'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    debug_assert_eq!(out.len(), text.len());
+    Cow::Owned(out)
+}
+
+/// Positions of findings, each computed from the previous one in the same
+/// file when it is further on the same line (findings come sorted by offset):
+/// many findings on one long line cost the line's length once, not each time.
+#[derive(Default)]
+pub(crate) struct Positions {
+    last: HashMap<usize, crate::source::Position>,
+}
+
+impl Positions {
+    pub(crate) fn at(
+        &mut self,
+        result: &LintResult,
+        file: usize,
+        offset: usize,
+    ) -> crate::source::Position {
+        let src = &result.files[file].source;
+        let p = match self.last.get(&file) {
+            Some(base) => src.position_after(*base, offset),
+            None => src.position(offset),
+        };
+        self.last.insert(file, p);
+        p
+    }
+}
+
 /// Files' texts as shown in any output: secrets replaced by `*`.
-pub(crate) fn display_text(result: &LintResult, file: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn display_text(result: &LintResult, file: usize) -> Cow<'_, str> {
     let source = &result.files[file].source;
     match result.masks.get(&file) {
-        Some(masks) if !masks.is_empty() => std::borrow::Cow::Owned(source.masked_text(masks)),
-        _ => std::borrow::Cow::Borrowed(source.text.as_str()),
+        Some(masks) if !masks.is_empty() => Cow::Owned(source.masked_text(masks)),
+        _ => Cow::Borrowed(source.text.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_scrubs_masked_values_but_not_words_containing_short_ones() {
+        let config = crate::config::Config::with_defaults(std::path::PathBuf::from("."));
+        let text = "FROM alpine:3.19\nENV DB_PASSWORD=pass API_TOKEN=LongSecretValue1\n";
+        let r = crate::lint_text("Dockerfile", text, &config, &Default::default());
+        let red = Redactor::new(&r);
+        assert_eq!(red.redact("password: pass."), "password: ****.");
+        assert_eq!(red.redact("-pLongSecretValue1x"), "-p****x");
+        assert_eq!(red.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn same_length_sanitising_keeps_offsets() {
+        let t = "a\x1b[2Jb\u{9b}c\u{202e}d\re\r\nf";
+        let s = sanitize_same_length(t);
+        assert_eq!(s.len(), t.len());
+        assert_eq!(s, "a?[2Jb\u{bf}c\u{fffd}d\ne\r\nf");
+        assert_eq!(sanitize_for_terminal("x\x1by"), "x\\u{1b}y");
     }
 }

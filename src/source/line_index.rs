@@ -85,11 +85,49 @@ impl LineIndex {
     }
 }
 
+/// Line terminators: `\n`, and a lone `\r` (old Mac line endings, a line
+/// break in YAML); the `\r` of `\r\n` is part of the line.
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| (*b == b'\n').then_some(i))
+    bytes.iter().enumerate().filter_map(|(i, b)| {
+        (*b == b'\n' || *b == b'\r' && bytes.get(i + 1) != Some(&b'\n')).then_some(i)
+    })
+}
+
+/// Lines with their terminators (`\n`, `\r\n` or a lone `\r`).
+pub fn split_lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let from = start;
+        let mut i = from;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => {
+                    i += 1;
+                    break;
+                }
+                b'\r' => {
+                    i += if bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        start = i;
+        Some(&text[from..i])
+    })
+}
+
+/// Lines without their terminators, splitting at `\n`, `\r\n` and a lone `\r`.
+pub fn lines_any(text: &str) -> impl Iterator<Item = &str> + '_ {
+    split_lines_inclusive(text).map(|l| l.trim_end_matches(['\n', '\r']))
 }
 
 pub fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -122,5 +160,14 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(&text[idx.line_range(text, 0)], "ab");
         assert_eq!(&text[idx.line_range(text, 1)], "cd");
+    }
+
+    #[test]
+    fn lone_cr_is_a_line_break() {
+        let text = "ab\rcd\r\nef\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(&text[idx.line_range(text, 1)], "cd");
+        assert_eq!(lines_any(text).collect::<Vec<_>>(), ["ab", "cd", "ef"]);
     }
 }

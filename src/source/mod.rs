@@ -3,7 +3,9 @@
 mod line_index;
 mod span;
 
-pub use line_index::{LineIndex, Position, clamp_to_char_boundary};
+pub use line_index::{
+    LineIndex, Position, clamp_to_char_boundary, lines_any, split_lines_inclusive,
+};
 pub use span::Span;
 
 use std::fmt;
@@ -81,6 +83,28 @@ impl SourceFile {
         self.lines.position(&self.text, offset)
     }
 
+    /// The same as [`position`](Self::position), counted on from `base` (a
+    /// position computed before) when `offset` is after it on the same line:
+    /// costs the distance from `base`, not from the start of the line, so
+    /// many findings on one very long line stay linear.
+    pub fn position_after(&self, base: Position, offset: usize) -> Position {
+        let offset = clamp_to_char_boundary(&self.text, offset);
+        let base_offset = clamp_to_char_boundary(&self.text, base.offset);
+        if offset < base_offset
+            || base_offset != base.offset
+            || self.lines.line_of(offset) + 1 != base.line
+        {
+            return self.position(offset);
+        }
+        let between = &self.text[base_offset..offset];
+        Position {
+            line: base.line,
+            column: base.column + between.chars().count(),
+            utf16_column: base.utf16_column + between.encode_utf16().count(),
+            offset,
+        }
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         let start = clamp_to_char_boundary(&self.text, span.start);
         let end = clamp_to_char_boundary(&self.text, span.end.max(start));
@@ -113,9 +137,20 @@ impl SourceFile {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    TooLarge { size: u64, limit: u64 },
-    Binary { offset: usize },
-    InvalidUtf8 { offset: usize },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// A stream longer than the limit (its size is unknown).
+    TooLong {
+        limit: u64,
+    },
+    Binary {
+        offset: usize,
+    },
+    InvalidUtf8 {
+        offset: usize,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -125,6 +160,10 @@ impl fmt::Display for ReadError {
             ReadError::TooLarge { size, limit } => write!(
                 f,
                 "file could not be read: {size} bytes is over the {limit}-byte limit"
+            ),
+            ReadError::TooLong { limit } => write!(
+                f,
+                "input could not be read: it is longer than the {limit}-byte limit"
             ),
             ReadError::Binary { offset } => write!(
                 f,
@@ -160,6 +199,24 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, (ReadError, String)>
     decode(bytes, limit)
 }
 
+/// Reads a stream (standard input) under the same rules, never holding more
+/// than `limit + 1` bytes: a longer stream is `TooLong`, not an abort. Unlike
+/// [`decode`], a UTF-8 BOM is kept: `fix::write::prepare` takes it off and
+/// remembers it, so `check - --fix` prints it back.
+pub fn read_bounded(reader: impl std::io::Read, limit: u64) -> Result<String, (ReadError, String)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut take = reader.take(limit.saturating_add(1));
+    if let Err(e) = take.read_to_end(&mut bytes) {
+        return Err((ReadError::Io(e), String::new()));
+    }
+    if bytes.len() as u64 > limit {
+        return Err((ReadError::TooLong { limit }, String::new()));
+    }
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    decode(bytes, limit).map(|t| if bom { format!("\u{feff}{t}") } else { t })
+}
+
 /// Decodes bytes already in memory (stdin, LSP buffers) under the same rules.
 /// On failure the error comes with the valid UTF-8 prefix, so a snippet can
 /// still show the line where decoding stopped.
@@ -180,8 +237,9 @@ pub fn decode(bytes: Vec<u8>, limit: u64) -> Result<String, (ReadError, String)>
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
-                // Keep offsets stable for editors: blank the BOM rather than drop it.
-                text.replace_range(0..3, "   ");
+                // Dropped, as editors and YAML parsers do: offsets and columns count
+                // from after it. `--fix` puts it back (fix::write).
+                text.drain(..3);
             }
             Ok(text)
         }

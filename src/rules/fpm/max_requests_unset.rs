@@ -87,7 +87,8 @@ mod tests {
         let text = "[www]\npm = static";
         let r = lint(text);
         let (fixed, _) = crate::fix::fixed_text(text, &[&r.diagnostics[0]], false);
-        assert_eq!(fixed, "[www]\npm = static\npm.max_requests = 500\n");
+        // The file had no final newline, and the fix does not add one.
+        assert_eq!(fixed, "[www]\npm = static\npm.max_requests = 500");
         assert!(lint(&fixed).diagnostics.is_empty());
     }
 }

@@ -133,7 +133,8 @@ mod tests {
         );
         assert_eq!(left, 0);
         let (_, fixed, left) = fix_and_relint("opcache.enable=1");
-        assert_eq!(fixed, "opcache.enable=1\nopcache.validate_timestamps=0\n");
+        // No final newline before the fix, none after it.
+        assert_eq!(fixed, "opcache.enable=1\nopcache.validate_timestamps=0");
         assert_eq!(left, 0);
     }
 
