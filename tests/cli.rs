@@ -391,13 +391,13 @@ fn suppression_requires_a_reason() {
 }
 
 #[test]
-fn gitignore_and_hidden_dirs_are_skipped_but_named_files_are_not() {
+fn gitignore_and_vcs_dirs_are_skipped_but_named_files_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx, resources: {limits: {memory: 1Gi}}}]\n";
-    std::fs::create_dir_all(d.join(".github")).unwrap();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
     std::fs::create_dir_all(d.join("build")).unwrap();
-    std::fs::write(d.join(".github/p.yaml"), pod).unwrap();
+    std::fs::write(d.join(".git/p.yaml"), pod).unwrap();
     std::fs::write(d.join("build/p.yaml"), pod).unwrap();
     std::fs::write(d.join(".gitignore"), "build/\n").unwrap();
     assert_eq!(
@@ -408,6 +408,13 @@ fn gitignore_and_hidden_dirs_are_skipped_but_named_files_are_not() {
         run_in(d, &["check", "--select=K8S001", "build/p.yaml"])
             .status
             .code(),
+        Some(1)
+    );
+    // Other hidden directories hold deployment configs (`.k8s/`, `.docker/`).
+    std::fs::create_dir_all(d.join(".k8s")).unwrap();
+    std::fs::write(d.join(".k8s/p.yaml"), pod).unwrap();
+    assert_eq!(
+        run_in(d, &["check", "--select=K8S001"]).status.code(),
         Some(1)
     );
     let o = run_in(d, &["check", "--verbose", "build/p.yaml"]);

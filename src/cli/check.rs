@@ -133,6 +133,15 @@ pub fn run(args: CheckArgs) -> u8 {
     for e in &walk_errors {
         eprintln!("error: {}: {}", e.path, e.message);
     }
+    // `--verbose` says how each kind was decided, skipped files included.
+    let guesses: Vec<(String, Option<PathBuf>, NameGuess)> = if args.verbose {
+        inputs
+            .iter()
+            .map(|i| (i.display.clone(), i.path.clone(), i.guess))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut result = engine::lint(inputs, &config, &opts);
 
     if args.fix {
@@ -152,8 +161,22 @@ pub fn run(args: CheckArgs) -> u8 {
 
     if args.verbose {
         for f in &result.files {
-            if let Some(kind) = f.source.kind {
-                eprintln!("{}: {}", f.source.path, kind);
+            let why = guesses
+                .iter()
+                .find(|(d, _, _)| *d == f.source.path)
+                .and_then(|(_, path, guess)| {
+                    let path = path.as_deref()?;
+                    let text = match f.source.kind {
+                        Some(_) => f.source.text.clone(),
+                        None => std::fs::read_to_string(path).ok()?,
+                    };
+                    discover::explain(*guess, path, &text)
+                });
+            match (f.source.kind, why) {
+                (Some(kind), Some(why)) => eprintln!("{}: {} ({why})", f.source.path, kind),
+                (Some(kind), None) => eprintln!("{}: {}", f.source.path, kind),
+                (None, Some(why)) => eprintln!("{}: {why}", f.source.path),
+                (None, None) => {}
             }
         }
     }
