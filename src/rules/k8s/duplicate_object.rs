@@ -1,4 +1,5 @@
-//! K8S057: the same object (namespace, kind, name) defined twice in the run.
+//! K8S057: the same object (namespace, kind, name) defined twice in one file or
+//! in one directory (what `kubectl apply -f <dir>` applies together).
 
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -21,6 +22,12 @@ impl Rule for DuplicateObject {
             let (Some(a), Some(b)) = (set.object(first), set.object(later)) else {
                 continue;
             };
+            // Alternatives kept side by side (`overlays/dev/` and `overlays/prod/`,
+            // `provider/aws/` and `provider/kind/`) are applied one at a time: only
+            // one file or one directory is applied together.
+            if a.file != b.file && dir_of(project, a.file) != dir_of(project, b.file) {
+                continue;
+            }
             ctx.report_in(
                 b.file,
                 b.name_span(),
@@ -34,4 +41,10 @@ impl Rule for DuplicateObject {
             .secondary(a.file, a.name_span(), "first defined here");
         }
     }
+}
+
+fn dir_of<'a>(project: &Project<'a>, file: crate::diagnostic::FileId) -> Option<&'a std::path::Path> {
+    project
+        .file(file)
+        .and_then(|f| std::path::Path::new(f.source.path.as_str()).parent())
 }
