@@ -117,7 +117,10 @@ fn is_enabled(code: &str, config: &Config, opts: &LintOptions) -> bool {
     match config_level {
         Some(Level::Off) => false,
         Some(Level::On(_)) => true,
-        None => catalog().get(code).is_none_or(|m| m.enabled),
+        // `profile: strict` turns the opt-in rules on too (not the removed ones).
+        None => catalog()
+            .get(code)
+            .is_none_or(|m| m.enabled || (config.settings.strict && m.status != "removed")),
     }
 }
 
@@ -202,8 +205,20 @@ fn lint_file(
         document,
     };
     if let (Some(kind), true) = (kind, run_rules) {
+        // A php.ini or pool file whose path names its PHP version (`php7.4.ini`,
+        // `etc/php84/`, `8.2/conf.d/`) is judged for that version.
+        let versioned = matches!(kind, FileKind::PhpIni | FileKind::PhpFpm)
+            .then(|| crate::config::php_version_in_path(&file.source.path))
+            .flatten()
+            .filter(|v| *v != config.settings.php_version)
+            .map(|php_version| {
+                let mut s = config.settings.clone();
+                s.php_version = php_version;
+                s
+            });
+        let settings = versioned.as_ref().unwrap_or(&config.settings);
         for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
-            let mut ctx = Context::new(rule.code(), id, &config.settings);
+            let mut ctx = Context::new(rule.code(), id, settings);
             let ok =
                 std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_file(&file, &mut ctx)));
             let (d, m) = ctx.into_parts();
