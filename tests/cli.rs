@@ -579,3 +579,22 @@ fn bad_dockerfiles_are_located_and_the_rest_still_linted() {
         "the good file is still linted: {found:?}"
     );
 }
+
+#[test]
+fn opt_in_rules_run_with_select_or_profile_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM php:8.3.14-fpm-alpine\nUSER www-data\nCMD [\"php-fpm\"]\n",
+    )
+    .unwrap();
+    let codes = |o: &std::process::Output| stdout(o);
+    let default = run_in(d, &["check", "--format", "json"]);
+    assert!(!codes(&default).contains("DF019"), "{}", codes(&default));
+    let selected = run_in(d, &["check", "--format", "json", "--select", "DF019"]);
+    assert!(codes(&selected).contains("DF019"), "{}", codes(&selected));
+    std::fs::write(d.join(".deploylint.yaml"), "profile: strict\n").unwrap();
+    let strict = run_in(d, &["check", "--format", "json"]);
+    assert!(codes(&strict).contains("DF019"), "{}", codes(&strict));
+}
