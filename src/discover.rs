@@ -267,6 +267,9 @@ pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str
         }
         (NameGuess::Yaml, None) => "skipped: no `apiVersion` and `kind`",
         (NameGuess::Conf, Some(_)) => "php-fpm by content (fpm directives)",
+        (NameGuess::Conf, None) if looks_like_supervisord(text) => {
+            "skipped: a supervisord config (`[program:...]` sections), not php-fpm"
+        }
         (NameGuess::Conf, None) if looks_like_nginx(text) => {
             "skipped: an nginx/apache config (`{ ... }` blocks), not php-fpm"
         }
