@@ -233,7 +233,11 @@ pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
         }
         NameGuess::Kind(k) => Some(k),
         NameGuess::Yaml => {
-            if is_helm_template(path, text) {
+            if is_helm_template(path, text)
+                || has_template_placeholders(text)
+                || is_kustomize_config(path, text)
+                || is_kustomize_patch(path)
+            {
                 return None;
             }
             looks_like_kubernetes(text).then_some(FileKind::Kubernetes)
@@ -264,6 +268,15 @@ pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str
         (NameGuess::Yaml, Some(_)) => "kubernetes by content (`apiVersion` and `kind`)",
         (NameGuess::Yaml, None) if is_helm_template(path, text) => {
             "skipped: a Helm template (render it with `helm template`)"
+        }
+        (NameGuess::Yaml, None) if has_template_placeholders(text) => {
+            "skipped: a template (values such as `{{ .x }}` or `{name}`), not a manifest"
+        }
+        (NameGuess::Yaml, None) if is_kustomize_config(path, text) => {
+            "skipped: a kustomize configuration (lint `kustomize build` output for the result)"
+        }
+        (NameGuess::Yaml, None) if is_kustomize_patch(path) => {
+            "skipped: a kustomize patch (listed under `patches` in kustomization.yaml), not a whole object"
         }
         (NameGuess::Yaml, None) => "skipped: no `apiVersion` and `kind`",
         (NameGuess::Conf, Some(_)) => "php-fpm by content (fpm directives)",
@@ -321,6 +334,58 @@ fn looks_like_nginx(text: &str) -> bool {
 /// Helm chart templates are not YAML until rendered: lint `helm template` output instead.
 fn is_helm_template(path: &Path, text: &str) -> bool {
     text.contains("{{") && path.components().any(|c| c.as_os_str() == "templates")
+}
+
+/// Text templates rendered before they are YAML: a value that starts with `{{`
+/// (Go/Jinja) or is a lone `{name}` placeholder (which YAML would read as a map).
+fn has_template_placeholders(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        let value = t.split_once(": ").map_or(t, |(_, v)| v).trim();
+        value.starts_with("{{")
+            || value.len() > 2
+                && value.starts_with('{')
+                && value.ends_with('}')
+                && value[1..value.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// `kustomization.yaml` itself (kustomize reads it; it is never applied).
+fn is_kustomize_config(path: &Path, text: &str) -> bool {
+    let name = lower_name(path);
+    matches!(
+        name.as_str(),
+        "kustomization.yaml" | "kustomization.yml" | "kustomization"
+    ) || text.contains("apiVersion: kustomize.config.k8s.io/")
+}
+
+/// A file a sibling `kustomization.yaml` lists under `patches` or
+/// `patchesStrategicMerge`: a partial object merged into another.
+fn is_kustomize_patch(path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        .iter()
+        .filter_map(|k| std::fs::read_to_string(dir.join(k)).ok())
+        .any(|k| {
+            let y = crate::parse::yaml::parse(&k);
+            y.documents.iter().any(|d| {
+                ["patches", "patchesStrategicMerge"].iter().any(|key| {
+                    d.root.get(key).is_some_and(|list| {
+                        list.as_seq().iter().any(|item| {
+                            let p = item
+                                .as_str()
+                                .or_else(|| item.str_at(&["path"]))
+                                .unwrap_or("");
+                            p.trim_start_matches("./") == name
+                        })
+                    })
+                })
+            })
+        })
 }
 
 /// Top-level `apiVersion:` and `kind:` keys (or a list of such objects).
@@ -534,6 +599,31 @@ mod tests {
         let json = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Service\"\n}\n";
         assert_eq!(detect(NameGuess::Yaml, p, json), Some(Kubernetes));
         assert_eq!(detect(NameGuess::Yaml, p, "{\"name\": \"app\"}"), None);
+    }
+
+    #[test]
+    fn kustomize_files_and_patches_are_not_manifests() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let d = dir.path();
+        let patch =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n";
+        std::fs::write(
+            d.join("kustomization.yaml"),
+            "resources: [../../base]\npatches:\n  - path: deployment.yaml\npatchesStrategicMerge:\n  - ./hpa.yaml\n",
+        )
+        .ok();
+        for f in ["deployment.yaml", "hpa.yaml", "service.yaml"] {
+            std::fs::write(d.join(f), patch).ok();
+        }
+        let k = |f: &str| detect(NameGuess::Yaml, &d.join(f), patch);
+        assert_eq!(k("deployment.yaml"), None);
+        assert_eq!(k("hpa.yaml"), None);
+        assert_eq!(k("service.yaml"), Some(FileKind::Kubernetes));
+        let kz = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+        assert_eq!(
+            detect(NameGuess::Yaml, &d.join("kustomization.yaml"), kz),
+            None
+        );
     }
 
     #[test]

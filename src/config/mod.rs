@@ -368,6 +368,28 @@ pub fn php_version_in_path(path: &str) -> Option<(u32, u32)> {
     None
 }
 
+/// Whether a path says its file is for development or tests, not production:
+/// a name or directory word `dev`, `development`, `devcontainer`, `local`,
+/// `debug`, `test`, `tests`, `testing` (`php.development.ini`, `.devcontainer/`,
+/// `overlays/development/`, `tests-suite/`).
+pub fn is_development_path(path: &str) -> bool {
+    path.to_ascii_lowercase()
+        .split(['/', '\\', '.', '-', '_'])
+        .any(|w| {
+            matches!(
+                w,
+                "dev"
+                    | "development"
+                    | "devcontainer"
+                    | "local"
+                    | "debug"
+                    | "test"
+                    | "tests"
+                    | "testing"
+            )
+        })
+}
+
 #[cfg(test)]
 mod version_tests {
     use super::php_version_in_path;
@@ -391,5 +413,13 @@ mod version_tests {
         assert_eq!(v("app/1.2/php.ini"), None);
         assert_eq!(v("php8.30/x.ini"), None);
         assert_eq!(v("etc/php-fpm-8.2.conf"), Some((8, 2)));
+        use super::is_development_path as dev;
+        assert!(dev("init/php.development.ini"));
+        assert!(dev(".devcontainer/docker-php.ini"));
+        assert!(dev("k8s/overlays/development/config/docker.ini"));
+        assert!(dev("tests-suite/assets/php.ini"));
+        assert!(!dev("docker/production/php.ini"));
+        assert!(!dev("docker/php/conf.d/opcache.ini"));
+        assert!(!dev("devops/php.ini"));
     }
 }

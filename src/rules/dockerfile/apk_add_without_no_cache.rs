@@ -21,7 +21,8 @@ impl Rule for ApkAddWithoutNoCache {
         let Some(df) = dockerfile(file) else { return };
         let commands = all_commands(df);
         for (inst, cmd) in &commands {
-            if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() {
+            // `--no-network` installs from what is already there: no index is fetched.
+            if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() || cmd.arg("--no-network").is_some() {
                 continue;
             }
             if has_cache_mount(inst, &["/var/cache/apk", "/etc/apk/cache"]) {

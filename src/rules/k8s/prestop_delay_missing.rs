@@ -51,6 +51,9 @@ fn is_database(image: &str) -> bool {
     ];
     let name = crate::model::image::short_name(image).to_ascii_lowercase();
     DATABASES.contains(&name.as_str())
+        || ["mysql", "mariadb", "postgres", "redis", "mongo"]
+            .iter()
+            .any(|d| name.contains(d) && !name.contains("exporter"))
 }
 
 /// The containers a Service's ports reach; the only app container when no
