@@ -42,6 +42,9 @@ pub struct Settings {
     pub profile: Profile,
     /// `profile: strict`: production, plus every opt-in rule (catalog `enabled: false`).
     pub strict: bool,
+    /// The file's path says development or tests (`php.development.ini`,
+    /// `.devcontainer/`): production-only php.ini checks stay quiet.
+    pub development_file: bool,
     /// `docker build --target`: the stage final-image rules check (default: the last).
     pub dockerfile_target: Option<String>,
     /// `images:`: image repository to Dockerfile path (relative to the config root).
@@ -58,6 +61,7 @@ impl Default for Settings {
             kubernetes_version: "1.31".into(),
             profile: Profile::Production,
             strict: false,
+            development_file: false,
             dockerfile_target: None,
             images: Vec::new(),
             rules: HashMap::new(),
@@ -369,8 +373,9 @@ pub fn php_version_in_path(path: &str) -> Option<(u32, u32)> {
 }
 
 /// Whether a path says its file is for development or tests, not production:
-/// a name or directory word `dev`, `development`, `devcontainer`, `local`,
-/// `debug`, `test`, `tests`, `testing` (`php.development.ini`, `.devcontainer/`,
+/// a name or directory word `dev`, `development`, `devcontainer`, `debug`,
+/// `test`, `tests`, `testing` (not `local`: `conf.d/local.ini` is usually the
+/// site's production override) (`php.development.ini`, `.devcontainer/`,
 /// `overlays/development/`, `tests-suite/`).
 pub fn is_development_path(path: &str) -> bool {
     path.to_ascii_lowercase()
@@ -378,14 +383,7 @@ pub fn is_development_path(path: &str) -> bool {
         .any(|w| {
             matches!(
                 w,
-                "dev"
-                    | "development"
-                    | "devcontainer"
-                    | "local"
-                    | "debug"
-                    | "test"
-                    | "tests"
-                    | "testing"
+                "dev" | "development" | "devcontainer" | "debug" | "test" | "tests" | "testing"
             )
         })
 }

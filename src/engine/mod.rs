@@ -225,6 +225,7 @@ fn lint_file(
             }
             if development {
                 s.profile = crate::config::Profile::Development;
+                s.development_file = true;
             }
             s
         });

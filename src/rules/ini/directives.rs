@@ -330,6 +330,13 @@ pub fn production(settings: &Settings) -> bool {
     settings.profile == Profile::Production
 }
 
+/// A file whose path says it is for development or tests: checks that only
+/// matter in production say nothing there (the config's `profile: development`
+/// only lowers their severity, for files that may still ship).
+pub fn development_file(settings: &Settings) -> bool {
+    settings.development_file
+}
+
 /// Whether the file configures OPcache at all (an `[opcache]` section or an
 /// `opcache.*` directive): rules about unset OPcache directives only apply then.
 pub fn configures_opcache(ini: &IniFile) -> bool {

@@ -1,6 +1,6 @@
 //! INI020: errors displayed to clients in production.
 
-use super::directives::{pool_php_settings, production};
+use super::directives::{pool_php_settings, production, development_file};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -17,6 +17,9 @@ impl Rule for DisplayErrorsEnabled {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if development_file(ctx.settings) {
+            return;
+        }
         if !production(ctx.settings) {
             return;
         }

@@ -1,6 +1,6 @@
 //! INI023: `memory_limit = -1`.
 
-use super::directives::{Quantity, parse_quantity, production};
+use super::directives::{Quantity, parse_quantity, production, development_file};
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -18,6 +18,9 @@ impl Rule for MemoryLimitUnlimited {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if development_file(ctx.settings) {
+            return;
+        }
         let Some(ini) = file.document.as_ini() else { return };
         let Some(e) = ini.get("memory_limit") else { return };
         let Some(t) = e.value.text() else { return };

@@ -25,7 +25,10 @@ impl Rule for DuplicateObject {
             // Alternatives kept side by side (`overlays/dev/` and `overlays/prod/`,
             // `provider/aws/` and `provider/kind/`) are applied one at a time: only
             // one file or one directory is applied together.
-            if a.file != b.file && dir_of(project, a.file) != dir_of(project, b.file) {
+            if a.file != b.file
+                && (dir_of(project, a.file) != dir_of(project, b.file)
+                    || variants(project, a.file, b.file))
+            {
                 continue;
             }
             ctx.report_in(
@@ -47,4 +50,29 @@ fn dir_of<'a>(project: &Project<'a>, file: crate::diagnostic::FileId) -> Option<
     project
         .file(file)
         .and_then(|f| std::path::Path::new(f.source.path.as_str()).parent())
+}
+
+/// Files named as variants of one another (`bookinfo.yaml` and `bookinfo-psa.yaml`,
+/// `route-reviews-90-10.yaml` and `route-reviews-50-50.yaml`): alternatives
+/// applied one at a time, not two copies of one object.
+fn variants(project: &Project<'_>, a: crate::diagnostic::FileId, b: crate::diagnostic::FileId) -> bool {
+    let stem = |f| {
+        project
+            .file(f)
+            .and_then(|f| std::path::Path::new(f.source.path.as_str()).file_stem())
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let (x, y) = (stem(a), stem(b));
+    let common = x.bytes().zip(y.bytes()).take_while(|(p, q)| p == q).count();
+    // Cut back to a word boundary: `web` and `worker` share only `w`.
+    let shared = &x[..common];
+    let whole = common == x.len().min(y.len());
+    let boundary = if whole {
+        shared.len()
+    } else {
+        shared.rfind(['-', '_', '.']).map_or(0, |i| i + 1)
+    };
+    boundary > 0 && boundary * 2 >= x.len().min(y.len())
 }

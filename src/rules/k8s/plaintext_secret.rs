@@ -34,7 +34,9 @@ pub fn plaintext_secret(name: &str, value: &str) -> Option<&'static str> {
     // A flag or small number under a secret-sounding name (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`).
     let v = value.trim().to_ascii_lowercase();
     let flag = (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
-        || matches!(v.as_str(), "yes" | "no" | "on" | "off" | "true" | "false");
+        || matches!(v.as_str(), "yes" | "no" | "on" | "off" | "true" | "false")
+        // An empty YAML/JSON structure or string (`custom_secrets: []`).
+        || matches!(v.as_str(), "[]" | "{}" | "''" | "\"\"" | "~");
     if is_secret_name(name)
         && !flag
         && !is_placeholder(value)

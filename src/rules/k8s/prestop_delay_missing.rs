@@ -23,7 +23,11 @@ fn delays(pre_stop: &Node) -> bool {
         .unwrap_or_default()
         .iter()
         .filter_map(Node::as_str)
-        .any(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "sleep"))
+        .any(|arg| {
+            // `sleep 10`, ingress-nginx's `/wait-shutdown`, a `drain` script.
+            arg.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| matches!(w, "sleep" | "wait" | "drain"))
+        })
 }
 
 /// `strategy: Recreate`: the old pod is gone before a new one exists, so

@@ -11,7 +11,9 @@ use crate::model::k8s_set::Selector;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
-use std::collections::HashSet;
+use crate::model::k8s_pod::PortRef;
+use crate::parse::yaml::Node;
+use std::collections::HashMap;
 
 pub struct ReadinessProbeMissing;
 
@@ -26,15 +28,29 @@ impl Rule for ReadinessProbeMissing {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
-        let mut served: HashSet<usize> = HashSet::new();
+        // Template index -> the ports Services send its pods traffic on.
+        let mut served: HashMap<usize, Vec<PortRef>> = HashMap::new();
         for (_, svc) in set.of_kind("Service") {
-            if let Some(selector) = svc
+            let Some(selector) = svc
                 .obj
                 .root
                 .path(&["spec", "selector"])
                 .and_then(Selector::from_map)
-            {
-                served.extend(set.matching(svc.namespace(), &selector));
+            else {
+                continue;
+            };
+            let targets: Vec<PortRef> = svc
+                .obj
+                .root
+                .path(&["spec", "ports"])
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.get("targetPort").or_else(|| p.get("port")))
+                .filter_map(PortRef::of)
+                .collect();
+            for t in set.matching(svc.namespace(), &selector) {
+                served.entry(t).or_default().extend(targets.iter().copied());
             }
         }
         for (t, tpl) in set.templates.iter().enumerate() {
@@ -42,14 +58,39 @@ impl Rule for ReadinessProbeMissing {
             if !obj.obj.is_long_running() {
                 continue;
             }
-            for c in k8s::containers(tpl.spec) {
-                if c.kind != ContainerKind::Main || k8s_pod::probe(&c, "readinessProbe").is_some() {
+            let main: Vec<_> = k8s::containers(tpl.spec)
+                .into_iter()
+                .filter(|c| c.kind == ContainerKind::Main)
+                .collect();
+            // The containers a Service reaches: those declaring one of its target
+            // ports, or the only app container (ports are informational). A
+            // sidecar (config reloader, proxy) the Service does not target is not.
+            let targeted: Vec<bool> = match served.get(&t) {
+                Some(targets) => {
+                    let hits: Vec<bool> = main
+                        .iter()
+                        .map(|c| {
+                            k8s_pod::ports(c)
+                                .iter()
+                                .any(|p| targets.iter().any(|t| p.matches(*t)))
+                        })
+                        .collect();
+                    if hits.iter().any(|h| *h) {
+                        hits
+                    } else {
+                        main.iter().map(|_| main.len() == 1).collect()
+                    }
+                }
+                None => main.iter().map(|_| false).collect(),
+            };
+            for (c, selected) in main.into_iter().zip(targeted) {
+                if k8s_pod::probe(&c, "readinessProbe").is_some() {
                     continue;
                 }
-                // Traffic: a Service selects the pods, or the container declares a
-                // port (a Service in a file not linted with it may select them).
-                let selected = served.contains(&t);
-                if !selected && k8s_pod::ports(&c).is_empty() {
+                // Traffic: a Service reaches the container, or no Service selects
+                // the pods and the container declares a port (a Service in a file
+                // not linted with it may).
+                if !selected && (served.contains_key(&t) || k8s_pod::ports(&c).is_empty()) {
                     continue;
                 }
                 ctx.report_in(
