@@ -27,7 +27,8 @@ impl Rule for DuplicateObject {
             // one file or one directory is applied together.
             if a.file != b.file
                 && (dir_of(project, a.file) != dir_of(project, b.file)
-                    || variants(project, a.file, b.file))
+                    || variants(project, a.file, b.file)
+                    || in_examples(project, a.file))
             {
                 continue;
             }
@@ -75,4 +76,21 @@ fn variants(project: &Project<'_>, a: crate::diagnostic::FileId, b: crate::diagn
         shared.rfind(['-', '_', '.']).map_or(0, |i| i + 1)
     };
     boundary > 0 && boundary * 2 >= x.len().min(y.len())
+}
+
+/// Sample and example directories keep alternative manifests side by side
+/// (`samples/bookinfo/`: `productpage-nodeport.yaml` next to `bookinfo.yaml`);
+/// each is applied on its own.
+fn in_examples(project: &Project<'_>, file: crate::diagnostic::FileId) -> bool {
+    project.file(file).is_some_and(|f| {
+        std::path::Path::new(f.source.path.as_str())
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|c| {
+                matches!(
+                    c.to_ascii_lowercase().as_str(),
+                    "samples" | "sample" | "examples" | "example" | "demo" | "demos" | "quickstarts"
+                )
+            })
+    })
 }
