@@ -98,8 +98,23 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
 
 /// Directories that never hold a project's deployment configs.
 fn is_skipped_dir(name: &str) -> bool {
-    const SKIPPED: [&str; 9] = [
-        ".git", ".hg", ".svn", ".jj", ".bzr", ".idea", ".vscode", ".cache", ".venv",
+    const SKIPPED: [&str; 16] = [
+        ".git",
+        ".hg",
+        ".svn",
+        ".jj",
+        ".bzr",
+        ".idea",
+        ".vscode",
+        ".cache",
+        ".venv",
+        ".terraform",
+        ".next",
+        ".nuxt",
+        ".yarn",
+        ".npm",
+        ".pnpm-store",
+        ".gradle",
     ];
     SKIPPED.iter().any(|s| name.eq_ignore_ascii_case(s))
 }

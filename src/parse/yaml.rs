@@ -134,6 +134,10 @@ pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
 /// stands for (inserted spaces stand for the char after them), so every span
 /// still points into the original text. `None` when there is nothing to repair.
 fn repair_quoted_indentation(chunk: &str) -> Option<(String, Vec<usize>)> {
+    // Each round re-parses the chunk: keep that to documents of ordinary size.
+    if chunk.len() > 1 << 20 {
+        return None;
+    }
     let mut chars: Vec<(char, usize)> = chunk.char_indices().map(|(i, c)| (c, i)).collect();
     let mut changed = false;
     for _ in 0..256 {

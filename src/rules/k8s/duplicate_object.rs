@@ -66,7 +66,13 @@ fn variants(project: &Project<'_>, a: crate::diagnostic::FileId, b: crate::diagn
             .to_ascii_lowercase()
     };
     let (x, y) = (stem(a), stem(b));
-    let common = x.bytes().zip(y.bytes()).take_while(|(p, q)| p == q).count();
+    // Bytes of the common prefix, ending on a char boundary (names may be UTF-8).
+    let common: usize = x
+        .chars()
+        .zip(y.chars())
+        .take_while(|(p, q)| p == q)
+        .map(|(p, _)| p.len_utf8())
+        .sum();
     // Cut back to a word boundary: `web` and `worker` share only `w`.
     let shared = &x[..common];
     let whole = common == x.len().min(y.len());
