@@ -1,7 +1,9 @@
 //! Which files to lint, and what kind each one is.
 //!
-//! Directories are walked with the `ignore` crate (.gitignore, .ignore, hidden
-//! directories skipped); files named on the command line bypass ignore files.
+//! Directories are walked with the `ignore` crate (.gitignore and .ignore
+//! entries skipped, and version-control directories such as `.git`; other
+//! hidden directories such as `.k8s/`, `.docker/` and `.helm/` are walked);
+//! files named on the command line bypass ignore files.
 //! A kind is decided by name and path when they are conclusive, otherwise by a
 //! cheap look at the content (`*.yaml` with `apiVersion` and `kind`, ...).
 
@@ -78,11 +80,12 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
             .hidden(false)
             .require_git(false)
             .filter_entry(|e| {
-                // Skip hidden directories (.git, .github...), keep hidden files (.rr.yaml).
-                let hidden_dir = e.depth() > 0
+                // Skip version-control and tool-state directories, not every
+                // hidden one: `.k8s/`, `.docker/`, `.deploy/` hold deployment configs.
+                let skipped_dir = e.depth() > 0
                     && e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-                !hidden_dir
+                    && e.file_name().to_str().is_some_and(is_skipped_dir);
+                !skipped_dir
             })
             .build();
         for entry in walker {
@@ -107,6 +110,29 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
     (out, errors)
+}
+
+/// Directories that never hold a project's deployment configs.
+fn is_skipped_dir(name: &str) -> bool {
+    const SKIPPED: [&str; 16] = [
+        ".git",
+        ".hg",
+        ".svn",
+        ".jj",
+        ".bzr",
+        ".idea",
+        ".vscode",
+        ".cache",
+        ".venv",
+        ".terraform",
+        ".next",
+        ".nuxt",
+        ".yarn",
+        ".npm",
+        ".pnpm-store",
+        ".gradle",
+    ];
+    SKIPPED.iter().any(|s| name.eq_ignore_ascii_case(s))
 }
 
 /// A symlink named on the command line is read only when the file it points
@@ -206,12 +232,11 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         && !lower.ends_with(".dockerignore")
     {
         Dockerfile
-    } else if lower == "php-fpm.conf"
-        || lower == "www.conf"
-        || lower.starts_with("php-fpm.conf.")
-        || lower.starts_with("www.conf.")
-    {
+    } else if lower == "php-fpm.conf" || lower.starts_with("php-fpm.conf.") {
         PhpFpm
+    } else if lower == "www.conf" || lower.starts_with("www.conf.") {
+        // Also the usual name of an nginx server block: the content decides.
+        return Some(NameGuess::Conf);
     } else if lower.ends_with(".conf") {
         if parent("php-fpm.d") || parent("pool.d") {
             PhpFpm
@@ -241,7 +266,8 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         && is_yaml_name(&lower)
     {
         Compose
-    } else if is_yaml_name(&lower) {
+    } else if is_yaml_name(&lower) || lower.ends_with(".json") {
+        // JSON is YAML: a `*.json` manifest with `apiVersion` and `kind` is linted too.
         return Some(NameGuess::Yaml);
     } else {
         return None;
@@ -256,16 +282,110 @@ fn is_yaml_name(lower: &str) -> bool {
 /// Settles a guess once the text is known; `None` means "not ours, skip".
 pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
     match guess {
+        NameGuess::Kind(FileKind::Dockerfile) => {
+            (!is_template(text)).then_some(FileKind::Dockerfile)
+        }
+        NameGuess::Kind(FileKind::PhpIni) => {
+            (!looks_like_supervisord(text)).then_some(FileKind::PhpIni)
+        }
         NameGuess::Kind(k) => Some(k),
         NameGuess::Yaml => {
-            if is_helm_template(path, text) {
+            if is_helm_template(path, text)
+                || has_template_placeholders(text)
+                || is_kustomize_config(path, text)
+                || is_kustomize_patch(path)
+            {
                 return None;
             }
             looks_like_kubernetes(text).then_some(FileKind::Kubernetes)
         }
         NameGuess::Conf => looks_like_fpm(text).then_some(FileKind::PhpFpm),
-        NameGuess::Ini => looks_like_php_ini(text).then_some(FileKind::PhpIni),
+        NameGuess::Ini => {
+            (looks_like_php_ini(text) && !looks_like_supervisord(text)).then_some(FileKind::PhpIni)
+        }
     }
+}
+
+/// Why `detect` decided as it did, for `--verbose`; `None` when the name alone decided.
+pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str> {
+    let kind = detect(guess, path, text);
+    Some(match (guess, kind) {
+        (NameGuess::Kind(FileKind::Dockerfile), None) => {
+            "skipped: a template (a line starts with `{{` or `{%`), not a Dockerfile"
+        }
+        (NameGuess::Kind(FileKind::PhpIni), None) | (NameGuess::Ini, None)
+            if looks_like_supervisord(text) =>
+        {
+            "skipped: a supervisord config (`[program:...]` sections), not php.ini"
+        }
+        (NameGuess::Kind(_), _) => return None,
+        (NameGuess::Yaml, Some(_)) if !is_yaml_name(&lower_name(path)) => {
+            "kubernetes by content (JSON with `apiVersion` and `kind`)"
+        }
+        (NameGuess::Yaml, Some(_)) => "kubernetes by content (`apiVersion` and `kind`)",
+        (NameGuess::Yaml, None) if is_helm_template(path, text) => {
+            "skipped: a Helm template (render it with `helm template`)"
+        }
+        (NameGuess::Yaml, None) if has_template_placeholders(text) => {
+            "skipped: a template (values such as `{{ .x }}` or `{name}`), not a manifest"
+        }
+        (NameGuess::Yaml, None) if is_kustomize_config(path, text) => {
+            "skipped: a kustomize configuration (lint `kustomize build` output for the result)"
+        }
+        (NameGuess::Yaml, None) if is_kustomize_patch(path) => {
+            "skipped: a kustomize patch (listed under `patches` in kustomization.yaml), not a whole object"
+        }
+        (NameGuess::Yaml, None) => "skipped: no `apiVersion` and `kind`",
+        (NameGuess::Conf, Some(_)) => "php-fpm by content (fpm directives)",
+        (NameGuess::Conf, None) if looks_like_supervisord(text) => {
+            "skipped: a supervisord config (`[program:...]` sections), not php-fpm"
+        }
+        (NameGuess::Conf, None) if looks_like_nginx(text) => {
+            "skipped: an nginx/apache config (`{ ... }` blocks), not php-fpm"
+        }
+        (NameGuess::Conf, None) => "skipped: no php-fpm directives",
+        (NameGuess::Ini, Some(_)) => "php.ini by content (PHP directives)",
+        (NameGuess::Ini, None) => "skipped: no PHP directives",
+    })
+}
+
+fn lower_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Template sources (jq, Go, Jinja) that generate Dockerfiles: a line starting
+/// with `{{` or `{%` is never a Dockerfile instruction.
+fn is_template(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("{{") || t.starts_with("{%")
+    })
+}
+
+/// supervisord's INI files: `[supervisord]`, `[program:x]`, `[group:x]`...
+fn looks_like_supervisord(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim().to_ascii_lowercase();
+        t == "[supervisord]"
+            || t == "[supervisorctl]"
+            || t == "[unix_http_server]"
+            || ["[program:", "[group:", "[eventlistener:", "[fcgi-program:"]
+                .iter()
+                .any(|p| t.starts_with(p))
+    })
+}
+
+/// nginx and apache configs: `server {`, `location / {`, `<VirtualHost>`.
+fn looks_like_nginx(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        (t.ends_with('{') && !t.contains('='))
+            || t.starts_with("<VirtualHost")
+            || t.starts_with("<Directory")
+    })
 }
 
 /// Helm chart templates are not YAML until rendered: lint `helm template` output instead.
@@ -273,10 +393,66 @@ fn is_helm_template(path: &Path, text: &str) -> bool {
     text.contains("{{") && path.components().any(|c| c.as_os_str() == "templates")
 }
 
+/// Text templates rendered before they are YAML: a value that starts with `{{`
+/// (Go/Jinja) or is a lone `{name}` placeholder (which YAML would read as a map).
+fn has_template_placeholders(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        let value = t.split_once(": ").map_or(t, |(_, v)| v).trim();
+        value.starts_with("{{")
+            || value.len() > 2
+                && value.starts_with('{')
+                && value.ends_with('}')
+                && value[1..value.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// `kustomization.yaml` itself (kustomize reads it; it is never applied).
+fn is_kustomize_config(path: &Path, text: &str) -> bool {
+    let name = lower_name(path);
+    matches!(
+        name.as_str(),
+        "kustomization.yaml" | "kustomization.yml" | "kustomization"
+    ) || text.contains("apiVersion: kustomize.config.k8s.io/")
+}
+
+/// A file a sibling `kustomization.yaml` lists under `patches` or
+/// `patchesStrategicMerge`: a partial object merged into another.
+fn is_kustomize_patch(path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        .iter()
+        .filter_map(|k| std::fs::read_to_string(dir.join(k)).ok())
+        .any(|k| {
+            let y = crate::parse::yaml::parse(&k);
+            y.documents.iter().any(|d| {
+                ["patches", "patchesStrategicMerge"].iter().any(|key| {
+                    d.root.get(key).is_some_and(|list| {
+                        list.as_seq().iter().any(|item| {
+                            let p = item
+                                .as_str()
+                                .or_else(|| item.str_at(&["path"]))
+                                .unwrap_or("");
+                            p.trim_start_matches("./") == name
+                        })
+                    })
+                })
+            })
+        })
+}
+
 /// Top-level `apiVersion:` and `kind:` keys (or a list of such objects).
 pub fn looks_like_kubernetes(text: &str) -> bool {
     let mut api = false;
     let mut kind = false;
+    if text.trim_start().starts_with('{') {
+        // JSON: a top-level object (or a `List`) naming both.
+        return text.contains("\"apiVersion\"") && text.contains("\"kind\"");
+    }
     for line in crate::source::lines_any(text) {
         let l = line.strip_prefix("- ").unwrap_or(line);
         api |= l.starts_with("apiVersion:");
@@ -288,24 +464,55 @@ pub fn looks_like_kubernetes(text: &str) -> bool {
     false
 }
 
+/// A pool or global section with fpm directives, or (an included fragment with
+/// no section line) only `key = value` lines of which one is fpm-specific.
 fn looks_like_fpm(text: &str) -> bool {
+    if looks_like_nginx(text) || looks_like_supervisord(text) {
+        return false;
+    }
     let mut section = false;
     let mut directive = false;
+    let mut pool_only = false;
+    let mut ini_shaped = true;
     for line in crate::source::lines_any(text) {
-        let t = line.trim_start();
-        section |= t.starts_with('[') && t.contains(']');
-        let key = t.split('=').next().unwrap_or("").trim();
-        directive |= t.contains('=')
-            && (key == "pm"
-                || key.starts_with("pm.")
-                || key == "listen"
-                || key == "pid"
-                || key == "error_log" && text.contains("[global]"));
-        if section && directive {
-            return true;
+        let t = line.trim();
+        if t.is_empty() || t.starts_with(';') || t.starts_with('#') {
+            continue;
         }
+        let is_section = t.starts_with('[') && t.contains(']');
+        section |= is_section;
+        ini_shaped &= is_section || t.contains('=');
+        let key = t
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !t.contains('=') {
+            continue;
+        }
+        directive |= key == "pm"
+            || key.starts_with("pm.")
+            || key == "listen"
+            || key == "pid"
+            || key == "error_log" && text.contains("[global]");
+        pool_only |= key == "pm"
+            || key.starts_with("pm.")
+            || key.starts_with("listen")
+            || key.starts_with("access.")
+            || key.starts_with("slowlog")
+            || key.starts_with("request_")
+            || key.starts_with("php_admin_")
+            || key.starts_with("php_value[")
+            || key.starts_with("php_flag[")
+            || key.starts_with("env[")
+            || key == "catch_workers_output"
+            || key == "decorate_workers_output"
+            || key == "clear_env"
+            || key == "security.limit_extensions"
+            || key == "process_control_timeout";
     }
-    false
+    (section && directive) || (!section && pool_only && ini_shaped)
 }
 
 fn looks_like_php_ini(text: &str) -> bool {
@@ -356,7 +563,7 @@ mod tests {
             kind("etc/php-fpm.d/app.conf"),
             Some(NameGuess::Kind(PhpFpm))
         );
-        assert_eq!(kind("www.conf"), Some(NameGuess::Kind(PhpFpm)));
+        assert_eq!(kind("www.conf"), Some(NameGuess::Conf));
         assert_eq!(kind("nginx/site.conf"), Some(NameGuess::Conf));
         assert_eq!(kind("php.ini-production"), Some(NameGuess::Kind(PhpIni)));
         assert_eq!(
@@ -374,7 +581,8 @@ mod tests {
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("php.ini-production.snap"), None);
         assert_eq!(kind("Dockerfile.fpm.snap"), None);
-        assert_eq!(kind("www.conf.default"), Some(NameGuess::Kind(PhpFpm)));
+        assert_eq!(kind("www.conf.default"), Some(NameGuess::Conf));
+        assert_eq!(kind("k8s/deploy.json"), Some(NameGuess::Yaml));
     }
 
     #[test]
@@ -402,5 +610,102 @@ mod tests {
             detect(NameGuess::Ini, p, "opcache.enable=1\n"),
             Some(FileKind::PhpIni)
         );
+    }
+
+    #[test]
+    fn content_overrules_names_that_are_not_conclusive() {
+        use FileKind::*;
+        let p = Path::new("x");
+        // jq / Go templates that generate Dockerfiles.
+        let jq = "{{\n\tdef is_alpine: env.variant | index(\"alpine\")\n-}}\nFROM php:{{ env.phpVersion }}\n";
+        assert_eq!(detect(NameGuess::Kind(Dockerfile), p, jq), None);
+        let go = "FROM php:8.3\n{{if eq .Orbit.variant \"fpm\" }}\nRUN true\n{{end}}\n";
+        assert_eq!(detect(NameGuess::Kind(Dockerfile), p, go), None);
+        let real = "FROM php:8.3\nRUN docker inspect -f '{{.Id}}' x\n";
+        assert_eq!(
+            detect(NameGuess::Kind(Dockerfile), p, real),
+            Some(Dockerfile)
+        );
+        // An nginx server block named www.conf.
+        let www = Path::new("docker/www.conf");
+        let nginx = "server {\n  listen 80;\n  location ~ \\.php$ { fastcgi_pass app:9000; }\n}\n";
+        assert_eq!(detect(kind("docker/www.conf").unwrap(), www, nginx), None);
+        let pool = "[www]\nlisten = 9000\npm = dynamic\n";
+        assert_eq!(
+            detect(kind("docker/www.conf").unwrap(), www, pool),
+            Some(PhpFpm)
+        );
+        // A pool fragment without a section line (an included file).
+        assert_eq!(
+            detect(NameGuess::Conf, p, "; fragment\naccess.log = /dev/null\n"),
+            Some(PhpFpm)
+        );
+        assert_eq!(detect(NameGuess::Conf, p, "user = nginx\n"), None);
+        // supervisord under conf.d is not php.ini.
+        let sup = "[program:horizon]\ncommand=php artisan horizon\nautorestart=true\n";
+        let conf_d = Path::new("docker/conf.d/horizon.ini");
+        assert_eq!(
+            detect(kind("docker/conf.d/horizon.ini").unwrap(), conf_d, sup),
+            None
+        );
+        assert_eq!(
+            explain(NameGuess::Kind(PhpIni), conf_d, sup),
+            Some("skipped: a supervisord config (`[program:...]` sections), not php.ini")
+        );
+        // JSON manifests.
+        let json = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Service\"\n}\n";
+        assert_eq!(detect(NameGuess::Yaml, p, json), Some(Kubernetes));
+        assert_eq!(detect(NameGuess::Yaml, p, "{\"name\": \"app\"}"), None);
+    }
+
+    #[test]
+    fn kustomize_files_and_patches_are_not_manifests() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let d = dir.path();
+        let patch =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n";
+        std::fs::write(
+            d.join("kustomization.yaml"),
+            "resources: [../../base]\npatches:\n  - path: deployment.yaml\npatchesStrategicMerge:\n  - ./hpa.yaml\n",
+        )
+        .ok();
+        for f in ["deployment.yaml", "hpa.yaml", "service.yaml"] {
+            std::fs::write(d.join(f), patch).ok();
+        }
+        let k = |f: &str| detect(NameGuess::Yaml, &d.join(f), patch);
+        assert_eq!(k("deployment.yaml"), None);
+        assert_eq!(k("hpa.yaml"), None);
+        assert_eq!(k("service.yaml"), Some(FileKind::Kubernetes));
+        let kz = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+        assert_eq!(
+            detect(NameGuess::Yaml, &d.join("kustomization.yaml"), kz),
+            None
+        );
+    }
+
+    #[test]
+    fn walk_enters_hidden_directories_but_not_vcs_ones() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        for (p, text) in [
+            (".k8s/deploy.yaml", "apiVersion: v1\nkind: Service\n"),
+            (".docker/Dockerfile", "FROM php:8.3\n"),
+            (".git/Dockerfile", "FROM php:8.3\n"),
+            ("ignored/Dockerfile", "FROM php:8.3\n"),
+        ] {
+            let f = root.join(p);
+            std::fs::create_dir_all(f.parent().unwrap_or(root)).ok();
+            std::fs::write(&f, text).ok();
+        }
+        std::fs::write(root.join(".ignore"), "ignored/\n").ok();
+        let (found, errors) = walk(&[root.to_path_buf()], &Config::with_defaults(root.into()));
+        assert!(errors.is_empty());
+        let mut names: Vec<String> = found
+            .iter()
+            .filter_map(|c| c.path.strip_prefix(root).ok())
+            .map(|p| p.display().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".docker/Dockerfile", ".k8s/deploy.yaml"]);
     }
 }

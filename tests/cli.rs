@@ -391,13 +391,13 @@ fn suppression_requires_a_reason() {
 }
 
 #[test]
-fn gitignore_and_hidden_dirs_are_skipped_but_named_files_are_not() {
+fn gitignore_and_vcs_dirs_are_skipped_but_named_files_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx, resources: {limits: {memory: 1Gi}}}]\n";
-    std::fs::create_dir_all(d.join(".github")).unwrap();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
     std::fs::create_dir_all(d.join("build")).unwrap();
-    std::fs::write(d.join(".github/p.yaml"), pod).unwrap();
+    std::fs::write(d.join(".git/p.yaml"), pod).unwrap();
     std::fs::write(d.join("build/p.yaml"), pod).unwrap();
     std::fs::write(d.join(".gitignore"), "build/\n").unwrap();
     assert_eq!(
@@ -408,6 +408,13 @@ fn gitignore_and_hidden_dirs_are_skipped_but_named_files_are_not() {
         run_in(d, &["check", "--select=K8S001", "build/p.yaml"])
             .status
             .code(),
+        Some(1)
+    );
+    // Other hidden directories hold deployment configs (`.k8s/`, `.docker/`).
+    std::fs::create_dir_all(d.join(".k8s")).unwrap();
+    std::fs::write(d.join(".k8s/p.yaml"), pod).unwrap();
+    assert_eq!(
+        run_in(d, &["check", "--select=K8S001"]).status.code(),
         Some(1)
     );
     let o = run_in(d, &["check", "--verbose", "build/p.yaml"]);
@@ -571,4 +578,23 @@ fn bad_dockerfiles_are_located_and_the_rest_still_linted() {
         at("Dockerfile", "DF002", 1),
         "the good file is still linted: {found:?}"
     );
+}
+
+#[test]
+fn opt_in_rules_run_with_select_or_profile_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM php:8.3.14-fpm-alpine\nUSER www-data\nCMD [\"php-fpm\"]\n",
+    )
+    .unwrap();
+    let codes = |o: &std::process::Output| stdout(o);
+    let default = run_in(d, &["check", "--format", "json"]);
+    assert!(!codes(&default).contains("DF019"), "{}", codes(&default));
+    let selected = run_in(d, &["check", "--format", "json", "--select", "DF019"]);
+    assert!(codes(&selected).contains("DF019"), "{}", codes(&selected));
+    std::fs::write(d.join(".deploylint.yaml"), "profile: strict\n").unwrap();
+    let strict = run_in(d, &["check", "--format", "json"]);
+    assert!(codes(&strict).contains("DF019"), "{}", codes(&strict));
 }

@@ -118,6 +118,18 @@ const ALLOWED: &[(&str, &str, &str, &str)] = &[
         "K8S021",
         "`OCI_CLI_KEY_CONTENT: xxxxx`: name not secret-like to the shared detector, value a placeholder",
     ),
+    (
+        "k8s/polaris/readinessProbeMissing/failure.yaml",
+        "*",
+        "K8S041",
+        "a Pod with no Service and no declared port receives no traffic: readiness would gate nothing",
+    ),
+    (
+        "k8s/kube-linter/no-readiness-probe.yml",
+        "* (whole file)",
+        "K8S041",
+        "no Service and no declared ports in the file: readiness would gate nothing (workers are not asked)",
+    ),
 ];
 
 #[derive(Debug)]

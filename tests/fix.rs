@@ -197,7 +197,7 @@ fn fix_on_stdin_prints_and_touches_no_file() {
         out,
         "FROM debian:12\r\nRUN apt-get install --no-install-recommends -y curl\r\n"
     );
-    assert!(String::from_utf8_lossy(&o.stderr).contains("DF016"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("DF001"));
     assert_eq!(
         std::fs::read_to_string(d.join("Dockerfile")).unwrap(),
         on_disk

@@ -55,10 +55,24 @@ fn findings(o: &Output, prefix: &str) -> BTreeMap<String, BTreeSet<String>> {
 /// The config files of a project, relative to its root (from `--verbose`).
 fn files_of(project: &Path) -> Vec<String> {
     let o = run_in(project, &["check", ".", "--verbose", "--quiet"]);
+    const KINDS: [&str; 7] = [
+        "dockerfile",
+        "php-fpm",
+        "php-ini",
+        "octane",
+        "roadrunner",
+        "kubernetes",
+        "compose",
+    ];
+    // `path: kind` or `path: kind (why)`; skipped files say only why.
     let mut files: Vec<String> = String::from_utf8_lossy(&o.stderr)
         .lines()
-        .filter_map(|l| l.rsplit_once(": ").map(|(p, _)| p.to_owned()))
-        .filter(|p| !p.contains("error"))
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(_, rest)| {
+            let kind = rest.split(' ').next().unwrap_or("");
+            KINDS.contains(&kind) && !rest.ends_with("(context)")
+        })
+        .map(|(p, _)| p.to_owned())
         .collect();
     files.sort();
     files

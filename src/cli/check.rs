@@ -122,6 +122,15 @@ pub fn run(args: CheckArgs) -> u8 {
             report::sanitize_for_terminal(&e.message)
         );
     }
+    // `--verbose` says how each kind was decided, skipped files included.
+    let guesses: Vec<(String, Option<PathBuf>, NameGuess)> = if args.verbose {
+        inputs
+            .iter()
+            .map(|i| (i.display.clone(), i.path.clone(), i.guess))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
     let mut result = lint_with_context(inputs, context, &config, &opts);
@@ -165,13 +174,31 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     if args.verbose {
         for f in &result.files {
-            if let Some(kind) = f.source.kind {
-                let path = report::sanitize_for_terminal(&f.source.path);
-                if result.is_context(f.id) {
+            if result.is_context(f.id) {
+                if let Some(kind) = f.source.kind {
+                    let path = report::sanitize_for_terminal(&f.source.path);
                     eprintln!("{path}: {kind} (context)");
-                } else {
-                    eprintln!("{path}: {kind}");
                 }
+                continue;
+            }
+            let why = guesses
+                .iter()
+                .find(|(d, _, _)| *d == f.source.path)
+                .and_then(|(_, path, guess)| {
+                    let path = path.as_deref()?;
+                    let text = match f.source.kind {
+                        Some(_) => f.source.text.clone(),
+                        None => std::fs::read_to_string(path).ok()?,
+                    };
+                    discover::explain(*guess, path, &text)
+                });
+            let path = report::sanitize_for_terminal(&f.source.path);
+            let why = why.map(|w| report::sanitize_for_terminal(&w).into_owned());
+            match (f.source.kind, why) {
+                (Some(kind), Some(why)) => eprintln!("{path}: {kind} ({why})"),
+                (Some(kind), None) => eprintln!("{path}: {kind}"),
+                (None, Some(why)) => eprintln!("{path}: {why}"),
+                (None, None) => {}
             }
         }
     }
@@ -259,16 +286,43 @@ pub(super) fn lint_with_context(
 
 /// The workspace root: the directory of the config file in use, else the
 /// nearest git root above the working directory; `None` outside both.
-/// Paths are shown relative to the working directory, so the root is too
-/// (context files then get the same kind of path as named ones).
-pub(super) fn workspace_root(config: &Config) -> Option<PathBuf> {
+/// The workspace of the named paths: the directory of the config file in
+/// use when the first named path lies under it, else the nearest git
+/// repository above that path; `None` outside both. It is relative to the
+/// working directory when it can be (paths are shown that way).
+pub(super) fn workspace_root(config: &Config, args: &CheckArgs) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    let root = match &config.path {
-        Some(p) => {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
-            std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?
-        }
-        None => cwd
+    let start = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .map(PathBuf::from)
+        .or_else(|| args.stdin_filename.as_ref().map(PathBuf::from))
+        .and_then(|p| {
+            std::fs::canonicalize(&p).ok().or_else(|| {
+                p.parent().and_then(|d| {
+                    std::fs::canonicalize(if d.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        d
+                    })
+                    .ok()
+                })
+            })
+        })
+        .unwrap_or_else(|| cwd.clone());
+    let start = if start.is_dir() {
+        start
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or(start)
+    };
+    let from_config = config.path.as_ref().and_then(|p| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+        std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()
+    });
+    let root = match from_config {
+        Some(dir) if start.starts_with(&dir) => dir,
+        _ => start
             .ancestors()
             .find(|d| d.join(".git").exists())?
             .to_path_buf(),
@@ -293,7 +347,7 @@ pub(super) fn context_inputs(args: &CheckArgs, config: &Config, named: &[Input])
     if args.no_context {
         return Vec::new();
     }
-    let Some(root) = workspace_root(config) else {
+    let Some(root) = workspace_root(config, args) else {
         return Vec::new();
     };
     let Ok(root_abs) = std::fs::canonicalize(&root) else {

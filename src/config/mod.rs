@@ -40,6 +40,11 @@ pub struct Settings {
     pub php_version: (u32, u32),
     pub kubernetes_version: String,
     pub profile: Profile,
+    /// `profile: strict`: production, plus every opt-in rule (catalog `enabled: false`).
+    pub strict: bool,
+    /// The file's path says development or tests (`php.development.ini`,
+    /// `.devcontainer/`): production-only php.ini checks stay quiet.
+    pub development_file: bool,
     /// `docker build --target`: the stage final-image rules check (default: the last).
     pub dockerfile_target: Option<String>,
     /// `images:`: image repository to Dockerfile path (relative to the config root).
@@ -55,6 +60,8 @@ impl Default for Settings {
             php_version: (8, 3),
             kubernetes_version: "1.31".into(),
             profile: Profile::Production,
+            strict: false,
+            development_file: false,
             dockerfile_target: None,
             images: Vec::new(),
             rules: HashMap::new(),
@@ -232,8 +239,10 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             )),
         }
     }
-    if node.str_at(&["profile"]) == Some("development") {
-        config.settings.profile = Profile::Development;
+    match node.str_at(&["profile"]) {
+        Some("development") => config.settings.profile = Profile::Development,
+        Some("strict") => config.settings.strict = true,
+        _ => {}
     }
     if let Some(n) = node.get("max-file-size").and_then(|n| n.as_i64()) {
         config.max_file_size = n as u64;
@@ -309,4 +318,111 @@ fn globs(node: Option<&yaml::Node>, errors: &mut Vec<Diagnostic>) -> Option<Glob
         }
     }
     builder.build().ok()
+}
+
+/// The PHP version a path names, if any: `php7.4.ini`, `php-8.2.conf`, `etc/php84/`,
+/// `php/8/4/conf.d/`, or a `7.4/` directory. The file name is read first, then
+/// the directories from the nearest. Only PHP 5, 7 and 8 are taken.
+pub fn php_version_in_path(path: &str) -> Option<(u32, u32)> {
+    let parts: Vec<String> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let valid = |major: u32, minor: u32| matches!(major, 5 | 7 | 8) && minor <= 9;
+    for (i, part) in parts.iter().enumerate().rev() {
+        // `php7.4`, `php-7.4`, `php_7.4`, `php74`, `php-fpm-7.4` in the component.
+        let mut rest = part.as_str();
+        while let Some(at) = rest.find("php") {
+            rest = &rest[at + 3..];
+            let after = rest.trim_start_matches(['-', '_']);
+            let after = after
+                .strip_prefix("fpm")
+                .map_or(after, |a| a.trim_start_matches(['-', '_']));
+            let b = after.as_bytes();
+            let d = |i: usize| {
+                b.get(i)
+                    .filter(|c| c.is_ascii_digit())
+                    .map(|c| u32::from(c - b'0'))
+            };
+            let found = match (d(0), b.get(1), d(1), d(2)) {
+                (Some(major), Some(b'.'), _, Some(minor)) if d(3).is_none() => Some((major, minor)),
+                (Some(major), _, Some(minor), None) => Some((major, minor)),
+                _ => None,
+            };
+            if let Some(v) = found.filter(|(a, b)| valid(*a, *b)) {
+                return Some(v);
+            }
+        }
+        // A `7.4` directory, or `php/8/4`.
+        if i + 1 < parts.len() {
+            if let Some((a, b)) = part.split_once('.') {
+                if let (Ok(major), Ok(minor)) = (a.parse(), b.parse()) {
+                    if valid(major, minor) {
+                        return Some((major, minor));
+                    }
+                }
+            }
+            if part == "php" {
+                if let (Some(a), Some(b)) = (parts.get(i + 1), parts.get(i + 2)) {
+                    if let (Ok(major), Ok(minor)) = (a.parse(), b.parse()) {
+                        if valid(major, minor) && i + 3 < parts.len() {
+                            return Some((major, minor));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a path says its file is for development or tests, not production:
+/// a name or directory word `dev`, `development`, `devcontainer`, `debug`,
+/// `test`, `tests`, `testing` (not `local`: `conf.d/local.ini` is usually the
+/// site's production override) (`php.development.ini`, `.devcontainer/`,
+/// `overlays/development/`, `tests-suite/`).
+pub fn is_development_path(path: &str) -> bool {
+    path.to_ascii_lowercase()
+        .split(['/', '\\', '.', '-', '_'])
+        .any(|w| {
+            matches!(
+                w,
+                "dev" | "development" | "devcontainer" | "debug" | "test" | "tests" | "testing"
+            )
+        })
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::php_version_in_path;
+
+    #[test]
+    fn versions_named_by_paths() {
+        let v = php_version_in_path;
+        assert_eq!(v("docker/php7.3.ini"), Some((7, 3)));
+        assert_eq!(v("data/php-ini.d/php-7.4.ini"), Some((7, 4)));
+        assert_eq!(v("data/php-fpm.conf/php-fpm-5.6.conf"), Some((5, 6)));
+        assert_eq!(v("docker/etc/php84/conf.d/local.ini"), Some((8, 4)));
+        assert_eq!(
+            v("support/build/conf/php/8/5/conf.d/000-heroku.ini"),
+            Some((8, 5))
+        );
+        assert_eq!(v("dockerfile/php/7.4/fpm/php.ini"), Some((7, 4)));
+        assert_eq!(v("docker/php/conf.d/opcache.ini"), None);
+        assert_eq!(v("docker/php.ini"), None);
+        assert_eq!(v("config/php8/docker-php.ini"), None);
+        assert_eq!(v("php-fpm.d/www.conf"), None);
+        assert_eq!(v("app/1.2/php.ini"), None);
+        assert_eq!(v("php8.30/x.ini"), None);
+        assert_eq!(v("etc/php-fpm-8.2.conf"), Some((8, 2)));
+        use super::is_development_path as dev;
+        assert!(dev("init/php.development.ini"));
+        assert!(dev(".devcontainer/docker-php.ini"));
+        assert!(dev("k8s/overlays/development/config/docker.ini"));
+        assert!(dev("tests-suite/assets/php.ini"));
+        assert!(!dev("docker/production/php.ini"));
+        assert!(!dev("docker/php/conf.d/opcache.ini"));
+        assert!(!dev("devops/php.ini"));
+    }
 }

@@ -118,7 +118,10 @@ fn is_enabled(code: &str, config: &Config, opts: &LintOptions) -> bool {
     match config_level {
         Some(Level::Off) => false,
         Some(Level::On(_)) => true,
-        None => catalog().get(code).is_none_or(|m| m.enabled),
+        // `profile: strict` turns the opt-in rules on too (not the removed ones).
+        None => catalog()
+            .get(code)
+            .is_none_or(|m| m.enabled || (config.settings.strict && m.status != "removed")),
     }
 }
 
@@ -224,8 +227,33 @@ fn lint_file(
         }
     }
     if let (Some(kind), true) = (kind, run_rules) {
+        // A php.ini or pool file whose path names its PHP version (`php7.4.ini`,
+        // `etc/php84/`, `8.2/conf.d/`) is judged for that version, and one whose
+        // path says development or tests (`php.development.ini`, `.devcontainer/`)
+        // with the development profile.
+        let php_file = matches!(kind, FileKind::PhpIni | FileKind::PhpFpm);
+        let version = php_file
+            .then(|| crate::config::php_version_in_path(&file.source.path))
+            .flatten()
+            .filter(|v| *v != config.settings.php_version);
+        let development = php_file
+            && config.settings.profile == crate::config::Profile::Production
+            && !config.settings.strict
+            && crate::config::is_development_path(&file.source.path);
+        let versioned = (version.is_some() || development).then(|| {
+            let mut s = config.settings.clone();
+            if let Some(v) = version {
+                s.php_version = v;
+            }
+            if development {
+                s.profile = crate::config::Profile::Development;
+                s.development_file = true;
+            }
+            s
+        });
+        let settings = versioned.as_ref().unwrap_or(&config.settings);
         for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
-            let mut ctx = Context::new(rule.code(), id, &config.settings).with_facts(&facts);
+            let mut ctx = Context::new(rule.code(), id, settings).with_facts(&facts);
             let ok =
                 std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_file(&file, &mut ctx)));
             let (d, m) = ctx.into_parts();

@@ -771,7 +771,10 @@ fn parse_instruction(logical: &Text, errors: &mut Vec<DockerfileError>) -> Optio
 fn check_arguments(inst: &mut Instruction, rest: &Text, errors: &mut Vec<DockerfileError>) {
     let empty = match &inst.args {
         Args::Shell(t) => t.text.trim().is_empty(),
-        Args::Exec { items, .. } => items.is_empty() && inst.keyword != Keyword::Cmd,
+        // `CMD []` and `ENTRYPOINT []` are valid: they reset what the base image set.
+        Args::Exec { items, .. } => {
+            items.is_empty() && !matches!(inst.keyword, Keyword::Cmd | Keyword::Entrypoint)
+        }
     };
     if empty {
         syntax(
@@ -1439,6 +1442,14 @@ mod tests {
         };
         assert_eq!(items[3].text, "--host=0.0.0.0");
         assert_eq!(&src[items[1].span.range()], "\"artisan\"");
+    }
+
+    #[test]
+    fn empty_exec_entrypoint_and_cmd_reset_the_parents() {
+        let df = parse("FROM php:8.3-fpm\nENTRYPOINT []\nCMD []\n");
+        assert!(df.errors.is_empty(), "{:?}", df.errors);
+        let df = parse("FROM php:8.3-fpm\nRUN []\n");
+        assert_eq!(df.errors.len(), 1);
     }
 
     #[test]

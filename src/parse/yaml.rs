@@ -103,7 +103,20 @@ pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
     for (base, chunk) in split_documents(text) {
         let mut loader = Loader::new(text, base, chunk, limits, &mut alias_budget);
         loader.run();
-        let Loader { docs, errors, .. } = loader;
+        let mut repaired = None;
+        if loader.quoted_indent_error {
+            repaired = repair_quoted_indentation(chunk);
+        }
+        let (docs, errors) = match &repaired {
+            Some((patched, offsets)) => {
+                drop(loader);
+                let mut again = Loader::new(text, base, patched, limits, &mut alias_budget);
+                again.char_offsets = Some(offsets.clone());
+                again.run();
+                (again.docs, again.errors)
+            }
+            None => (loader.docs, loader.errors),
+        };
         for root in docs {
             let index = out.documents.len();
             out.documents.push(Document { index, root });
@@ -111,6 +124,76 @@ pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
         out.errors.extend(errors);
     }
     out
+}
+
+/// saphyr rejects a quoted scalar whose continuation lines are indented less
+/// than the enclosing block ("invalid indentation in quoted scalar"); libyaml,
+/// go-yaml (kubectl) and PyYAML accept it, and the folded value is the same
+/// whatever the indentation. Indents those lines to the opening quote's column
+/// and returns the patched chunk with, per char, the byte offset in `chunk` it
+/// stands for (inserted spaces stand for the char after them), so every span
+/// still points into the original text. `None` when there is nothing to repair.
+fn repair_quoted_indentation(chunk: &str) -> Option<(String, Vec<usize>)> {
+    // Each round re-parses the chunk: keep that to documents of ordinary size.
+    if chunk.len() > 1 << 20 {
+        return None;
+    }
+    let mut chars: Vec<(char, usize)> = chunk.char_indices().map(|(i, c)| (c, i)).collect();
+    let mut changed = false;
+    for _ in 0..256 {
+        let text: String = chars.iter().map(|(c, _)| c).collect();
+        let Some(err) = Parser::new_from_str(&text).find_map(Result::err) else {
+            break;
+        };
+        if err.info() != "invalid indentation in quoted scalar" {
+            break;
+        }
+        let open = err.marker().index();
+        let quote = match chars.get(open) {
+            Some((q @ ('"' | '\''), _)) => *q,
+            _ => break,
+        };
+        let column = chars[..open]
+            .iter()
+            .rev()
+            .take_while(|(c, _)| *c != '\n')
+            .count();
+        let mut inserts = Vec::new();
+        let mut i = open + 1;
+        while i < chars.len() {
+            match chars[i].0 {
+                '\\' if quote == '"' => i += 1,
+                '\'' if quote == '\'' && chars.get(i + 1).is_some_and(|c| c.0 == '\'') => i += 1,
+                c if c == quote => break,
+                '\n' => {
+                    let indent = chars[i + 1..].iter().take_while(|(c, _)| *c == ' ').count();
+                    let blank = chars
+                        .get(i + 1 + indent)
+                        .is_none_or(|(c, _)| matches!(c, '\n' | '\r'));
+                    if !blank && indent < column {
+                        inserts.push((i + 1, column - indent));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if inserts.is_empty() {
+            break;
+        }
+        for (at, n) in inserts.into_iter().rev() {
+            let orig = chars.get(at).map_or(chunk.len(), |(_, o)| *o);
+            chars.splice(at..at, std::iter::repeat_n((' ', orig), n));
+        }
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    let text: String = chars.iter().map(|(c, _)| c).collect();
+    let mut offsets: Vec<usize> = chars.iter().map(|(_, o)| *o).collect();
+    offsets.push(chunk.len());
+    Some((text, offsets))
 }
 
 /// Splits at `---` / `...` marker lines. Block scalar content is always
@@ -173,6 +256,8 @@ struct Loader<'a> {
     anchors: HashMap<usize, Node>,
     docs: Vec<Node>,
     errors: Vec<YamlError>,
+    /// The chunk failed on saphyr's over-strict quoted-scalar indentation check.
+    quoted_indent_error: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -199,6 +284,7 @@ impl<'a> Loader<'a> {
             anchors: HashMap::new(),
             docs: Vec::new(),
             errors: Vec::new(),
+            quoted_indent_error: false,
         }
     }
 
@@ -216,6 +302,7 @@ impl<'a> Loader<'a> {
             let (event, span) = match item {
                 Ok(ev) => ev,
                 Err(e) => {
+                    self.quoted_indent_error = e.info() == "invalid indentation in quoted scalar";
                     let at = self.byte(e.marker().index());
                     let end = crate::source::clamp_to_char_boundary(self.full, at + 1);
                     // saphyr bounds flow nesting itself; report it as what it is.
@@ -748,6 +835,35 @@ mod tests {
 
     fn slice(text: &str, span: Span) -> &str {
         &text[span.range()]
+    }
+
+    #[test]
+    fn quoted_scalars_may_continue_less_indented() {
+        // kubectl (go-yaml) and PyYAML accept these; saphyr alone does not.
+        let text =
+            "metadata:\n  annotations:\n    a: \"first é\n  second\"\n    b: 'x\n y'\nc: 1\n";
+        let f = parse(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let NodeKind::Map(top) = &f.documents[0].root.kind else {
+            panic!("not a map")
+        };
+        let NodeKind::Map(meta) = &top[0].value.kind else {
+            panic!("not a map")
+        };
+        let NodeKind::Map(ann) = &meta[0].value.kind else {
+            panic!("not a map")
+        };
+        let a = &ann[0].value;
+        assert_eq!(
+            a.kind,
+            NodeKind::Scalar(Scalar {
+                value: "first é second".into(),
+                style: Style::DoubleQuoted
+            })
+        );
+        assert_eq!(slice(text, a.span), "\"first é\n  second\"");
+        assert_eq!(slice(text, ann[1].value.span), "'x\n y'");
+        assert_eq!(slice(text, top[1].key.span), "c");
     }
 
     #[test]

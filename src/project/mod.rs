@@ -82,10 +82,23 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>>
         let root = find(&mut parent, id);
         groups.entry(root).or_default().push(id);
     }
+    let linked: std::collections::HashSet<FileId> = graph
+        .images
+        .iter()
+        .flat_map(|n| n.inis.iter().map(|l| l.to))
+        .collect();
     let mut out = HashMap::new();
     for members in groups.into_values() {
         for &m in &members {
             out.insert(m, members.clone());
+        }
+    }
+    // Where no image copies a file in, the deployment that reads it is not
+    // known (a compose or Kubernetes mount, a base image): every ini file of
+    // the run may be read with it.
+    for &id in &ini {
+        if !linked.contains(&id) {
+            out.insert(id, ini.clone());
         }
     }
     out
@@ -140,10 +153,12 @@ impl<'a> Project<'a> {
         self.fpm_sets.get_or_init(|| config_sets(self.files))
     }
 
-    /// The php.ini files PHP reads together with `file` (itself included):
-    /// the ini files an image copies in (by the graph), and files of one
-    /// directory, a `conf.d/` joined with the `php.ini` beside it. Joining too
-    /// much can only hide a finding; joining too little would invent one.
+    /// The php.ini files PHP reads together with `file` (itself included).
+    /// For a file an image copies in (by the graph): the other files of those
+    /// images, and files of one directory (a `conf.d/` joined with the
+    /// `php.ini` beside it). For a file no image links: every ini file of the
+    /// run, as nothing tells which are read with it. Joining too much can only
+    /// hide a finding; joining too little would invent one.
     pub fn ini_peers(&self, file: FileId) -> &[FileId] {
         let peers = self
             .ini_peers

@@ -197,6 +197,9 @@ fn classify(words: &[&str], depth: usize) -> Process {
                     i += 1;
                 }
             }
+            // An entrypoint script ends with `exec "$@"` by convention: what
+            // follows it (the CMD) is the process.
+            w if w.contains("entrypoint") && i + 1 < words.len() => i += 1,
             _ if words[i].contains('=') && !words[i].starts_with('-') && i + 1 < words.len() => {
                 // `VAR=value program ...` in a shell line.
                 i += 1;
@@ -438,6 +441,10 @@ mod tests {
         assert_eq!(kind(&["nginx", "-g", "daemon off;"]), ProcessKind::Nginx);
         assert_eq!(kind(&["apache2-foreground"]), ProcessKind::Apache);
         assert_eq!(kind(&["/docker-entrypoint.sh"]), ProcessKind::Other);
+        assert_eq!(
+            kind(&["/usr/local/bin/docker-entrypoint.sh", "php-fpm"]),
+            ProcessKind::PhpFpm
+        );
         assert_eq!(kind(&[]), ProcessKind::Unknown);
         assert_eq!(kind(&["frankenphp", "run"]), ProcessKind::FrankenPhp);
     }

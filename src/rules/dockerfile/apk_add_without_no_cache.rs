@@ -19,11 +19,22 @@ impl Rule for ApkAddWithoutNoCache {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        for (inst, cmd) in all_commands(df) {
-            if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() {
+        let commands = all_commands(df);
+        for (inst, cmd) in &commands {
+            // `--no-network` installs from what is already there: no index is fetched.
+            if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() || cmd.arg("--no-network").is_some() {
                 continue;
             }
             if has_cache_mount(inst, &["/var/cache/apk", "/etc/apk/cache"]) {
+                continue;
+            }
+            // `rm -rf /var/cache/apk/*` in the same RUN leaves no index in the layer either.
+            let cleaned = commands.iter().any(|(i, c)| {
+                std::ptr::eq(*i, *inst)
+                    && c.program() == Some("rm")
+                    && c.has_arg(|a| a.starts_with("/var/cache/apk") || a.starts_with("/etc/apk/cache"))
+            });
+            if cleaned {
                 continue;
             }
             let Some(add) = cmd.argv().iter().skip(1).find(|w| w.text == "add") else { continue };

@@ -43,7 +43,7 @@ impl Rule for SecretInEnvArg {
                             .label_text("persists in every container and in `docker inspect`");
                     }
                     Some(v) if secret_name && v.text.contains('$') => {}
-                    Some(v) if secret_name && !is_placeholder(&v.text) => {
+                    Some(v) if secret_name && !is_placeholder(&v.text) && !plainly_not_secret(name, &v.text) => {
                         ctx.mask(v.span);
                         ctx.report(v.span, format!("`{kw} {name}` sets a secret-looking value in the Dockerfile"))
                             .label_text("secret (masked)");
@@ -58,4 +58,18 @@ impl Rule for SecretInEnvArg {
             }
         }
     }
+}
+
+/// Values a secret-sounding name can hold that are not secrets: a small number
+/// (`PHP_EXTENSION_TOKENIZER=1`), or a DSN/URL without credentials
+/// (`LOCK_DSN=flock`, `MAILER_DSN=null://localhost`); a DSN with `user:password@`
+/// is found by the credential detector above.
+fn plainly_not_secret(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let upper = name.to_ascii_uppercase();
+    let small_number = v.len() < 6 && v.chars().all(|c| c.is_ascii_digit());
+    let dsn_name = upper.split(['_', '-', '.']).any(|w| matches!(w, "DSN" | "URL" | "URI"));
+    let lower = v.to_ascii_lowercase();
+    small_number
+        || (dsn_name && !lower.contains("pass") && !lower.contains("secret") && !lower.contains("token"))
 }

@@ -46,7 +46,8 @@ impl Rule for LogsNotContainerFriendly {
             let name = &pool.name;
             if let Some(f) = pool.scope.get("access.log") {
                 let v = &f.directive.value;
-                if !v.is_symbolic() && !is_std_stream(&v.text) {
+                // `/dev/null` switches the access log off (requests are logged at the web server).
+                if !v.is_symbolic() && !is_std_stream(&v.text) && v.text.trim() != "/dev/null" {
                     ctx.report_in(f.file.id, v.span, format!("`access.log` of pool `{name}` writes to the file `{}`: it grows inside the container and never reaches the log pipeline", v.text))
                         .hint("Set `access.log = /proc/self/fd/2`, or remove it and log requests at the web server")
                         .label_text("a file");

@@ -3,7 +3,7 @@
 
 use super::directives::{Scope, catalogue, version};
 use crate::diagnostic::Severity;
-use crate::parse::fpm::Directive;
+use crate::parse::fpm::{Directive, SectionKind};
 use super::scope::{directives, where_};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -24,10 +24,24 @@ impl Rule for UnknownDirective {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(fpm) = file.document.as_fpm() else { return };
         let cat = catalogue();
+        // A file with no section line at all is a fragment another file includes
+        // (`include = .../env.conf` inside `[www]`): when it sets pool directives,
+        // it is included from a pool, and its lines belong to that pool.
+        let fragment_of_pool = fpm.sections.iter().all(|s| s.kind == SectionKind::Preamble)
+            && fpm.sections.iter().flat_map(|s| &s.directives).any(|d| {
+                let lower = d.name.text.to_ascii_lowercase();
+                cat.array(&lower).is_some()
+                    || (cat.get(Scope::Pool, &d.name.text).is_some()
+                        && cat.get(Scope::Global, &d.name.text).is_none())
+            });
         for (section, scope, d) in directives(fpm) {
             let name = d.name.text.as_str();
             let lower = name.to_ascii_lowercase();
-            let place = where_(section);
+            let (scope, place) = if fragment_of_pool {
+                (Scope::Pool, "this pool fragment".to_owned())
+            } else {
+                (scope, where_(section))
+            };
             match &d.offset {
                 Some(offset) => {
                     if let Some(spec) = cat.array(&lower) {

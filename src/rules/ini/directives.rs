@@ -122,6 +122,32 @@ fn is_int(t: &str) -> bool {
     parse_int_literal(t.trim()).is_some()
 }
 
+/// The php.ini settings of an fpm file's pools (`php_value[k]`, `php_admin_value[k]`,
+/// `php_flag[k]`, `php_admin_flag[k]`): the directive, the INI name and the value
+/// read as php.ini reads it. Values with `$pool` or `${ENV}` are left out.
+pub fn pool_php_settings(
+    fpm: &crate::parse::fpm::FpmFile,
+) -> Vec<(&crate::parse::fpm::Directive, String, Value)> {
+    let mut out = Vec::new();
+    for d in fpm.sections.iter().flat_map(|s| &s.directives) {
+        let setter = d.name.text.to_ascii_lowercase();
+        if !matches!(setter.as_str(), "php_value" | "php_admin_value" | "php_flag" | "php_admin_flag") {
+            continue;
+        }
+        let Some(name) = d.offset.as_ref().map(|o| o.text.trim().to_ascii_lowercase()) else {
+            continue;
+        };
+        if name.is_empty() || d.value.is_symbolic() {
+            continue;
+        }
+        let ini = crate::parse::ini::parse(&format!("x = {}\n", d.value.raw));
+        if let Some(e) = ini.entries.into_iter().next() {
+            out.push((d, name, e.value));
+        }
+    }
+    out
+}
+
 /// What is wrong with `value` for directive `d`, as a message fragment, or
 /// `None` when PHP reads it as intended. Symbolic (`${ENV}`) values are never judged.
 pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
@@ -167,6 +193,24 @@ pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
         "int" | "int_or_bool" => {
             if d.kind == "int_or_bool" && matches!(value.kind, ValueKind::Bool(_)) {
                 return None;
+            }
+            // PHP reads `opcache.memory_consumption` with atoi (zend_accelerator_module.c,
+            // OnUpdateMemoryConsumption): the digits are megabytes and a suffix is ignored,
+            // so `256M` is 256 MB as written, while `1G` is 1 MB.
+            if name.eq_ignore_ascii_case("opcache.memory_consumption") {
+                let digits = t.trim_end_matches(['M', 'm']);
+                if let (Some(suffix), true) = (t.strip_prefix(digits), is_int(digits)) {
+                    if suffix.len() <= 1 {
+                        let n = parse_int_literal(digits).unwrap_or(0);
+                        return d.min.filter(|m| n < *m).map(|min| format!("`{t}` is below the minimum `{min}`"));
+                    }
+                }
+                let lead: String = t.chars().take_while(char::is_ascii_digit).collect();
+                if !lead.is_empty() && lead.len() < t.len() {
+                    return Some(format!(
+                        "`{t}`: PHP reads only the leading digits, as megabytes, so this is {lead} MB (write a plain number of MB)"
+                    ));
+                }
             }
             let n = match parse_quantity(t) {
                 Quantity::Ok(n) if is_int(t) || d.unit.is_none() => n,
@@ -284,6 +328,13 @@ impl Setting<'_> {
 
 pub fn production(settings: &Settings) -> bool {
     settings.profile == Profile::Production
+}
+
+/// A file whose path says it is for development or tests: checks that only
+/// matter in production say nothing there (the config's `profile: development`
+/// only lowers their severity, for files that may still ship).
+pub fn development_file(settings: &Settings) -> bool {
+    settings.development_file
 }
 
 /// Whether the file configures OPcache at all (an `[opcache]` section or an
@@ -416,7 +467,11 @@ mod tests {
         assert_eq!(check("opcache.enable", "On"), None);
         assert!(check("opcache.enable", "enabled").is_some());
         assert!(check("opcache.max_accelerated_files", "100").is_some());
-        assert!(check("opcache.memory_consumption", "256M").is_some());
+        // atoi: `256M` is 256 MB as meant; `1G` is 1 MB.
+        assert_eq!(check("opcache.memory_consumption", "256M"), None);
+        assert_eq!(check("opcache.memory_consumption", "256"), None);
+        assert!(check("opcache.memory_consumption", "1G").is_some());
+        assert!(check("opcache.interned_strings_buffer", "16M").is_some());
         assert_eq!(check("error_reporting", "E_ALL & ~E_DEPRECATED & ~E_STRICT"), None);
         assert!(check("error_reporting", "E_ALL & ~E_NOTICES").is_some());
         assert_eq!(check("error_reporting", "${LEVEL}"), None);

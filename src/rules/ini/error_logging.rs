@@ -1,6 +1,6 @@
 //! INI022: errors not logged, or logged to a file inside the container.
 
-use super::directives::production;
+use super::directives::{production, development_file};
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -28,6 +28,9 @@ impl Rule for ErrorLogging {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if development_file(ctx.settings) {
+            return;
+        }
         let Some(ini) = file.document.as_ini() else { return };
         let sev = if production(ctx.settings) {
             Severity::Warning

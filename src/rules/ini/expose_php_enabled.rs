@@ -1,6 +1,6 @@
 //! INI021: the `X-Powered-By: PHP/x.y.z` header in production.
 
-use super::directives::production;
+use super::directives::{production, development_file};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -17,6 +17,9 @@ impl Rule for ExposePhpEnabled {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if development_file(ctx.settings) {
+            return;
+        }
         if !production(ctx.settings) {
             return;
         }

@@ -1,6 +1,6 @@
 //! INI003: a value of the wrong type or out of range for its directive.
 
-use super::directives::{check_value, reached, schema};
+use super::directives::{check_value, pool_php_settings, reached, schema};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -13,10 +13,14 @@ impl Rule for InvalidDirectiveValue {
     }
 
     fn kinds(&self) -> &'static [FileKind] {
-        &[FileKind::PhpIni]
+        &[FileKind::PhpIni, FileKind::PhpFpm]
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if let Some(fpm) = file.document.as_fpm() {
+            check_pool_settings(fpm, ctx);
+            return;
+        }
         let Some(ini) = file.document.as_ini() else { return };
         for e in &ini.entries {
             let Some(d) = schema().get(&e.key) else { continue };
@@ -60,5 +64,19 @@ impl Rule for InvalidDirectiveValue {
                 .label_text("invalid value")
                 .hint(hint);
         }
+    }
+}
+
+/// `php_value[memory_limit] = 512MB` in a pool: the same value checks as php.ini
+/// (`php_flag`/`php_admin_flag` values are fpm booleans, checked by fpm itself).
+fn check_pool_settings(fpm: &crate::parse::fpm::FpmFile, ctx: &mut Context) {
+    for (d, name, value) in pool_php_settings(fpm) {
+        let Some(meta) = schema().get(&name) else { continue };
+        if d.name.text.ends_with("_flag") || reached(ctx.settings.php_version, meta.removed.as_deref()) {
+            continue;
+        }
+        let Some(problem) = check_value(&name, meta, &value) else { continue };
+        ctx.report(d.value.span, format!("invalid `{}[{name}]`: {problem}", d.name.text))
+            .label_text("invalid value");
     }
 }

@@ -7,7 +7,7 @@ use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::diagnostic::FileId;
 use crate::project::links::ImageNode;
-use crate::project::process::ProcessKind;
+use crate::project::process::{Process, ProcessKind};
 use std::collections::HashMap;
 use crate::source::{FileKind, Span};
 
@@ -39,7 +39,7 @@ fn index<'p>(project: &Project<'p>) -> Index<'p> {
     }
     let mut cli_container = HashMap::new();
     for w in &project.graph.workloads {
-        for c in w.containers.iter().filter(|c| is_cli(c.process.kind)) {
+        for c in w.containers.iter().filter(|c| is_cli(&c.process)) {
             let Some(l) = &c.dockerfile else { continue };
             cli_container.entry(l.to).or_insert_with(|| CliWorker {
                 file: c.process_evidence.file,
@@ -65,7 +65,7 @@ fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
         let image_cli = project
             .facts_of(n.file)
             .dockerfile()
-            .filter(|d| is_cli(d.process.kind))
+            .filter(|d| is_cli(&d.process))
             .map(|d| CliWorker {
                 file: n.file,
                 span: d.runtime_span.unwrap_or_default(),
@@ -73,7 +73,15 @@ fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
             });
         let container_cli = ix.cli_container.get(&n.file).cloned();
         let Some(worker) = image_cli.or(container_cli) else {
-            if matches!(verdict, Linked::Unknown) {
+            // Fine only when what the image runs is known: a script or
+            // supervisord (which often runs queue workers) could start anything.
+            let known = project.facts_of(n.file).dockerfile().is_some_and(|d| {
+                !matches!(
+                    d.process.kind,
+                    ProcessKind::Other | ProcessKind::Unknown | ProcessKind::Supervisord
+                )
+            });
+            if known && matches!(verdict, Linked::Unknown) {
                 verdict = Linked::Fine;
             }
             continue;
@@ -100,15 +108,16 @@ fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
     verdict
 }
 
-fn is_cli(k: ProcessKind) -> bool {
-    matches!(
-        k,
-        ProcessKind::Octane
-            | ProcessKind::QueueWorker
-            | ProcessKind::Horizon
-            | ProcessKind::FrankenPhp
-            | ProcessKind::RoadRunner
-    )
+/// Long-running PHP under the CLI SAPI, where `opcache.enable_cli` matters:
+/// queue workers, Horizon, RoadRunner workers, Octane on Swoole or
+/// RoadRunner. FrankenPHP (and Octane on it) has its own SAPI, which
+/// `opcache.enable` governs.
+fn is_cli(p: &Process) -> bool {
+    match p.kind {
+        ProcessKind::QueueWorker | ProcessKind::Horizon | ProcessKind::RoadRunner => true,
+        ProcessKind::Octane => p.octane_server() != Some("frankenphp"),
+        _ => false,
+    }
 }
 
 /// Something in the run that serves or works under the CLI SAPI.
@@ -134,7 +143,7 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
             what: format!("`{}`", f.source.path),
         });
     }
-    if let Some((f, d)) = project.dockerfiles().find(|(_, d)| is_cli(d.process.kind)) {
+    if let Some((f, d)) = project.dockerfiles().find(|(_, d)| is_cli(&d.process)) {
         return Some(CliWorker {
             file: f.id,
             span: d.runtime_span.unwrap_or_default(),
@@ -142,7 +151,7 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
         });
     }
     for w in &project.graph.workloads {
-        if let Some(c) = w.containers.iter().find(|c| is_cli(c.process.kind)) {
+        if let Some(c) = w.containers.iter().find(|c| is_cli(&c.process)) {
             return Some(CliWorker {
                 file: c.process_evidence.file,
                 span: c.process_evidence.span,

@@ -1,6 +1,6 @@
 //! INI010: OPcache switched off.
 
-use super::directives::production;
+use super::directives::{production, development_file};
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -18,6 +18,9 @@ impl Rule for OpcacheDisabled {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        if development_file(ctx.settings) {
+            return;
+        }
         let Some(ini) = file.document.as_ini() else { return };
         let Some(e) = ini.get("opcache.enable") else { return };
         if e.value.as_bool() != Some(false) {

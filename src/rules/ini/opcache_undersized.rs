@@ -52,6 +52,9 @@ impl Rule for OpcacheUndersized {
         };
         let at = ctx.settings.php_version;
         for file in project.of_kind(FileKind::PhpIni) {
+            if crate::config::is_development_path(&file.source.path) {
+                continue;
+            }
             let Some(ini) = file.document.as_ini() else { continue };
             for (name, min, recommended, unit, why) in LIMITS {
                 let s = setting(ini, name, at);

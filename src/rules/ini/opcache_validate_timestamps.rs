@@ -36,6 +36,9 @@ impl Rule for OpcacheValidateTimestamps {
             })
         };
         for file in project.of_kind(FileKind::PhpIni) {
+            if crate::config::is_development_path(&file.source.path) {
+                continue; // `php.development.ini`, `.devcontainer/`: edits must show
+            }
             check(file, set_elsewhere(file), ctx);
         }
     }

@@ -29,8 +29,10 @@ impl Rule for ImagePullPolicyAlways {
                 }
                 // With a moving tag, `Always` is what picks up new builds; K8S001 reports the tag.
                 let image = c.node.str_at(&["image"]).unwrap_or("");
-                if matches!(image_tag(image), ImageRef::Latest | ImageRef::Untagged) {
-                    continue;
+                match image_tag(image) {
+                    ImageRef::Latest | ImageRef::Untagged => continue,
+                    ImageRef::Tag(tag) if is_moving_tag(tag) => continue,
+                    _ => {}
                 }
                 ctx.report(
                     policy.span,
@@ -48,6 +50,38 @@ impl Rule for ImagePullPolicyAlways {
                     }],
                 );
             }
+        }
+    }
+}
+
+/// Branch and channel tags that registries overwrite on every push (`:develop`,
+/// `:main`, `:stable`, `:8.3-nightly`): `Always` is how nodes see the new build.
+fn is_moving_tag(tag: &str) -> bool {
+    const MOVING: [&str; 19] = [
+        "develop", "development", "dev", "main", "master", "trunk", "head", "stable", "edge",
+        "nightly", "snapshot", "canary", "next", "beta", "alpha", "unstable", "testing",
+        "staging", "current",
+    ];
+    let tag = tag.to_ascii_lowercase();
+    MOVING.contains(&tag.as_str())
+        || tag.contains('$')
+        || tag.contains("{{")
+        || ["latest", "nightly", "snapshot", "develop", "master", "main", "edge", "dev"]
+            .iter()
+            .any(|w| tag.ends_with(&format!("-{w}")) || tag.ends_with(&format!("_{w}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_moving_tag;
+
+    #[test]
+    fn branch_and_channel_tags_move() {
+        for t in ["develop", "main", "master", "dev", "stable", "edge", "8.3-nightly", "1.0-SNAPSHOT"] {
+            assert!(is_moving_tag(t), "{t}");
+        }
+        for t in ["1.2.3", "v2024.10.01", "8.3-fpm-alpine", "sha-4f2a9c1", "devel0p"] {
+            assert!(!is_moving_tag(t), "{t}");
         }
     }
 }

@@ -31,7 +31,14 @@ pub fn plaintext_secret(name: &str, value: &str) -> Option<&'static str> {
     // A URL keeps its credentials in the user-info part, checked above; a
     // `DATABASE_URL` without one is plain configuration.
     let credential_free_url = value.contains("://") && !value.contains(['?', '#']);
+    // A flag or small number under a secret-sounding name (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`).
+    let v = value.trim().to_ascii_lowercase();
+    let flag = (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
+        || matches!(v.as_str(), "yes" | "no" | "on" | "off" | "true" | "false")
+        // An empty YAML/JSON structure or string (`custom_secrets: []`).
+        || matches!(v.as_str(), "[]" | "{}" | "''" | "\"\"" | "~");
     if is_secret_name(name)
+        && !flag
         && !is_placeholder(value)
         && !is_env_reference(value)
         && !credential_free_url

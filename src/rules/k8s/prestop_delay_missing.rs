@@ -23,7 +23,41 @@ fn delays(pre_stop: &Node) -> bool {
         .unwrap_or_default()
         .iter()
         .filter_map(Node::as_str)
-        .any(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "sleep"))
+        .any(|arg| {
+            // `sleep 10`, ingress-nginx's `/wait-shutdown`, a `drain` script.
+            arg.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| matches!(w, "sleep" | "wait" | "drain"))
+        })
+}
+
+/// `strategy: Recreate`: the old pod is gone before a new one exists, so
+/// there is no other endpoint to drain to and a delay only lengthens the gap.
+fn no_overlap(root: &Node) -> bool {
+    root.str_at(&["spec", "strategy", "type"]) == Some("Recreate")
+}
+
+/// `spec.replicas` (1 when absent, as the API defaults it; an HPA may change it).
+fn replicas(root: &Node) -> i64 {
+    root.path(&["spec", "replicas"])
+        .and_then(Node::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+}
+
+/// Database and cache servers: with a single replica, clients reconnect to
+/// the same pod after the restart whatever the delay, and the server shuts
+/// down cleanly on its own stop signal.
+fn is_database(image: &str) -> bool {
+    const DATABASES: [&str; 16] = [
+        "mysql", "mariadb", "percona", "percona-server", "postgres", "postgresql", "postgis",
+        "redis", "redis-stack-server", "valkey", "keydb", "mongo", "mongodb", "memcached",
+        "mysql-server", "mongodb-community-server",
+    ];
+    let name = crate::model::image::short_name(image).to_ascii_lowercase();
+    DATABASES.contains(&name.as_str())
+        || ["mysql", "mariadb", "postgres", "redis", "mongo"]
+            .iter()
+            .any(|d| name.contains(d) && !name.contains("exporter"))
 }
 
 /// The containers a Service's ports reach; the only app container when no
@@ -83,10 +117,15 @@ impl Rule for PrestopDelayMissing {
             for t in set.matching(svc.namespace(), &selector) {
                 let Some(tpl) = set.templates.get(t) else { continue };
                 let Some(obj) = set.object(tpl.object) else { continue };
-                if !obj.obj.is_long_running() {
+                if !obj.obj.is_long_running() || no_overlap(obj.obj.root) {
                     continue;
                 }
                 for c in web_containers(tpl.spec, &targets) {
+                    if is_database(c.node.str_at(&["image"]).unwrap_or(""))
+                        && replicas(obj.obj.root) <= 1
+                    {
+                        continue;
+                    }
                     // Report each container once, whichever Services select it.
                     if !seen.insert((tpl.object, c.node.span.start)) {
                         continue;

@@ -1,4 +1,4 @@
-//! K8S046: a probe's port (number or name) is not among the container's ports.
+//! K8S046: a probe's named port is not among the container's ports (or a port is declared for UDP/SCTP only).
 
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
@@ -33,7 +33,12 @@ impl Rule for ProbePortUndeclared {
                     let handler = h.key.as_str().unwrap_or("probe");
                     let declared: Vec<_> = ports.iter().filter(|p| p.matches(port)).collect();
                     // Probes connect over TCP (gRPC and HTTP included).
-                    let why = if declared.is_empty() {
+                    // Ports are informational: a probe on an undeclared number (a
+                    // health or metrics port, ingress-nginx's 10254) reaches the
+                    // process all the same. Only a name needs the declaration.
+                    let why = if declared.is_empty() && matches!(port, PortRef::Number(_)) {
+                        continue;
+                    } else if declared.is_empty() {
                         "is not declared in its `ports`"
                     } else if declared.iter().all(|p| !p.protocol.eq_ignore_ascii_case("TCP")) {
                         "is declared for UDP/SCTP only, and probes use TCP"
