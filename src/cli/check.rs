@@ -193,7 +193,7 @@ pub fn run(args: CheckArgs) -> u8 {
                     discover::explain(*guess, path, &text)
                 });
             let path = report::sanitize_for_terminal(&f.source.path);
-            let why = why.map(|w| report::sanitize_for_terminal(&w).into_owned());
+            let why = why.map(|w| report::sanitize_for_terminal(w).into_owned());
             match (f.source.kind, why) {
                 (Some(kind), Some(why)) => eprintln!("{path}: {kind} ({why})"),
                 (Some(kind), None) => eprintln!("{path}: {kind}"),
