@@ -204,6 +204,19 @@ fn language_server_end_to_end() {
         titles.contains(&"Suppress K8S001 on this line"),
         "{titles:?}"
     );
+    // ...and the object-wide annotation, inserted under `metadata:`.
+    let object = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Suppress K8S001 for Pod/app (annotation)")
+        .unwrap_or_else(|| panic!("annotation action in {titles:?}"));
+    let edit = &object["edit"]["changes"][uri("pod.yaml")][0];
+    assert_eq!(edit["range"]["start"]["line"], 3, "{edit}");
+    assert_eq!(
+        edit["newText"],
+        "  annotations:\n    deploylint.io/ignore: \"K8S001 -- reason\"\n"
+    );
 
     // An edit that fixes the finding removes it.
     c.notify(

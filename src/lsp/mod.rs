@@ -634,6 +634,14 @@ impl Server {
                     ..Default::default()
                 }));
             }
+            if let Some((edit, object)) = self.suppress_object_edit(file, d) {
+                out.push(lt::CodeActionOrCommand::CodeAction(lt::CodeAction {
+                    title: format!("Suppress {} for {object} (annotation)", d.code),
+                    kind: Some(lt::CodeActionKind::QUICKFIX),
+                    edit: Some(self.edit(file, uri, vec![edit])),
+                    ..Default::default()
+                }));
+            }
         }
         // Every safe fix of the file at once.
         let all: Vec<(Span, String)> = self
@@ -682,6 +690,70 @@ impl Server {
                 d.code
             ),
         ))
+    }
+}
+
+impl Server {
+    /// For a Kubernetes finding: a `deploylint.io/ignore` annotation on the
+    /// object that holds it, added under `metadata.annotations` (created
+    /// when missing). Block-style metadata only; an object that already has
+    /// the annotation is left to the user.
+    fn suppress_object_edit(
+        &self,
+        file: FileId,
+        d: &Diagnostic,
+    ) -> Option<((Span, String), String)> {
+        let f = self.session.files().get(file)?;
+        if f.kind() != Some(FileKind::Kubernetes) {
+            return None;
+        }
+        let yaml = f.document.as_yaml()?;
+        let text = &f.source.text;
+        let doc = yaml
+            .documents
+            .iter()
+            .find(|doc| doc.root.span.start <= d.span.start && d.span.end <= doc.root.span.end)?;
+        let obj = crate::model::k8s::objects(yaml)
+            .into_iter()
+            .filter(|o| o.doc == doc.index)
+            .find(|o| o.root.span.start <= d.span.start && d.span.end <= o.root.span.end)?;
+        let meta = obj.root.entry("metadata")?;
+        let first = meta.value.as_map().first()?;
+        let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let column = |at: usize| at - line_start(at);
+        // Block style: the first key starts its own line.
+        let key_col = column(first.key.span.start);
+        if text[line_start(first.key.span.start)..first.key.span.start].trim() != "" {
+            return None;
+        }
+        let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let annotation = format!("deploylint.io/ignore: \"{} -- reason\"", d.code);
+        let edit = match meta.value.entry("annotations") {
+            Some(a) if a.value.get("deploylint.io/ignore").is_some() => return None,
+            Some(a) => {
+                let child = a.value.as_map().first()?;
+                let col = column(child.key.span.start);
+                if text[line_start(child.key.span.start)..child.key.span.start].trim() != "" {
+                    return None;
+                }
+                let at = line_start(child.key.span.start);
+                (
+                    Span::new(at, at),
+                    format!("{}{annotation}{eol}", " ".repeat(col)),
+                )
+            }
+            None => {
+                // After the `metadata:` line.
+                let at = line_end(meta.key.span.end);
+                let pad = " ".repeat(key_col);
+                (
+                    Span::new(at, at),
+                    format!("{pad}annotations:{eol}{pad}  {annotation}{eol}"),
+                )
+            }
+        };
+        Some((edit, obj.display()))
     }
 }
 
