@@ -123,7 +123,7 @@ fn codes(list: &[Value]) -> Vec<String> {
         .collect()
 }
 
-const DOCKERFILE: &str = "FROM php:8.3-fpm-alpine\nCOPY docker/www.conf /usr/local/etc/php-fpm.d/zz-www.conf\nUSER www-data\n";
+const DOCKERFILE: &str = "FROM php:8.3-fpm-alpine\nRUN apk add fcgi\nCOPY docker/www.conf /usr/local/etc/php-fpm.d/zz-www.conf\nUSER www-data\n";
 const POOL: &str = "[www]\nlisten = 9000\n";
 
 fn manifest(image: &str) -> String {
@@ -226,6 +226,36 @@ fn language_server_end_to_end() {
     );
     let diags = c.diagnostics(&uri("pod.yaml"));
     assert!(!codes(&diags).contains(&"K8S001".into()), "{diags:?}");
+
+    // A Dockerfile: DF014 and its safe quick fix (`--no-cache`).
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri("Dockerfile"), "languageId": "dockerfile", "version": 1, "text": DOCKERFILE}}),
+    );
+    let df = c.diagnostics(&uri("Dockerfile"));
+    let df014 = df
+        .iter()
+        .find(|d| d["code"] == "DF014")
+        .unwrap_or_else(|| panic!("DF014 in {df:?}"))
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri("Dockerfile")}, "range": df014["range"], "context": {"diagnostics": []}}),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("a preferred quick fix in {actions}"));
+    let edits = &fix["edit"]["changes"][uri("Dockerfile")];
+    assert!(
+        edits[0]["newText"]
+            .as_str()
+            .unwrap_or("")
+            .contains("--no-cache"),
+        "{fix}"
+    );
 
     // A pool file with a `#` comment: E021 has a safe quick fix.
     let pool = "# moved to 9001\n[www]\nlisten = 9000\n";
