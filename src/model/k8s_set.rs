@@ -8,6 +8,7 @@
 
 use crate::diagnostic::FileId;
 use crate::model::k8s::{self, Object};
+use crate::model::k8s_pod::PortRef;
 use crate::parse::ParsedFile;
 use crate::parse::yaml::{Node, YamlFile};
 use crate::source::{FileKind, Span};
@@ -150,6 +151,34 @@ impl<'a> ObjectSet<'a> {
             });
         }
         self.objects.push(located);
+    }
+
+    /// Every Service with a selector: its object index, the ports it sends
+    /// traffic to (`targetPort`, else `port`), and the templates it selects.
+    pub fn service_routes(&self) -> Vec<(usize, Vec<PortRef<'a>>, Vec<usize>)> {
+        let mut out = Vec::new();
+        for (i, svc) in self.of_kind("Service") {
+            let Some(selector) = svc
+                .obj
+                .root
+                .path(&["spec", "selector"])
+                .and_then(Selector::from_map)
+            else {
+                continue;
+            };
+            let targets: Vec<PortRef<'a>> = svc
+                .obj
+                .root
+                .path(&["spec", "ports"])
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.get("targetPort").or_else(|| p.get("port")))
+                .filter_map(PortRef::of)
+                .collect();
+            out.push((i, targets, self.matching(svc.namespace(), &selector)));
+        }
+        out
     }
 
     /// Objects of one kind, in run order.

@@ -3,7 +3,6 @@
 use crate::project::Project;
 use crate::model::k8s::{self, Container, ContainerKind};
 use crate::model::k8s_pod::{self, PortRef};
-use crate::model::k8s_set::Selector;
 use crate::parse::yaml::Node;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -95,26 +94,9 @@ impl Rule for PrestopDelayMissing {
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         let mut seen: HashSet<(usize, usize)> = HashSet::new();
-        for (_, svc) in set.of_kind("Service") {
-            let Some(selector) = svc
-                .obj
-                .root
-                .path(&["spec", "selector"])
-                .and_then(Selector::from_map)
-            else {
-                continue;
-            };
-            let targets: Vec<PortRef> = svc
-                .obj
-                .root
-                .path(&["spec", "ports"])
-                .map(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|p| p.get("targetPort").or_else(|| p.get("port")))
-                .filter_map(PortRef::of)
-                .collect();
-            for t in set.matching(svc.namespace(), &selector) {
+        for (svc_index, targets, templates) in set.service_routes() {
+            let Some(svc) = set.object(svc_index) else { continue };
+            for t in templates {
                 let Some(tpl) = set.templates.get(t) else { continue };
                 let Some(obj) = set.object(tpl.object) else { continue };
                 if !obj.obj.is_long_running() || no_overlap(obj.obj.root) {

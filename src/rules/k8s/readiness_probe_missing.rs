@@ -7,12 +7,10 @@
 
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod;
-use crate::model::k8s_set::Selector;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 use crate::model::k8s_pod::PortRef;
-use crate::parse::yaml::Node;
 use std::collections::HashMap;
 
 pub struct ReadinessProbeMissing;
@@ -30,26 +28,8 @@ impl Rule for ReadinessProbeMissing {
         let set = project.objects();
         // Template index -> the ports Services send its pods traffic on.
         let mut served: HashMap<usize, Vec<PortRef>> = HashMap::new();
-        for (_, svc) in set.of_kind("Service") {
-            let Some(selector) = svc
-                .obj
-                .root
-                .path(&["spec", "selector"])
-                .and_then(Selector::from_map)
-            else {
-                continue;
-            };
-            let targets: Vec<PortRef> = svc
-                .obj
-                .root
-                .path(&["spec", "ports"])
-                .map(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|p| p.get("targetPort").or_else(|| p.get("port")))
-                .filter_map(PortRef::of)
-                .collect();
-            for t in set.matching(svc.namespace(), &selector) {
+        for (_, targets, templates) in set.service_routes() {
+            for t in templates {
                 served.entry(t).or_default().extend(targets.iter().copied());
             }
         }
