@@ -31,6 +31,9 @@ struct PoolBudget {
     at: Option<(FileId, Span)>,
 }
 
+/// A pool's name, its directives in read order, and where it is defined.
+type MergedPool = (String, Vec<(String, String)>, Option<(FileId, Span)>);
+
 fn bytes(text: &str) -> Option<i64> {
     match parse_quantity(text.trim().trim_matches('"')) {
         Quantity::Ok(n) => Some(n),
@@ -41,8 +44,7 @@ fn bytes(text: &str) -> Option<i64> {
 /// The pools the container's php-fpm runs, merged by name in read order,
 /// over the official image's `[www]` defaults when the image keeps them.
 fn pools(project: &Project, node: &ContainerNode, official: bool) -> Vec<PoolBudget> {
-    // (name, directives in read order, where)
-    let mut merged: Vec<(String, Vec<(String, String)>, Option<(FileId, Span)>)> = Vec::new();
+    let mut merged: Vec<MergedPool> = Vec::new();
     if official {
         merged.push((
             "www".into(),
