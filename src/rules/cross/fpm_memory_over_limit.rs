@@ -19,8 +19,15 @@ use crate::source::{FileKind, Span};
 
 pub struct FpmMemoryOverLimit;
 
-/// PHP's built-in `memory_limit` (php.ini-development and -production keep it).
-const PHP_DEFAULT_MEMORY_LIMIT: &str = "128M";
+/// PHP's built-in `memory_limit` for the configured PHP version, from the
+/// directive catalogue (128M; php.ini-development and -production keep it).
+fn php_default_memory_limit(at: (u32, u32)) -> String {
+    crate::rules::ini::directives::schema()
+        .get("memory_limit")
+        .and_then(|d| d.default_at(at))
+        .unwrap_or("128M")
+        .to_owned()
+}
 
 struct PoolBudget {
     name: String,
@@ -43,7 +50,12 @@ fn bytes(text: &str) -> Option<i64> {
 
 /// The pools the container's php-fpm runs, merged by name in read order,
 /// over the official image's `[www]` defaults when the image keeps them.
-fn pools(project: &Project, node: &ContainerNode, official: bool) -> Vec<PoolBudget> {
+fn pools(
+    project: &Project,
+    node: &ContainerNode,
+    official: bool,
+    php: (u32, u32),
+) -> Vec<PoolBudget> {
     let mut merged: Vec<MergedPool> = Vec::new();
     if official {
         merged.push((
@@ -92,7 +104,7 @@ fn pools(project: &Project, node: &ContainerNode, official: bool) -> Vec<PoolBud
             let memory_text = get(&d, "php_admin_value[memory_limit]")
                 .or_else(|| get(&d, "php_value[memory_limit]"))
                 .or_else(|| ini_limit.clone())
-                .unwrap_or_else(|| PHP_DEFAULT_MEMORY_LIMIT.to_owned());
+                .unwrap_or_else(|| php_default_memory_limit(php));
             let memory = bytes(&memory_text)?;
             // -1 (unlimited) has no budget to add up; another rule's business.
             (memory > 0 && children > 0).then(|| PoolBudget {
@@ -151,7 +163,7 @@ impl Rule for FpmMemoryOverLimit {
                         .and_then(|i| OfficialPhp::parse(&i.text))
                         .is_some_and(|o| o.variant == PhpVariant::Fpm),
                 };
-                let pools = pools(project, node, official);
+                let pools = pools(project, node, official, ctx.settings.php_version);
                 let total: i128 = pools
                     .iter()
                     .map(|p| i128::from(p.children) * i128::from(p.memory))
