@@ -24,9 +24,20 @@ pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (`--format` is an alias).
+    #[arg(long = "output-format", visible_alias = "format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+    /// Exit 0 even when there are findings (errors reading files or config
+    /// still exit 2): for adopting deploylint gradually.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the number of findings per rule instead of the report (the
+    /// report still goes to `--output-file` when one is given).
+    #[arg(long)]
+    pub statistics: bool,
     /// Lowest severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -91,6 +102,7 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 
 pub fn run(args: CheckArgs) -> u8 {
     let color = !args.no_color
+        && args.output_file.is_none()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
     let human = HumanOptions {
@@ -103,9 +115,19 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let (select, ignore) = match (
+        resolve_selectors(&args.select, "--select"),
+        resolve_selectors(&args.ignore, "--ignore"),
+    ) {
+        (Ok(s), Ok(i)) => (s, i),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {}", report::sanitize_for_terminal(&e));
+            return EXIT_ERROR;
+        }
+    };
     let opts = LintOptions {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select,
+        ignore,
         jobs: args.jobs,
     };
     let (mut inputs, walk_errors) = match collect_inputs(&args, &config, true) {
@@ -207,16 +229,32 @@ pub fn run(args: CheckArgs) -> u8 {
         summary: walk_errors.is_empty() || result.checked_files() > 0,
         ..human
     };
-    let written = match fixed_stdin {
-        // `check - --fix`: the fixed text is the output; the report goes to stderr.
-        Some(texts) => {
-            let mut out = std::io::stdout().lock();
-            let ok = texts.iter().try_for_each(|t| out.write_all(t.as_bytes()));
-            let _ = ok.and_then(|()| out.flush());
+    if let Some(texts) = &fixed_stdin {
+        // `check - --fix`: the fixed text is the output; the report goes to
+        // stderr (or to --output-file).
+        let mut out = std::io::stdout().lock();
+        let ok = texts.iter().try_for_each(|t| out.write_all(t.as_bytes()));
+        let _ = ok.and_then(|()| out.flush());
+    }
+    let written = match &args.output_file {
+        Some(path) => write_report_file(path, args.format, &result, &human),
+        None if args.statistics => Ok(()),
+        None if fixed_stdin.is_some() => {
             report::write(args.format, &result, &human, &mut std::io::stderr().lock())
         }
         None => report::write(args.format, &result, &human, &mut std::io::stdout().lock()),
     };
+    let written = written.and_then(|()| {
+        if !args.statistics {
+            return Ok(());
+        }
+        let mut out: Box<dyn Write> = if fixed_stdin.is_some() {
+            Box::new(std::io::stderr().lock())
+        } else {
+            Box::new(std::io::stdout().lock())
+        };
+        report::write_statistics(&result, &mut out).and_then(|()| out.flush())
+    });
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: could not write the report: {e}");
@@ -231,11 +269,84 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     if !walk_errors.is_empty() || fix_failed {
         EXIT_ERROR
-    } else if result.diagnostics.iter().any(|d| d.severity >= threshold) {
+    } else if !args.exit_zero && result.diagnostics.iter().any(|d| d.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// Writes the report to `path` (created or truncated).
+fn write_report_file(
+    path: &Path,
+    format: Format,
+    result: &LintResult,
+    human: &HumanOptions,
+) -> std::io::Result<()> {
+    let human = HumanOptions {
+        color: false,
+        ..human.clone()
+    };
+    let mut file = std::fs::File::create(path).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    })?;
+    report::write(format, result, &human, &mut file)?;
+    file.sync_all()
+}
+
+/// Each `--select`/`--ignore` word checked against the catalog: `ALL`, a
+/// code, a rule name, a code prefix (`K8S`, `DF0`), or a competitor's name
+/// for a rule (`DL3007`, `hadolint:DL3007`, `latest-tag`,
+/// `kube-linter:latest-tag`, `polaris:tagNotSpecified`), which becomes the
+/// codes of the rules carrying that alias. Anything else is an error with
+/// the closest known word, so a CI step cannot pass vacuously on a typo.
+pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<String>, String> {
+    let cat = crate::catalog::catalog();
+    let mut out = Vec::new();
+    for raw in words {
+        let w = raw.trim();
+        if w.is_empty() {
+            continue;
+        }
+        let known = w.eq_ignore_ascii_case("ALL")
+            || cat.find(w).is_some()
+            || cat
+                .rules
+                .iter()
+                .any(|r| r.code.len() >= w.len() && r.code[..w.len()].eq_ignore_ascii_case(w));
+        if known {
+            out.push(w.to_owned());
+            continue;
+        }
+        // Aliases are stored as `tool:ID`; the bare ID is accepted too.
+        let aliased: Vec<&str> = cat
+            .rules
+            .iter()
+            .filter(|r| {
+                r.aliases.iter().any(|a| {
+                    a.eq_ignore_ascii_case(w)
+                        || a.split_once(':').is_some_and(|(_, id)| id.eq_ignore_ascii_case(w))
+                })
+            })
+            .map(|r| r.code.as_str())
+            .collect();
+        if !aliased.is_empty() {
+            out.extend(aliased.into_iter().map(str::to_owned));
+            continue;
+        }
+        let candidates = cat.rules.iter().flat_map(|r| {
+            std::iter::once(r.code.as_str())
+                .chain(std::iter::once(r.name.as_str()))
+                .chain(r.aliases.iter().map(String::as_str))
+                .chain(r.aliases.iter().filter_map(|a| a.split_once(':').map(|(_, id)| id)))
+        });
+        let hint = match crate::suggest::did_you_mean(w, candidates) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => "; `deploylint rules` lists the codes and names".to_owned(),
+        };
+        return Err(format!("unknown rule `{w}` in {flag}{hint}"));
+    }
+    Ok(out)
 }
 
 /// The config file with the command line's settings applied over it.

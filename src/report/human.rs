@@ -315,6 +315,12 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
     if !opts.summary {
         return Ok(());
     }
+    write_summary(result, out)
+}
+
+/// `N errors, N warnings, N infos in N files (N files checked)`, or
+/// `No problems found (N files checked)`.
+pub(super) fn write_summary(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
     let (errors, warnings, infos) = super::counts(result);
     let with_findings = {
         let mut files: Vec<usize> = result.diagnostics.iter().map(|d| d.file).collect();
