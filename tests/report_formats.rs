@@ -96,7 +96,21 @@ fn every_format_has_a_snapshot() {
             }
             _ => {}
         }
-        if *format != "human" && *format != "json" {
+        if *format == "sarif" {
+            // The rule table is the whole catalog and ruleIndex its order:
+            // checked in `sarif_validates_against_the_official_schema`, kept
+            // out of the snapshot so that catalog edits do not churn it.
+            let mut log: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+            let rules = &mut log["runs"][0]["tool"]["driver"]["rules"];
+            assert!(rules.as_array().is_some_and(|r| r.len() > 100));
+            *rules = "[the catalog]".into();
+            for r in log["runs"][0]["results"].as_array_mut().expect("results") {
+                assert!(r["ruleIndex"].is_u64());
+                r["ruleIndex"] = "[index]".into();
+            }
+            let pretty = serde_json::to_string_pretty(&log).expect("JSON");
+            insta::assert_snapshot!("format_sarif", version_free(&pretty));
+        } else if *format != "human" && *format != "json" {
             insta::assert_snapshot!(format!("format_{format}"), version_free(&out));
         }
     }
@@ -131,11 +145,17 @@ fn sarif_validates_against_the_official_schema() {
             .iter_errors(&log)
             .map(|e| format!("{e} at {}", e.instance_path()))
             .collect();
-        assert!(errors.is_empty(), "SARIF does not validate against {name}: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "SARIF does not validate against {name}: {errors:#?}"
+        );
         // The validator does reject a broken log.
         let mut broken = log.clone();
         broken["runs"][0]["results"][0]["level"] = "fatal".into();
-        assert!(!validator.is_valid(&broken), "{name} rejects an unknown level");
+        assert!(
+            !validator.is_valid(&broken),
+            "{name} rejects an unknown level"
+        );
     }
 
     // The parts GitHub code scanning reads.
@@ -149,7 +169,11 @@ fn sarif_validates_against_the_official_schema() {
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
-        assert!(loc["region"]["startColumn"].as_u64().is_some_and(|c| c >= 1));
+        assert!(
+            loc["region"]["startColumn"]
+                .as_u64()
+                .is_some_and(|c| c >= 1)
+        );
         assert!(r["partialFingerprints"]["deploylint/v1"].is_string());
     }
     assert!(
@@ -269,11 +293,17 @@ fn output_file_gets_the_report() {
 fn exit_zero_and_statistics() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_input(dir.path(), DOCKERFILE);
-    let o = run_in(dir.path(), &["check", "--select", SELECT, "--exit-zero", "."]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--select", SELECT, "--exit-zero", "."],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o.stdout).contains("K8S001"));
 
-    let o = run_in(dir.path(), &["check", "--select", SELECT, "--statistics", "."]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--select", SELECT, "--statistics", "."],
+    );
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!("statistics", text(&o.stdout));
 
@@ -292,7 +322,10 @@ fn unknown_selectors_are_errors_with_a_suggestion() {
     for (args, expect) in [
         (&["--select", "K8S999"][..], "K8S999"),
         (&["--select", "FOO"], "FOO"),
-        (&["--ignore", "image-tag-lates"], "did you mean `image-tag-latest`"),
+        (
+            &["--ignore", "image-tag-lates"],
+            "did you mean `image-tag-latest`",
+        ),
         (&["--select", "K8S001,K8S0011"], "K8S0011"),
     ] {
         let o = run_in(dir.path(), &[&["check"][..], args, &["."]].concat());
@@ -302,9 +335,21 @@ fn unknown_selectors_are_errors_with_a_suggestion() {
         assert!(!text(&o.stdout).contains("No problems found"), "{args:?}");
     }
     // Known words: codes, names, prefixes, ALL, E codes.
-    for sel in ["K8S001", "image-tag-latest", "K8S", "DF0", "ALL", "E", "k8s001"] {
+    for sel in [
+        "K8S001",
+        "image-tag-latest",
+        "K8S",
+        "DF0",
+        "ALL",
+        "E",
+        "k8s001",
+    ] {
         let o = run_in(dir.path(), &["check", "--select", sel, "-q", "."]);
-        assert!(o.status.code().is_some_and(|c| c <= 1), "{sel}: {}", text(&o.stderr));
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{sel}: {}",
+            text(&o.stderr)
+        );
     }
 }
 
@@ -329,10 +374,34 @@ fn competitor_aliases_select_and_ignore_our_rules() {
         codes
     };
     // kube-linter's and Polaris's names for K8S001, bare or with the tool.
-    for alias in ["latest-tag", "kube-linter:latest-tag", "polaris:tagNotSpecified"] {
+    for alias in [
+        "latest-tag",
+        "kube-linter:latest-tag",
+        "polaris:tagNotSpecified",
+    ] {
         assert_eq!(codes(&["--select", alias]), ["K8S001"], "{alias}");
     }
     // hadolint's code for `apk add` without `--no-cache` (DF014).
     assert_eq!(codes(&["--select", "DL3019"]), ["DF014"]);
     assert!(!codes(&["--ignore", "latest-tag"]).contains(&"K8S001".to_owned()));
+}
+
+#[test]
+fn diff_shows_what_fix_would_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_input(dir.path(), DOCKERFILE);
+    let o = run_in(dir.path(), &["check", "--select", SELECT, "--diff", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let diff = text(&o.stdout);
+    insta::assert_snapshot!("diff", diff);
+    assert!(diff.starts_with("--- a/"), "{diff}");
+    let unchanged = std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
+    assert_eq!(unchanged, DOCKERFILE);
+    // Nothing to fix: exit 0, no output.
+    let o = run_in(dir.path(), &["check", "--select", "K8S001", "--diff", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
+    // --diff and --fix do not go together.
+    let o = run_in(dir.path(), &["check", "--diff", "--fix", "."]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -149,7 +149,7 @@ fn planted_secrets_never_reach_cli_output() {
                 .current_dir(dir.path())
                 .arg("check")
                 .args(*sel)
-                .args(format)
+                .args(*format)
                 .arg(".")
                 .output()
                 .unwrap();

@@ -68,9 +68,13 @@ pub struct CheckArgs {
     /// Apply safe fixes to the files, then report what is left.
     #[arg(long)]
     pub fix: bool,
-    /// With --fix, also apply fixes marked unsafe.
-    #[arg(long, requires = "fix")]
+    /// With --fix or --diff, also apply fixes marked unsafe.
+    #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Print the unified diff `--fix` would apply and change nothing; exit 1
+    /// when a file would change.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
     /// Kubernetes version whose bundled schemas validate manifests (overrides
     /// `kubernetes-version` in the config; default 1.31).
     #[arg(long, value_name = "1.XX")]
@@ -115,6 +119,10 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("error: --unsafe-fixes needs --fix or --diff");
+        return EXIT_ERROR;
+    }
     let (select, ignore) = match (
         resolve_selectors(&args.select, "--select"),
         resolve_selectors(&args.ignore, "--ignore"),
@@ -156,6 +164,29 @@ pub fn run(args: CheckArgs) -> u8 {
     let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
     let mut result = lint_with_context(inputs, context, &config, &opts);
+
+    if args.diff {
+        let (diff, changed) = crate::fix::diff::diff_fixes(&result, args.unsafe_fixes);
+        super::print_stdout(&diff);
+        if changed > 0 {
+            eprintln!(
+                "{changed} file{} would be changed by --fix{}",
+                if changed == 1 { "" } else { "s" },
+                if args.unsafe_fixes {
+                    " --unsafe-fixes"
+                } else {
+                    ""
+                }
+            );
+        }
+        return if !walk_errors.is_empty() {
+            EXIT_ERROR
+        } else if changed > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        };
+    }
 
     // Fixed text of standard input, printed instead of written (as ruff does).
     let mut fixed_stdin: Option<Vec<String>> = None;
@@ -287,9 +318,8 @@ fn write_report_file(
         color: false,
         ..human.clone()
     };
-    let mut file = std::fs::File::create(path).map_err(|e| {
-        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-    })?;
+    let mut file = std::fs::File::create(path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
     report::write(format, result, &human, &mut file)?;
     file.sync_all()
 }
@@ -325,7 +355,8 @@ pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<Stri
             .filter(|r| {
                 r.aliases.iter().any(|a| {
                     a.eq_ignore_ascii_case(w)
-                        || a.split_once(':').is_some_and(|(_, id)| id.eq_ignore_ascii_case(w))
+                        || a.split_once(':')
+                            .is_some_and(|(_, id)| id.eq_ignore_ascii_case(w))
                 })
             })
             .map(|r| r.code.as_str())
@@ -338,7 +369,11 @@ pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<Stri
             std::iter::once(r.code.as_str())
                 .chain(std::iter::once(r.name.as_str()))
                 .chain(r.aliases.iter().map(String::as_str))
-                .chain(r.aliases.iter().filter_map(|a| a.split_once(':').map(|(_, id)| id)))
+                .chain(
+                    r.aliases
+                        .iter()
+                        .filter_map(|a| a.split_once(':').map(|(_, id)| id)),
+                )
         });
         let hint = match crate::suggest::did_you_mean(w, candidates) {
             Some(s) => format!("; did you mean `{s}`?"),

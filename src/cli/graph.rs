@@ -55,6 +55,7 @@ pub fn run(args: GraphArgs) -> u8 {
         stdin_filename: None,
         fix: false,
         unsafe_fixes: false,
+        diff: false,
         kubernetes_version: None,
         php_version: None,
         target: args.target,

@@ -1,5 +1,6 @@
 //! Applying fixes as text edits; [`write`] puts them on disk safely.
 
+pub mod diff;
 pub mod write;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};

@@ -13,22 +13,26 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
     for d in &result.diagnostics {
         let e = by_code.entry(d.code.as_str()).or_default();
         e.0 += 1;
-        if d
-            .fix
+        if d.fix
             .as_ref()
             .is_some_and(|f| f.applicability == Applicability::Safe)
         {
             e.1 += 1;
         }
     }
-    let mut rows: Vec<(&str, usize, usize)> = by_code.into_iter().map(|(c, (n, f))| (c, n, f)).collect();
+    let mut rows: Vec<(&str, usize, usize)> =
+        by_code.into_iter().map(|(c, (n, f))| (c, n, f)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let count_width = rows.iter().map(|r| r.1.to_string().len()).max().unwrap_or(1);
+    let count_width = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
     let code_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(1);
     for (code, n, fixable) in &rows {
         let name = catalog().get(code).map_or("", |m| m.name.as_str());
         let mark = if *fixable == *n { "[*]" } else { "[ ]" };
-        writeln!(out, "{n:>count_width$}\t{code:<code_width$}\t{mark} {name}")?;
+        writeln!(out, "{n:>count_width$}  {code:<code_width$}  {mark} {name}")?;
     }
     let total: usize = rows.iter().map(|r| r.1).sum();
     let fixable: usize = rows.iter().map(|r| r.2).sum();
