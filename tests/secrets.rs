@@ -178,6 +178,8 @@ const FORMAT_ARGS: &[&[&str]] = &[
     &["--output-format", "checkstyle"],
     &["--output-format", "junit"],
     &["--statistics"],
+    // The diff's context lines are file text: masked too.
+    &["--diff", "--unsafe-fixes"],
 ];
 
 /// In process, with colour on: the same, through both reporters.
