@@ -114,6 +114,7 @@ pub fn run(args: CheckArgs) -> u8 {
         quiet: args.quiet,
         width: 100,
         summary: true,
+        rich: true,
     };
     let config = match resolve_config(&args, &human) {
         Ok(c) => c,

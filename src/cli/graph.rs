@@ -66,6 +66,7 @@ pub fn run(args: GraphArgs) -> u8 {
         quiet: false,
         width: 100,
         summary: false,
+        rich: false,
     };
     let config = match resolve_config(&check, &human) {
         Ok(c) => c,
