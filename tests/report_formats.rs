@@ -405,3 +405,17 @@ fn diff_shows_what_fix_would_change_and_writes_nothing() {
     let o = run_in(dir.path(), &["check", "--diff", "--fix", "."]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn explain_accepts_competitor_aliases() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for alias in ["DL3019", "hadolint:DL3019"] {
+        let o = run_in(dir.path(), &["explain", alias]);
+        assert_eq!(o.status.code(), Some(0), "{alias}: {}", text(&o.stderr));
+        assert!(text(&o.stdout).starts_with("DF014 (apk-add-without-no-cache)"));
+    }
+    let o = run_in(dir.path(), &["explain", "polaris:tagNotSpecified"]);
+    assert!(text(&o.stdout).starts_with("K8S001"));
+    let o = run_in(dir.path(), &["explain", "DL9999"]);
+    assert_eq!(o.status.code(), Some(2));
+}

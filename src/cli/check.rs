@@ -350,16 +350,8 @@ pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<Stri
             continue;
         }
         // Aliases are stored as `tool:ID`; the bare ID is accepted too.
-        let aliased: Vec<&str> = cat
-            .rules
-            .iter()
-            .filter(|r| {
-                r.aliases.iter().any(|a| {
-                    a.eq_ignore_ascii_case(w)
-                        || a.split_once(':')
-                            .is_some_and(|(_, id)| id.eq_ignore_ascii_case(w))
-                })
-            })
+        let aliased: Vec<&str> = super::rules_by_alias(w)
+            .into_iter()
             .map(|r| r.code.as_str())
             .collect();
         if !aliased.is_empty() {
