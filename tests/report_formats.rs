@@ -419,3 +419,35 @@ fn explain_accepts_competitor_aliases() {
     let o = run_in(dir.path(), &["explain", "DL9999"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn config_rules_accept_competitor_aliases() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_input(dir.path(), DOCKERFILE);
+    std::fs::write(
+        dir.path().join(".deploylint.yaml"),
+        "rules:\n  kube-linter:latest-tag: off\n  DL3019: error\n",
+    )
+    .expect("write config");
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "K8S,DF014",
+            "--output-format",
+            "concise",
+            ".",
+        ],
+    );
+    let out = text(&o.stdout);
+    assert!(!out.contains("K8S001"), "{out}");
+    assert!(out.contains("DF014 [error]"), "{out}");
+    std::fs::write(
+        dir.path().join(".deploylint.yaml"),
+        "rules:\n  DL99999: off\n",
+    )
+    .expect("write config");
+    let o = run_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}

@@ -350,7 +350,8 @@ pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<Stri
             continue;
         }
         // Aliases are stored as `tool:ID`; the bare ID is accepted too.
-        let aliased: Vec<&str> = super::rules_by_alias(w)
+        let aliased: Vec<&str> = cat
+            .by_foreign_name(w)
             .into_iter()
             .map(|r| r.code.as_str())
             .collect();

@@ -42,23 +42,6 @@ pub enum Command {
     Lsp,
 }
 
-/// The rules another tool's name stands for: catalog aliases are stored as
-/// `tool:ID` (`hadolint:DL3019`, `kube-linter:latest-tag`); the bare ID is
-/// accepted too. Case-insensitive.
-pub(crate) fn rules_by_alias(word: &str) -> Vec<&'static crate::catalog::RuleMeta> {
-    crate::catalog::catalog()
-        .rules
-        .iter()
-        .filter(|r| {
-            r.aliases.iter().any(|a| {
-                a.eq_ignore_ascii_case(word)
-                    || a.split_once(':')
-                        .is_some_and(|(_, id)| id.eq_ignore_ascii_case(word))
-            })
-        })
-        .collect()
-}
-
 /// Writes `text` to standard output. A closed pipe (`deploylint rules | head`)
 /// ends the output quietly; other errors are reported on stderr.
 pub(crate) fn print_stdout(text: &str) {

@@ -78,7 +78,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
     // `hadolint:DL3019`): every rule carrying that alias.
     let found: Vec<&RuleMeta> = match cat.find(&args.rule) {
         Some(meta) => vec![meta],
-        None => super::rules_by_alias(&args.rule),
+        None => cat.by_foreign_name(&args.rule),
     };
     match found.as_slice() {
         [_, ..] => {
