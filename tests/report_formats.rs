@@ -451,3 +451,42 @@ fn config_rules_accept_competitor_aliases() {
     let o = run_in(dir.path(), &["check", "."]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
+
+#[test]
+fn several_reports_in_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_input(dir.path(), DOCKERFILE);
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            SELECT,
+            "--output-format",
+            "sarif",
+            "--output-file",
+            "r.sarif",
+            "--output-format",
+            "junit",
+            "--output-file",
+            "r.xml",
+            "--output-format",
+            "concise",
+            ".",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let sarif = std::fs::read_to_string(dir.path().join("r.sarif")).expect("sarif written");
+    assert!(sarif.contains("\"version\": \"2.1.0\""));
+    let junit = std::fs::read_to_string(dir.path().join("r.xml")).expect("junit written");
+    assert!(junit.contains("<testsuites"));
+    assert!(text(&o.stdout).contains("Dockerfile:2:5: DF014 [info]"));
+    // Two formats for standard output, or a file without a format: errors.
+    for args in [
+        &["--output-format", "sarif", "--output-format", "junit"][..],
+        &["--output-file", "a", "--output-file", "b"],
+    ] {
+        let o = run_in(dir.path(), &[&["check"][..], args, &["."]].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}

@@ -24,12 +24,15 @@ pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format (`--format` is an alias).
-    #[arg(long = "output-format", visible_alias = "format", value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output.
+    /// Output format (`--format` is an alias). Repeat it with
+    /// `--output-file` to write several reports in one run: the Nth file
+    /// gets the Nth format; a format without a file goes to standard output.
+    #[arg(long = "output-format", visible_alias = "format", value_enum, default_values_t = [Format::Human])]
+    pub format: Vec<Format>,
+    /// Write the report to this file instead of standard output (repeatable,
+    /// paired with `--output-format` in order).
     #[arg(long, value_name = "PATH")]
-    pub output_file: Option<PathBuf>,
+    pub output_file: Vec<PathBuf>,
     /// Exit 0 even when there are findings (errors reading files or config
     /// still exit 2): for adopting deploylint gradually.
     #[arg(long)]
@@ -106,7 +109,6 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 
 pub fn run(args: CheckArgs) -> u8 {
     let color = !args.no_color
-        && args.output_file.is_none()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
     let human = HumanOptions {
@@ -119,6 +121,13 @@ pub fn run(args: CheckArgs) -> u8 {
     let config = match resolve_config(&args, &human) {
         Ok(c) => c,
         Err(code) => return code,
+    };
+    let (to_files, to_stdout) = match output_plan(&args) {
+        Ok(plan) => plan,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ERROR;
+        }
     };
     if args.unsafe_fixes && !args.fix && !args.diff {
         eprintln!("error: --unsafe-fixes needs --fix or --diff");
@@ -268,14 +277,17 @@ pub fn run(args: CheckArgs) -> u8 {
         let ok = texts.iter().try_for_each(|t| out.write_all(t.as_bytes()));
         let _ = ok.and_then(|()| out.flush());
     }
-    let written = match &args.output_file {
-        Some(path) => write_report_file(path, args.format, &result, &human),
-        None if args.statistics => Ok(()),
-        None if fixed_stdin.is_some() => {
-            report::write(args.format, &result, &human, &mut std::io::stderr().lock())
-        }
-        None => report::write(args.format, &result, &human, &mut std::io::stdout().lock()),
-    };
+    let written = to_files
+        .iter()
+        .try_for_each(|(format, path)| write_report_file(path, *format, &result, &human))
+        .and_then(|()| match to_stdout {
+            None => Ok(()),
+            Some(_) if args.statistics => Ok(()),
+            Some(format) if fixed_stdin.is_some() => {
+                report::write(format, &result, &human, &mut std::io::stderr().lock())
+            }
+            Some(format) => report::write(format, &result, &human, &mut std::io::stdout().lock()),
+        });
     let written = written.and_then(|()| {
         if !args.statistics {
             return Ok(());
@@ -306,6 +318,36 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Which format goes to which file, and the one for standard output: the
+/// Nth `--output-file` gets the Nth `--output-format` (human when no format
+/// is named); a format left without a file goes to standard output.
+type OutputPlan = (Vec<(Format, PathBuf)>, Option<Format>);
+
+fn output_plan(args: &CheckArgs) -> Result<OutputPlan, String> {
+    let files = &args.output_file;
+    if files.len() > args.format.len() {
+        return Err(format!(
+            "{} --output-file for {} --output-format: name a format for each file",
+            files.len(),
+            args.format.len()
+        ));
+    }
+    let rest = &args.format[files.len()..];
+    if rest.len() > 1 {
+        return Err(
+            "only one --output-format can go to standard output: give the others an --output-file"
+                .into(),
+        );
+    }
+    let pairs = args
+        .format
+        .iter()
+        .copied()
+        .zip(files.iter().cloned())
+        .collect();
+    Ok((pairs, rest.first().copied()))
 }
 
 /// Writes the report to `path` (created or truncated).
@@ -383,7 +425,8 @@ pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<C
     let mut config = match load_config(args) {
         Ok(c) => c,
         Err(e) => {
-            report_config_error(e, human, args.format);
+            let format = args.format.last().copied().unwrap_or(Format::Human);
+            report_config_error(e, human, format);
             return Err(EXIT_ERROR);
         }
     };

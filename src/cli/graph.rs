@@ -37,11 +37,11 @@ pub struct GraphArgs {
 pub fn run(args: GraphArgs) -> u8 {
     let check = CheckArgs {
         paths: args.paths,
-        format: match args.format {
+        format: vec![match args.format {
             GraphFormat::Human => Format::Human,
             GraphFormat::Json => Format::Json,
-        },
-        output_file: None,
+        }],
+        output_file: Vec::new(),
         exit_zero: false,
         statistics: false,
         fail_on: FailOn::Error,
@@ -99,9 +99,9 @@ pub fn run(args: GraphArgs) -> u8 {
     let view = graph::view(session.files(), session.facts(), session.graph());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match check.format {
-        Format::Json => graph::write_json(&view, &mut out),
-        _ => graph::write_human(&view, &mut out),
+    let written = match args.format {
+        GraphFormat::Json => graph::write_json(&view, &mut out),
+        GraphFormat::Human => graph::write_human(&view, &mut out),
     };
     if let Err(e) = written.and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
