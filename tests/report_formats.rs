@@ -490,3 +490,22 @@ fn several_reports_in_one_run() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn color_choice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_input(dir.path(), DOCKERFILE);
+    let esc = |args: &[&str]| {
+        let o = run_in(
+            dir.path(),
+            &[&["check", "--select", SELECT][..], args, &["."]].concat(),
+        );
+        o.stdout.contains(&0x1b)
+    };
+    // Not a terminal (and NO_COLOR set by `run_in`): no colour unless forced.
+    assert!(!esc(&[]));
+    assert!(!esc(&["--color", "auto"]));
+    assert!(esc(&["--color", "always"]));
+    assert!(!esc(&["--color", "always", "--no-color"]));
+    assert!(!esc(&["--color", "never"]));
+}

@@ -19,6 +19,15 @@ pub enum FailOn {
     Info,
 }
 
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
@@ -56,9 +65,12 @@ pub struct CheckArgs {
     /// Print only the summary line (human format).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// No colours (also when NO_COLOR is set or output is not a terminal).
+    /// No colours (the same as `--color never`).
     #[arg(long)]
     pub no_color: bool,
+    /// Colours in human output (reports written to files never have any).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// List each file with its detected kind.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -109,8 +121,14 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 
 pub fn run(args: CheckArgs) -> u8 {
     let color = !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stdout().is_terminal();
+        && match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
     let human = HumanOptions {
         color,
         quiet: args.quiet,

@@ -50,6 +50,7 @@ pub fn run(args: GraphArgs) -> u8 {
         jobs: None,
         quiet: false,
         no_color: true,
+        color: super::check::ColorChoice::Never,
         verbose: false,
         config: args.config,
         stdin_filename: None,
