@@ -4,7 +4,7 @@
 //! Escaping follows GitHub's runner (`escapeData`/`escapeProperty`): `%`,
 //! CR and LF in the message; those plus `:` and `,` in properties.
 
-use super::{Positions, Redactor, region};
+use super::{Positions, Redactor, region, sanitize_for_terminal};
 use crate::catalog::catalog;
 use crate::diagnostic::Severity;
 use crate::engine::LintResult;
@@ -39,12 +39,14 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
             Some(m) => format!("deploylint {} ({})", d.code, m.name),
             None => format!("deploylint {}", d.code),
         };
+        // The log is shown as a terminal would: no escape sequences from files.
         let message = redactor.redact(&d.message);
+        let message = sanitize_for_terminal(&message);
         writeln!(
             out,
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             command(d.severity),
-            escape_property(path),
+            escape_property(&sanitize_for_terminal(path)),
             start.line,
             start.column,
             end.line,
