@@ -191,7 +191,9 @@ mod tests {
     #[test]
     fn insertion_far_changes_make_two_hunks_and_no_newline_is_marked() {
         let a: String = (1..=20).map(|i| format!("{i}\n")).collect();
-        let b = a.replace("2\n", "2\nnew\n").replace("19\n20\n", "19\n20");
+        let b = a
+            .replacen("\n2\n", "\n2\nnew\n", 1)
+            .replace("19\n20\n", "19\n20");
         let d = unified(&a, &b);
         assert_eq!(d.matches("@@ -").count(), 2, "{d}");
         assert!(d.contains("+new\n"), "{d}");

@@ -365,6 +365,30 @@ mod tests {
     }
 
     #[test]
+    fn xml_escaping_covers_markup_and_control_characters() {
+        assert_eq!(xml_escape("plain"), "plain");
+        assert_eq!(
+            xml_escape("a<b>&\"c'\n\t\x1b\u{0}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;&#10;&#9;\\u{1b}\\u{0}"
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_numbers_and_indentation_but_not_paths() {
+        let config = crate::config::Config::with_defaults(std::path::PathBuf::from("."));
+        let prints = |name: &str, text: &str| {
+            let r = crate::lint_text(name, text, &config, &Default::default());
+            fingerprints(&r)
+        };
+        let a = prints("Dockerfile", "FROM php:latest\nUSER app\n");
+        let b = prints("Dockerfile", "# x\n\nFROM   php:latest\nUSER app\n");
+        let c = prints("other/Dockerfile", "FROM php:latest\nUSER app\n");
+        assert!(!a.is_empty());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
     fn same_length_sanitising_keeps_offsets() {
         let t = "a\x1b[2Jb\u{9b}c\u{202e}d\re\r\nf";
         let s = sanitize_same_length(t);
