@@ -194,7 +194,7 @@ pub fn run(args: CheckArgs) -> u8 {
     let mut result = lint_with_context(inputs, context, &config, &opts);
 
     if args.diff {
-        let (diff, changed) = crate::fix::diff::diff_fixes(&result, args.unsafe_fixes);
+        let (diff, changed) = crate::report::diff::diff_fixes(&result, args.unsafe_fixes);
         super::print_stdout(&diff);
         if changed > 0 {
             eprintln!(

@@ -1,6 +1,5 @@
 //! Applying fixes as text edits; [`write`] puts them on disk safely.
 
-pub mod diff;
 pub mod write;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};

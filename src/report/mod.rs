@@ -2,6 +2,7 @@
 
 mod checkstyle;
 mod concise;
+pub mod diff;
 mod github;
 mod gitlab;
 pub mod graph;

@@ -2,9 +2,9 @@
 //! on the texts as shown (secrets masked: the masks keep byte offsets, so the
 //! fixes' edits apply to the masked text as they do to the real one).
 
+use super::sanitize_for_terminal;
 use crate::diagnostic::Diagnostic;
 use crate::engine::LintResult;
-use crate::report::sanitize_for_terminal;
 
 /// Lines of context around each change, as `diff -u`.
 const CONTEXT: usize = 3;
@@ -17,7 +17,7 @@ const MAX_CELLS: usize = 4_000_000;
 pub fn diff_fixes(result: &LintResult, include_unsafe: bool) -> (String, usize) {
     let mut out = String::new();
     let mut changed = 0;
-    let redactor = crate::report::Redactor::new(result);
+    let redactor = super::Redactor::new(result);
     for file in &result.files {
         if file.source.kind.is_none() || result.is_context(file.id) {
             continue;
@@ -35,8 +35,8 @@ pub fn diff_fixes(result: &LintResult, include_unsafe: bool) -> (String, usize) 
         if diags.is_empty() || unparsed {
             continue;
         }
-        let before = crate::report::display_text(result, file.id);
-        let (after, applied) = super::fixed_text(&before, &diags, include_unsafe);
+        let before = super::display_text(result, file.id);
+        let (after, applied) = crate::fix::fixed_text(&before, &diags, include_unsafe);
         if applied == 0 || after == *before {
             continue;
         }
