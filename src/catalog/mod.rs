@@ -137,6 +137,22 @@ impl Catalog {
             .iter()
             .filter(move |r| r.aliases.iter().any(|a| a.eq_ignore_ascii_case(alias)))
     }
+
+    /// The rules another tool's name stands for, with or without the tool:
+    /// `hadolint:DL3019` or `DL3019`, `kube-linter:latest-tag` or
+    /// `latest-tag`. Case-insensitive.
+    pub fn by_foreign_name(&self, word: &str) -> Vec<&RuleMeta> {
+        self.rules
+            .iter()
+            .filter(|r| {
+                r.aliases.iter().any(|a| {
+                    a.eq_ignore_ascii_case(word)
+                        || a.split_once(':')
+                            .is_some_and(|(_, id)| id.eq_ignore_ascii_case(word))
+                })
+            })
+            .collect()
+    }
 }
 
 /// The embedded catalog, parsed on first use.

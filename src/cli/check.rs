@@ -19,14 +19,37 @@ pub enum FailOn {
     Info,
 }
 
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (`--format` is an alias). Repeat it with
+    /// `--output-file` to write several reports in one run: the Nth file
+    /// gets the Nth format; a format without a file goes to standard output.
+    #[arg(long = "output-format", visible_alias = "format", value_enum, default_values_t = [Format::Human])]
+    pub format: Vec<Format>,
+    /// Write the report to this file instead of standard output (repeatable,
+    /// paired with `--output-format` in order).
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Vec<PathBuf>,
+    /// Exit 0 even when there are findings (errors reading files or config
+    /// still exit 2): for adopting deploylint gradually.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the number of findings per rule instead of the report (the
+    /// report still goes to `--output-file` when one is given).
+    #[arg(long)]
+    pub statistics: bool,
     /// Lowest severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -42,9 +65,12 @@ pub struct CheckArgs {
     /// Print only the summary line (human format).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// No colours (also when NO_COLOR is set or output is not a terminal).
+    /// No colours (the same as `--color never`).
     #[arg(long)]
     pub no_color: bool,
+    /// Colours in human output (reports written to files never have any).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// List each file with its detected kind.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -57,9 +83,13 @@ pub struct CheckArgs {
     /// Apply safe fixes to the files, then report what is left.
     #[arg(long)]
     pub fix: bool,
-    /// With --fix, also apply fixes marked unsafe.
-    #[arg(long, requires = "fix")]
+    /// With --fix or --diff, also apply fixes marked unsafe.
+    #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Print the unified diff `--fix` would apply and change nothing; exit 1
+    /// when a file would change.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
     /// Kubernetes version whose bundled schemas validate manifests (overrides
     /// `kubernetes-version` in the config; default 1.31).
     #[arg(long, value_name = "1.XX")]
@@ -91,21 +121,49 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 
 pub fn run(args: CheckArgs) -> u8 {
     let color = !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stdout().is_terminal();
+        && match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
     let human = HumanOptions {
         color,
         quiet: args.quiet,
         width: 100,
         summary: true,
+        rich: true,
     };
     let config = match resolve_config(&args, &human) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let (to_files, to_stdout) = match output_plan(&args) {
+        Ok(plan) => plan,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("error: --unsafe-fixes needs --fix or --diff");
+        return EXIT_ERROR;
+    }
+    let (select, ignore) = match (
+        resolve_selectors(&args.select, "--select"),
+        resolve_selectors(&args.ignore, "--ignore"),
+    ) {
+        (Ok(s), Ok(i)) => (s, i),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {}", report::sanitize_for_terminal(&e));
+            return EXIT_ERROR;
+        }
+    };
     let opts = LintOptions {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select,
+        ignore,
         jobs: args.jobs,
     };
     let (mut inputs, walk_errors) = match collect_inputs(&args, &config, true) {
@@ -134,6 +192,29 @@ pub fn run(args: CheckArgs) -> u8 {
     let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
     let mut result = lint_with_context(inputs, context, &config, &opts);
+
+    if args.diff {
+        let (diff, changed) = crate::report::diff::diff_fixes(&result, args.unsafe_fixes);
+        super::print_stdout(&diff);
+        if changed > 0 {
+            eprintln!(
+                "{changed} file{} would be changed by --fix{}",
+                if changed == 1 { "" } else { "s" },
+                if args.unsafe_fixes {
+                    " --unsafe-fixes"
+                } else {
+                    ""
+                }
+            );
+        }
+        return if !walk_errors.is_empty() {
+            EXIT_ERROR
+        } else if changed > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        };
+    }
 
     // Fixed text of standard input, printed instead of written (as ruff does).
     let mut fixed_stdin: Option<Vec<String>> = None;
@@ -207,16 +288,35 @@ pub fn run(args: CheckArgs) -> u8 {
         summary: walk_errors.is_empty() || result.checked_files() > 0,
         ..human
     };
-    let written = match fixed_stdin {
-        // `check - --fix`: the fixed text is the output; the report goes to stderr.
-        Some(texts) => {
-            let mut out = std::io::stdout().lock();
-            let ok = texts.iter().try_for_each(|t| out.write_all(t.as_bytes()));
-            let _ = ok.and_then(|()| out.flush());
-            report::write(args.format, &result, &human, &mut std::io::stderr().lock())
+    if let Some(texts) = &fixed_stdin {
+        // `check - --fix`: the fixed text is the output; the report goes to
+        // stderr (or to --output-file).
+        let mut out = std::io::stdout().lock();
+        let ok = texts.iter().try_for_each(|t| out.write_all(t.as_bytes()));
+        let _ = ok.and_then(|()| out.flush());
+    }
+    let written = to_files
+        .iter()
+        .try_for_each(|(format, path)| write_report_file(path, *format, &result, &human))
+        .and_then(|()| match to_stdout {
+            None => Ok(()),
+            Some(_) if args.statistics => Ok(()),
+            Some(format) if fixed_stdin.is_some() => {
+                report::write(format, &result, &human, &mut std::io::stderr().lock())
+            }
+            Some(format) => report::write(format, &result, &human, &mut std::io::stdout().lock()),
+        });
+    let written = written.and_then(|()| {
+        if !args.statistics {
+            return Ok(());
         }
-        None => report::write(args.format, &result, &human, &mut std::io::stdout().lock()),
-    };
+        let mut out: Box<dyn Write> = if fixed_stdin.is_some() {
+            Box::new(std::io::stderr().lock())
+        } else {
+            Box::new(std::io::stdout().lock())
+        };
+        report::write_statistics(&result, &mut out).and_then(|()| out.flush())
+    });
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: could not write the report: {e}");
@@ -231,11 +331,111 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     if !walk_errors.is_empty() || fix_failed {
         EXIT_ERROR
-    } else if result.diagnostics.iter().any(|d| d.severity >= threshold) {
+    } else if !args.exit_zero && result.diagnostics.iter().any(|d| d.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// Which format goes to which file, and the one for standard output: the
+/// Nth `--output-file` gets the Nth `--output-format` (human when no format
+/// is named); a format left without a file goes to standard output.
+type OutputPlan = (Vec<(Format, PathBuf)>, Option<Format>);
+
+fn output_plan(args: &CheckArgs) -> Result<OutputPlan, String> {
+    let files = &args.output_file;
+    if files.len() > args.format.len() {
+        return Err(format!(
+            "{} --output-file for {} --output-format: name a format for each file",
+            files.len(),
+            args.format.len()
+        ));
+    }
+    let rest = &args.format[files.len()..];
+    if rest.len() > 1 {
+        return Err(
+            "only one --output-format can go to standard output: give the others an --output-file"
+                .into(),
+        );
+    }
+    let pairs = args
+        .format
+        .iter()
+        .copied()
+        .zip(files.iter().cloned())
+        .collect();
+    Ok((pairs, rest.first().copied()))
+}
+
+/// Writes the report to `path` (created or truncated).
+fn write_report_file(
+    path: &Path,
+    format: Format,
+    result: &LintResult,
+    human: &HumanOptions,
+) -> std::io::Result<()> {
+    let human = HumanOptions {
+        color: false,
+        ..human.clone()
+    };
+    let mut file = std::fs::File::create(path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    report::write(format, result, &human, &mut file)?;
+    file.sync_all()
+}
+
+/// Each `--select`/`--ignore` word checked against the catalog: `ALL`, a
+/// code, a rule name, a code prefix (`K8S`, `DF0`), or a competitor's name
+/// for a rule (`DL3007`, `hadolint:DL3007`, `latest-tag`,
+/// `kube-linter:latest-tag`, `polaris:tagNotSpecified`), which becomes the
+/// codes of the rules carrying that alias. Anything else is an error with
+/// the closest known word, so a CI step cannot pass vacuously on a typo.
+pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<String>, String> {
+    let cat = crate::catalog::catalog();
+    let mut out = Vec::new();
+    for raw in words {
+        let w = raw.trim();
+        if w.is_empty() {
+            continue;
+        }
+        let known = w.eq_ignore_ascii_case("ALL")
+            || cat.find(w).is_some()
+            || cat
+                .rules
+                .iter()
+                .any(|r| r.code.len() >= w.len() && r.code[..w.len()].eq_ignore_ascii_case(w));
+        if known {
+            out.push(w.to_owned());
+            continue;
+        }
+        // Aliases are stored as `tool:ID`; the bare ID is accepted too.
+        let aliased: Vec<&str> = cat
+            .by_foreign_name(w)
+            .into_iter()
+            .map(|r| r.code.as_str())
+            .collect();
+        if !aliased.is_empty() {
+            out.extend(aliased.into_iter().map(str::to_owned));
+            continue;
+        }
+        let candidates = cat.rules.iter().flat_map(|r| {
+            std::iter::once(r.code.as_str())
+                .chain(std::iter::once(r.name.as_str()))
+                .chain(r.aliases.iter().map(String::as_str))
+                .chain(
+                    r.aliases
+                        .iter()
+                        .filter_map(|a| a.split_once(':').map(|(_, id)| id)),
+                )
+        });
+        let hint = match crate::suggest::did_you_mean(w, candidates) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => "; `deploylint rules` lists the codes and names".to_owned(),
+        };
+        return Err(format!("unknown rule `{w}` in {flag}{hint}"));
+    }
+    Ok(out)
 }
 
 /// The config file with the command line's settings applied over it.
@@ -243,7 +443,8 @@ pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<C
     let mut config = match load_config(args) {
         Ok(c) => c,
         Err(e) => {
-            report_config_error(e, human, args.format);
+            let format = args.format.last().copied().unwrap_or(Format::Human);
+            report_config_error(e, human, format);
             return Err(EXIT_ERROR);
         }
     };

@@ -4,9 +4,16 @@ use super::check::{CheckArgs, FailOn, collect_inputs, context_inputs, resolve_co
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::engine::{LintOptions, Role, Session};
 use crate::report::{Format, HumanOptions, graph};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// The graph has a human and a JSON rendering only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Human,
+    Json,
+}
 
 #[derive(Args, Debug)]
 pub struct GraphArgs {
@@ -14,8 +21,8 @@ pub struct GraphArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Human)]
+    pub format: GraphFormat,
     /// Use this config file instead of searching for `.deploylint.yaml`.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -30,18 +37,26 @@ pub struct GraphArgs {
 pub fn run(args: GraphArgs) -> u8 {
     let check = CheckArgs {
         paths: args.paths,
-        format: args.format,
+        format: vec![match args.format {
+            GraphFormat::Human => Format::Human,
+            GraphFormat::Json => Format::Json,
+        }],
+        output_file: Vec::new(),
+        exit_zero: false,
+        statistics: false,
         fail_on: FailOn::Error,
         select: Vec::new(),
         ignore: Vec::new(),
         jobs: None,
         quiet: false,
         no_color: true,
+        color: super::check::ColorChoice::Never,
         verbose: false,
         config: args.config,
         stdin_filename: None,
         fix: false,
         unsafe_fixes: false,
+        diff: false,
         kubernetes_version: None,
         php_version: None,
         target: args.target,
@@ -52,6 +67,7 @@ pub fn run(args: GraphArgs) -> u8 {
         quiet: false,
         width: 100,
         summary: false,
+        rich: false,
     };
     let config = match resolve_config(&check, &human) {
         Ok(c) => c,
@@ -84,9 +100,9 @@ pub fn run(args: GraphArgs) -> u8 {
     let view = graph::view(session.files(), session.facts(), session.graph());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match check.format {
-        Format::Json => graph::write_json(&view, &mut out),
-        Format::Human => graph::write_human(&view, &mut out),
+    let written = match args.format {
+        GraphFormat::Json => graph::write_json(&view, &mut out),
+        GraphFormat::Human => graph::write_human(&view, &mut out),
     };
     if let Err(e) = written.and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {

@@ -74,12 +74,19 @@ pub fn list(args: RulesArgs) -> u8 {
 
 pub fn explain(args: ExplainArgs) -> u8 {
     let cat = catalog();
-    match cat.find(&args.rule) {
-        Some(meta) => {
-            super::print_stdout(&render(meta));
+    // A code or name, else another tool's name for the rule (`DL3019`,
+    // `hadolint:DL3019`): every rule carrying that alias.
+    let found: Vec<&RuleMeta> = match cat.find(&args.rule) {
+        Some(meta) => vec![meta],
+        None => cat.by_foreign_name(&args.rule),
+    };
+    match found.as_slice() {
+        [_, ..] => {
+            let text: Vec<String> = found.iter().map(|m| render(m)).collect();
+            super::print_stdout(&text.join("\n"));
             EXIT_OK
         }
-        None => {
+        [] => {
             let names = cat
                 .rules
                 .iter()

@@ -264,7 +264,12 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     }
     for e in node.get("rules").map(|n| n.as_map()).unwrap_or_default() {
         let Some(name) = e.key.as_str() else { continue };
-        let Some(meta) = catalog().find(name) else {
+        // A code or name, else another tool's name (`DL3019`): each rule it stands for.
+        let metas = match catalog().find(name) {
+            Some(meta) => vec![meta],
+            None => catalog().by_foreign_name(name),
+        };
+        if metas.is_empty() {
             let names = catalog()
                 .rules
                 .iter()
@@ -275,26 +280,28 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             }
             errors.push(error(e.key.span, msg));
             continue;
-        };
-        let level_node = if e.value.is_map() {
-            e.value.get("severity")
-        } else {
-            Some(&e.value)
-        };
-        // YAML 1.1 reads a bare `off` as false: accept both spellings.
-        let level = level_node.and_then(|n| match n.as_bool() {
-            Some(false) => Some(Level::Off),
-            Some(true) => Some(Level::On(meta.severity)),
-            None => n.as_str().map(|s| match s {
-                "off" => Level::Off,
-                other => Level::On(Severity::from_name(other).unwrap_or(meta.severity)),
-            }),
-        });
-        let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
-        config
-            .settings
-            .rules
-            .insert(meta.code.clone(), RuleConfig { level, options });
+        }
+        for meta in metas {
+            let level_node = if e.value.is_map() {
+                e.value.get("severity")
+            } else {
+                Some(&e.value)
+            };
+            // YAML 1.1 reads a bare `off` as false: accept both spellings.
+            let level = level_node.and_then(|n| match n.as_bool() {
+                Some(false) => Some(Level::Off),
+                Some(true) => Some(Level::On(meta.severity)),
+                None => n.as_str().map(|s| match s {
+                    "off" => Level::Off,
+                    other => Level::On(Severity::from_name(other).unwrap_or(meta.severity)),
+                }),
+            });
+            let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
+            config
+                .settings
+                .rules
+                .insert(meta.code.clone(), RuleConfig { level, options });
+        }
     }
     if errors.is_empty() {
         Ok(config)

@@ -24,6 +24,10 @@ pub struct HumanOptions {
     pub width: usize,
     /// Print the closing summary line.
     pub summary: bool,
+    /// The command line's extras: the rule name after the code, `[*]` on
+    /// findings `--fix` would fix, and "N fixable with `--fix`" after the
+    /// summary. Off by default, so rule fixture snapshots stay as they are.
+    pub rich: bool,
 }
 
 impl Default for HumanOptions {
@@ -33,6 +37,7 @@ impl Default for HumanOptions {
             quiet: false,
             width: 100,
             summary: true,
+            rich: false,
         }
     }
 }
@@ -290,7 +295,11 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                 let rendered = Rendered {
                     message: message.clone(),
                     severity: miette_severity(d.severity),
-                    code: Some(d.code.clone()),
+                    code: Some(if opts.rich {
+                        rich_code(d)
+                    } else {
+                        d.code.clone()
+                    }),
                     src: src(d.file),
                     labels,
                     help: help.clone(),
@@ -315,6 +324,41 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
     if !opts.summary {
         return Ok(());
     }
+    write_summary(result, out)?;
+    if opts.rich {
+        let fixable = result
+            .diagnostics
+            .iter()
+            .filter(|d| safely_fixable(d))
+            .count();
+        if fixable > 0 {
+            writeln!(out, "[*] {fixable} fixable with `--fix`")?;
+        }
+    }
+    Ok(())
+}
+
+fn safely_fixable(d: &Diagnostic) -> bool {
+    d.fix
+        .as_ref()
+        .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe)
+}
+
+/// `K8S001 (image-tag-latest)`, with ` [*]` when `--fix` would fix it.
+fn rich_code(d: &Diagnostic) -> String {
+    let mut s = d.code.clone();
+    if let Some(m) = catalog().get(&d.code) {
+        s.push_str(&format!(" ({})", m.name));
+    }
+    if safely_fixable(d) {
+        s.push_str(" [*]");
+    }
+    s
+}
+
+/// `N errors, N warnings, N infos in N files (N files checked)`, or
+/// `No problems found (N files checked)`.
+pub(super) fn write_summary(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
     let (errors, warnings, infos) = super::counts(result);
     let with_findings = {
         let mut files: Vec<usize> = result.diagnostics.iter().map(|d| d.file).collect();

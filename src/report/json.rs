@@ -69,7 +69,7 @@ struct LabelOut<'a> {
 #[derive(Serialize)]
 struct EditOut<'a> {
     range: Range,
-    replacement: &'a str,
+    replacement: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -119,7 +119,8 @@ fn diagnostic_out<'a>(
                 .iter()
                 .map(|e| EditOut {
                     range: range(result, d.file, Some(start), e.span),
-                    replacement: &e.replacement,
+                    // Scrubbed like messages: a fix must not print a secret.
+                    replacement: redact(&e.replacement),
                 })
                 .collect(),
             title: redact(&f.title),

@@ -1,10 +1,19 @@
 //! Reporters are pure functions of the run's files, diagnostics and the catalog.
 
+mod checkstyle;
+mod concise;
+pub mod diff;
+mod github;
+mod gitlab;
 pub mod graph;
 mod human;
 mod json;
+mod junit;
+mod sarif;
+mod statistics;
 
 pub use human::HumanOptions;
+pub use statistics::write as write_statistics;
 
 use crate::engine::LintResult;
 use std::borrow::Cow;
@@ -17,6 +26,18 @@ pub enum Format {
     Human,
     /// One JSON document; see `schemas/report.schema.json`.
     Json,
+    /// One line per finding: `path:line:col: CODE [severity] message`.
+    Concise,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML (CI test reports).
+    Junit,
 }
 
 pub fn write(
@@ -31,6 +52,12 @@ pub fn write(
     match format {
         Format::Human => human::write(result, human, &mut buf)?,
         Format::Json => json::write(result, &mut buf)?,
+        Format::Concise => concise::write(result, human, &mut buf)?,
+        Format::Sarif => sarif::write(result, &mut buf)?,
+        Format::Github => github::write(result, &mut buf)?,
+        Format::Gitlab => gitlab::write(result, &mut buf)?,
+        Format::Checkstyle => checkstyle::write(result, &mut buf)?,
+        Format::Junit => junit::write(result, &mut buf)?,
     }
     buf.flush()
 }
@@ -212,6 +239,108 @@ impl Positions {
     }
 }
 
+/// Start and end (exclusive) positions of `span` in `file`: 1-based lines,
+/// columns in Unicode scalar values.
+pub(crate) fn region(
+    result: &LintResult,
+    positions: &mut Positions,
+    file: usize,
+    span: crate::source::Span,
+) -> (crate::source::Position, crate::source::Position) {
+    let start = positions.at(result, file, span.start);
+    let end = result.files[file].source.position_after(start, span.end);
+    (start, end)
+}
+
+/// A fingerprint per diagnostic (same order as `result.diagnostics`) that
+/// stays the same when lines are added above the finding: a hash of the code,
+/// the path and the text of the finding's first line with whitespace
+/// collapsed (secrets masked), plus `:N` counting identical earlier ones.
+/// FNV-1a, 64 bits: stable across Rust versions and platforms.
+pub(crate) fn fingerprints(result: &LintResult) -> Vec<String> {
+    let mut texts: HashMap<usize, Cow<'_, str>> = HashMap::new();
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let text = texts
+                .entry(d.file)
+                .or_insert_with(|| display_text(result, d.file));
+            let src = &result.files[d.file].source;
+            let line = src.lines.line_of(d.span.start.min(text.len()));
+            let range = src.lines.line_range(text, line);
+            let line_text = text.get(range).unwrap_or("");
+            let mut h = Fnv::default();
+            h.write(d.code.as_bytes());
+            h.write(&[0]);
+            h.write(src.path.as_bytes());
+            h.write(&[0]);
+            let mut first = true;
+            for word in line_text.split_whitespace() {
+                if !first {
+                    h.write(b" ");
+                }
+                h.write(word.as_bytes());
+                first = false;
+            }
+            let hash = h.0;
+            let n = seen.entry(hash).or_insert(0);
+            *n += 1;
+            format!("{hash:016x}:{n}")
+        })
+        .collect()
+}
+
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Text for XML attribute values and character data: markup characters as
+/// entities, newlines and tabs as character references, and the control
+/// characters XML 1.0 cannot carry at all as visible `\u{..}` escapes.
+pub(crate) fn xml_escape(text: &str) -> Cow<'_, str> {
+    let needs = |c: char| {
+        matches!(c, '&' | '<' | '>' | '"' | '\'' | '\n' | '\r' | '\t')
+            || is_bad_control(c)
+            || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if !text.chars().any(needs) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if is_bad_control(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                out.extend(c.escape_unicode())
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Files' texts as shown in any output: secrets replaced by `*`.
 pub(crate) fn display_text(result: &LintResult, file: usize) -> Cow<'_, str> {
     let source = &result.files[file].source;
@@ -234,6 +363,30 @@ mod tests {
         assert_eq!(red.redact("password: pass."), "password: ****.");
         assert_eq!(red.redact("-pLongSecretValue1x"), "-p****x");
         assert_eq!(red.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn xml_escaping_covers_markup_and_control_characters() {
+        assert_eq!(xml_escape("plain"), "plain");
+        assert_eq!(
+            xml_escape("a<b>&\"c'\n\t\x1b\u{0}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;&#10;&#9;\\u{1b}\\u{0}"
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_numbers_and_indentation_but_not_paths() {
+        let config = crate::config::Config::with_defaults(std::path::PathBuf::from("."));
+        let prints = |name: &str, text: &str| {
+            let r = crate::lint_text(name, text, &config, &Default::default());
+            fingerprints(&r)
+        };
+        let a = prints("Dockerfile", "FROM php:latest\nUSER app\n");
+        let b = prints("Dockerfile", "# x\n\nFROM   php:latest\nUSER app\n");
+        let c = prints("other/Dockerfile", "FROM php:latest\nUSER app\n");
+        assert!(!a.is_empty());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
     }
 
     #[test]
