@@ -1,6 +1,6 @@
 //! FPM004: `pm.max_requests` unset or 0, so workers are never recycled.
 
-use super::pools::{each_pool, int, missing_at};
+use super::pools::{development_file, each_pool, int, missing_at};
 use crate::diagnostic::Edit;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -25,7 +25,12 @@ impl Rule for MaxRequestsUnset {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let settings = ctx.settings;
         each_pool(project, |_, pool| {
+            // Development overlays and dev-stack pools are not production.
+            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f)) {
+                return;
+            }
             let name = &pool.name;
             match pool.scope.get("pm.max_requests") {
                 Some(found) => {
