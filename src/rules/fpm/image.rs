@@ -9,6 +9,7 @@
 //! directive there is not a finding. Without a Dockerfile we assume php-fpm's
 //! own defaults and say so in the hint.
 
+use crate::model::fpm::ConfigSet;
 use crate::project::Project;
 
 pub struct ImageDefaults {
@@ -37,6 +38,34 @@ impl ImageDefaults {
             }
             _ => None,
         }
+    }
+
+    /// Whether the image's own `php-fpm.d/www.conf` completes pool `pool` of
+    /// `set`: the pool is `www`, no linted file of the set is a `www.conf`, and
+    /// either a linted Dockerfile builds on the official fpm image or the set
+    /// mirrors that image's layout (its `php-fpm.d/docker.conf` or
+    /// `zz-docker.conf`, which the image writes beside its www.conf). Then
+    /// `pm = dynamic`, `pm.max_children = 5`... come from the image.
+    pub fn www_conf_completes(&self, set: &ConfigSet, pool: &str) -> bool {
+        if !pool.eq_ignore_ascii_case("www") {
+            return false;
+        }
+        let names: Vec<(&str, &str)> = set
+            .files
+            .iter()
+            .map(|f| {
+                let mut parts = f.source.path.rsplit(['/', '\\']);
+                let name = parts.next().unwrap_or("");
+                (parts.next().unwrap_or(""), name)
+            })
+            .collect();
+        if names.iter().any(|(_, n)| n.eq_ignore_ascii_case("www.conf")) {
+            return false;
+        }
+        self.official_fpm
+            || names.iter().any(|(dir, n)| {
+                *dir == "php-fpm.d" && matches!(*n, "docker.conf" | "zz-docker.conf")
+            })
     }
 
     pub fn global_value(&self, directive: &str) -> Option<&'static str> {
