@@ -68,6 +68,57 @@ impl ImageDefaults {
             })
     }
 
+    /// Whether `set` is a copy of the official image's stock php-fpm config
+    /// (khs1994's `config/php/default/usr/local/etc/`, kept for reference):
+    /// it has the image's `php-fpm.d/docker.conf` or `zz-docker.conf`, and
+    /// every directive is `include=etc/php-fpm.d/*.conf` or a value the
+    /// image's own files give (`daemonize = no`, `[www] listen = 9000`,
+    /// `clear_env = no`...). Such a set is the image's configuration, not
+    /// the project's: what the project changes lives in other files, which
+    /// are judged themselves.
+    pub fn stock_copy(set: &ConfigSet) -> bool {
+        use crate::parse::fpm::SectionKind;
+        let table = &crate::project::defaults::PHP_FPM;
+        // The image's layout: its `php-fpm.d/docker.conf` or `zz-docker.conf`.
+        let layout = set.files.iter().any(|f| {
+            let p = f.source.path.replace('\\', "/");
+            p.ends_with("php-fpm.d/docker.conf") || p.ends_with("php-fpm.d/zz-docker.conf")
+        });
+        if !layout {
+            return false;
+        }
+        let mut any = false;
+        for f in &set.files {
+            let Some(doc) = f.document.as_fpm() else { return false };
+            for section in &doc.sections {
+                for d in &section.directives {
+                    any = true;
+                    let name = d.name.text.as_str();
+                    let value = d.value.text.trim();
+                    let stock = match section.kind {
+                        _ if d.is("include") => value == "etc/php-fpm.d/*.conf",
+                        SectionKind::Pool => {
+                            section.name().eq_ignore_ascii_case("www")
+                                && d.offset.is_none()
+                                && table
+                                    .fpm_www
+                                    .iter()
+                                    .any(|(k, v)| k.eq_ignore_ascii_case(name) && *v == value)
+                        }
+                        SectionKind::Global | SectionKind::Preamble => table
+                            .fpm_global
+                            .iter()
+                            .any(|(k, v)| k.eq_ignore_ascii_case(name) && *v == value),
+                    };
+                    if !stock {
+                        return false;
+                    }
+                }
+            }
+        }
+        any
+    }
+
     pub fn global_value(&self, directive: &str) -> Option<&'static str> {
         match (self.official_fpm, directive) {
             (true, "error_log" | "daemonize") => {

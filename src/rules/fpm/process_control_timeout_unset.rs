@@ -25,7 +25,10 @@ impl Rule for ProcessControlTimeoutUnset {
         const HINT: &str = "Set `process_control_timeout = 20s` in `[global]`: longer than the slowest request, shorter than the pod's `terminationGracePeriodSeconds`";
         for set in project.fpm_sets() {
             // Development overlays and dev-stack configs are not production.
-            if set.files.iter().all(|f| development_file(ctx.settings, f)) {
+            // A stock copy of the image's config is not the project's.
+            if set.files.iter().all(|f| development_file(ctx.settings, f))
+                || super::image::ImageDefaults::stock_copy(set)
+            {
                 continue;
             }
             match set.global.get("process_control_timeout") {

@@ -22,9 +22,12 @@ impl Rule for RequestTerminateTimeoutUnset {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let settings = ctx.settings;
-        each_pool(project, |_, pool| {
-            // Development overlays and dev-stack pools are not production.
-            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f)) {
+        each_pool(project, |set, pool| {
+            // Development overlays and dev-stack pools are not production,
+            // and a stock copy of the image's config is not the project's.
+            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f))
+                || super::image::ImageDefaults::stock_copy(set)
+            {
                 return;
             }
             let name = &pool.name;
