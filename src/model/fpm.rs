@@ -189,11 +189,7 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
 
 /// Only directives before any `[section]` header.
 fn is_fragment(doc: &FpmFile) -> bool {
-    !doc.sections.is_empty()
-        && doc
-            .sections
-            .iter()
-            .all(|s| s.kind == SectionKind::Preamble)
+    !doc.sections.is_empty() && doc.sections.iter().all(|s| s.kind == SectionKind::Preamble)
 }
 
 /// `into_pool[i]`: the pool whose section includes `files[i]`, a section-less

@@ -114,26 +114,6 @@ fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::from_text;
-
-    #[test]
-    fn reads_what_kustomize_adds() {
-        let k = "namespace: ingress-nginx\ncommonLabels:\n  app.kubernetes.io/name: grafana\nresources:\n- ./deployment.yaml\n- service.yaml\n";
-        let got = from_text(k, "deployment.yaml").expect("listed");
-        assert_eq!(got.namespace.as_deref(), Some("ingress-nginx"));
-        assert_eq!(got.selector_label("app.kubernetes.io/name"), Some("grafana"));
-        assert!(from_text(k, "other.yaml").is_none());
-        let labels = "resources: [d.yaml]\nlabels:\n- pairs: {app: a}\n  includeSelectors: true\n- pairs: {team: t}\n";
-        let got = from_text(labels, "d.yaml").expect("listed");
-        assert_eq!(got.selector_labels, vec![("app".to_owned(), "a".to_owned())]);
-        assert!(from_text("resources: [d.yaml]\n", "d.yaml").is_some_and(|k| !k.adds_selectors()));
-        assert!(from_text("- not a map\n", "d.yaml").is_none());
-        assert!(from_text("", "d.yaml").is_none());
-    }
-}
-
 /// Whether `selector`, of an object in `file` and namespace `namespace`,
 /// selects a pod template of the run once kustomize has built both: each
 /// side moved to its kustomization's `namespace` and given its selector
@@ -191,4 +171,24 @@ pub fn selects_after_build(
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_text;
+
+    #[test]
+    fn reads_what_kustomize_adds() {
+        let k = "namespace: ingress-nginx\ncommonLabels:\n  app.kubernetes.io/name: grafana\nresources:\n- ./deployment.yaml\n- service.yaml\n";
+        let got = from_text(k, "deployment.yaml").expect("listed");
+        assert_eq!(got.namespace.as_deref(), Some("ingress-nginx"));
+        assert_eq!(got.selector_label("app.kubernetes.io/name"), Some("grafana"));
+        assert!(from_text(k, "other.yaml").is_none());
+        let labels = "resources: [d.yaml]\nlabels:\n- pairs: {app: a}\n  includeSelectors: true\n- pairs: {team: t}\n";
+        let got = from_text(labels, "d.yaml").expect("listed");
+        assert_eq!(got.selector_labels, vec![("app".to_owned(), "a".to_owned())]);
+        assert!(from_text("resources: [d.yaml]\n", "d.yaml").is_some_and(|k| !k.adds_selectors()));
+        assert!(from_text("- not a map\n", "d.yaml").is_none());
+        assert!(from_text("", "d.yaml").is_none());
+    }
 }
