@@ -22,6 +22,13 @@ fn fixture_root() -> PathBuf {
 }
 
 fn config_for(fixture: &Path) -> Config {
+    let mut config = config_file_for(fixture);
+    // Shown paths are relative to the fixture root, not the working directory.
+    config.settings.base_dir = Some(fixture_root());
+    config
+}
+
+fn config_file_for(fixture: &Path) -> Config {
     let opts = PathBuf::from(format!("{}.options.yaml", fixture.display()));
     if opts.is_file() {
         match Config::load(&opts) {

@@ -51,6 +51,10 @@ pub struct Settings {
     pub images: Vec<(String, String)>,
     /// Keyed by rule code.
     pub rules: HashMap<String, RuleConfig>,
+    /// The directory the files' shown paths are relative to, when it is not
+    /// the working directory (test harnesses). Rules that read a file beside
+    /// a linted one (a kustomization) resolve it from here.
+    pub base_dir: Option<std::path::PathBuf>,
     null: Value,
 }
 
@@ -65,6 +69,7 @@ impl Default for Settings {
             dockerfile_target: None,
             images: Vec::new(),
             rules: HashMap::new(),
+            base_dir: None,
             null: Value::Null,
         }
     }

@@ -143,10 +143,26 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
             }
         }
     }
+    // A section-less fragment included from inside a pool section (kanboard's
+    // `[www] ... include = /etc/php84/php-fpm.d/env.conf`) is read as part of
+    // that pool: php-fpm parses the included lines in the current section.
+    let mut fragment_pool: HashMap<usize, String> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
-        for inc in fpm(f).into_iter().flat_map(FpmFile::includes) {
-            for j in matches(&paths[i], &inc.value.text, &paths) {
-                union(&mut parent, i, j);
+        let Some(doc) = fpm(f) else { continue };
+        for section in &doc.sections {
+            for inc in section
+                .directives
+                .iter()
+                .filter(|d| d.is("include") && d.offset.is_none())
+            {
+                for j in matches(&paths[i], &inc.value.text, &paths) {
+                    union(&mut parent, i, j);
+                    if section.kind == SectionKind::Pool && fpm(files[j]).is_some_and(is_fragment) {
+                        fragment_pool
+                            .entry(j)
+                            .or_insert_with(|| section.name().to_owned());
+                    }
+                }
             }
         }
     }
@@ -162,33 +178,50 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
                 let includes = fpm(files[i]).is_some_and(|d| d.includes().next().is_some());
                 (!includes, paths[i].clone())
             });
-            build(members.into_iter().map(|i| files[i]).collect())
+            let pools = members
+                .iter()
+                .map(|i| fragment_pool.get(i).cloned())
+                .collect();
+            build(members.into_iter().map(|i| files[i]).collect(), pools)
         })
         .collect()
 }
 
-fn build(files: Vec<&ParsedFile>) -> ConfigSet<'_> {
+/// Only directives before any `[section]` header.
+fn is_fragment(doc: &FpmFile) -> bool {
+    !doc.sections.is_empty() && doc.sections.iter().all(|s| s.kind == SectionKind::Preamble)
+}
+
+/// `into_pool[i]`: the pool whose section includes `files[i]`, a section-less
+/// fragment, so its directives belong to that pool rather than the global scope.
+fn build(files: Vec<&ParsedFile>, into_pool: Vec<Option<String>>) -> ConfigSet<'_> {
     let mut global = Scope::default();
     let mut pools: Vec<Pool> = Vec::new();
     // Pool names match case-insensitively, as in php-fpm.
     let mut index: HashMap<String, usize> = HashMap::new();
-    for f in &files {
+    for (n, f) in files.iter().enumerate() {
         let Some(doc) = fpm(f) else { continue };
+        let into = into_pool.get(n).and_then(Option::as_deref);
         for s in &doc.sections {
-            match s.kind {
-                SectionKind::Pool => match index.get(&s.name().to_ascii_lowercase()) {
+            let pool_name = match (s.kind, into) {
+                (SectionKind::Pool, _) => Some(s.name()),
+                (SectionKind::Preamble, Some(pool)) => Some(pool),
+                _ => None,
+            };
+            match pool_name {
+                Some(pool_name) => match index.get(&pool_name.to_ascii_lowercase()) {
                     Some(&i) => pools[i].scope.sections.push((f, s)),
                     None => {
-                        index.insert(s.name().to_ascii_lowercase(), pools.len());
+                        index.insert(pool_name.to_ascii_lowercase(), pools.len());
                         pools.push(Pool {
-                            name: s.name().to_owned(),
+                            name: pool_name.to_owned(),
                             scope: Scope {
                                 sections: vec![(f, s)],
                             },
                         });
                     }
                 },
-                SectionKind::Global | SectionKind::Preamble => global.sections.push((f, s)),
+                None => global.sections.push((f, s)),
             }
         }
     }

@@ -139,3 +139,48 @@ pub fn octane_command(tokens: &[Located]) -> Option<usize> {
 pub fn has(df: &Dockerfile, chain: &[usize], keyword: Keyword) -> bool {
     df.instructions_of(chain).any(|i| i.is(keyword))
 }
+
+/// A Dockerfile whose path says development or tests (`docker/development/`,
+/// `dev.Dockerfile`, `.devcontainer/`, `tests-suite/`), judged with the
+/// production profile: checks about what ships to production (root user,
+/// Composer dev packages, OPcache) stay quiet there, as the php.ini ones do.
+pub fn development_file(ctx: &Context, file: &ParsedFile) -> bool {
+    ctx.settings.profile == crate::config::Profile::Production
+        && !ctx.settings.strict
+        && crate::config::is_development_path(&file.source.path)
+}
+
+/// An image other images build on, or a build tool, by its name: the file
+/// name says `base`, `build` or `builder` (`Dockerfile.backend-base`,
+/// `static-builder-musl.Dockerfile`), or it sits in a `base/` directory
+/// (devilbox's `Dockerfiles/base/Dockerfile-8.2`, which its `mods/` images
+/// build on). What the deployed image runs as, or installs, is decided by the
+/// image built on top, which is judged itself.
+pub fn intermediate_image(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.rsplit(['/', '\\']);
+    let name = parts.next().unwrap_or("");
+    let dir = parts.next().unwrap_or("");
+    dir == "base"
+        || name
+            .split(['.', '-', '_'])
+            .any(|w| matches!(w, "base" | "build" | "builder"))
+}
+
+#[cfg(test)]
+mod intermediate_tests {
+    use super::intermediate_image as i;
+
+    #[test]
+    fn names_that_say_base_or_build() {
+        assert!(i(".docker/Dockerfiles/Dockerfile.backend-base"));
+        assert!(i("static-builder-musl.Dockerfile"));
+        assert!(i("Dockerfiles/base/Dockerfile-8.2"));
+        assert!(i("docker/Dockerfile.build"));
+        assert!(!i("Dockerfile"));
+        assert!(!i("docker/production/nginx/Dockerfile"));
+        assert!(!i("build/Dockerfile"));
+        assert!(!i("database/Dockerfile"));
+        assert!(!i("Dockerfiles/mods/Dockerfile-8.2"));
+    }
+}

@@ -28,6 +28,10 @@ impl Rule for ComposerAutoloaderNotOptimized {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        // Development and test images load classes from changing sources.
+        if super::common::development_file(ctx, file) {
+            return;
+        }
         let Some(df) = dockerfile(file) else { return };
         let stages = df.reaching_final(target(ctx));
         let commands = commands_in(df, &stages);

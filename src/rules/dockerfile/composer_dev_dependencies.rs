@@ -22,6 +22,10 @@ impl Rule for ComposerDevDependencies {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        // Development and test images want the dev packages.
+        if super::common::development_file(ctx, file) {
+            return;
+        }
         let Some(df) = dockerfile(file) else { return };
         let stages = df.reaching_final(target(ctx));
         for (inst, cmd) in commands_in(df, &stages) {

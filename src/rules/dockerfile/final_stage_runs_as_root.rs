@@ -19,6 +19,10 @@ impl Rule for FinalStageRunsAsRoot {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        // A development or test image, or one other images build on (they set `USER`).
+        if super::common::development_file(ctx, file) || super::common::intermediate_image(&file.source.path) {
+            return;
+        }
         let Some(df) = dockerfile(file) else { return };
         let Some((chain, last)) = final_image(df, ctx) else { return };
         match df.last_in(&chain, Keyword::User) {

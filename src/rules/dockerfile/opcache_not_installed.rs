@@ -55,6 +55,10 @@ impl Rule for OpcacheNotInstalled {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
+        // A development image, or a base the deployed image builds on and installs OPcache in.
+        if super::common::development_file(ctx, file) || super::common::intermediate_image(&file.source.path) {
+            return;
+        }
         let Some(df) = dockerfile(file) else { return };
         let chain = df.final_chain(target(ctx));
         let Some((image, written)) = df.base_image(&chain) else { return };

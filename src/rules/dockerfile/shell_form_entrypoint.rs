@@ -33,6 +33,12 @@ impl Rule for ShellFormEntrypoint {
             if text.text.trim().is_empty() {
                 continue;
             }
+            // s2i builder images: `CMD $STI_SCRIPTS_PATH/usage` prints how to
+            // use the image and exits; nothing runs long enough to be signalled.
+            let program = text.text.split_whitespace().next().unwrap_or("");
+            if program.rsplit('/').next() == Some("usage") {
+                continue;
+            }
             let kw = inst.keyword.name();
             let d = ctx
                 .report(

@@ -9,6 +9,7 @@
 //! directive there is not a finding. Without a Dockerfile we assume php-fpm's
 //! own defaults and say so in the hint.
 
+use crate::model::fpm::ConfigSet;
 use crate::project::Project;
 
 pub struct ImageDefaults {
@@ -37,6 +38,85 @@ impl ImageDefaults {
             }
             _ => None,
         }
+    }
+
+    /// Whether the image's own `php-fpm.d/www.conf` completes pool `pool` of
+    /// `set`: the pool is `www`, no linted file of the set is a `www.conf`, and
+    /// either a linted Dockerfile builds on the official fpm image or the set
+    /// mirrors that image's layout (its `php-fpm.d/docker.conf` or
+    /// `zz-docker.conf`, which the image writes beside its www.conf). Then
+    /// `pm = dynamic`, `pm.max_children = 5`... come from the image.
+    pub fn www_conf_completes(&self, set: &ConfigSet, pool: &str) -> bool {
+        if !pool.eq_ignore_ascii_case("www") {
+            return false;
+        }
+        let names: Vec<(&str, &str)> = set
+            .files
+            .iter()
+            .map(|f| {
+                let mut parts = f.source.path.rsplit(['/', '\\']);
+                let name = parts.next().unwrap_or("");
+                (parts.next().unwrap_or(""), name)
+            })
+            .collect();
+        if names.iter().any(|(_, n)| n.eq_ignore_ascii_case("www.conf")) {
+            return false;
+        }
+        self.official_fpm
+            || names.iter().any(|(dir, n)| {
+                *dir == "php-fpm.d" && matches!(*n, "docker.conf" | "zz-docker.conf")
+            })
+    }
+
+    /// Whether `set` is a copy of the official image's stock php-fpm config
+    /// (khs1994's `config/php/default/usr/local/etc/`, kept for reference):
+    /// it has the image's `php-fpm.d/docker.conf` or `zz-docker.conf`, and
+    /// every directive is `include=etc/php-fpm.d/*.conf` or a value the
+    /// image's own files give (`daemonize = no`, `[www] listen = 9000`,
+    /// `clear_env = no`...). Such a set is the image's configuration, not
+    /// the project's: what the project changes lives in other files, which
+    /// are judged themselves.
+    pub fn stock_copy(set: &ConfigSet) -> bool {
+        use crate::parse::fpm::SectionKind;
+        let table = &crate::project::defaults::PHP_FPM;
+        // The image's layout: its `php-fpm.d/docker.conf` or `zz-docker.conf`.
+        let layout = set.files.iter().any(|f| {
+            let p = f.source.path.replace('\\', "/");
+            p.ends_with("php-fpm.d/docker.conf") || p.ends_with("php-fpm.d/zz-docker.conf")
+        });
+        if !layout {
+            return false;
+        }
+        let mut any = false;
+        for f in &set.files {
+            let Some(doc) = f.document.as_fpm() else { return false };
+            for section in &doc.sections {
+                for d in &section.directives {
+                    any = true;
+                    let name = d.name.text.as_str();
+                    let value = d.value.text.trim();
+                    let stock = match section.kind {
+                        _ if d.is("include") => value == "etc/php-fpm.d/*.conf",
+                        SectionKind::Pool => {
+                            section.name().eq_ignore_ascii_case("www")
+                                && d.offset.is_none()
+                                && table
+                                    .fpm_www
+                                    .iter()
+                                    .any(|(k, v)| k.eq_ignore_ascii_case(name) && *v == value)
+                        }
+                        SectionKind::Global | SectionKind::Preamble => table
+                            .fpm_global
+                            .iter()
+                            .any(|(k, v)| k.eq_ignore_ascii_case(name) && *v == value),
+                    };
+                    if !stock {
+                        return false;
+                    }
+                }
+            }
+        }
+        any
     }
 
     pub fn global_value(&self, directive: &str) -> Option<&'static str> {

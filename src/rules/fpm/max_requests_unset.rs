@@ -1,6 +1,6 @@
 //! FPM004: `pm.max_requests` unset or 0, so workers are never recycled.
 
-use super::pools::{each_pool, int, missing_at};
+use super::pools::{development_file, each_pool, int, missing_at};
 use crate::diagnostic::Edit;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -25,7 +25,15 @@ impl Rule for MaxRequestsUnset {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        each_pool(project, |_, pool| {
+        let settings = ctx.settings;
+        each_pool(project, |set, pool| {
+            // Development overlays and dev-stack pools are not production,
+            // and a stock copy of the image's config is not the project's.
+            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f))
+                || super::image::ImageDefaults::stock_copy(set)
+            {
+                return;
+            }
             let name = &pool.name;
             match pool.scope.get("pm.max_requests") {
                 Some(found) => {

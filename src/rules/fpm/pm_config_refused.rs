@@ -1,6 +1,7 @@
 //! FPM003: a process-manager configuration php-fpm refuses at start-up
 //! (fpm_conf.c `fpm_conf_process_all_pools`), so the pod crash-loops.
 
+use super::image::ImageDefaults;
 use super::pools::{each_pool, int, missing_at, seconds};
 use crate::project::Project;
 use crate::model::fpm::Found;
@@ -23,13 +24,18 @@ impl Rule for PmConfigRefused {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let image = ImageDefaults::of(project);
         each_pool(project, |set, pool| {
             let p = &pool.scope;
             let name = &pool.name;
+            // The image's www.conf sets `pm` and its sizes for this pool: what
+            // the linted files leave unset comes from there, so only values
+            // they set are judged.
+            let completed = image.www_conf_completes(set, name);
             let Some(pm) = p.get("pm") else {
                 // A pool that never says `pm` is an override of a pool defined
                 // elsewhere, unless the main config is here too.
-                if set.has_main_config() {
+                if set.has_main_config() && !completed {
                     if let Some((file, _, span)) = missing_at(p) {
                         ctx.report_in(file.id, span, format!("pool `{name}` sets no `pm`: php-fpm refuses to start"))
                             .hint("Add `pm = dynamic` (or `static`/`ondemand`) with `pm.max_children`")
@@ -45,6 +51,9 @@ impl Rule for PmConfigRefused {
             let at = |f: &Found| (f.file.id, f.directive.span);
             let max_children = p.get("pm.max_children");
             let Some(children) = max_children else {
+                if completed {
+                    return;
+                }
                 ctx.report_in(pm.file.id, pm.directive.span, format!("pool `{name}` uses `pm = {style}` without `pm.max_children`: php-fpm refuses to start"))
                     .hint("Add `pm.max_children = N`, sized so N x the worker memory fits the container memory limit")
                     .label_text("needs `pm.max_children`");
@@ -57,6 +66,7 @@ impl Rule for PmConfigRefused {
                     let max_spare = p.get("pm.max_spare_servers");
                     for (key, found) in [("pm.min_spare_servers", min_spare), ("pm.max_spare_servers", max_spare)] {
                         match found {
+                            None if completed => {}
                             None => {
                                 ctx.report_in(pm.file.id, pm.directive.span, format!("pool `{name}` uses `pm = dynamic` without `{key}`: php-fpm refuses to start"))
                                     .hint(format!("Add `{key} = N` (at least 1, at most `pm.max_children`)"))

@@ -38,11 +38,16 @@ impl Rule for PoolUserMisconfigured {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let settings = ctx.settings;
         each_pool(project, |_, pool| {
             for key in ["user", "group"] {
                 let Some(f) = pool.scope.get(key) else { continue };
                 let v = &f.directive.value;
-                if matches!(v.text.trim(), "root" | "0") {
+                // A development overlay running workers as root (with `-R`)
+                // does so on purpose, and a refusal shows on first start.
+                if matches!(v.text.trim(), "root" | "0")
+                    && !super::pools::development_file(settings, f.file)
+                {
                     ctx.report_in(f.file.id, v.span, format!("`{key} = {}` in pool `{}`: php-fpm refuses root workers, or with `--allow-to-run-as-root` runs every request as root", v.text.trim(), pool.name))
                         .severity(Severity::Error)
                         .hint(format!("Set `{key} = www-data` (or another unprivileged account)"))

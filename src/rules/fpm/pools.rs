@@ -69,3 +69,14 @@ pub fn is_std_stream(path: &str) -> bool {
             | "/proc/1/fd/1"
     )
 }
+
+/// A file whose path says development or tests (`overlays/development/`,
+/// `zz-docker.development.conf`, `.devcontainer/`), judged with the
+/// production profile: production-only pool checks (worker recycling,
+/// timeouts) stay quiet there, as the php.ini ones do for such files.
+/// `profile: strict` keeps them.
+pub fn development_file(settings: &crate::config::Settings, file: &ParsedFile) -> bool {
+    settings.profile == crate::config::Profile::Production
+        && !settings.strict
+        && crate::config::is_development_path(&file.source.path)
+}

@@ -1,7 +1,7 @@
 //! FPM011: `process_control_timeout` unset or 0: on SIGQUIT (graceful stop or
 //! reload) the master gives workers about a second before killing them.
 
-use super::pools::{missing_at, seconds};
+use super::pools::{development_file, missing_at, seconds};
 use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -24,6 +24,13 @@ impl Rule for ProcessControlTimeoutUnset {
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         const HINT: &str = "Set `process_control_timeout = 20s` in `[global]`: longer than the slowest request, shorter than the pod's `terminationGracePeriodSeconds`";
         for set in project.fpm_sets() {
+            // Development overlays and dev-stack configs are not production.
+            // A stock copy of the image's config is not the project's.
+            if set.files.iter().all(|f| development_file(ctx.settings, f))
+                || super::image::ImageDefaults::stock_copy(set)
+            {
+                continue;
+            }
             match set.global.get("process_control_timeout") {
                 Some(f) => {
                     if seconds(Some(f)) == Some(0) {

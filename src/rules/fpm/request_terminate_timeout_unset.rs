@@ -1,6 +1,6 @@
 //! FPM007: `request_terminate_timeout` unset or 0: a stuck request holds its worker forever.
 
-use super::pools::{each_pool, missing_at, seconds};
+use super::pools::{development_file, each_pool, missing_at, seconds};
 use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -21,7 +21,15 @@ impl Rule for RequestTerminateTimeoutUnset {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        each_pool(project, |_, pool| {
+        let settings = ctx.settings;
+        each_pool(project, |set, pool| {
+            // Development overlays and dev-stack pools are not production,
+            // and a stock copy of the image's config is not the project's.
+            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f))
+                || super::image::ImageDefaults::stock_copy(set)
+            {
+                return;
+            }
             let name = &pool.name;
             let hint = format!("Set `request_terminate_timeout = 30s` (a little above the slowest legitimate request) in pool `{name}`");
             match pool.scope.get("request_terminate_timeout") {

@@ -337,6 +337,30 @@ pub fn development_file(settings: &Settings) -> bool {
     settings.development_file
 }
 
+/// The file's own settings say it is a development config: it configures
+/// Xdebug (a debugger is installed only where someone debugs) or turns
+/// assertions on (`zend.assertions = 1`, php.ini-development's value;
+/// production's is -1). devilbox's per-version php.ini files and shlink's
+/// docker-compose `data/infra/php.ini` are such files without a path that
+/// says so.
+pub fn development_content(ini: &IniFile) -> bool {
+    ini.entries.iter().any(|e| {
+        let key = e.key.trim().to_ascii_lowercase();
+        key.starts_with("xdebug.")
+            || (key == "zend.assertions"
+                && e.value.text().is_some_and(|t| t.trim() == "1"))
+    })
+}
+
+/// A file for the CLI SAPI (`php-cli.ini`, `cli/php.ini`, Debian's
+/// `/etc/php/8.3/cli/`): PHP's CLI defaults differ (no time limit, and
+/// distributions ship `memory_limit = -1` there for Composer and scripts).
+pub fn cli_file(path: &str) -> bool {
+    path.to_ascii_lowercase()
+        .split(['/', '\\', '.', '-', '_'])
+        .any(|w| w == "cli")
+}
+
 /// Whether the file configures OPcache at all (an `[opcache]` section or an
 /// `opcache.*` directive): rules about unset OPcache directives only apply then.
 pub fn configures_opcache(ini: &IniFile) -> bool {

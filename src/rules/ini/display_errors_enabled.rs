@@ -1,6 +1,6 @@
 //! INI020: errors displayed to clients in production.
 
-use super::directives::{pool_php_settings, production, development_file};
+use super::directives::{development_content, development_file, pool_php_settings, production};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -41,6 +41,9 @@ impl Rule for DisplayErrorsEnabled {
             return;
         }
         let Some(ini) = file.document.as_ini() else { return };
+        if development_content(ini) {
+            return;
+        }
         let Some(e) = ini.get("display_errors") else { return };
         let Some(t) = e.value.text() else { return };
         // `stderr` goes to the process's stderr (the container log), not to clients.

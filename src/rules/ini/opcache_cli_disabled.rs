@@ -3,7 +3,7 @@
 
 use super::directives::{configures_opcache, opcache_anchor, setting};
 use crate::diagnostic::Severity;
-use crate::project::Project;
+use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::diagnostic::FileId;
 use crate::project::links::ImageNode;
@@ -162,6 +162,27 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
     None
 }
 
+/// The ini file itself loads Swoole or OpenSwoole (`extension=swoole`): a
+/// server that only runs under the CLI SAPI (Octane on Swoole, Hyperf).
+fn loads_swoole(file: &ParsedFile, ini: &crate::parse::ini::IniFile) -> Option<CliWorker> {
+    ini.entries
+        .iter()
+        .filter(|e| e.key.trim().eq_ignore_ascii_case("extension"))
+        .find(|e| {
+            e.value.text().is_some_and(|t| {
+                let t = t.trim().trim_matches('"').to_ascii_lowercase();
+                let name = t.rsplit('/').next().unwrap_or(&t);
+                let name = name.strip_suffix(".so").unwrap_or(name);
+                matches!(name, "swoole" | "openswoole")
+            })
+        })
+        .map(|e| CliWorker {
+            file: file.id,
+            span: e.value.span,
+            what: "the Swoole extension this file loads".to_owned(),
+        })
+}
+
 impl Rule for OpcacheCliDisabled {
     fn code(&self) -> &'static str {
         "INI014"
@@ -181,6 +202,13 @@ impl Rule for OpcacheCliDisabled {
         let at = ctx.settings.php_version;
         for file in project.of_kind(FileKind::PhpIni) {
             let Some(ini) = file.document.as_ini() else { continue };
+            // `php.development.ini`, `.devcontainer/`: not what production runs.
+            if ctx.settings.profile == crate::config::Profile::Production
+                && !ctx.settings.strict
+                && crate::config::is_development_path(&file.source.path)
+            {
+                continue;
+            }
             let s = setting(ini, "opcache.enable_cli", at);
             if s.as_bool() != Some(false) {
                 continue;
@@ -190,7 +218,7 @@ impl Rule for OpcacheCliDisabled {
             let cli_server = match linked_verdict(project, &ix, file.id) {
                 Linked::Fine => continue,
                 Linked::Offender(w) => Some(w),
-                Linked::Unknown => cli_server.clone(),
+                Linked::Unknown => cli_server.clone().or_else(|| loads_swoole(file, ini)),
             };
             let span = match s.entry {
                 Some(e) => e.value.span,
@@ -218,11 +246,9 @@ impl Rule for OpcacheCliDisabled {
                     d.secondary(server.file, server.span, "workers run under the CLI SAPI");
                     d
                 }
-                None => ctx.report_in(
-                    file.id,
-                    span,
-                    "`opcache.enable_cli` is off: this matters if the image runs Octane, Swoole, RoadRunner or queue workers, which use the CLI SAPI",
-                ),
+                // Without a CLI worker in the run it is a guess ("matters
+                // if..."): a note a team learns to ignore.
+                None => continue,
             };
             d.label_text("no OPcache for CLI workers")
                 .hint("Set `opcache.enable_cli=1` in the image that runs `php artisan octane:start` or `queue:work`");

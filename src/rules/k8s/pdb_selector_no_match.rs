@@ -40,6 +40,12 @@ impl Rule for PdbSelectorNoMatch {
             if !set.matching(ns, &selector).is_empty() {
                 continue;
             }
+            // A kustomize base: its namespace and labels are added at build.
+            if !selector.matches_nothing()
+                && super::kustomize::selects_after_build(project, ctx.settings, set, pdb.file, ns, &selector)
+            {
+                continue;
+            }
             let what = if selector.matches_nothing() {
                 "has no `selector`, so it protects no pods".to_owned()
             } else {

@@ -46,7 +46,7 @@ fn replicas(root: &Node) -> i64 {
 /// Database and cache servers: with a single replica, clients reconnect to
 /// the same pod after the restart whatever the delay, and the server shuts
 /// down cleanly on its own stop signal.
-fn is_database(image: &str) -> bool {
+pub(crate) fn is_database(image: &str) -> bool {
     const DATABASES: [&str; 16] = [
         "mysql", "mariadb", "percona", "percona-server", "postgres", "postgresql", "postgis",
         "redis", "redis-stack-server", "valkey", "keydb", "mongo", "mongodb", "memcached",

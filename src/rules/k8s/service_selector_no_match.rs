@@ -29,6 +29,10 @@ impl Rule for ServiceSelectorNoMatch {
             if !set.has_templates_in(ns) || !set.matching(ns, &selector).is_empty() {
                 continue;
             }
+            // A kustomize base: its namespace and labels are added at build.
+            if super::kustomize::selects_after_build(project, ctx.settings, set, svc.file, ns, &selector) {
+                continue;
+            }
             let d = ctx.report_in(
                 svc.file,
                 entry.value.span,

@@ -30,6 +30,20 @@ impl Rule for SingleReplicaMaxUnavailable {
             if replicas != 1 || hpa_min.is_some_and(|m| m >= 2) {
                 continue;
             }
+            // A single-replica database (usually on a ReadWriteOnce volume)
+            // must stop before its replacement can mount the data: a brief
+            // outage on rollout is the price, not a misconfiguration.
+            let runs_database = obj
+                .obj
+                .root
+                .path(&["spec", "template", "spec", "containers"])
+                .map(|c| c.as_seq())
+                .unwrap_or_default()
+                .iter()
+                .any(|c| super::prestop_delay_missing::is_database(c.str_at(&["image"]).unwrap_or("")));
+            if runs_database {
+                continue;
+            }
             let Some(strategy) = obj.obj.root.path(&["spec", "strategy"]) else { continue };
             if strategy.str_at(&["type"]).unwrap_or("RollingUpdate") != "RollingUpdate" {
                 continue;

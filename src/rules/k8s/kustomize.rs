@@ -1,0 +1,194 @@
+//! What kustomize adds to a manifest at build time.
+//!
+//! A kustomize base often leaves out what its `kustomization.yaml` adds when
+//! it is built: `commonLabels` (and `labels` with `includeSelectors: true`)
+//! are added to every resource's labels, selectors and pod templates, and
+//! `namespace` replaces every resource's namespace. metrics-server's
+//! `manifests/base/deployment.yaml` has no `spec.selector` and no pod labels
+//! at all. Linting such a file as applied by `kubectl apply -f` reports what
+//! `kubectl apply -k` never sees, so rules about selectors and namespaces read
+//! the kustomization beside a manifest that lists it as a resource, and stay
+//! quiet about what it adds.
+//!
+//! Only the `kustomization.yaml` (or `.yml`, `Kustomization`) in the
+//! manifest's own directory is read, and only when its `resources` list names
+//! the file; overlays elsewhere are not followed.
+
+use crate::config::Settings;
+use crate::diagnostic::FileId;
+use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::parse::yaml::{self, Node};
+use crate::project::Project;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What the kustomization beside a manifest adds to it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Kustomized {
+    /// `namespace:`: every resource is moved there.
+    pub namespace: Option<String>,
+    /// Labels added to selectors and pod templates (`commonLabels`, and
+    /// `labels` entries with `includeSelectors: true`).
+    pub selector_labels: Vec<(String, String)>,
+}
+
+impl Kustomized {
+    pub fn adds_selectors(&self) -> bool {
+        !self.selector_labels.is_empty()
+    }
+
+    pub fn selector_label(&self, key: &str) -> Option<&str> {
+        self.selector_labels
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+const NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// The kustomization in `path`'s directory that lists it as a resource.
+/// `None` when there is none, it cannot be read, or it does not list the file.
+pub fn of(path: &str, settings: &Settings) -> Option<Kustomized> {
+    let joined;
+    let path = match &settings.base_dir {
+        Some(base) => {
+            joined = base.join(path);
+            joined.as_path()
+        }
+        None => Path::new(path),
+    };
+    let dir = path.parent()?;
+    let name = path.file_name()?.to_str()?;
+    NAMES.iter().find_map(|k| {
+        let text = std::fs::read_to_string(dir.join(k)).ok()?;
+        from_text(&text, name)
+    })
+}
+
+/// `text` is a kustomization; `name` the manifest's file name.
+pub fn from_text(text: &str, name: &str) -> Option<Kustomized> {
+    let file = yaml::parse(text);
+    let root = &file.documents.first()?.root;
+    if !root.is_map() {
+        return None;
+    }
+    let listed = root
+        .get("resources")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .any(|r| r.trim().trim_start_matches("./") == name);
+    if !listed {
+        return None;
+    }
+    let namespace = root
+        .get("namespace")
+        .and_then(Node::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    let mut selector_labels = pairs(root.get("commonLabels"));
+    for entry in root.get("labels").map(Node::as_seq).unwrap_or_default() {
+        let include = entry
+            .get("includeSelectors")
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.trim() == "true");
+        if include {
+            selector_labels.extend(pairs(entry.get("pairs")));
+        }
+    }
+    Some(Kustomized {
+        namespace,
+        selector_labels,
+    })
+}
+
+fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
+    node.filter(|n| n.is_map())
+        .map(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.key.as_str()?.to_owned(), e.value.as_str()?.to_owned())))
+        .collect()
+}
+
+/// Whether `selector`, of an object in `file` and namespace `namespace`,
+/// selects a pod template of the run once kustomize has built both: each
+/// side moved to its kustomization's `namespace` and given its selector
+/// labels. Only called for a selector that matches nothing as written, so
+/// the kustomization files are read only then.
+pub fn selects_after_build(
+    project: &Project,
+    settings: &Settings,
+    set: &ObjectSet<'_>,
+    file: FileId,
+    namespace: &str,
+    selector: &Selector<'_>,
+) -> bool {
+    let mut cache: HashMap<FileId, Option<Kustomized>> = HashMap::new();
+    let mut lookup = |id: FileId| {
+        cache
+            .entry(id)
+            .or_insert_with(|| of(project.path(id), settings))
+            .clone()
+    };
+    let own = lookup(file);
+    let mut wanted = selector.clone();
+    let ns = match &own {
+        Some(k) => {
+            for (key, value) in &k.selector_labels {
+                if !wanted.match_labels.iter().any(|(k2, _)| *k2 == key) {
+                    wanted.match_labels.push((key, value));
+                }
+            }
+            k.namespace.as_deref().unwrap_or(namespace)
+        }
+        None => namespace,
+    };
+    for template in &set.templates {
+        let Some(obj) = set.object(template.object) else {
+            continue;
+        };
+        let theirs = lookup(obj.file);
+        let their_ns = theirs
+            .as_ref()
+            .and_then(|k| k.namespace.as_deref())
+            .unwrap_or_else(|| obj.namespace());
+        if their_ns != ns {
+            continue;
+        }
+        let mut labels: Vec<(&str, &str)> = template.labels.clone();
+        if let Some(k) = &theirs {
+            for (key, value) in &k.selector_labels {
+                labels.retain(|(k2, _)| k2 != key);
+                labels.push((key, value));
+            }
+        }
+        if wanted.matches(&labels) {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_text;
+
+    #[test]
+    fn reads_what_kustomize_adds() {
+        let k = "namespace: ingress-nginx\ncommonLabels:\n  app.kubernetes.io/name: grafana\nresources:\n- ./deployment.yaml\n- service.yaml\n";
+        let got = from_text(k, "deployment.yaml").expect("listed");
+        assert_eq!(got.namespace.as_deref(), Some("ingress-nginx"));
+        assert_eq!(got.selector_label("app.kubernetes.io/name"), Some("grafana"));
+        assert!(from_text(k, "other.yaml").is_none());
+        let labels = "resources: [d.yaml]\nlabels:\n- pairs: {app: a}\n  includeSelectors: true\n- pairs: {team: t}\n";
+        let got = from_text(labels, "d.yaml").expect("listed");
+        assert_eq!(got.selector_labels, vec![("app".to_owned(), "a".to_owned())]);
+        assert!(from_text("resources: [d.yaml]\n", "d.yaml").is_some_and(|k| !k.adds_selectors()));
+        assert!(from_text("- not a map\n", "d.yaml").is_none());
+        assert!(from_text("", "d.yaml").is_none());
+    }
+}
