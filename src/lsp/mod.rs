@@ -305,6 +305,8 @@ impl Server {
                 true
             }
             "workspace/didChangeWatchedFiles" => {
+                // A kustomization may have changed: read them again.
+                crate::rules::k8s::kustomize::forget_cache();
                 if let Ok(p) = serde_json::from_value::<lt::DidChangeWatchedFilesParams>(n.params) {
                     for change in p.changes {
                         let Some(display) = self.display_of(&change.uri) else {

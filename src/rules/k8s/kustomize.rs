@@ -60,10 +60,40 @@ pub fn of(path: &str, settings: &Settings) -> Option<Kustomized> {
     };
     let dir = path.parent()?;
     let name = path.file_name()?.to_str()?;
-    NAMES.iter().find_map(|k| {
-        let text = std::fs::read_to_string(dir.join(k)).ok()?;
-        from_text(&text, name)
-    })
+    let text = kustomization_in(dir)?;
+    from_text(&text, name)
+}
+
+type KustomizationCache = std::sync::Mutex<HashMap<std::path::PathBuf, Option<std::sync::Arc<str>>>>;
+
+fn cache() -> &'static KustomizationCache {
+    static CACHE: std::sync::OnceLock<KustomizationCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Forgets the kustomization files read so far (an editor saw files change).
+pub fn forget_cache() {
+    if let Ok(mut c) = cache().lock() {
+        c.clear();
+    }
+}
+
+/// The kustomization file of a directory, read once per directory until
+/// [`forget_cache`] (rules ask for every manifest of a directory, many times).
+fn kustomization_in(dir: &Path) -> Option<std::sync::Arc<str>> {
+    use std::sync::Arc;
+    let cache = cache();
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        return hit;
+    }
+    let found: Option<Arc<str>> = NAMES
+        .iter()
+        .find_map(|k| std::fs::read_to_string(dir.join(k)).ok())
+        .map(Arc::from);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(dir.to_path_buf(), found.clone());
+    }
+    found
 }
 
 /// `text` is a kustomization; `name` the manifest's file name.
