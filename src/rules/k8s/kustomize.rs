@@ -144,29 +144,47 @@ fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Whether `selector`, of an object in `file` and namespace `namespace`,
-/// selects a pod template of the run once kustomize has built both: each
-/// side moved to its kustomization's `namespace` and given its selector
-/// labels. Only called for a selector that matches nothing as written, so
-/// the kustomization files are read only then.
+/// The kustomizations of a run's manifests, read once per rule run: per
+/// file, and the templates whose files have one.
+pub struct KustomizeIndex {
+    by_file: HashMap<FileId, Kustomized>,
+    templates: Vec<usize>,
+}
+
+pub fn index(project: &Project, settings: &Settings, set: &ObjectSet<'_>) -> KustomizeIndex {
+    let mut by_file = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for obj in &set.objects {
+        if seen.insert(obj.file) {
+            if let Some(k) = of(project.path(obj.file), settings) {
+                by_file.insert(obj.file, k);
+            }
+        }
+    }
+    let templates = set
+        .templates
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| set.object(t.object).is_some_and(|o| by_file.contains_key(&o.file)))
+        .map(|(i, _)| i)
+        .collect();
+    KustomizeIndex { by_file, templates }
+}
+
+/// Whether a selector that matches nothing as written matches a pod
+/// template once kustomize has added its labels and namespaces. Only
+/// templates that kustomize changes can newly match, unless the selector's
+/// own file is kustomized (then every template of the namespace is tried).
 pub fn selects_after_build(
-    project: &Project,
-    settings: &Settings,
+    ix: &KustomizeIndex,
     set: &ObjectSet<'_>,
     file: FileId,
     namespace: &str,
     selector: &Selector<'_>,
 ) -> bool {
-    let mut cache: HashMap<FileId, Option<Kustomized>> = HashMap::new();
-    let mut lookup = |id: FileId| {
-        cache
-            .entry(id)
-            .or_insert_with(|| of(project.path(id), settings))
-            .clone()
-    };
-    let own = lookup(file);
+    let own = ix.by_file.get(&file);
     let mut wanted = selector.clone();
-    let ns = match &own {
+    let ns = match own {
         Some(k) => {
             for (key, value) in &k.selector_labels {
                 if !wanted.match_labels.iter().any(|(k2, _)| *k2 == key) {
@@ -177,20 +195,27 @@ pub fn selects_after_build(
         }
         None => namespace,
     };
-    for template in &set.templates {
+    let all: Vec<usize>;
+    let candidates: &[usize] = if own.is_some() {
+        all = (0..set.templates.len()).collect();
+        &all
+    } else {
+        &ix.templates
+    };
+    for &t in candidates {
+        let Some(template) = set.templates.get(t) else { continue };
         let Some(obj) = set.object(template.object) else {
             continue;
         };
-        let theirs = lookup(obj.file);
+        let theirs = ix.by_file.get(&obj.file);
         let their_ns = theirs
-            .as_ref()
             .and_then(|k| k.namespace.as_deref())
             .unwrap_or_else(|| obj.namespace());
         if their_ns != ns {
             continue;
         }
         let mut labels: Vec<(&str, &str)> = template.labels.clone();
-        if let Some(k) = &theirs {
+        if let Some(k) = theirs {
             for (key, value) in &k.selector_labels {
                 labels.retain(|(k2, _)| k2 != key);
                 labels.push((key, value));

@@ -18,6 +18,8 @@ impl Rule for PdbSelectorNoMatch {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
+        // Read only when a selector matches nothing as written.
+        let mut kix = None;
         for (_, pdb) in set.of_kind("PodDisruptionBudget") {
             let ns = pdb.namespace();
             if !set.has_templates_in(ns) {
@@ -42,7 +44,7 @@ impl Rule for PdbSelectorNoMatch {
             }
             // A kustomize base: its namespace and labels are added at build.
             if !selector.matches_nothing()
-                && super::kustomize::selects_after_build(project, ctx.settings, set, pdb.file, ns, &selector)
+                && super::kustomize::selects_after_build(kix.get_or_insert_with(|| super::kustomize::index(project, ctx.settings, set)), set, pdb.file, ns, &selector)
             {
                 continue;
             }

@@ -18,6 +18,8 @@ impl Rule for ServiceSelectorNoMatch {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
+        // Read only when a selector matches nothing as written.
+        let mut kix = None;
         for (_, svc) in set.of_kind("Service") {
             let Some(entry) = svc.obj.root.get("spec").and_then(|s| s.entry("selector")) else {
                 continue;
@@ -30,7 +32,7 @@ impl Rule for ServiceSelectorNoMatch {
                 continue;
             }
             // A kustomize base: its namespace and labels are added at build.
-            if super::kustomize::selects_after_build(project, ctx.settings, set, svc.file, ns, &selector) {
+            if super::kustomize::selects_after_build(kix.get_or_insert_with(|| super::kustomize::index(project, ctx.settings, set)), set, svc.file, ns, &selector) {
                 continue;
             }
             let d = ctx.report_in(
