@@ -104,6 +104,24 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>>
     out
 }
 
+/// One container as deployed: the workload (graph), its object and pod
+/// template (facts), the container's graph node and its facts.
+#[derive(Clone, Copy)]
+pub struct Deployed<'a> {
+    pub workload: &'a links::Workload,
+    pub object: &'a facts::ObjectFacts,
+    pub pod: &'a facts::PodFacts,
+    pub node: &'a links::ContainerNode,
+    pub container: &'a facts::ContainerFacts,
+}
+
+impl Deployed<'_> {
+    /// The manifest the container is declared in.
+    pub fn file(&self) -> FileId {
+        self.workload.object.file
+    }
+}
+
 /// Everything project rules see: the files (documents are kept for the
 /// kinds whose rules still read them), their facts, and the graph. The
 /// Kubernetes object set and the php-fpm include sets are built at most once
@@ -176,6 +194,35 @@ impl<'a> Project<'a> {
                 .get(f.id)
                 .and_then(FileFacts::dockerfile)
                 .map(|d| (f, d))
+        })
+    }
+
+    /// The facts of a Kubernetes object the graph refers to.
+    pub fn object(&self, r: links::ObjRef) -> Option<&'a facts::ObjectFacts> {
+        self.facts_of(r.file).kubernetes()?.objects.get(r.index)
+    }
+
+    /// Every container of every workload, with its workload, object, pod
+    /// template and graph node: the loop cross-file rules start from.
+    pub fn containers(&self) -> impl Iterator<Item = Deployed<'a>> + use<'a> {
+        let graph = self.graph;
+        let facts = self.facts;
+        graph.workloads.iter().flat_map(move |workload| {
+            let object = facts
+                .get(workload.object.file)
+                .and_then(FileFacts::kubernetes)
+                .and_then(|k| k.objects.get(workload.object.index));
+            let pod = object.and_then(|o| o.pod.as_ref().map(|p| (o, p)));
+            workload.containers.iter().filter_map(move |node| {
+                let (object, pod) = pod?;
+                Some(Deployed {
+                    workload,
+                    object,
+                    container: pod.containers.get(node.index)?,
+                    pod,
+                    node,
+                })
+            })
         })
     }
 

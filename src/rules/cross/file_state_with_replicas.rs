@@ -132,14 +132,11 @@ impl Rule for FileStateWithReplicas {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let configmaps = configmaps(project);
-        for w in &project.graph.workloads {
-            let Some(obj) = project
-                .facts_of(w.object.file)
-                .kubernetes()
-                .and_then(|k| k.objects.get(w.object.index))
-            else {
+        for dep in project.containers() {
+            let (w, obj, node, c) = (dep.workload, dep.object, dep.node, dep.container);
+            if c.role != Role::Main {
                 continue;
-            };
+            }
             if !matches!(obj.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet") {
                 continue;
             }
@@ -152,50 +149,43 @@ impl Rule for FileStateWithReplicas {
                 Some(_) if replicas <= 1 => "is scaled out by a HorizontalPodAutoscaler".to_owned(),
                 _ => format!("runs {replicas} replicas"),
             };
-            let Some(pod) = &obj.pod else { continue };
-            for node in &w.containers {
-                let Some(c) = pod.containers.get(node.index) else { continue };
-                if c.role != Role::Main {
+            let image_env = node
+                .dockerfile
+                .as_ref()
+                .and_then(|l| project.facts_of(l.to).dockerfile())
+                .map(|d| d.env.clone())
+                .unwrap_or_default();
+            let web = !matches!(
+                node.process.kind,
+                ProcessKind::QueueWorker | ProcessKind::Horizon | ProcessKind::Scheduler | ProcessKind::Nginx
+            );
+            let mut checks = vec![("CACHE_STORE", "cache"), ("CACHE_DRIVER", "cache")];
+            if web {
+                checks.insert(0, ("SESSION_DRIVER", "sessions"));
+            }
+            for (name, what) in checks {
+                let Some((value, src)) = env_value(&configmaps, w, obj, c, &image_env, name) else {
+                    continue;
+                };
+                if !value.trim().eq_ignore_ascii_case("file") {
                     continue;
                 }
-                let image_env = node
-                    .dockerfile
-                    .as_ref()
-                    .and_then(|l| project.facts_of(l.to).dockerfile())
-                    .map(|d| d.env.clone())
-                    .unwrap_or_default();
-                let web = !matches!(
-                    node.process.kind,
-                    ProcessKind::QueueWorker | ProcessKind::Horizon | ProcessKind::Scheduler | ProcessKind::Nginx
+                let d = ctx.report_in(
+                    src.file,
+                    src.span,
+                    format!(
+                        "`{name}=file` (from {}) in container `{}` of {}, which {why}: each pod keeps its own {what}, so requests served by another replica do not see them",
+                        src.what,
+                        c.name,
+                        obj.display()
+                    ),
                 );
-                let mut checks = vec![("CACHE_STORE", "cache"), ("CACHE_DRIVER", "cache")];
-                if web {
-                    checks.insert(0, ("SESSION_DRIVER", "sessions"));
-                }
-                for (name, what) in checks {
-                    let Some((value, src)) = env_value(&configmaps, w, obj, c, &image_env, name) else {
-                        continue;
-                    };
-                    if !value.trim().eq_ignore_ascii_case("file") {
-                        continue;
-                    }
-                    let d = ctx.report_in(
-                        src.file,
-                        src.span,
-                        format!(
-                            "`{name}=file` (from {}) in container `{}` of {}, which {why}: each pod keeps its own {what}, so requests served by another replica do not see them",
-                            src.what,
-                            c.name,
-                            obj.display()
-                        ),
-                    );
-                    d.label_text(format!("{what} in local files")).hint(match name {
-                        "SESSION_DRIVER" => "Use a shared session store: `SESSION_DRIVER=redis` (or `database`)",
-                        _ => "Use a shared cache store: `CACHE_STORE=redis` (Laravel 11+; `CACHE_DRIVER` before), or `database`",
-                    });
-                    if let Some(h) = hpa {
-                        d.secondary(h.to.file, h.evidence.span, "scales this workload");
-                    }
+                d.label_text(format!("{what} in local files")).hint(match name {
+                    "SESSION_DRIVER" => "Use a shared session store: `SESSION_DRIVER=redis` (or `database`)",
+                    _ => "Use a shared cache store: `CACHE_STORE=redis` (Laravel 11+; `CACHE_DRIVER` before), or `database`",
+                });
+                if let Some(h) = hpa {
+                    d.secondary(h.to.file, h.evidence.span, "scales this workload");
                 }
             }
         }

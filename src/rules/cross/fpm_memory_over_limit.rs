@@ -132,87 +132,80 @@ impl Rule for FpmMemoryOverLimit {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        for w in &project.graph.workloads {
-            let Some(obj) = project
-                .facts_of(w.object.file)
-                .kubernetes()
-                .and_then(|k| k.objects.get(w.object.index))
+        for dep in project.containers() {
+            let (w, obj, node, c) = (dep.workload, dep.object, dep.node, dep.container);
+            if node.process.kind != ProcessKind::PhpFpm {
+                continue;
+            }
+            if c.role == Role::Ephemeral {
+                continue;
+            }
+            let (Some(limit), Some(limit_span)) =
+                (c.resources.limits_memory, c.resources.limits_memory_span)
             else {
                 continue;
             };
-            let Some(pod) = &obj.pod else { continue };
-            for node in w.containers.iter().filter(|n| n.process.kind == ProcessKind::PhpFpm) {
-                let Some(c) = pod.containers.get(node.index) else { continue };
-                if c.role == Role::Ephemeral {
-                    continue;
-                }
-                let (Some(limit), Some(limit_span)) =
-                    (c.resources.limits_memory, c.resources.limits_memory_span)
-                else {
-                    continue;
-                };
-                let limit = limit.bytes();
-                let official = match &node.dockerfile {
-                    Some(l) => project
-                        .facts_of(l.to)
-                        .dockerfile()
-                        .is_some_and(|d| d.keeps_official_fpm_config()),
-                    None => c
-                        .image
-                        .as_ref()
-                        .and_then(|i| OfficialPhp::parse(&i.text))
-                        .is_some_and(|o| o.variant == PhpVariant::Fpm),
-                };
-                let pools = pools(project, node, official, ctx.settings.php_version);
-                let total: i128 = pools
-                    .iter()
-                    .map(|p| i128::from(p.children) * i128::from(p.memory))
-                    .sum();
-                if pools.is_empty() || total <= limit {
-                    continue;
-                }
-                let parts: Vec<String> = pools
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "pool `{}`: {} children x {} `memory_limit`",
-                            p.name, p.children, p.memory_text
-                        )
-                    })
-                    .collect();
-                let hint = match pools.as_slice() {
-                    [p] => {
-                        let fits = (limit / i128::from(p.memory)).max(0);
-                        format!(
-                            "Set `pm.max_children = {fits}` in pool `{}` ({} / {}), lower `memory_limit`, or raise `resources.limits.memory` to at least {}",
-                            p.name,
-                            human_k8s_bytes(limit),
-                            p.memory_text,
-                            human_k8s_bytes(total)
-                        )
-                    }
-                    _ => format!(
-                        "Lower `pm.max_children` or `memory_limit` in the pools, or raise `resources.limits.memory` to at least {}",
-                        human_k8s_bytes(total)
-                    ),
-                };
-                let d = ctx.report_in(
-                    w.object.file,
-                    limit_span,
+            let limit = limit.bytes();
+            let official = match &node.dockerfile {
+                Some(l) => project
+                    .facts_of(l.to)
+                    .dockerfile()
+                    .is_some_and(|d| d.keeps_official_fpm_config()),
+                None => c
+                    .image
+                    .as_ref()
+                    .and_then(|i| OfficialPhp::parse(&i.text))
+                    .is_some_and(|o| o.variant == PhpVariant::Fpm),
+            };
+            let pools = pools(project, node, official, ctx.settings.php_version);
+            let total: i128 = pools
+                .iter()
+                .map(|p| i128::from(p.children) * i128::from(p.memory))
+                .sum();
+            if pools.is_empty() || total <= limit {
+                continue;
+            }
+            let parts: Vec<String> = pools
+                .iter()
+                .map(|p| {
                     format!(
-                        "php-fpm in container `{}` of {} may use {} of PHP memory ({}) but its memory limit is {}: under load the kernel OOM-kills the container",
-                        c.name,
-                        obj.display(),
-                        human_k8s_bytes(total),
-                        parts.join("; "),
-                        human_k8s_bytes(limit)
-                    ),
-                );
-                d.label_text("below php-fpm's worst case").hint(hint);
-                for p in &pools {
-                    if let Some((file, span)) = p.at {
-                        d.secondary(file, span, format!("{} children", p.children));
-                    }
+                        "pool `{}`: {} children x {} `memory_limit`",
+                        p.name, p.children, p.memory_text
+                    )
+                })
+                .collect();
+            let hint = match pools.as_slice() {
+                [p] => {
+                    let fits = (limit / i128::from(p.memory)).max(0);
+                    format!(
+                        "Set `pm.max_children = {fits}` in pool `{}` ({} / {}), lower `memory_limit`, or raise `resources.limits.memory` to at least {}",
+                        p.name,
+                        human_k8s_bytes(limit),
+                        p.memory_text,
+                        human_k8s_bytes(total)
+                    )
+                }
+                _ => format!(
+                    "Lower `pm.max_children` or `memory_limit` in the pools, or raise `resources.limits.memory` to at least {}",
+                    human_k8s_bytes(total)
+                ),
+            };
+            let d = ctx.report_in(
+                w.object.file,
+                limit_span,
+                format!(
+                    "php-fpm in container `{}` of {} may use {} of PHP memory ({}) but its memory limit is {}: under load the kernel OOM-kills the container",
+                    c.name,
+                    obj.display(),
+                    human_k8s_bytes(total),
+                    parts.join("; "),
+                    human_k8s_bytes(limit)
+                ),
+            );
+            d.label_text("below php-fpm's worst case").hint(hint);
+            for p in &pools {
+                if let Some((file, span)) = p.at {
+                    d.secondary(file, span, format!("{} children", p.children));
                 }
             }
         }

@@ -91,35 +91,29 @@ fn non_root_evidence(project: &Project) -> Option<Evidence> {
             }
         }
     }
-    for w in &project.graph.workloads {
-        let Some(k) = project.facts_of(w.object.file).kubernetes() else { continue };
-        let Some(pod) = k.objects.get(w.object.index).and_then(|o| o.pod.as_ref()) else {
+    for dep in project.containers() {
+        let (w, node, c) = (dep.workload, dep.node, dep.container);
+        let image = c.image.as_ref().map(|i| i.text.to_ascii_lowercase()).unwrap_or_default();
+        let php = image.contains("php")
+            || image.contains("fpm")
+            || node.process.kind == ProcessKind::PhpFpm;
+        if !php {
             continue;
-        };
-        for node in &w.containers {
-            let Some(c) = pod.containers.get(node.index) else { continue };
-            let image = c.image.as_ref().map(|i| i.text.to_ascii_lowercase()).unwrap_or_default();
-            let php = image.contains("php")
-                || image.contains("fpm")
-                || node.process.kind == ProcessKind::PhpFpm;
-            if !php {
-                continue;
-            }
-            let path = project.path(w.object.file);
-            if let Some((true, span)) = c.run_as_non_root {
-                return Some(Evidence {
-                    file: w.object.file,
-                    span,
-                    what: format!("`runAsNonRoot: true` in {path}"),
-                });
-            }
-            if let Some((n, span)) = c.run_as_user.filter(|(n, _)| *n > 0) {
-                return Some(Evidence {
-                    file: w.object.file,
-                    span,
-                    what: format!("`runAsUser: {n}` in {path}"),
-                });
-            }
+        }
+        let path = project.path(w.object.file);
+        if let Some((true, span)) = c.run_as_non_root {
+            return Some(Evidence {
+                file: w.object.file,
+                span,
+                what: format!("`runAsNonRoot: true` in {path}"),
+            });
+        }
+        if let Some((n, span)) = c.run_as_user.filter(|(n, _)| *n > 0) {
+            return Some(Evidence {
+                file: w.object.file,
+                span,
+                what: format!("`runAsUser: {n}` in {path}"),
+            });
         }
     }
     None

@@ -39,74 +39,64 @@ impl Rule for ProbeHttpOnFastcgi {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        for w in &project.graph.workloads {
-            let Some(obj) = project
-                .facts_of(w.object.file)
-                .kubernetes()
-                .and_then(|k| k.objects.get(w.object.index))
-            else {
+        for dep in project.containers() {
+            let (w, obj, node, c) = (dep.workload, dep.object, dep.node, dep.container);
+            if node.process.kind != ProcessKind::PhpFpm {
                 continue;
-            };
-            let Some(pod) = &obj.pod else { continue };
-            for node in &w.containers {
-                if node.process.kind != ProcessKind::PhpFpm {
+            }
+            if c.role == crate::project::facts::Role::Ephemeral {
+                continue;
+            }
+            // php-fpm's ports: the linked pools' `listen`, else 9000.
+            let mut listens: Vec<(i64, Option<(FileId, Span)>)> = Vec::new();
+            for l in &node.pools {
+                let Some(fpm) = project.facts_of(l.to).fpm() else { continue };
+                for pool in &fpm.pools {
+                    if let Some(p) = pool.get("listen").and_then(listen_port) {
+                        listens.push((p, Some((l.to, pool.span))));
+                    }
+                }
+            }
+            if listens.is_empty() {
+                listens.push((9000, None));
+            }
+            for probe in &c.probes {
+                let Handler::Http { port: Some(port), .. } = &probe.handler else { continue };
+                // The port number the probe reaches, through a name if need be.
+                let number = match port {
+                    PortRefFact::Number(n) => Some(*n),
+                    PortRefFact::Name(n) => c
+                        .ports
+                        .iter()
+                        .find(|p| p.name.as_deref() == Some(n.as_str()))
+                        .and_then(|p| p.number),
+                };
+                let named_fastcgi = matches!(port, PortRefFact::Name(n) if n.contains("fastcgi") || n.contains("fpm"));
+                let hit = listens.iter().find(|(p, _)| Some(*p) == number);
+                if hit.is_none() && !named_fastcgi {
                     continue;
                 }
-                let Some(c) = pod.containers.get(node.index) else { continue };
-                if c.role == crate::project::facts::Role::Ephemeral {
-                    continue;
+                let shown = match port {
+                    PortRefFact::Number(n) => n.to_string(),
+                    PortRefFact::Name(n) => n.clone(),
+                };
+                let d = ctx
+                    .report_in(
+                        w.object.file,
+                        probe.handler_span,
+                        format!(
+                            "The {} of container `{}` of {} sends HTTP to php-fpm's FastCGI port `{shown}`: it fails every time",
+                            probe.field,
+                            c.name,
+                            obj.display()
+                        ),
+                    )
+                    .label_text("HTTP probe on FastCGI");
+                if let Some(span) = probe.port_span {
+                    d.secondary(w.object.file, span, "FastCGI port");
                 }
-                // php-fpm's ports: the linked pools' `listen`, else 9000.
-                let mut listens: Vec<(i64, Option<(FileId, Span)>)> = Vec::new();
-                for l in &node.pools {
-                    let Some(fpm) = project.facts_of(l.to).fpm() else { continue };
-                    for pool in &fpm.pools {
-                        if let Some(p) = pool.get("listen").and_then(listen_port) {
-                            listens.push((p, Some((l.to, pool.span))));
-                        }
-                    }
-                }
-                if listens.is_empty() {
-                    listens.push((9000, None));
-                }
-                for probe in &c.probes {
-                    let Handler::Http { port: Some(port), .. } = &probe.handler else { continue };
-                    // The port number the probe reaches, through a name if need be.
-                    let number = match port {
-                        PortRefFact::Number(n) => Some(*n),
-                        PortRefFact::Name(n) => c
-                            .ports
-                            .iter()
-                            .find(|p| p.name.as_deref() == Some(n.as_str()))
-                            .and_then(|p| p.number),
-                    };
-                    let named_fastcgi = matches!(port, PortRefFact::Name(n) if n.contains("fastcgi") || n.contains("fpm"));
-                    let hit = listens.iter().find(|(p, _)| Some(*p) == number);
-                    if hit.is_none() && !named_fastcgi {
-                        continue;
-                    }
-                    let shown = match port {
-                        PortRefFact::Number(n) => n.to_string(),
-                        PortRefFact::Name(n) => n.clone(),
-                    };
-                    let d = ctx
-                        .report_in(
-                            w.object.file,
-                            probe.handler_span,
-                            format!(
-                                "The {} of container `{}` of {} sends HTTP to php-fpm's FastCGI port `{shown}`: it fails every time",
-                                probe.field,
-                                c.name,
-                                obj.display()
-                            ),
-                        )
-                        .label_text("HTTP probe on FastCGI");
-                    if let Some(span) = probe.port_span {
-                        d.secondary(w.object.file, span, "FastCGI port");
-                    }
-                    if let Some((_, Some((file, span)))) = hit {
-                        d.secondary(*file, *span, "php-fpm listens here");
-                    }
+                if let Some((_, Some((file, span)))) = hit {
+                    d.secondary(*file, *span, "php-fpm listens here");
                 }
             }
         }
