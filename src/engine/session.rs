@@ -235,26 +235,14 @@ impl Session {
     /// Brings every slot up to date and returns the reported findings
     /// (named files only), filtered, suppressed and sorted.
     pub fn check(&mut self) -> (Vec<Diagnostic>, HashMap<FileId, Vec<Span>>) {
-        match self.opts.jobs {
-            Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-                Ok(pool) => pool.install(|| self.refresh()),
-                Err(_) => self.refresh(),
-            },
-            _ => self.refresh(),
-        }
+        self.refresh_on_pool();
         self.collect(false)
     }
 
     /// Runs once and hands over everything (the CLI's one-shot use): the
     /// findings are moved out, not copied.
     pub fn into_result(mut self) -> LintResult {
-        match self.opts.jobs {
-            Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-                Ok(pool) => pool.install(|| self.refresh()),
-                Err(_) => self.refresh(),
-            },
-            _ => self.refresh(),
-        }
+        self.refresh_on_pool();
         let (diagnostics, masks) = self.collect(true);
         let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
         LintResult {
@@ -262,6 +250,17 @@ impl Session {
             diagnostics,
             masks,
             context,
+        }
+    }
+
+    /// [`Session::refresh`] on `--jobs N` threads when asked, else rayon's pool.
+    fn refresh_on_pool(&mut self) {
+        match self.opts.jobs {
+            Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+                Ok(pool) => pool.install(|| self.refresh()),
+                Err(_) => self.refresh(),
+            },
+            _ => self.refresh(),
         }
     }
 
