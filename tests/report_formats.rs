@@ -407,6 +407,53 @@ fn diff_shows_what_fix_would_change_and_writes_nothing() {
 }
 
 #[test]
+fn show_fixes_lists_what_fix_would_apply_then_what_it_applied() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_input(dir.path(), DOCKERFILE);
+    let o = run_in(
+        dir.path(),
+        &["check", "--select", SELECT, "--show-fixes", "."],
+    );
+    let would = text(&o.stderr);
+    assert!(would.starts_with("Would fix "), "{would}");
+    let unchanged = std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
+    assert_eq!(unchanged, DOCKERFILE, "--show-fixes alone writes nothing");
+    let o = run_in(
+        dir.path(),
+        &["check", "--select", SELECT, "--fix", "--show-fixes", "."],
+    );
+    let fixed = text(&o.stderr);
+    insta::assert_snapshot!("show_fixes", fixed);
+    // The same fixes, listed before and after.
+    assert_eq!(
+        would
+            .replacen("Would fix", "Fixed", 1)
+            .replacen(" with --fix", "", 1),
+        fixed
+    );
+    let o = run_in(
+        dir.path(),
+        &["check", "--select", SELECT, "--fix", "--show-fixes", "."],
+    );
+    assert_eq!(text(&o.stderr), "No fixes applied\n");
+}
+
+#[test]
+fn completions_for_each_shell_name_the_subcommands_and_flags() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run_in(dir.path(), &["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        for word in ["check", "explain", "graph", "output-format", "show-fixes"] {
+            assert!(script.contains(word), "{shell} completions lack `{word}`");
+        }
+    }
+    let o = run_in(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
 fn explain_accepts_competitor_aliases() {
     let dir = tempfile::tempdir().expect("tempdir");
     for alias in ["DL3019", "hadolint:DL3019"] {

@@ -180,6 +180,7 @@ const FORMAT_ARGS: &[&[&str]] = &[
     &["--statistics"],
     // The diff's context lines are file text: masked too.
     &["--diff", "--unsafe-fixes"],
+    &["--show-fixes", "--unsafe-fixes"],
 ];
 
 /// In process, with colour on: the same, through both reporters.

@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// when a file would change.
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
+    /// List the fixes, by file and rule, on standard error: with --fix the
+    /// ones applied, without it the ones --fix would apply.
+    #[arg(long)]
+    pub show_fixes: bool,
     /// Kubernetes version whose bundled schemas validate manifests (overrides
     /// `kubernetes-version` in the config; default 1.31).
     #[arg(long, value_name = "1.XX")]
@@ -147,8 +151,8 @@ pub fn run(args: CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    if args.unsafe_fixes && !args.fix && !args.diff {
-        eprintln!("error: --unsafe-fixes needs --fix or --diff");
+    if args.unsafe_fixes && !args.fix && !args.diff && !args.show_fixes {
+        eprintln!("error: --unsafe-fixes needs --fix, --diff or --show-fixes");
         return EXIT_ERROR;
     }
     let (select, ignore) = match (
@@ -222,7 +226,9 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.fix {
         let applied = crate::fix::write::apply(&result, &targets, args.unsafe_fixes);
         if applied.fixed > 0 {
-            eprintln!("fixed {} finding(s)", applied.fixed);
+            if !args.show_fixes {
+                eprintln!("fixed {} finding(s)", applied.fixed);
+            }
             let (mut inputs, _) = collect_inputs(&args, &config, false).unwrap_or_default();
             inputs.extend(applied.in_memory_inputs());
             let context = context_inputs(&args, &config, &inputs);
@@ -233,10 +239,18 @@ pub fn run(args: CheckArgs) -> u8 {
             eprintln!("error: {path}: fixes not written: {why}");
         }
         fix_failed = !applied.errors.is_empty();
+        if args.show_fixes {
+            eprint!("{}", report::fixes::render(&result, &applied.applied, true));
+        }
         applied.report_into(&mut result);
         if targets.iter().any(|t| t.path.is_none()) {
             fixed_stdin = Some(applied.in_memory.into_iter().map(|(_, _, t)| t).collect());
         }
+    }
+
+    if args.show_fixes && !args.fix {
+        let would = crate::fix::planned(&result, args.unsafe_fixes);
+        eprint!("{}", report::fixes::render(&result, &would, false));
     }
 
     // A file named on the command line that is not linted says why (and

@@ -57,6 +57,7 @@ pub fn run(args: GraphArgs) -> u8 {
         fix: false,
         unsafe_fixes: false,
         diff: false,
+        show_fixes: false,
         kubernetes_version: None,
         php_version: None,
         target: args.target,

@@ -40,6 +40,12 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp,
+    /// Print a shell completion script (`deploylint completions bash >
+    /// ~/.local/share/bash-completion/completions/deploylint`).
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Writes `text` to standard output. A closed pipe (`deploylint rules | head`)
@@ -69,6 +75,13 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => rules::explain(args),
         Command::Graph(args) => graph::run(args),
         Command::Lsp => crate::lsp::run(),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "deploylint", &mut out);
+            print_stdout(&String::from_utf8_lossy(&out));
+            EXIT_OK
+        }
     };
     ExitCode::from(code)
 }

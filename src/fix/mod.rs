@@ -36,9 +36,48 @@ pub fn fixed_text(
     diagnostics: &[&Diagnostic],
     include_unsafe: bool,
 ) -> (String, usize) {
+    let (out, applied) = fixed_text_applied(text, diagnostics, include_unsafe);
+    (out, applied.len())
+}
+
+/// The fixes `--fix` would apply to the files of `result` (overlapping ones
+/// drop out as they would): (displayed path, rule code, fix title).
+pub fn planned(
+    result: &crate::engine::LintResult,
+    include_unsafe: bool,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for file in &result.files {
+        if file.source.kind.is_none() || result.is_context(file.id) {
+            continue;
+        }
+        let diags: Vec<&Diagnostic> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == file.id && d.fix.is_some())
+            .collect();
+        if diags.is_empty() {
+            continue;
+        }
+        let (_, which) = fixed_text_applied(&file.source.text, &diags, include_unsafe);
+        out.extend(which.into_iter().map(|i| {
+            let d = diags[i];
+            let title = d.fix.as_ref().map_or(String::new(), |f| f.title.clone());
+            (file.source.path.clone(), d.code.clone(), title)
+        }));
+    }
+    out
+}
+
+/// [`fixed_text`], also saying which of `diagnostics` (by index) were applied.
+pub fn fixed_text_applied(
+    text: &str,
+    diagnostics: &[&Diagnostic],
+    include_unsafe: bool,
+) -> (String, Vec<usize>) {
     let mut edits: Vec<Edit> = Vec::new();
-    let mut applied = 0;
-    for d in diagnostics {
+    let mut applied = Vec::new();
+    for (i, d) in diagnostics.iter().enumerate() {
         let Some(fix) = &d.fix else { continue };
         if fix.applicability == Applicability::Unsafe && !include_unsafe {
             continue;
@@ -53,7 +92,7 @@ pub fn fixed_text(
             continue;
         }
         edits.extend(fix.edits.iter().cloned());
-        applied += 1;
+        applied.push(i);
     }
     // Inserted lines use the file's line ending.
     if text.contains("\r\n") {

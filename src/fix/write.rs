@@ -74,6 +74,9 @@ pub struct Applied {
     /// (`None`: not linted), and the text to print: the fixed text, or the
     /// input unchanged when nothing was fixed or it is not a config.
     pub in_memory: Vec<(String, Option<FileKind>, String)>,
+    /// Every fix written (or printed, for standard input): displayed path,
+    /// rule code and the fix's title, in file order.
+    pub applied: Vec<(String, String, String)>,
 }
 
 impl Applied {
@@ -134,10 +137,18 @@ pub fn apply(result: &LintResult, targets: &[Target], include_unsafe: bool) -> A
             .iter()
             .filter(|d| d.file == file.id && d.fix.is_some())
             .collect();
-        let (text, applied) = if diags.is_empty() || unparsed || kind.is_none() {
-            (file.source.text.clone(), 0)
+        let (text, which) = if diags.is_empty() || unparsed || kind.is_none() {
+            (file.source.text.clone(), Vec::new())
         } else {
-            super::fixed_text(&file.source.text, &diags, include_unsafe)
+            super::fixed_text_applied(&file.source.text, &diags, include_unsafe)
+        };
+        let applied = which.len();
+        let titles = || {
+            which.iter().map(|&i| {
+                let d = diags[i];
+                let title = d.fix.as_ref().map_or(String::new(), |f| f.title.clone());
+                (file.source.path.clone(), d.code.clone(), title)
+            })
         };
         let Some(path) = &target.path else {
             // Standard input: print the fixed text, or the input as it came
@@ -150,6 +161,7 @@ pub fn apply(result: &LintResult, targets: &[Target], include_unsafe: bool) -> A
             match text {
                 Some(t) => {
                     out.fixed += applied;
+                    out.applied.extend(titles());
                     let t = if target.bom {
                         format!("\u{feff}{t}")
                     } else {
@@ -168,7 +180,10 @@ pub fn apply(result: &LintResult, targets: &[Target], include_unsafe: bool) -> A
             continue;
         }
         match write_fixed(path, &file.source.text, &text) {
-            Ok(()) => out.fixed += applied,
+            Ok(()) => {
+                out.fixed += applied;
+                out.applied.extend(titles());
+            }
             Err(e) => out.errors.push((file.source.path.clone(), e)),
         }
     }

@@ -3,6 +3,7 @@
 mod checkstyle;
 mod concise;
 pub mod diff;
+pub mod fixes;
 mod github;
 mod gitlab;
 pub mod graph;
