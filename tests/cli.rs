@@ -598,3 +598,33 @@ fn opt_in_rules_run_with_select_or_profile_strict() {
     let strict = run_in(d, &["check", "--format", "json"]);
     assert!(codes(&strict).contains("DF019"), "{}", codes(&strict));
 }
+
+#[test]
+fn readme_rule_tables_are_generated_from_the_catalog() {
+    let o = run_in(&root(), &["rules", "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(0));
+    let tables = stdout(&o);
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (begin, end) = ("<!-- rules:begin -->\n", "<!-- rules:end -->");
+    let start = readme.find(begin).expect("rules:begin marker") + begin.len();
+    let stop = readme.find(end).expect("rules:end marker");
+    if readme[start..stop] != tables {
+        if std::env::var_os("DEPLOYLINT_UPDATE_README").is_some() {
+            let updated = format!("{}{}{}", &readme[..start], tables, &readme[stop..]);
+            std::fs::write(&path, updated).expect("write README.md");
+        } else {
+            panic!(
+                "README.md's rule tables are stale: run `DEPLOYLINT_UPDATE_README=1 cargo test --test cli readme`"
+            );
+        }
+    }
+    // Every rule of the catalog has its row.
+    for line in stdout(&run_in(&root(), &["rules"])).lines().skip(1) {
+        if let Some(code) = line.split_whitespace().next().filter(|c| c.len() > 3) {
+            if code.chars().any(|c| c.is_ascii_digit()) {
+                assert!(tables.contains(&format!("| {code} |")), "{code} missing");
+            }
+        }
+    }
+}

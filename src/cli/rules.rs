@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 pub enum ListFormat {
     Table,
     Json,
+    /// One Markdown table per code group: README's rule tables.
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -36,6 +38,7 @@ pub fn list(args: RulesArgs) -> u8 {
                 return EXIT_ERROR;
             }
         },
+        ListFormat::Markdown => buf = markdown(&cat.rules),
         ListFormat::Table => {
             let w = cat
                 .rules
@@ -70,6 +73,68 @@ pub fn list(args: RulesArgs) -> u8 {
     }
     super::print_stdout(&buf);
     EXIT_OK
+}
+
+/// The rule tables of README.md (between its `rules:begin`/`rules:end`
+/// markers; `tests/rules.rs` checks they are current).
+pub fn markdown(rules: &[RuleMeta]) -> String {
+    const GROUPS: &[(&str, &str)] = &[
+        ("DF", "Dockerfile"),
+        ("FPM", "php-fpm"),
+        ("INI", "php.ini and OPcache"),
+        ("OCT", "Octane, RoadRunner, FrankenPHP and workers"),
+        ("K8S", "Kubernetes"),
+        ("DC", "docker-compose and .env"),
+        ("X", "Cross-file"),
+        ("E", "Read and parse errors"),
+        ("S", "Suppressions"),
+    ];
+    let group_of = |code: &str| {
+        code.trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_owned()
+    };
+    let mut out = String::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut groups: Vec<(String, String)> = GROUPS
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    for r in rules {
+        let g = group_of(&r.code);
+        if !groups.iter().any(|(p, _)| *p == g) {
+            groups.push((g.clone(), g.clone()));
+        }
+    }
+    for (prefix, title) in &groups {
+        let members: Vec<&RuleMeta> = rules
+            .iter()
+            .filter(|r| group_of(&r.code) == *prefix)
+            .collect();
+        if members.is_empty() || seen.contains(prefix) {
+            continue;
+        }
+        seen.push(prefix.clone());
+        let _ = writeln!(out, "#### `{prefix}` {title}\n");
+        let _ = writeln!(
+            out,
+            "| Code | Name | Default | Fix | Checks |\n|---|---|---|---|---|"
+        );
+        for r in members {
+            let sev = if r.enabled {
+                r.severity.to_string()
+            } else {
+                format!("off ({})", r.severity)
+            };
+            let title = r.title.replace('|', "\\|");
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} |",
+                r.code, r.name, sev, r.fix, title
+            );
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub fn explain(args: ExplainArgs) -> u8 {
