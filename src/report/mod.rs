@@ -118,8 +118,12 @@ impl Redactor {
 
     /// `text` with every masked value of every file replaced by `****` (a
     /// message about one file may quote another). Values of 8 bytes or more
-    /// are scrubbed wherever they appear (`-pVALUE`); shorter ones only as
-    /// whole words (a masked `pass` must not turn `password` into `****word`).
+    /// that are not plain words are scrubbed wherever they appear (`-pVALUE`).
+    /// Short values and plain words (`root`, `shopware`, `postgres`: weak
+    /// passwords that are also ordinary words) only where a message quotes
+    /// them, as a whole word inside a backtick span: a masked `root` must not
+    /// turn "may run as root" into "may run as ****" in every message of the
+    /// run, nor `postgresql-dev` into `****ql-dev`.
     pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.values.is_empty() || text.len() < 4 {
             return Cow::Borrowed(text);
@@ -137,12 +141,13 @@ impl Redactor {
                     bytes[i..].starts_with(v.as_bytes())
                         && text.is_char_boundary(i)
                         && text.is_char_boundary(end)
-                        && (v.len() >= 8 || {
+                        && (v.len() >= 8 && !is_plain_word(v) || {
                             let before = text[..i].chars().next_back();
                             let after = text[end..].chars().next();
                             let first = v.chars().next();
                             let lastc = v.chars().next_back();
-                            !(word(before) && word(first) || word(after) && word(lastc))
+                            let quoted = bytes[..i].iter().filter(|&&b| b == b'`').count() % 2 == 1;
+                            quoted && !(word(before) && word(first) || word(after) && word(lastc))
                         })
                 })
             });
@@ -162,6 +167,11 @@ impl Redactor {
         out.push_str(&text[last..]);
         Cow::Owned(out)
     }
+}
+
+/// A value that reads as an ordinary word: letters only, shorter than 12.
+fn is_plain_word(v: &str) -> bool {
+    v.len() < 12 && v.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 fn is_bad_control(c: char) -> bool {
@@ -361,9 +371,24 @@ mod tests {
         let text = "FROM alpine:3.19\nENV DB_PASSWORD=pass API_TOKEN=LongSecretValue1\n";
         let r = crate::lint_text("Dockerfile", text, &config, &Default::default());
         let red = Redactor::new(&r);
-        assert_eq!(red.redact("password: pass."), "password: ****.");
+        assert_eq!(red.redact("password: `pass`."), "password: `****`.");
+        assert_eq!(red.redact("`x=pass y`"), "`x=**** y`");
+        // Outside a quote a short value is an ordinary word of the message.
+        assert_eq!(red.redact("a pass through"), "a pass through");
         assert_eq!(red.redact("-pLongSecretValue1x"), "-p****x");
         assert_eq!(red.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn plain_word_secrets_are_scrubbed_only_where_quoted_whole() {
+        let config = crate::config::Config::with_defaults(std::path::PathBuf::from("."));
+        let text = "FROM alpine:3.19\nENV DB_PASSWORD=postgres ROOT_PASSWORD=root\n";
+        let r = crate::lint_text("Dockerfile", text, &config, &Default::default());
+        let red = Redactor::new(&r);
+        assert_eq!(red.redact("may run as root"), "may run as root");
+        assert_eq!(red.redact("`postgresql-dev`"), "`postgresql-dev`");
+        assert_eq!(red.redact("`DB_PASSWORD=postgres`"), "`DB_PASSWORD=****`");
+        assert_eq!(red.redact("user `root`"), "user `****`");
     }
 
     #[test]
