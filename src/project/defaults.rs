@@ -209,3 +209,81 @@ mod tests {
         assert_eq!(fpm_builtin("daemonize"), Some("yes"));
     }
 }
+
+/// Whether the image's `/bin/sh` is bash: the Red Hat family (RHEL, UBI,
+/// CentOS and CentOS Stream, Fedora, Rocky, Alma, Oracle and Amazon Linux, and
+/// the sclorg/s2i images built on them) and Arch, openSUSE. bash runs a
+/// `-c` string that is one simple command by exec'ing it (its "one-shot"
+/// optimisation), so a plain shell-form `CMD` there leaves no shell as PID 1.
+/// Debian's dash and Alpine's busybox ash are not assumed to do so.
+pub fn sh_is_bash(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let without_digest = lower.split('@').next().unwrap_or(&lower);
+    // Registry and repository path, then the tag.
+    let path = match without_digest.rsplit_once(':') {
+        Some((p, t)) if !t.contains('/') => p,
+        _ => without_digest,
+    };
+    if path.starts_with("registry.access.redhat.com/")
+        || path.starts_with("registry.redhat.io/")
+        || path.starts_with("quay.io/sclorg/")
+        || path.starts_with("quay.io/centos/")
+        || path.starts_with("quay.io/fedora/")
+        || path.starts_with("centos/")
+    {
+        return true;
+    }
+    const FAMILIES: [&str; 8] = [
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "oraclelinux",
+        "amazonlinux",
+        "archlinux",
+        "rhel",
+    ];
+    let family = |c: &str| {
+        FAMILIES
+            .iter()
+            .any(|f| c == *f || c.starts_with(&format!("{f}-")))
+            || c.starts_with("ubi") && c[3..].starts_with(|ch: char| ch.is_ascii_digit())
+            || c.starts_with("opensuse")
+    };
+    // Any repository path component (`ubi8/php-73`, `redhat/ubi9`).
+    path.split('/').any(family)
+}
+
+#[cfg(test)]
+mod shell_tests {
+    use super::sh_is_bash;
+
+    #[test]
+    fn red_hat_family_images_have_bash_as_sh() {
+        for image in [
+            "quay.io/sclorg/php-82-c9s",
+            "ubi8/php-73",
+            "registry.access.redhat.com/ubi9/php-82:1-50",
+            "centos:7",
+            "fedora:40",
+            "rockylinux:9",
+            "almalinux:9-minimal",
+            "amazonlinux:2023",
+            "ubi9/ubi-minimal",
+            "redhat/ubi9",
+            "opensuse/leap:15.6",
+        ] {
+            assert!(sh_is_bash(image), "{image}");
+        }
+        for image in [
+            "php:8.3-fpm-alpine",
+            "debian:bookworm",
+            "ubuntu:24.04",
+            "alpine:3.20",
+            "serversideup/php:8.3-fpm",
+            "centosish/app",
+        ] {
+            assert!(!sh_is_bash(image), "{image}");
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use super::common::dockerfile;
 use crate::diagnostic::Edit;
 use crate::project::ParsedFile;
-use crate::parse::dockerfile::{Args, Keyword};
+use crate::parse::dockerfile::{Args, Base, Dockerfile, Keyword};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -25,7 +25,7 @@ impl Rule for ShellFormEntrypoint {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        for inst in &df.instructions {
+        for (index, inst) in df.instructions.iter().enumerate() {
             if !matches!(inst.keyword, Keyword::Cmd | Keyword::Entrypoint) {
                 continue;
             }
@@ -39,6 +39,16 @@ impl Rule for ShellFormEntrypoint {
             if program.rsplit('/').next() == Some("usage") {
                 continue;
             }
+            // Offer exec form only where no shell feature is in use and the text is one line.
+            let assigns = text.text.split_whitespace().next().is_some_and(|w| w.contains('='));
+            let plain = !text.text.contains(SHELL_SYNTAX)
+                && !assigns
+                && file.source.slice(text.span) == text.text;
+            // Where `/bin/sh` is bash (Red Hat family, s2i images), one plain
+            // command is exec'ed by the shell: no shell stays PID 1.
+            if plain && stage_sh_is_bash(df, index) {
+                continue;
+            }
             let kw = inst.keyword.name();
             let d = ctx
                 .report(
@@ -47,11 +57,6 @@ impl Rule for ShellFormEntrypoint {
                         text.text.split_whitespace().next().unwrap_or("the process")),
                 )
                 .label_text("shell form");
-            // Offer exec form only where no shell feature is in use and the text is one line.
-            let assigns = text.text.split_whitespace().next().is_some_and(|w| w.contains('='));
-            let plain = !text.text.contains(SHELL_SYNTAX)
-                && !assigns
-                && file.source.slice(text.span) == text.text;
             if plain {
                 let items: Vec<String> = text
                     .text
@@ -69,4 +74,20 @@ impl Rule for ShellFormEntrypoint {
             }
         }
     }
+}
+
+/// Whether the stage holding instruction `index` is built on an image whose
+/// `/bin/sh` is bash (through its `FROM` stages).
+fn stage_sh_is_bash(df: &Dockerfile, index: usize) -> bool {
+    let Some(stage) = df.stages.iter().find(|s| s.instructions.contains(&index)) else {
+        return false;
+    };
+    let chain = df.chain(stage.index);
+    chain
+        .first()
+        .and_then(|&root| df.stages.get(root))
+        .is_some_and(|root| match &root.base {
+            Base::Image(image) => crate::project::defaults::sh_is_bash(image),
+            _ => false,
+        })
 }
