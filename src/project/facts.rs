@@ -356,6 +356,8 @@ pub struct ContainerFacts {
     /// Container securityContext merged over the pod's.
     pub run_as_non_root: Option<(bool, Span)>,
     pub run_as_user: Option<(i64, Span)>,
+    /// The container's `readOnlyRootFilesystem` (no pod-level field exists).
+    pub read_only_root: Option<(bool, Span)>,
     pub mounts: Vec<MountFact>,
 }
 
@@ -449,6 +451,8 @@ pub struct MountFact {
     pub volume: String,
     pub path: String,
     pub sub_path: Option<String>,
+    /// `readOnly: true` on the mount.
+    pub read_only: bool,
     pub span: Span,
 }
 
@@ -623,6 +627,10 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                 resources: resources(n.get("resources")),
                 run_as_non_root: non_root.or(pod_non_root),
                 run_as_user: user.or(pod_user),
+                read_only_root: n.get("securityContext").and_then(|sc| {
+                    sc.entry("readOnlyRootFilesystem")
+                        .and_then(|e| e.value.as_bool().map(|b| (b, e.key.span)))
+                }),
                 mounts: n
                     .get("volumeMounts")
                     .map(Node::as_seq)
@@ -633,6 +641,7 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                             volume: m.str_at(&["name"])?.to_owned(),
                             path: m.str_at(&["mountPath"])?.to_owned(),
                             sub_path: m.str_at(&["subPath"]).map(str::to_owned),
+                            read_only: m.get("readOnly").and_then(Node::as_bool) == Some(true),
                             span: m.span,
                         })
                     })
