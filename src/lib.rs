@@ -23,6 +23,26 @@ pub mod suggest;
 
 pub use engine::{Input, LintOptions, LintResult, lint};
 
+/// Lints in-memory texts together, as if they were the files named (a
+/// project: the graph links them by these paths).
+pub fn lint_texts(
+    files: &[(String, String)],
+    config: &config::Config,
+    opts: &LintOptions,
+) -> LintResult {
+    let inputs = files
+        .iter()
+        .map(|(name, text)| Input {
+            display: name.clone(),
+            path: None,
+            guess: discover::guess(std::path::Path::new(name), config)
+                .unwrap_or(discover::NameGuess::Yaml),
+            text: Some(Ok(text.clone())),
+        })
+        .collect();
+    lint(inputs, config, opts)
+}
+
 /// Lints one in-memory text as if it were the file `name` (tests, LSP, stdin).
 pub fn lint_text(
     name: &str,

@@ -400,8 +400,12 @@ fn catalog_examples_run() {
             select: vec![m.code.clone()],
             ..LintOptions::default()
         };
+        let lint = |text: &str| {
+            let files = deploylint::catalog::example_files(text, &name);
+            deploylint::lint_texts(&files, &config, &opts)
+        };
         if let Some(bad) = &m.examples.bad {
-            let r = deploylint::lint_text(&name, bad, &config, &opts);
+            let r = lint(bad);
             if fired(&r, &m.code).is_empty() {
                 problems.push(format!("{}: examples.bad does not raise it", m.code));
             }
@@ -409,7 +413,7 @@ fn catalog_examples_run() {
             problems.push(format!("{}: no examples.bad", m.code));
         }
         if let Some(good) = &m.examples.good {
-            let r = deploylint::lint_text(&name, good, &config, &opts);
+            let r = lint(good);
             if !fired(&r, &m.code).is_empty() {
                 problems.push(format!(
                     "{}: examples.good raises it:\n{}",

@@ -108,6 +108,33 @@ pub fn reflow(text: &str) -> String {
     out
 }
 
+/// The files of a catalog example. A cross-file rule's example holds several
+/// files, each introduced by a `==> path <==` line (as `head` prints several
+/// files); any other example is one file named `default_name`.
+pub fn example_files(text: &str, default_name: &str) -> Vec<(String, String)> {
+    let header = |line: &str| {
+        line.trim_end()
+            .strip_prefix("==> ")
+            .and_then(|l| l.strip_suffix(" <=="))
+            .map(str::to_owned)
+    };
+    if !text.lines().next().is_some_and(|l| header(l).is_some()) {
+        return vec![(default_name.to_owned(), text.to_owned())];
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        match header(line) {
+            Some(name) => out.push((name, String::new())),
+            None => {
+                if let Some((_, body)) = out.last_mut() {
+                    body.push_str(line);
+                }
+            }
+        }
+    }
+    out
+}
+
 pub struct Catalog {
     pub rules: Vec<RuleMeta>,
     /// Problems found loading the embedded files (tested to be empty).
@@ -184,6 +211,30 @@ fn load() -> Catalog {
     }
     rules.sort_by(|a, b| a.code.cmp(&b.code));
     Catalog { rules, errors }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::example_files;
+
+    #[test]
+    fn examples_split_into_files_on_head_style_headers() {
+        assert_eq!(
+            example_files("FROM php\n", "Dockerfile"),
+            [("Dockerfile".to_owned(), "FROM php\n".to_owned())]
+        );
+        let two = example_files(
+            "==> a/b.conf <==\n[www]\n\n==> k8s.yaml <==\nkind: Pod\n",
+            "x",
+        );
+        assert_eq!(
+            two,
+            [
+                ("a/b.conf".to_owned(), "[www]\n\n".to_owned()),
+                ("k8s.yaml".to_owned(), "kind: Pod\n".to_owned())
+            ]
+        );
+    }
 }
 
 #[cfg(test)]

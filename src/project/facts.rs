@@ -323,7 +323,8 @@ impl ObjectFacts {
 #[derive(Debug, Default)]
 pub struct PodFacts {
     pub labels: Vec<(String, String)>,
-    pub termination_grace: Option<i64>,
+    /// `terminationGracePeriodSeconds` and the span of its value.
+    pub termination_grace: Option<(i64, Span)>,
     pub containers: Vec<ContainerFacts>,
     pub volumes: Vec<VolumeFacts>,
     pub run_as_non_root: Option<(bool, Span)>,
@@ -652,8 +653,8 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
     PodFacts {
         labels,
         termination_grace: spec
-            .get("terminationGracePeriodSeconds")
-            .and_then(Node::as_i64),
+            .entry("terminationGracePeriodSeconds")
+            .and_then(|e| e.value.as_i64().map(|n| (n, e.value.span))),
         containers,
         volumes,
         run_as_non_root: pod_non_root,
