@@ -118,7 +118,7 @@ pub fn example_files(text: &str, default_name: &str) -> Vec<(String, String)> {
             .and_then(|l| l.strip_suffix(" <=="))
             .map(str::to_owned)
     };
-    if !text.lines().next().is_some_and(|l| header(l).is_some()) {
+    if text.lines().next().is_none_or(|l| header(l).is_none()) {
         return vec![(default_name.to_owned(), text.to_owned())];
     }
     let mut out: Vec<(String, String)> = Vec::new();
