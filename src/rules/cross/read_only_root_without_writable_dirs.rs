@@ -8,7 +8,8 @@
 //! command, linked Dockerfile, official image default), never from the
 //! image name alone: a guessed process is not judged.
 
-use crate::project::Project;
+use super::env::{ConfigMaps, configmaps, env_value, image_env};
+use crate::project::{Deployed, Project};
 use crate::project::facts::{ContainerFacts, PodFacts, Role, VolumeSource};
 use crate::project::process::ProcessKind;
 use crate::rules::{Context, Rule};
@@ -30,6 +31,7 @@ impl Rule for ReadOnlyRootWithoutWritableDirs {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
+        let configmaps = configmaps(project);
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);
             let Some((true, span)) = c.read_only_root else { continue };
@@ -41,17 +43,23 @@ impl Rule for ReadOnlyRootWithoutWritableDirs {
             let laravel = matches!(kind, Octane | Horizon | QueueWorker | Scheduler | ArtisanServe)
                 || kind == PhpCli && node.process.argv.iter().any(|w| w.ends_with("artisan"));
             let serves = matches!(kind, PhpFpm | Octane | FrankenPhp | RoadRunner | ArtisanServe);
-            let mut missing = Vec::new();
+            let mut missing: Vec<(&str, String)> = Vec::new();
             if laravel && !writable(c, dep.pod, |p| p.split('/').any(|part| part == "storage")) {
-                missing.push((
-                    "`storage/`",
-                    "Laravel writes its log, compiled Blade views, file cache and sessions there and fails with HTTP 500 or a crashed worker",
-                ));
+                let writes = storage_writes(project, &configmaps, &dep, serves);
+                if !writes.is_empty() {
+                    missing.push((
+                        "`storage/`",
+                        format!(
+                            "Laravel writes {} there and fails with an HTTP 500 or a crashed worker",
+                            writes.join(", ")
+                        ),
+                    ));
+                }
             }
             if serves && !writable(c, dep.pod, |p| p == "/tmp" || p == "/") {
                 missing.push((
                     "`/tmp`",
-                    "PHP keeps each uploaded file there during the request, `upload_tmp_dir` being unset by default: every upload fails",
+                    "PHP keeps each uploaded file there during the request, `upload_tmp_dir` being unset by default: every upload fails".to_owned(),
                 ));
             }
             if missing.is_empty() {
@@ -101,4 +109,45 @@ fn writable(c: &ContainerFacts, pod: &PodFacts, want: impl Fn(&str) -> bool) -> 
             && !matches!(source, Some(VolumeSource::ConfigMap(_) | VolumeSource::Secret(_)))
             && want(path)
     })
+}
+
+/// What the container's Laravel writes under `storage/`, from its settings
+/// as the container sees them: the log (`LOG_CHANNEL` unset is Laravel's
+/// `stack` of `single`, a file), and file sessions or cache when set so.
+/// Nothing when logs go elsewhere and no file driver is named (sessions and
+/// cache defaults changed across Laravel versions, so unset ones say nothing).
+fn storage_writes(
+    project: &Project<'_>,
+    configmaps: &ConfigMaps<'_>,
+    dep: &Deployed<'_>,
+    serves: bool,
+) -> Vec<String> {
+    let image_env = image_env(project, dep.node);
+    let get = |name: &str| {
+        env_value(configmaps, dep.workload, dep.object, dep.container, &image_env, name)
+            .map(|(v, _)| v.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
+    };
+    let file_channel = |c: &str| matches!(c, "single" | "daily");
+    let mut out = Vec::new();
+    match get("LOG_CHANNEL").as_deref() {
+        None => out.push("its log (`LOG_CHANNEL` unset: Laravel's default `stack` writes `storage/logs/laravel.log`)".to_owned()),
+        Some("stack") => {
+            let stack = get("LOG_STACK");
+            if stack.as_deref().is_none_or(|s| s.split(',').any(|c| file_channel(c.trim()))) {
+                out.push("its log (`LOG_CHANNEL=stack` of a file channel)".to_owned());
+            }
+        }
+        Some(c) if file_channel(c) => out.push(format!("its log (`LOG_CHANNEL={c}`)")),
+        Some(_) => {}
+    }
+    if serves && get("SESSION_DRIVER").as_deref() == Some("file") {
+        out.push("sessions (`SESSION_DRIVER=file`)".to_owned());
+    }
+    for name in ["CACHE_STORE", "CACHE_DRIVER"] {
+        if get(name).as_deref() == Some("file") {
+            out.push(format!("its cache (`{name}=file`)"));
+            break;
+        }
+    }
+    out
 }
