@@ -628,3 +628,41 @@ fn readme_rule_tables_are_generated_from_the_catalog() {
         }
     }
 }
+
+/// The README's demo is the real output on `examples/laravel-k8s`, and the
+/// full human output is a snapshot (`DEPLOYLINT_UPDATE_README=1` rewrites
+/// the README block).
+#[test]
+fn readme_demo_is_the_real_output() {
+    let o = run_in(&root(), &["check", "examples/laravel-k8s"]);
+    assert_eq!(o.status.code(), Some(1), "the demo has findings");
+    insta::assert_snapshot!("demo_laravel_k8s_human", stdout(&o));
+    let o = run_in(
+        &root(),
+        &[
+            "check",
+            "examples/laravel-k8s",
+            "--output-format",
+            "concise",
+        ],
+    );
+    let concise = format!(
+        "```console\n$ deploylint check examples/laravel-k8s --output-format concise\n{}```\n",
+        stdout(&o)
+    );
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (begin, end) = ("<!-- demo:begin -->\n", "<!-- demo:end -->");
+    let start = readme.find(begin).expect("demo:begin marker") + begin.len();
+    let stop = readme.find(end).expect("demo:end marker");
+    if readme[start..stop] != concise {
+        if std::env::var_os("DEPLOYLINT_UPDATE_README").is_some() {
+            let updated = format!("{}{}{}", &readme[..start], concise, &readme[stop..]);
+            std::fs::write(&path, updated).expect("write README.md");
+        } else {
+            panic!(
+                "README.md's demo output is stale: run `DEPLOYLINT_UPDATE_README=1 cargo test --test cli readme`"
+            );
+        }
+    }
+}

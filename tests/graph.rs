@@ -13,7 +13,7 @@ fn root() -> PathBuf {
 
 /// The fixture projects: each has a `.deploylint.yaml` marking its root.
 fn projects() -> Vec<PathBuf> {
-    let mut out = vec![root().join("examples/laravel-shop")];
+    let mut out = vec![root().join("examples/laravel-k8s")];
     let dir = root().join("fixtures/projects");
     let mut more: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("fixtures/projects")
@@ -102,7 +102,7 @@ fn graph_snapshots() {
 #[test]
 fn laravel_shop_links() {
     let o = run_in(
-        &root().join("examples/laravel-shop"),
+        &root().join("examples/laravel-k8s"),
         &["graph", "--format", "json"],
     );
     let g: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
