@@ -19,6 +19,17 @@ impl Rule for HostPort {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(yaml) = file.document.as_yaml() else { return };
+        // Manifests for a kind (Kubernetes in Docker) cluster: hostPort with
+        // the cluster's `extraPortMappings` is how kind exposes a port
+        // (ingress-nginx's `provider/kind/deploy.yaml`).
+        if file
+            .source
+            .path
+            .split(['/', '\\'])
+            .any(|c| c.eq_ignore_ascii_case("kind"))
+        {
+            return;
+        }
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
                 for port in c.node.get("ports").map(|p| p.as_seq()).unwrap_or_default() {
