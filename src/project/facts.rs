@@ -304,6 +304,8 @@ pub struct ObjectFacts {
     pub data_keys: Vec<String>,
     /// ConfigMap values (never a Secret's).
     pub config_data: Vec<(String, String)>,
+    /// PersistentVolumeClaim `spec.accessModes`, and the span of that field.
+    pub access_modes: Option<(Vec<String>, Span)>,
 }
 
 impl ObjectFacts {
@@ -461,6 +463,8 @@ pub struct MountFact {
 pub struct VolumeFacts {
     pub name: String,
     pub source: VolumeSource,
+    /// The volume's entry in `volumes`.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -468,6 +472,8 @@ pub enum VolumeSource {
     ConfigMap(String),
     Secret(String),
     EmptyDir,
+    /// `persistentVolumeClaim.claimName`, and the span of its value.
+    Pvc(String, Span),
     Other,
 }
 
@@ -520,6 +526,17 @@ fn object(o: &Object<'_>) -> ObjectFacts {
                     t.str_at(&["kind"])?.to_owned(),
                     t.str_at(&["name"])?.to_owned(),
                 ))
+            });
+        }
+        "PersistentVolumeClaim" => {
+            f.access_modes = spec.and_then(|s| s.entry("accessModes")).map(|e| {
+                let modes = e
+                    .value
+                    .as_seq()
+                    .iter()
+                    .filter_map(|m| m.as_str().map(str::to_owned))
+                    .collect();
+                (modes, e.key.span)
             });
         }
         "ConfigMap" | "Secret" => {
@@ -580,10 +597,19 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                 VolumeSource::Secret(n.to_owned())
             } else if v.get("emptyDir").is_some() {
                 VolumeSource::EmptyDir
+            } else if let Some(claim) = v.path(&["persistentVolumeClaim", "claimName"]) {
+                match claim.as_str() {
+                    Some(n) => VolumeSource::Pvc(n.to_owned(), claim.span),
+                    None => VolumeSource::Other,
+                }
             } else {
                 VolumeSource::Other
             };
-            Some(VolumeFacts { name, source })
+            Some(VolumeFacts {
+                name,
+                source,
+                span: v.span,
+            })
         })
         .collect();
     let containers = k8s::containers(spec)
