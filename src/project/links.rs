@@ -909,6 +909,36 @@ fn container_node(
     }
 }
 
+/// Of the workloads an object selects or names, the ones whose manifests sit
+/// nearest to its own (the longest common directory): a repository of
+/// several samples or apps reuses names and labels (`wordpress`, `app=web`),
+/// and an HPA or Service of one sample must not adopt another's workload.
+/// Candidates at the same distance are all kept.
+fn nearest(ix: &Index<'_>, graph: &Graph, from: FileId, candidates: Vec<usize>) -> Vec<usize> {
+    if candidates.len() < 2 {
+        return candidates;
+    }
+    let dir = |id: FileId| -> Vec<&str> {
+        let path = ix.files.get(id).map_or("", |f| f.source.path.as_str());
+        let mut parts: Vec<&str> = path.split(['/', '\\']).collect();
+        parts.pop();
+        parts
+    };
+    let here = dir(from);
+    let shared = |wi: usize| {
+        dir(graph.workloads[wi].object.file)
+            .iter()
+            .zip(&here)
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let best = candidates.iter().map(|&wi| shared(wi)).max().unwrap_or(0);
+    candidates
+        .into_iter()
+        .filter(|&wi| shared(wi) == best)
+        .collect()
+}
+
 fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
     let object = |r: ObjRef| -> Option<&ObjectFacts> {
         ix.facts
@@ -917,12 +947,15 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
             .and_then(|k| k.objects.get(r.index))
     };
     let mut by_label: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut by_name: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
     for (wi, w) in graph.workloads.iter().enumerate() {
         let Some(o) = object(w.object) else { continue };
         let ns = o.namespace().to_owned();
         if let Some(name) = &o.name {
-            by_name.insert((ns.clone(), o.kind.clone(), name.clone()), wi);
+            by_name
+                .entry((ns.clone(), o.kind.clone(), name.clone()))
+                .or_default()
+                .push(wi);
         }
         for (k, v) in o.pod.iter().flat_map(|p| &p.labels) {
             by_label
@@ -947,7 +980,11 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
                 "PodDisruptionBudget" => "pdb",
                 "HorizontalPodAutoscaler" => {
                     if let Some((kind, name)) = &o.scale_target {
-                        if let Some(&wi) = by_name.get(&(ns.clone(), kind.clone(), name.clone())) {
+                        let found = by_name
+                            .get(&(ns.clone(), kind.clone(), name.clone()))
+                            .cloned()
+                            .unwrap_or_default();
+                        for wi in nearest(ix, graph, f.id, found) {
                             adds.push((
                                 wi,
                                 "hpa",
@@ -978,30 +1015,32 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
                 .get(&(ns.clone(), k0.clone(), v0.clone()))
                 .cloned()
                 .unwrap_or_default();
-            for wi in candidates {
-                let Some(w) = object(graph.workloads[wi].object) else {
-                    continue;
-                };
-                let labels = w.pod.as_ref().map(|p| &p.labels);
-                let all = sel.iter().all(|(k, v)| {
-                    labels.is_some_and(|l| l.iter().any(|(lk, lv)| lk == k && lv == v))
-                });
-                if all {
-                    let shown: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    adds.push((
-                        wi,
-                        which,
-                        Link {
-                            to: me,
-                            evidence: Evidence {
-                                why: format!("selector {}", shown.join(",")),
-                                file: f.id,
-                                span: o.span,
-                                guess: false,
-                            },
+            let candidates: Vec<usize> = candidates
+                .into_iter()
+                .filter(|&wi| {
+                    object(graph.workloads[wi].object).is_some_and(|w| {
+                        let labels = w.pod.as_ref().map(|p| &p.labels);
+                        sel.iter().all(|(k, v)| {
+                            labels.is_some_and(|l| l.iter().any(|(lk, lv)| lk == k && lv == v))
+                        })
+                    })
+                })
+                .collect();
+            let shown: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            for wi in nearest(ix, graph, f.id, candidates) {
+                adds.push((
+                    wi,
+                    which,
+                    Link {
+                        to: me,
+                        evidence: Evidence {
+                            why: format!("selector {}", shown.join(",")),
+                            file: f.id,
+                            span: o.span,
+                            guess: false,
                         },
-                    ));
-                }
+                    },
+                ));
             }
         }
     }
