@@ -4,6 +4,7 @@
 pub mod dockerfile;
 pub mod fpm;
 pub mod ini;
+pub mod php;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -27,6 +28,8 @@ pub mod codes {
     pub const DOCKERFILE_SYNTAX: &str = "E040";
     pub const DOCKERFILE_EXEC_FORM: &str = "E041";
     pub const DOCKERFILE_STAGE: &str = "E042";
+    pub const PHP_SYNTAX: &str = "E050";
+    pub const PHP_NO_RETURN: &str = "E051";
 }
 
 /// A file after parsing, as rules see it.
@@ -54,6 +57,8 @@ pub enum Document {
     Fpm(fpm::FpmFile),
     /// Dockerfiles and Containerfiles.
     Dockerfile(dockerfile::Dockerfile),
+    /// PHP config files (`config/octane.php`).
+    Php(php::PhpFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -76,6 +81,13 @@ impl Document {
     pub fn as_dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
         match self {
             Document::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn as_php(&self) -> Option<&php::PhpFile> {
+        match self {
+            Document::Php(p) => Some(p),
             _ => None,
         }
     }
@@ -110,8 +122,42 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = d.errors.iter().map(|e| dockerfile_error(e, file)).collect();
             (Document::Dockerfile(d), diags)
         }
-        _ => (Document::Unparsed, Vec::new()),
+        FileKind::Octane => {
+            let p = php::parse(&source.text);
+            let diags = p.errors.iter().map(|e| php_error(e, file)).collect();
+            (Document::Php(p), diags)
+        }
     }
+}
+
+fn php_error(e: &php::PhpError, file: FileId) -> Diagnostic {
+    use php::ErrorKind::*;
+    let (code, severity, help) = match e.kind {
+        Syntax => (
+            codes::PHP_SYNTAX,
+            Severity::Error,
+            "Fix the PHP syntax here: Laravel cannot load a config file that does not parse, so the app fails at boot",
+        ),
+        NoReturn => (
+            codes::PHP_NO_RETURN,
+            Severity::Error,
+            "End the file with `return [ ... ];`: a config file that returns nothing gives Laravel `1` instead of its settings",
+        ),
+        TooDeep => (
+            codes::TOO_COMPLEX,
+            Severity::Error,
+            "Flatten the arrays; deploylint bounds nesting to stay fast on hostile input",
+        ),
+    };
+    let mut d = Diagnostic::new(code, severity, file, e.span, e.message.clone()).with_help(help);
+    if let Some(related) = e.related {
+        d.labels.push(crate::diagnostic::Label {
+            file,
+            span: related,
+            message: "opened here".into(),
+        });
+    }
+    d
 }
 
 fn dockerfile_error(e: &dockerfile::DockerfileError, file: FileId) -> Diagnostic {

@@ -42,6 +42,7 @@ pub enum FileFacts {
     Fpm(FpmFacts),
     Ini(IniFacts),
     Compose(ComposeFacts),
+    Octane(OctaneFacts),
 }
 
 impl FileFacts {
@@ -69,6 +70,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn octane(&self) -> Option<&OctaneFacts> {
+        match self {
+            FileFacts::Octane(o) => Some(o),
+            _ => None,
+        }
+    }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
             FileFacts::Compose(c) => Some(c),
@@ -88,6 +95,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
+        (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(octane(p)),
         _ => FileFacts::None,
     }
 }
@@ -840,6 +848,8 @@ pub struct ComposeService {
     pub build_context: Option<String>,
     pub dockerfile: Option<String>,
     pub command: Option<Vec<String>>,
+    /// The `command:` value, to point at.
+    pub command_span: Option<Span>,
 }
 
 fn compose(y: &YamlFile) -> ComposeFacts {
@@ -855,7 +865,8 @@ fn compose(y: &YamlFile) -> ComposeFacts {
             let s = &e.value;
             let build = s.get("build");
             let command = s.get("command").map(|c| match c.as_str() {
-                Some(line) => line.split_whitespace().map(str::to_owned).collect(),
+                // Compose splits a string command as a shell would (no expansion).
+                Some(line) => super::process::split_command_line(line),
                 None => strings(Some(c)).unwrap_or_default(),
             });
             out.services.push(ComposeService {
@@ -872,6 +883,7 @@ fn compose(y: &YamlFile) -> ComposeFacts {
                     .and_then(|b| b.str_at(&["dockerfile"]))
                     .map(str::to_owned),
                 command,
+                command_span: s.get("command").map(|c| c.span),
             });
         }
     }
@@ -954,4 +966,115 @@ fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
             .map(|e| (e.key.clone(), e.value.text().unwrap_or_default()))
             .collect(),
     }
+}
+
+// ---------------------------------------------------------------- Octane
+
+/// What `config/octane.php` sets, as Octane reads it.
+#[derive(Debug, Default)]
+pub struct OctaneFacts {
+    /// `server`: the literal, or `env('OCTANE_SERVER', default)`'s default.
+    pub server: Option<OctaneSetting>,
+    pub max_execution_time: Option<OctaneSetting>,
+    pub garbage: Option<OctaneSetting>,
+    /// `swoole.options` keys with their values (literal or env default).
+    pub swoole_options: Vec<(Loc, OctaneSetting)>,
+    /// The `CollectGarbage` listener is enabled (not commented out).
+    pub collect_garbage_listener: Option<Span>,
+    /// `warm` and `flush` service lists (class names or strings; spreads as `...`).
+    pub warm: Vec<Loc>,
+    pub flush: Vec<Loc>,
+    /// Top-level keys.
+    pub keys: Vec<Loc>,
+}
+
+/// A config value: its literal (or env default) and the env variable it reads.
+#[derive(Clone, Debug, Default)]
+pub struct OctaneSetting {
+    /// The value without env overrides, as text (`swoole`, `30`, `true`).
+    pub value: Option<String>,
+    /// `env('NAME', ...)`: the variable that overrides it.
+    pub env: Option<String>,
+    /// The whole value.
+    pub span: Span,
+    /// The key, to point at.
+    pub key_span: Span,
+}
+
+impl OctaneSetting {
+    pub fn as_i64(&self) -> Option<i64> {
+        self.value.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+}
+
+fn setting(e: &crate::parse::php::Entry) -> OctaneSetting {
+    use crate::parse::php::Scalar;
+    let value = e.value.effective().and_then(|s| match s {
+        Scalar::Str(s) => Some(s),
+        Scalar::Int(i) => Some(i.to_string()),
+        Scalar::Float(f) => Some(f.to_string()),
+        Scalar::Bool(b) => Some(b.to_string()),
+        Scalar::Null => None,
+    });
+    OctaneSetting {
+        value,
+        env: e.value.env_name().map(str::to_owned),
+        span: e.value.span,
+        key_span: e.key.as_ref().map_or(e.span, |k| k.span),
+    }
+}
+
+fn service_names(v: Option<&crate::parse::php::Value>) -> Vec<Loc> {
+    use crate::parse::php::ValueKind;
+    v.map(|v| v.as_array())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            let text = match &e.value.kind {
+                _ if e.spread => "...".to_owned(),
+                ValueKind::Str(s) => s.clone(),
+                ValueKind::ClassConst { class, .. } => class.clone(),
+                _ => String::new(),
+            };
+            Loc::new(text, e.span)
+        })
+        .collect()
+}
+
+fn octane(p: &crate::parse::php::PhpFile) -> OctaneFacts {
+    use crate::parse::php::ValueKind;
+    let mut f = OctaneFacts::default();
+    let Some(root) = &p.root else { return f };
+    for e in root.as_array() {
+        if let Some(k) = e.key.as_ref().and_then(|k| k.as_str().map(|s| (s, k.span))) {
+            f.keys.push(Loc::new(k.0, k.1));
+        }
+    }
+    f.server = root.entry("server").map(setting);
+    f.max_execution_time = root.entry("max_execution_time").map(setting);
+    f.garbage = root.entry("garbage").map(setting);
+    if let Some(opts) = root.get("swoole").and_then(|s| s.get("options")) {
+        for e in opts.as_array() {
+            if let Some(k) = e.key.as_ref().and_then(|k| k.as_str().map(|s| (s, k.span))) {
+                f.swoole_options.push((Loc::new(k.0, k.1), setting(e)));
+            }
+        }
+    }
+    f.warm = service_names(root.get("warm"));
+    f.flush = service_names(root.get("flush"));
+    for l in root
+        .get("listeners")
+        .map(|v| v.as_array())
+        .unwrap_or_default()
+    {
+        for e in l.value.as_array() {
+            if let ValueKind::ClassConst { class, constant } = &e.value.kind {
+                let short = class.rsplit('\\').next().unwrap_or(class);
+                if short == "CollectGarbage" && constant.eq_ignore_ascii_case("class") {
+                    f.collect_garbage_listener = Some(e.value.span);
+                }
+            }
+        }
+    }
+    f
 }

@@ -132,6 +132,43 @@ impl Process {
         }
     }
 
+    /// `--watch` or `--poll` on an Octane command line (the development
+    /// file watcher), whichever comes first.
+    pub fn octane_watch(&self) -> Option<&str> {
+        if self.kind != ProcessKind::Octane {
+            return None;
+        }
+        self.argv.iter().skip(1).map(String::as_str).find(|w| {
+            let name = w.split('=').next().unwrap_or(w);
+            matches!(name, "--watch" | "--poll" | "-w")
+        })
+    }
+
+    /// Octane's `--max-requests` as given (Octane's default is 500).
+    pub fn octane_max_requests(&self) -> Option<&str> {
+        (self.kind == ProcessKind::Octane)
+            .then(|| self.flag("--max-requests"))
+            .flatten()
+    }
+
+    /// `queue:listen` (a fresh framework boot per job) rather than `queue:work`.
+    pub fn is_queue_listen(&self) -> bool {
+        self.kind == ProcessKind::QueueWorker && self.subcommand.as_deref() == Some("queue:listen")
+    }
+
+    /// A `queue:work` option (`--max-jobs`, `--max-time`, `--memory`,
+    /// `--timeout`, `--tries`, `--sleep`), as given.
+    pub fn queue_option(&self, name: &str) -> Option<&str> {
+        (self.kind == ProcessKind::QueueWorker)
+            .then(|| self.flag(name))
+            .flatten()
+    }
+
+    /// `queue:work --once` or `--stop-when-empty`: a worker meant to exit.
+    pub fn queue_exits_by_itself(&self) -> bool {
+        self.kind == ProcessKind::QueueWorker && self.has_flag(&["--once", "--stop-when-empty"])
+    }
+
     /// A short description for messages and `graph`: `php-fpm -F`, `octane (swoole)`.
     pub fn describe(&self) -> String {
         match (self.kind, self.octane_server()) {
@@ -386,6 +423,12 @@ fn split_list(script: &str) -> Vec<String> {
     out
 }
 
+/// A command line split into words as a shell (or compose's string
+/// `command:`) would, quotes removed, no expansion.
+pub fn split_command_line(line: &str) -> Vec<String> {
+    shell_words(line)
+}
+
 /// Words of a simple shell command, quotes removed (no expansion).
 fn shell_words(cmd: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -487,6 +530,52 @@ mod tests {
             Process::from_argv(&["php", "artisan", "octane:frankenphp"]).octane_server(),
             Some("frankenphp")
         );
+    }
+
+    #[test]
+    fn worker_flags() {
+        let p = Process::from_argv(&[
+            "php",
+            "artisan",
+            "octane:start",
+            "--server=roadrunner",
+            "--max-requests",
+            "0",
+            "--watch",
+            "--rr-config=.rr.yaml",
+        ]);
+        assert_eq!(p.octane_max_requests(), Some("0"));
+        assert_eq!(p.octane_watch(), Some("--watch"));
+        assert_eq!(p.flag("--rr-config"), Some(".rr.yaml"));
+        assert_eq!(p.octane_server(), Some("roadrunner"));
+        let p = Process::from_argv(&["php", "artisan", "octane:swoole", "--poll"]);
+        assert_eq!(p.octane_watch(), Some("--poll"));
+        assert_eq!(p.octane_max_requests(), None);
+        let p = Process::from_argv(&[
+            "php",
+            "artisan",
+            "queue:work",
+            "redis",
+            "--max-jobs=1000",
+            "--max-time",
+            "3600",
+            "--memory=256",
+            "--tries=3",
+        ]);
+        assert_eq!(p.queue_option("--max-jobs"), Some("1000"));
+        assert_eq!(p.queue_option("--max-time"), Some("3600"));
+        assert_eq!(p.queue_option("--memory"), Some("256"));
+        assert_eq!(p.queue_option("--timeout"), None);
+        assert!(!p.is_queue_listen());
+        assert!(Process::from_argv(&["php", "artisan", "queue:listen"]).is_queue_listen());
+        assert!(
+            Process::from_argv(&["php", "artisan", "queue:work", "--once"]).queue_exits_by_itself()
+        );
+        // A compose string command is split like a shell line.
+        let words = split_command_line("sh -c \"php artisan queue:work --max-jobs=10\"");
+        assert_eq!(words.len(), 3);
+        let p = Process::from_argv(&words);
+        assert_eq!(p.queue_option("--max-jobs"), Some("10"));
     }
 
     #[test]

@@ -132,11 +132,36 @@ struct CliWorker {
 /// service whose process (from the process model) is Octane, a queue
 /// worker, Horizon, FrankenPHP or RoadRunner.
 fn cli_worker(project: &Project) -> Option<CliWorker> {
-    if let Some(f) = project
-        .files
-        .iter()
-        .find(|f| matches!(f.kind(), Some(FileKind::Octane | FileKind::RoadRunner)))
-    {
+    // FrankenPHP runs PHP under its own SAPI (`opcache.enable` applies, not
+    // `opcache.enable_cli`): an Octane config that selects it, or a command
+    // line that starts it, is no CLI evidence.
+    let frankenphp_started = project
+        .dockerfiles()
+        .map(|(_, d)| &d.process)
+        .chain(
+            project
+                .graph
+                .workloads
+                .iter()
+                .flat_map(|w| w.containers.iter().map(|c| &c.process)),
+        )
+        .chain(project.graph.compose.iter().map(|n| &n.process))
+        .any(|p| {
+            p.kind == ProcessKind::FrankenPhp
+                || (p.kind == ProcessKind::Octane && p.octane_server() == Some("frankenphp"))
+        });
+    if let Some(f) = project.files.iter().find(|f| match f.kind() {
+        Some(FileKind::RoadRunner) => true,
+        Some(FileKind::Octane) => {
+            let server = project
+                .facts_of(f.id)
+                .octane()
+                .and_then(|o| o.server.as_ref())
+                .and_then(|s| s.value.as_deref());
+            !frankenphp_started && server != Some("frankenphp")
+        }
+        _ => false,
+    }) {
         return Some(CliWorker {
             file: f.id,
             span: Span::at(0),
