@@ -179,7 +179,18 @@ pub fn guess(path: &Path, config: &Config) -> Option<NameGuess> {
     if let Some(kind) = config.kind_override(path) {
         return Some(NameGuess::Kind(kind));
     }
-    guess_by_name(path)
+    let by_name = guess_by_name(path);
+    // A bare file name (`deploylint check octane.php` inside `config/`): the
+    // directories that name it are those of the working directory.
+    if path.parent().is_none_or(|p| p.as_os_str().is_empty()) {
+        if let Some(NameGuess::Kind(kind)) = std::path::absolute(path)
+            .ok()
+            .and_then(|abs| guess_by_name(&abs))
+        {
+            return Some(NameGuess::Kind(kind));
+        }
+    }
+    by_name
 }
 
 pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
