@@ -200,7 +200,9 @@ fn lex(text: &str, errors: &mut Vec<CaddyError>) -> Vec<Lexed> {
                 let start = i;
                 let mut value = String::new();
                 while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
-                    if b[i] == b'\\' && matches!(b.get(i + 1), Some(b'"') | Some(b'\\') | Some(b'`')) {
+                    if b[i] == b'\\'
+                        && matches!(b.get(i + 1), Some(b'"') | Some(b'\\') | Some(b'`'))
+                    {
                         value.push(b[i + 1] as char);
                         i += 2;
                         continue;
@@ -296,15 +298,15 @@ pub fn parse(text: &str) -> Caddyfile {
     // Lines inside blocks too deep to keep: only their braces are counted.
     let mut skipped_depth = 0usize;
 
-    let push = |d: Directive, stack: &mut Vec<Open>, top: &mut Vec<Directive>| match stack.last_mut()
-    {
-        Some(o) => {
-            if let Some(b) = o.directive.block.as_mut() {
-                b.directives.push(d);
+    let push =
+        |d: Directive, stack: &mut Vec<Open>, top: &mut Vec<Directive>| match stack.last_mut() {
+            Some(o) => {
+                if let Some(b) = o.directive.block.as_mut() {
+                    b.directives.push(d);
+                }
             }
-        }
-        None => top.push(d),
-    };
+            None => top.push(d),
+        };
 
     for line in lines {
         // Split the line at `}` tokens (a `}` closes a block wherever it is).
@@ -329,10 +331,16 @@ pub fn parse(text: &str) -> Caddyfile {
                     errors.push(CaddyError {
                         kind: ErrorKind::Syntax,
                         span: tokens[pos + 1].span,
-                        message: "unexpected token after `{`: a block's content starts on the next line".into(),
+                        message:
+                            "unexpected token after `{`: a block's content starts on the next line"
+                                .into(),
                     });
                 }
-                let open_span = if opens { tokens.pop().map(|t| t.span) } else { None };
+                let open_span = if opens {
+                    tokens.pop().map(|t| t.span)
+                } else {
+                    None
+                };
                 let start = tokens
                     .first()
                     .map(|t| t.span.start)
@@ -440,7 +448,10 @@ mod tests {
         let fp = &g.children()[0];
         assert_eq!(fp.name().unwrap().text, "frankenphp");
         assert_eq!(names(fp.children()), ["num_threads 4", "worker"]);
-        assert_eq!(names(fp.children()[1].children()), ["file ./public/index.php", "num 2"]);
+        assert_eq!(
+            names(fp.children()[1].children()),
+            ["file ./public/index.php", "num 2"]
+        );
         assert_eq!(names(&f.directives), ["", "example.com"]);
         let num = &fp.children()[0].args()[0];
         assert_eq!(&text[num.span.start..num.span.end], "4");

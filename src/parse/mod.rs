@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod caddyfile;
 pub mod dockerfile;
 pub mod fpm;
 pub mod ini;
@@ -27,6 +28,7 @@ pub mod codes {
     pub const DOCKERFILE_SYNTAX: &str = "E040";
     pub const DOCKERFILE_EXEC_FORM: &str = "E041";
     pub const DOCKERFILE_STAGE: &str = "E042";
+    pub const CADDYFILE_SYNTAX: &str = "E060";
 }
 
 /// A file after parsing, as rules see it.
@@ -54,6 +56,8 @@ pub enum Document {
     Fpm(fpm::FpmFile),
     /// Dockerfiles and Containerfiles.
     Dockerfile(dockerfile::Dockerfile),
+    /// Caddy / FrankenPHP Caddyfiles.
+    Caddyfile(caddyfile::Caddyfile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -76,6 +80,13 @@ impl Document {
     pub fn as_dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
         match self {
             Document::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn as_caddyfile(&self) -> Option<&caddyfile::Caddyfile> {
+        match self {
+            Document::Caddyfile(c) => Some(c),
             _ => None,
         }
     }
@@ -110,8 +121,27 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = d.errors.iter().map(|e| dockerfile_error(e, file)).collect();
             (Document::Dockerfile(d), diags)
         }
+        FileKind::Caddyfile => {
+            let c = caddyfile::parse(&source.text);
+            let diags = c.errors.iter().map(|e| caddyfile_error(e, file)).collect();
+            (Document::Caddyfile(c), diags)
+        }
         _ => (Document::Unparsed, Vec::new()),
     }
+}
+
+fn caddyfile_error(e: &caddyfile::CaddyError, file: FileId) -> Diagnostic {
+    let (code, help) = match e.kind {
+        caddyfile::ErrorKind::Syntax => (
+            codes::CADDYFILE_SYNTAX,
+            "Close every quote and block: `{` ends the line that opens a block and `}` stands on its own line",
+        ),
+        caddyfile::ErrorKind::TooDeep => (
+            codes::TOO_COMPLEX,
+            "Flatten the blocks; deploylint bounds nesting to stay fast on hostile input",
+        ),
+    };
+    Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help)
 }
 
 fn dockerfile_error(e: &dockerfile::DockerfileError, file: FileId) -> Diagnostic {
