@@ -223,8 +223,15 @@ fn lex(text: &str, errors: &mut Vec<CaddyError>) -> Vec<Lexed> {
                         let mut found = None;
                         while at < b.len() {
                             let end = text[at..].find('\n').map_or(b.len(), |p| at + p);
-                            if text[at..end].trim() == marker {
-                                found = Some((at, end));
+                            // The closing marker may be followed by more arguments
+                            // (`HTML 200`).
+                            let line = text[at..end].trim_start();
+                            let after = line.strip_prefix(marker);
+                            if after
+                                .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r']))
+                            {
+                                let marker_end = end - line.len() + marker.len();
+                                found = Some((at, marker_end));
                                 break;
                             }
                             at = end + 1;
@@ -494,7 +501,23 @@ mod tests {
         let f = parse("a \"open\n");
         assert_eq!(f.errors[0].span, Span::new(2, 3));
         let f = parse("a { b\n}\n");
+        assert_eq!(f.errors[0].span, Span::new(4, 5));
+    }
+
+    #[test]
+    fn big_input_parses_in_one_pass() {
+        // ~1 MB: 40,000 workers with quoted, placeholder and comment tokens.
+        let one = "\tworker {\n\t\tfile \"{$ROOT}/w.php\" # c\n\t\tnum 2\n\t}\n";
+        let text = format!("{{\n\tfrankenphp {{\n{}\t}}\n}}\n", one.repeat(40_000));
+        assert!(text.len() > 1_000_000);
+        let f = parse(&text);
+        assert!(f.errors.is_empty());
+        let fp = &f.global_options().unwrap().children()[0];
+        assert_eq!(fp.children().len(), 40_000);
+        // Unclosed quote at the start: one located error, no blow-up.
+        let f = parse(&format!("`{text}"));
         assert_eq!(f.errors.len(), 1);
+        assert_eq!(f.errors[0].span, Span::new(0, 1));
     }
 
     #[test]
