@@ -385,17 +385,29 @@ fn unknown_top(key: &str, e: &crate::parse::yaml::Entry, out: &mut Vec<Issue>) {
 
 /// Where the settings of a seed-style `octane:` section go.
 fn octane_hint(value: &Node) -> String {
+    fn target(k: &str) -> Option<&'static str> {
+        Some(match k {
+            "num_workers" | "workers" => "`http.pool.num_workers`",
+            "max_requests" | "max_jobs" | "max_request" => "`http.pool.max_jobs`",
+            "max_worker_memory" | "memory" => "`http.pool.supervisor.max_worker_memory`",
+            "host" | "port" | "address" => "`http.address`",
+            _ => return None,
+        })
+    }
     let mut moves = Vec::new();
     for e in value.as_map() {
         let Some(k) = e.key.as_str() else { continue };
-        let target = match k {
-            "workers" | "pool" => "`http.pool` (`num_workers`, `max_jobs`)",
-            "num_workers" => "`http.pool.num_workers`",
-            "max_requests" | "max_jobs" | "max_request" => "`http.pool.max_jobs`",
-            "host" | "port" | "address" => "`http.address`",
-            _ => continue,
-        };
-        moves.push(format!("`octane.{k}` to {target}"));
+        if e.value.is_map() {
+            // `octane.workers.num_workers`, `octane.pool.max_jobs`.
+            for inner in e.value.as_map() {
+                let Some(ik) = inner.key.as_str() else { continue };
+                if let Some(t) = target(ik) {
+                    moves.push(format!("`octane.{k}.{ik}` to {t}"));
+                }
+            }
+        } else if let Some(t) = target(k) {
+            moves.push(format!("`octane.{k}` to {t}"));
+        }
     }
     let mut hint = if moves.is_empty() {
         "Remove the section, or move its settings to `http.pool` (`num_workers`, `max_jobs`) and `http.address`".to_owned()
@@ -435,6 +447,12 @@ fn check_value(t: &T, node: &Node, path: &str, out: &mut Vec<Issue>) {
             NodeKind::Map(entries) => {
                 for e in entries {
                     let Some(key) = e.key.as_str() else { continue };
+                    // Viper reads dotted keys as paths (`http: {pool.debug: true}`).
+                    if let Some((head, _)) = key.split_once('.') {
+                        if fields.iter().any(|(k, _)| *k == head) {
+                            continue;
+                        }
+                    }
                     let child = format!("{path}.{key}");
                     match fields.iter().find(|(k, _)| *k == key) {
                         Some((_, ft)) => check_value(ft, &e.value, &child, out),
