@@ -32,6 +32,10 @@ pub enum T {
     List(&'static T),
     /// A closed struct: every other key is ignored by RoadRunner.
     Obj(&'static [(&'static str, T)]),
+    /// A struct that newer RoadRunner releases keep extending (listener
+    /// socket attributes, proxy settings...): other keys are reported only
+    /// when they are a near-miss of a known key or belong one level down.
+    Loose(&'static [(&'static str, T)]),
     /// A map of user-chosen names to one shape.
     Dict(&'static T),
     /// Environment variables: a map, or a list of one-key maps.
@@ -102,7 +106,7 @@ const LOGS: T = T::Obj(&[
     ("file_logger_options", T::Any),
 ]);
 
-const HTTP: T = T::Obj(&[
+const HTTP: T = T::Loose(&[
     ("address", T::Str),
     ("internal_error_code", T::Int),
     ("max_request_size", T::Int),
@@ -124,7 +128,7 @@ const HTTP: T = T::Obj(&[
     ),
     (
         "static",
-        T::Obj(&[
+        T::Loose(&[
             ("dir", T::Str),
             ("forbid", STR_LIST),
             ("allow", STR_LIST),
@@ -136,7 +140,7 @@ const HTTP: T = T::Obj(&[
     ),
     ("pool", POOL),
     ("ssl", T::Any),
-    ("fcgi", T::Obj(&[("address", T::Str)])),
+    ("fcgi", T::Loose(&[("address", T::Str)])),
     (
         "http2",
         T::Obj(&[("h2c", T::Bool), ("max_concurrent_streams", T::Int)]),
@@ -147,8 +151,8 @@ const HTTP: T = T::Obj(&[
     ("new_relic", T::Any),
 ]);
 
-const SERVICE: T = T::Obj(&[
-    ("command", T::Str),
+const SERVICE: T = T::Loose(&[
+    ("command", T::Any),
     ("env", T::Env),
     ("timeout_stop_sec", T::Int),
     ("process_num", T::Int),
@@ -158,34 +162,36 @@ const SERVICE: T = T::Obj(&[
     ("service_name_in_log", T::Bool),
 ]);
 
-const PIPELINE: T = T::Obj(&[("driver", T::Str), ("config", T::Any)]);
+const PIPELINE: T = T::Loose(&[("driver", T::Str), ("config", T::Any)]);
 
-const JOBS: T = T::Obj(&[
+const JOBS: T = T::Loose(&[
     ("num_pollers", T::Int),
     ("timeout", T::Int),
     ("pipeline_size", T::Int),
     ("consume", STR_LIST),
     ("pool", POOL),
+    ("pools", T::Any),
     ("pipelines", T::Dict(&PIPELINE)),
 ]);
 
 /// The top level: known plugin sections.
 pub const ROOT: &[(&str, T)] = &[
     ("version", T::Str),
-    ("rpc", T::Obj(&[("listen", T::Str)])),
+    ("rpc", T::Loose(&[("listen", T::Str)])),
     (
         "server",
-        T::Obj(&[
+        T::Loose(&[
             (
                 "on_init",
-                T::Obj(&[
-                    ("command", T::Str),
+                T::Loose(&[
+                    ("command", T::Any),
                     ("exec_timeout", DUR),
                     ("user", T::Str),
                     ("env", T::Env),
                 ]),
             ),
-            ("command", T::Str),
+            // A string, or (RoadRunner v2026+) a list of arguments.
+            ("command", T::Any),
             ("user", T::Str),
             ("group", T::Str),
             ("env", T::Env),
@@ -197,9 +203,9 @@ pub const ROOT: &[(&str, T)] = &[
     ("logs", LOGS),
     (
         "status",
-        T::Obj(&[("address", T::Str), ("unavailable_status_code", T::Int)]),
+        T::Loose(&[("address", T::Str), ("unavailable_status_code", T::Int)]),
     ),
-    ("metrics", T::Obj(&[("address", T::Str), ("collect", T::Any)])),
+    ("metrics", T::Loose(&[("address", T::Str), ("collect", T::Any)])),
     (
         "reload",
         T::Obj(&[
@@ -222,7 +228,7 @@ pub const ROOT: &[(&str, T)] = &[
     ),
     (
         "grpc",
-        T::Obj(&[
+        T::Loose(&[
             ("listen", T::Str),
             ("proto", STR_LIST),
             ("api_proto", T::Any),
@@ -258,6 +264,7 @@ pub const ROOT: &[(&str, T)] = &[
     ("informer", T::Any),
     ("resetter", T::Any),
     ("experimental", T::Any),
+    ("envfile", T::Any),
 ];
 
 /// Top-level keys of RoadRunner v1/v2 or of other tools, and where the
@@ -336,7 +343,8 @@ fn check_version(root: &Node, entries: &[crate::parse::yaml::Entry], out: &mut V
         }),
         Some(e) => {
             let text = e.value.as_str().unwrap_or_default().trim();
-            if text == "3" || is_placeholder(text) {
+            // `3`, `"3"`, `3.0`: RoadRunner compares the major version.
+            if text == "3" || text.starts_with("3.") || is_placeholder(text) {
                 return;
             }
             out.push(Issue {
@@ -443,8 +451,9 @@ fn check_value(t: &T, node: &Node, path: &str, out: &mut Vec<Issue>) {
             NodeKind::Scalar(_) => {}
             NodeKind::Map(_) => bad(node, path, "a list", out),
         },
-        T::Obj(fields) => match &node.kind {
+        T::Obj(fields) | T::Loose(fields) => match &node.kind {
             NodeKind::Map(entries) => {
+                let strict = matches!(t, T::Obj(_));
                 for e in entries {
                     let Some(key) = e.key.as_str() else { continue };
                     // Viper reads dotted keys as paths (`http: {pool.debug: true}`).
@@ -456,7 +465,7 @@ fn check_value(t: &T, node: &Node, path: &str, out: &mut Vec<Issue>) {
                     let child = format!("{path}.{key}");
                     match fields.iter().find(|(k, _)| *k == key) {
                         Some((_, ft)) => check_value(ft, &e.value, &child, out),
-                        None => unknown_nested(key, &e.key, path, fields, out),
+                        None => unknown_nested(key, &e.key, path, fields, strict, out),
                     }
                 }
             }
@@ -498,14 +507,19 @@ fn unknown_nested(
     key_node: &Node,
     path: &str,
     fields: &[(&str, T)],
+    strict: bool,
     out: &mut Vec<Issue>,
 ) {
     // A key that belongs one level down (`http.pool.max_worker_memory`
     // belongs in `http.pool.supervisor`).
     let below = fields.iter().find_map(|(name, t)| match t {
-        T::Obj(inner) if inner.iter().any(|(k, _)| *k == key) => Some(*name),
+        T::Obj(inner) | T::Loose(inner) if inner.iter().any(|(k, _)| *k == key) => Some(*name),
         _ => None,
     });
+    if !strict && below.is_none() && did_you_mean(key, fields.iter().map(|(k, _)| *k)).is_none() {
+        // Possibly a key of a newer RoadRunner release.
+        return;
+    }
     let (message, hint) = if let Some(sub) = below {
         (
             format!("`{path}.{key}` is not read there: RoadRunner reads `{key}` under `{path}.{sub}`"),
