@@ -273,6 +273,13 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         || lower.starts_with(".rr.") && is_yaml_name(&lower)
     {
         RoadRunner
+    } else if lower == "caddyfile"
+        || lower.ends_with(".caddyfile")
+        || (lower.starts_with("caddyfile.") && !is_code_or_data_name(&lower))
+    {
+        // Caddy / FrankenPHP: `Caddyfile`, `Caddyfile.prod`, `worker.Caddyfile`,
+        // `Caddyfile.d/*.caddyfile`.
+        Caddyfile
     } else if (lower.starts_with("docker-compose") || lower.starts_with("compose"))
         && is_yaml_name(&lower)
     {
@@ -284,6 +291,14 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         return None;
     };
     Some(NameGuess::Kind(kind))
+}
+
+/// `caddyfile.go`, `Caddyfile.json` (Caddy's JSON config): not Caddyfiles.
+fn is_code_or_data_name(lower: &str) -> bool {
+    const EXT: [&str; 12] = [
+        ".go", ".rs", ".py", ".js", ".ts", ".php", ".json", ".yaml", ".yml", ".sh", ".txt", ".html",
+    ];
+    EXT.iter().any(|e| lower.ends_with(e))
 }
 
 fn is_yaml_name(lower: &str) -> bool {
@@ -584,6 +599,11 @@ mod tests {
         assert_eq!(kind("config/octane.php"), Some(NameGuess::Kind(Octane)));
         assert_eq!(kind("app/octane.php"), None);
         assert_eq!(kind(".rr.yaml"), Some(NameGuess::Kind(RoadRunner)));
+        assert_eq!(kind("Caddyfile"), Some(NameGuess::Kind(Caddyfile)));
+        assert_eq!(kind("worker.Caddyfile"), Some(NameGuess::Kind(Caddyfile)));
+        assert_eq!(kind("Caddyfile.prod"), Some(NameGuess::Kind(Caddyfile)));
+        assert_eq!(kind("Caddyfile.md"), None);
+        assert_eq!(kind("caddy/caddyfile.go"), None);
         assert_eq!(
             kind("docker-compose.prod.yml"),
             Some(NameGuess::Kind(Compose))

@@ -1,6 +1,7 @@
 //! One located parser per format. Each produces a document model whose
 //! every value knows its span, plus located parse errors as diagnostics.
 
+pub mod caddyfile;
 pub mod dockerfile;
 pub mod fpm;
 pub mod ini;
@@ -30,6 +31,7 @@ pub mod codes {
     pub const DOCKERFILE_STAGE: &str = "E042";
     pub const PHP_SYNTAX: &str = "E050";
     pub const PHP_NO_RETURN: &str = "E051";
+    pub const CADDYFILE_SYNTAX: &str = "E060";
 }
 
 /// A file after parsing, as rules see it.
@@ -59,6 +61,8 @@ pub enum Document {
     Dockerfile(dockerfile::Dockerfile),
     /// PHP config files (`config/octane.php`).
     Php(php::PhpFile),
+    /// Caddy / FrankenPHP Caddyfiles.
+    Caddyfile(caddyfile::Caddyfile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -88,6 +92,13 @@ impl Document {
     pub fn as_php(&self) -> Option<&php::PhpFile> {
         match self {
             Document::Php(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn as_caddyfile(&self) -> Option<&caddyfile::Caddyfile> {
+        match self {
+            Document::Caddyfile(c) => Some(c),
             _ => None,
         }
     }
@@ -127,7 +138,26 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = p.errors.iter().map(|e| php_error(e, file)).collect();
             (Document::Php(p), diags)
         }
+        FileKind::Caddyfile => {
+            let c = caddyfile::parse(&source.text);
+            let diags = c.errors.iter().map(|e| caddyfile_error(e, file)).collect();
+            (Document::Caddyfile(c), diags)
+        }
     }
+}
+
+fn caddyfile_error(e: &caddyfile::CaddyError, file: FileId) -> Diagnostic {
+    let (code, help) = match e.kind {
+        caddyfile::ErrorKind::Syntax => (
+            codes::CADDYFILE_SYNTAX,
+            "Close every quote and block: `{` ends the line that opens a block and `}` stands on its own line",
+        ),
+        caddyfile::ErrorKind::TooDeep => (
+            codes::TOO_COMPLEX,
+            "Flatten the blocks; deploylint bounds nesting to stay fast on hostile input",
+        ),
+    };
+    Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help)
 }
 
 fn php_error(e: &php::PhpError, file: FileId) -> Diagnostic {
