@@ -2,6 +2,7 @@
 //! every value knows its span, plus located parse errors as diagnostics.
 
 pub mod dockerfile;
+pub mod dotenv;
 pub mod fpm;
 pub mod ini;
 pub mod yaml;
@@ -27,6 +28,7 @@ pub mod codes {
     pub const DOCKERFILE_SYNTAX: &str = "E040";
     pub const DOCKERFILE_EXEC_FORM: &str = "E041";
     pub const DOCKERFILE_STAGE: &str = "E042";
+    pub const DOTENV_SYNTAX: &str = "E050";
 }
 
 /// A file after parsing, as rules see it.
@@ -54,6 +56,8 @@ pub enum Document {
     Fpm(fpm::FpmFile),
     /// Dockerfiles and Containerfiles.
     Dockerfile(dockerfile::Dockerfile),
+    /// `.env` files.
+    DotEnv(dotenv::DotEnvFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -76,6 +80,13 @@ impl Document {
     pub fn as_dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
         match self {
             Document::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn as_dotenv(&self) -> Option<&dotenv::DotEnvFile> {
+        match self {
+            Document::DotEnv(d) => Some(d),
             _ => None,
         }
     }
@@ -109,6 +120,24 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let d = dockerfile::parse(&source.text);
             let diags = d.errors.iter().map(|e| dockerfile_error(e, file)).collect();
             (Document::Dockerfile(d), diags)
+        }
+        FileKind::DotEnv => {
+            let d = dotenv::parse(&source.text);
+            let diags = d
+                .errors
+                .iter()
+                .map(|e| {
+                    Diagnostic::new(
+                        codes::DOTENV_SYNTAX,
+                        Severity::Error,
+                        file,
+                        e.span,
+                        e.message.clone(),
+                    )
+                    .with_help("Write one `KEY=value` per line; quote values with spaces and close every quote")
+                })
+                .collect();
+            (Document::DotEnv(d), diags)
         }
         _ => (Document::Unparsed, Vec::new()),
     }

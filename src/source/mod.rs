@@ -21,10 +21,12 @@ pub enum FileKind {
     RoadRunner,
     Kubernetes,
     Compose,
+    /// `.env`, `.env.*` (dotenv files read by Laravel and compose).
+    DotEnv,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 8] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
@@ -32,6 +34,7 @@ impl FileKind {
         FileKind::RoadRunner,
         FileKind::Kubernetes,
         FileKind::Compose,
+        FileKind::DotEnv,
     ];
 
     /// The name used in config files, the catalog and `--verbose` output.
@@ -44,6 +47,7 @@ impl FileKind {
             FileKind::RoadRunner => "roadrunner",
             FileKind::Kubernetes => "kubernetes",
             FileKind::Compose => "compose",
+            FileKind::DotEnv => "dotenv",
         }
     }
 
