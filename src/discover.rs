@@ -296,8 +296,16 @@ pub fn is_dotenv_template(path: &Path) -> bool {
     lower_name(path).split('.').skip(2).any(|w| {
         matches!(
             w,
-            "example" | "dist" | "sample" | "template" | "tpl" | "testing" | "test" | "ci"
-                | "default" | "defaults"
+            "example"
+                | "dist"
+                | "sample"
+                | "template"
+                | "tpl"
+                | "testing"
+                | "test"
+                | "ci"
+                | "default"
+                | "defaults"
         )
     })
 }
@@ -324,9 +332,9 @@ pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
         NameGuess::Kind(FileKind::PhpIni) => {
             (!looks_like_supervisord(text)).then_some(FileKind::PhpIni)
         }
-        NameGuess::Kind(FileKind::DotEnv) => (!is_dotenv_template(path)
-            || dotenv_looks_real(text))
-        .then_some(FileKind::DotEnv),
+        NameGuess::Kind(FileKind::DotEnv) => {
+            (!is_dotenv_template(path) || dotenv_looks_real(text)).then_some(FileKind::DotEnv)
+        }
         NameGuess::Kind(k) => Some(k),
         NameGuess::Yaml => {
             if is_helm_template(path, text)
@@ -594,7 +602,13 @@ mod tests {
         let d = |name: &str, text: &str| detect(NameGuess::Kind(DotEnv), Path::new(name), text);
         assert_eq!(d(".env", "A=1\n"), Some(DotEnv));
         assert_eq!(d(".env.example", "DB_PASSWORD=secret\n"), None);
-        assert_eq!(d(".env.testing", "APP_KEY=base64:2fl+Ktvkfl+Fuz4Qp/A75G2RTiWVA/ZoKZvp6fiiM10=\n"), None);
+        assert_eq!(
+            d(
+                ".env.testing",
+                "APP_KEY=base64:2fl+Ktvkfl+Fuz4Qp/A75G2RTiWVA/ZoKZvp6fiiM10=\n"
+            ),
+            None
+        );
         assert_eq!(
             d(".env.example", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLQ\n"),
             Some(DotEnv)

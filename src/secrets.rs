@@ -645,7 +645,9 @@ mod tests {
         let sa = r#"{"type": "service_account", "project_id": "p", "private_key": "x"}"#;
         assert_eq!(find_credential(sa).unwrap().kind, "GCP service-account key");
         assert_eq!(
-            find_credential("rk_live_51H8aZZZexampleexample00").unwrap().kind,
+            find_credential("rk_live_51H8aZZZexampleexample00")
+                .unwrap()
+                .kind,
             "Stripe restricted key"
         );
         // Linear on hostile input: a long run of token characters without dots.

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/compose").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/compose")
+        .join(name)
 }
 
 fn check(dir: &str, args: &[&str]) -> String {
@@ -25,7 +27,7 @@ fn check(dir: &str, args: &[&str]) -> String {
 /// Every password, key and token planted in the stack.
 const PLANTED: &[&str] = &[
     "Brk-Pass-2024-orders",
-    "c4che-Secret-77",
+    "c4che-Sup3r-77",
     "K0ng-Admin-Pw",
     "Ord3rs-DB-pass",
     "sk_live_51H8aQ2eZvKYlo2C8xq9Lm3NpRsTuVwXy",
@@ -62,12 +64,23 @@ fn laravel_stack_secrets_are_found_and_masked() {
     // Plaintext values: the shared anchor (2), gateway, gateway-db, broker,
     // orders, orders-db, billing (Stripe; `secret` twice is info), catalog URL, catalog-db.
     assert!(count("DC003") >= 10, "{codes:?}");
-    assert_eq!(count("DC005"), 1, "cache is waited for but has no healthcheck");
+    assert_eq!(
+        count("DC005"),
+        1,
+        "cache is waited for but has no healthcheck"
+    );
     assert!(count("DC100") >= 4, "{codes:?}");
-    for c in ["DC004", "DC006", "DC008", "DC009", "DC011", "DC101", "DC102"] {
+    for c in [
+        "DC004", "DC006", "DC008", "DC009", "DC011", "DC101", "DC102",
+    ] {
         assert!(count(c) >= 1, "{c}: {codes:?}");
     }
-    assert!(!codes.iter().any(|c| c.starts_with('E') || *c == "DC001" || *c == "DC002"), "{codes:?}");
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.starts_with('E') || *c == "DC001" || *c == "DC002"),
+        "{codes:?}"
+    );
     insta::assert_snapshot!("laravel_stack", human);
 }
 

@@ -78,7 +78,8 @@ pub fn parse(text: &str) -> DotEnvFile {
             skip_blanks(bytes, &mut i, line_end);
         }
         let key_start = i;
-        while i < line_end && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'-'))
+        while i < line_end
+            && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'-'))
         {
             i += 1;
         }
@@ -105,51 +106,55 @@ pub fn parse(text: &str) -> DotEnvFile {
         skip_blanks(bytes, &mut i, line_end);
         let key = text[key_start..key_end].to_owned();
         let key_span = Span::new(key_start, key_end);
-        let (value, value_span, quote, next) = if i < bytes.len() && matches!(bytes[i], b'"' | b'\'')
-        {
-            let q = bytes[i];
-            let which = usize::from(q == b'"');
-            let close = if unclosed[which] {
-                None
+        let (value, value_span, quote, next) =
+            if i < bytes.len() && matches!(bytes[i], b'"' | b'\'') {
+                let q = bytes[i];
+                let which = usize::from(q == b'"');
+                let close = if unclosed[which] {
+                    None
+                } else {
+                    closing_quote(bytes, i + 1, q)
+                };
+                unclosed[which] |= close.is_none();
+                match close {
+                    Some(close) => {
+                        let raw = &text[i + 1..close];
+                        let value = if q == b'"' {
+                            unescape(raw)
+                        } else {
+                            raw.to_owned()
+                        };
+                        let after = text[close..].find('\n').map_or(text.len(), |n| close + n);
+                        (value, Span::new(i, close + 1), Some(q as char), after + 1)
+                    }
+                    None => {
+                        out.errors.push(DotEnvError {
+                            span: Span::new(i, trim_end(text, i, line_end).max(i + 1)),
+                            message: format!("unclosed {} quote", q as char),
+                        });
+                        pos = line_end + 1;
+                        continue;
+                    }
+                }
             } else {
-                closing_quote(bytes, i + 1, q)
+                // Unquoted: up to a ` #` comment, trimmed.
+                let mut end = line_end;
+                let mut j = i;
+                while j < line_end {
+                    if bytes[j] == b'#' && (j == i || matches!(bytes[j - 1], b' ' | b'\t')) {
+                        end = j;
+                        break;
+                    }
+                    j += 1;
+                }
+                let end = trim_end(text, i, end);
+                (
+                    text[i..end].to_owned(),
+                    Span::new(i, end),
+                    None,
+                    line_end + 1,
+                )
             };
-            unclosed[which] |= close.is_none();
-            match close {
-                Some(close) => {
-                    let raw = &text[i + 1..close];
-                    let value = if q == b'"' { unescape(raw) } else { raw.to_owned() };
-                    let after = text[close..].find('\n').map_or(text.len(), |n| close + n);
-                    (value, Span::new(i, close + 1), Some(q as char), after + 1)
-                }
-                None => {
-                    out.errors.push(DotEnvError {
-                        span: Span::new(i, trim_end(text, i, line_end).max(i + 1)),
-                        message: format!("unclosed {} quote", q as char),
-                    });
-                    pos = line_end + 1;
-                    continue;
-                }
-            }
-        } else {
-            // Unquoted: up to a ` #` comment, trimmed.
-            let mut end = line_end;
-            let mut j = i;
-            while j < line_end {
-                if bytes[j] == b'#' && (j == i || matches!(bytes[j - 1], b' ' | b'\t')) {
-                    end = j;
-                    break;
-                }
-                j += 1;
-            }
-            let end = trim_end(text, i, end);
-            (
-                text[i..end].to_owned(),
-                Span::new(i, end),
-                None,
-                line_end + 1,
-            )
-        };
         out.entries.push(EnvEntry {
             key,
             key_span,
@@ -223,7 +228,10 @@ mod tests {
         assert_eq!(f.get("C").unwrap().value, "v");
         assert_eq!(f.get("D").unwrap().value, "");
         assert!(f.get("E").unwrap().has_reference());
-        assert_eq!(&text[f.get("APP_NAME").unwrap().key_span.range()], "APP_NAME");
+        assert_eq!(
+            &text[f.get("APP_NAME").unwrap().key_span.range()],
+            "APP_NAME"
+        );
     }
 
     #[test]

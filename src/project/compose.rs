@@ -148,10 +148,7 @@ fn service(name: &str, span: Span, s: &Node) -> ComposeService {
             .iter()
             .map(volume)
             .collect(),
-        privileged: s
-            .get("privileged")
-            .filter(|p| truthy(p))
-            .map(|p| p.span),
+        privileged: s.get("privileged").filter(|p| truthy(p)).map(|p| p.span),
         network_mode: s.get("network_mode").and_then(loc),
         restart: s.get("restart").and_then(loc),
         healthcheck: s
@@ -438,13 +435,29 @@ services:
         let env: Vec<_> = app.environment.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(env, ["DB_PASSWORD", "APP_ENV"]);
         let p = &app.ports;
-        assert_eq!((p[0].host_ip.as_deref(), p[0].published.as_deref(), p[0].target.as_str()), (None, Some("8080"), "80"));
+        assert_eq!(
+            (
+                p[0].host_ip.as_deref(),
+                p[0].published.as_deref(),
+                p[0].target.as_str()
+            ),
+            (None, Some("8080"), "80")
+        );
         assert_eq!(p[1].host_ip.as_deref(), Some("127.0.0.1"));
-        assert_eq!((p[2].published.as_deref(), p[2].target.as_str()), (None, "9000"));
+        assert_eq!(
+            (p[2].published.as_deref(), p[2].target.as_str()),
+            (None, "9000")
+        );
         assert_eq!(p[3].host_ip.as_deref(), Some("::1"));
-        assert_eq!(app.volumes[0].source.as_deref(), Some("/var/run/docker.sock"));
+        assert_eq!(
+            app.volumes[0].source.as_deref(),
+            Some("/var/run/docker.sock")
+        );
         assert_eq!(app.volumes[2].source, None);
-        assert_eq!(app.depends_on[0].condition.as_ref().unwrap().text, "service_healthy");
+        assert_eq!(
+            app.depends_on[0].condition.as_ref().unwrap().text,
+            "service_healthy"
+        );
         assert!(app.privileged.is_some());
         let db = &f.services[1];
         assert!(db.healthcheck.is_some());
@@ -454,7 +467,10 @@ services:
 
     #[test]
     fn words_split_like_a_shell() {
-        assert_eq!(split_words(r#"sh -c 'a && b' "x y" z\ w"#), ["sh", "-c", "a && b", "x y", "z w"]);
+        assert_eq!(
+            split_words(r#"sh -c 'a && b' "x y" z\ w"#),
+            ["sh", "-c", "a && b", "x y", "z w"]
+        );
         assert!(split_words("   ").is_empty());
     }
 }

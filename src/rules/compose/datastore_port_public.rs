@@ -42,8 +42,8 @@ impl Rule for ComposeDatastorePortPublic {
                     None => "a random host port".to_owned(),
                 };
                 let fix_to = match &p.published {
-                    Some(h) => format!("\"127.0.0.1:{h}:{target}\""),
-                    None => format!("\"127.0.0.1::{target}\""),
+                    Some(h) => format!("`\"127.0.0.1:{h}:{target}\"`"),
+                    None => format!("`\"127.0.0.1::{target}\"`"),
                 };
                 ctx.report(p.span, format!("service `{}` publishes {what} on {published} on every interface of the host", s.name))
                     .label_text("reachable from the network")

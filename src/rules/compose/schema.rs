@@ -619,7 +619,7 @@ fn shape(node: &Node) -> &'static str {
         return "empty";
     }
     match &node.kind {
-        NodeKind::Scalar(_) => "a scalar",
+        NodeKind::Scalar(_) => "a single value",
         NodeKind::Seq(_) => "a list",
         NodeKind::Map(_) => "a mapping",
     }
@@ -627,7 +627,7 @@ fn shape(node: &Node) -> &'static str {
 
 fn describe(t: T) -> String {
     match t {
-        T::Scalar => "a string or number".into(),
+        T::Scalar => "a string".into(),
         T::Bool => "`true` or `false`".into(),
         T::Any => "anything".into(),
         T::Enum(values) => format!(
@@ -775,7 +775,7 @@ impl Validator {
                             IssueKind::Invalid,
                             key_span,
                             format!("missing required key `{r}` {}", Self::where_(path)),
-                            None,
+                            Some(format!("Add `{r}:`; compose refuses the entry without it")),
                         );
                     }
                 }
@@ -817,7 +817,11 @@ impl Validator {
                 ),
                 None => format!("the file must be {}, not {}", describe(t), shape(node)),
             },
-            None,
+            Some(match t {
+                T::List(_) => "Write a list: one `- item` per line, or `[a, b]`".to_owned(),
+                T::Obj(_) | T::Dict(_) => "Write a mapping of `key: value` lines".to_owned(),
+                _ => format!("Write {}", describe(t)),
+            }),
         );
     }
 }

@@ -45,19 +45,22 @@ impl Rule for DotenvSecret {
                         Tracking::NotIgnored => "git does not ignore this file",
                         _ => "this file is not known to be ignored by git",
                     };
-                    ctx.report(e.value_span, format!("`{}` holds a real-looking secret ({kind}) and {why}", e.key))
-                        .label_text("secret")
+                    let what = match kind {
+                        "secret-like name" => "a real-looking value".to_owned(),
+                        k => format!("a credential ({k})"),
+                    };
+                    ctx.report(e.value_span, format!("`{}` holds {what} and {why}", e.key))
+                        .label_text("credential")
                         .hint(format!("Keep real values out of committed files: put `{}=` in `.env.example` and the value in an ignored `.env` or the deployment's secret store; rotate this value if it was ever committed", e.key));
                 }
                 Verdict::Placeholder => {
                     if template {
                         continue;
                     }
-                    ctx.mask(e.value_span);
-                    ctx.report(e.value_span, format!("`{}` is set to a placeholder-looking password", e.key))
+                    ctx.report(e.value_span, format!("`{}` is set to a placeholder or well-known default password", e.key))
                         .label_text("placeholder password")
                         .severity(Severity::Info)
-                        .hint("Reported at info level because the value reads as a placeholder (`changeme`, `secret`, `password`); if this file configures a reachable service, it is its working password. Leave it empty in committed files");
+                        .hint("Reported at info level because the value reads as a placeholder or a well-known default; if this file configures a reachable service, it is its working password. Leave it empty in committed files");
                 }
             }
         }
