@@ -766,6 +766,17 @@ impl Validator {
                             path.pop();
                         }
                         None if o.ext && key.starts_with("x-") => {}
+                        None if path.is_empty()
+                            && (e.value.get("image").is_some() || e.value.get("build").is_some()) =>
+                        {
+                            // Compose file format 1: services at the top level.
+                            self.push(
+                                IssueKind::UnknownKey,
+                                e.key.span,
+                                format!("unknown key `{key}` at the top level: a service outside `services:` (Compose file format 1)"),
+                                Some(format!("Move `{key}` under a top-level `services:` key; compose no longer reads format 1 files")),
+                            );
+                        }
                         None => self.unknown(key, e.key.span, o, path),
                     }
                 }
@@ -879,6 +890,13 @@ networks:
         assert_eq!(got[2].1, "service_healty");
         assert_eq!(got[3].1, "contxt");
         assert_eq!(got[4].1, "bar");
+    }
+
+    #[test]
+    fn format_1_services_at_the_top_level() {
+        let got = issues("web:\n  image: nginx:1.27\n");
+        assert_eq!(got.len(), 1);
+        assert!(got[0].2.contains("Compose file format 1"), "{}", got[0].2);
     }
 
     #[test]
