@@ -280,6 +280,8 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         // Caddy / FrankenPHP: `Caddyfile`, `Caddyfile.prod`, `worker.Caddyfile`,
         // `Caddyfile.d/*.caddyfile`.
         Caddyfile
+    } else if is_dotenv_name(&lower) {
+        DotEnv
     } else if (lower.starts_with("docker-compose") || lower.starts_with("compose"))
         && is_yaml_name(&lower)
     {
@@ -301,6 +303,48 @@ fn is_code_or_data_name(lower: &str) -> bool {
     EXT.iter().any(|e| lower.ends_with(e))
 }
 
+/// `.env` and `.env.*` (`.env.production`, `.env.local`), not files of
+/// another format that share the prefix (`.env.php`, `.env.json`, encrypted
+/// `.env.gpg`).
+fn is_dotenv_name(lower: &str) -> bool {
+    const OTHER_FORMATS: [&str; 14] = [
+        ".php", ".js", ".ts", ".json", ".yaml", ".yml", ".sh", ".py", ".gpg", ".enc", ".age",
+        ".asc", ".vault", ".swp",
+    ];
+    lower == ".env"
+        || lower.starts_with(".env.") && !OTHER_FORMATS.iter().any(|s| lower.ends_with(s))
+}
+
+/// A dotenv file meant to be committed as a template (`.env.example`,
+/// `.env.dist`, `.env.testing`): linted only when it holds real-looking
+/// credentials.
+pub fn is_dotenv_template(path: &Path) -> bool {
+    lower_name(path).split('.').skip(2).any(|w| {
+        matches!(
+            w,
+            "example"
+                | "dist"
+                | "sample"
+                | "template"
+                | "tpl"
+                | "testing"
+                | "test"
+                | "ci"
+                | "default"
+                | "defaults"
+        )
+    })
+}
+
+/// A template dotenv file holds a credential by its shape (an AWS key, a
+/// token, a private key, a URL with a password); a Laravel `APP_KEY` alone
+/// does not count, test environments carry generated ones.
+fn dotenv_looks_real(text: &str) -> bool {
+    crate::parse::dotenv::parse(text).entries.iter().any(|e| {
+        crate::secrets::find_credential(&e.value).is_some_and(|c| c.kind != "Laravel APP_KEY")
+    })
+}
+
 fn is_yaml_name(lower: &str) -> bool {
     lower.ends_with(".yaml") || lower.ends_with(".yml")
 }
@@ -313,6 +357,9 @@ pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
         }
         NameGuess::Kind(FileKind::PhpIni) => {
             (!looks_like_supervisord(text)).then_some(FileKind::PhpIni)
+        }
+        NameGuess::Kind(FileKind::DotEnv) => {
+            (!is_dotenv_template(path) || dotenv_looks_real(text)).then_some(FileKind::DotEnv)
         }
         NameGuess::Kind(k) => Some(k),
         NameGuess::Yaml => {
@@ -343,6 +390,9 @@ pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str
             if looks_like_supervisord(text) =>
         {
             "skipped: a supervisord config (`[program:...]` sections), not php.ini"
+        }
+        (NameGuess::Kind(FileKind::DotEnv), None) => {
+            "skipped: a dotenv template (`.env.example`, `.env.dist`, `.env.testing`) without real-looking credentials"
         }
         (NameGuess::Kind(_), _) => return None,
         (NameGuess::Yaml, Some(_)) if !is_yaml_name(&lower_name(path)) => {
@@ -566,6 +616,29 @@ mod tests {
 
     fn kind(p: &str) -> Option<NameGuess> {
         guess_by_name(Path::new(p))
+    }
+
+    #[test]
+    fn dotenv_files_and_templates() {
+        use FileKind::DotEnv;
+        assert_eq!(kind(".env"), Some(NameGuess::Kind(DotEnv)));
+        assert_eq!(kind("app/.env.production"), Some(NameGuess::Kind(DotEnv)));
+        assert_eq!(kind(".env.php"), None);
+        assert_eq!(kind(".envrc"), None);
+        let d = |name: &str, text: &str| detect(NameGuess::Kind(DotEnv), Path::new(name), text);
+        assert_eq!(d(".env", "A=1\n"), Some(DotEnv));
+        assert_eq!(d(".env.example", "DB_PASSWORD=secret\n"), None);
+        assert_eq!(
+            d(
+                ".env.testing",
+                "APP_KEY=base64:2fl+Ktvkfl+Fuz4Qp/A75G2RTiWVA/ZoKZvp6fiiM10=\n"
+            ),
+            None
+        );
+        assert_eq!(
+            d(".env.example", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLQ\n"),
+            Some(DotEnv)
+        );
     }
 
     #[test]

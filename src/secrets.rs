@@ -134,7 +134,13 @@ pub fn find_credential(value: &str) -> Option<Credential> {
         ("glpat-", 26, "GitLab token"),
         ("xoxb-", 20, "Slack bot token"),
         ("xoxp-", 20, "Slack user token"),
+        ("ghu_", 40, "GitHub user-to-server token"),
+        ("ghr_", 40, "GitHub refresh token"),
+        ("xoxa-", 20, "Slack app token"),
+        ("xoxr-", 20, "Slack refresh token"),
         ("sk_live_", 24, "Stripe secret key"),
+        ("rk_live_", 24, "Stripe restricted key"),
+        ("sk-ant-", 40, "Anthropic API key"),
         ("base64:", 44, "Laravel APP_KEY"),
     ] {
         let mut from = 0;
@@ -156,6 +162,42 @@ pub fn find_credential(value: &str) -> Option<Credential> {
             }
             from = start + prefix.len();
         }
+    }
+    if let Some(c) = jwt(value) {
+        return Some(c);
+    }
+    // A Google Cloud service-account key file pasted as JSON.
+    if value.contains("\"service_account\"") && value.contains("\"private_key\"") {
+        return Some(Credential {
+            range: 0..value.len(),
+            kind: "GCP service-account key",
+        });
+    }
+    None
+}
+
+/// A JSON Web Token: three base64url segments, the first a JSON header
+/// (`eyJ`). A failed candidate is skipped whole, so the scan stays linear.
+fn jwt(value: &str) -> Option<Credential> {
+    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut from = 0;
+    while let Some(i) = value[from..].find("eyJ") {
+        let start = from + i;
+        let end = value[start..]
+            .find(|c: char| !is_token(c))
+            .map_or(value.len(), |e| start + e);
+        let boundary = !value[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let parts: Vec<&str> = value[start..end].split('.').collect();
+        if boundary && parts.len() == 3 && parts.iter().all(|p| p.len() >= 10) {
+            return Some(Credential {
+                range: start..end,
+                kind: "JSON Web Token",
+            });
+        }
+        from = end.max(start + 3);
     }
     None
 }
@@ -199,6 +241,20 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
         for d in &yaml.documents {
             let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
             walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
+        }
+    }
+    if let Some(env) = doc.as_dotenv() {
+        // A dotenv line that does not parse may still hold a value (`DB PASSWORD=x`,
+        // an unclosed quote): never print it. Entries are judged like `KEY=value`.
+        for e in &env.errors {
+            out.push(e.span);
+        }
+        for e in &env.entries {
+            if is_secret_name(&e.key) && !is_placeholder(&e.value)
+                || find_credential(&e.value).is_some()
+            {
+                out.push(e.value_span);
+            }
         }
     }
     scan_text(&source.text, source.kind, &mut out);
@@ -518,6 +574,9 @@ fn is_password_flag(w: &str) -> bool {
                 | "apikey"
                 | "secret"
                 | "client-secret"
+                // redis-server / valkey-server
+                | "requirepass"
+                | "masterauth"
         )
     }
 }
@@ -574,6 +633,26 @@ mod tests {
         ] {
             assert!(!is_secret_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn more_credential_shapes() {
+        let jwt = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        let c = find_credential(jwt).unwrap();
+        assert_eq!(c.kind, "JSON Web Token");
+        assert!(jwt[c.range].starts_with("eyJhb"));
+        assert!(find_credential("eyJnot.a.jwt").is_none());
+        let sa = r#"{"type": "service_account", "project_id": "p", "private_key": "x"}"#;
+        assert_eq!(find_credential(sa).unwrap().kind, "GCP service-account key");
+        assert_eq!(
+            find_credential("rk_live_51H8aZZZexampleexample00")
+                .unwrap()
+                .kind,
+            "Stripe restricted key"
+        );
+        // Linear on hostile input: a long run of token characters without dots.
+        let long = format!("eyJ{}", "a".repeat(200_000)).repeat(3);
+        assert!(find_credential(&long).is_none());
     }
 
     #[test]

@@ -110,6 +110,14 @@ fn sample_paths() -> Vec<String> {
         "src/main.rs",
         "composer.json",
         "Makefile",
+        ".env",
+        ".env.production",
+        ".env.example",
+        ".env.php",
+        "config/.env.local.js",
+        "Caddyfile",
+        "docker/frankenphp/Caddyfile.prod",
+        "worker.Caddyfile",
     ]
     .iter()
     .map(|s| s.to_string())

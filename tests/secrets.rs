@@ -74,6 +74,16 @@ fn planted() -> Vec<(&'static str, String)> {
                 .into(),
         ),
         (
+            "compose/docker-compose.prod.yml",
+            "x-env: &env\n  DB_PASSWORD: PlantComposePw0027\nservices:\n  app:\n    image: nginx:latest\n    environment:\n      <<: *env\n      - \"REDIS_PASSWORD=PlantComposePw0028\"\n  cache:\n    image: redis:7\n    command: redis-server --requirepass PlantComposePw0029\n  api:\n    image: nginx:1\n    environment:\n      <<: *env\n      DATABASE_URL: postgres://app:PlantComposeUrl0030@db/app\n"
+                .into(),
+        ),
+        (
+            ".env",
+            "APP_ENV=production\nDB_PASSWORD=PlantDotenvPw0031\nexport MAIL_PASSWORD=\"PlantDotenvPw0032\"\nDATABASE_URL=postgres://u:PlantDotenvUrl0033@db/x\nSTRIPE_KEY=sk_live_PlantStripe0034abcdefghijkl\nAPP_SECRET='PlantDotenvSecret0035'\nbroken line PlantDotenvPw0036\nREDIS_PASSWORD=\"PlantDotenvOpen0037\n"
+                .into(),
+        ),
+        (
             ".rr.yaml",
             "version: \"3\"\nserver:\n  command: php worker.php\nhttp:\n  address: 0.0.0.0:8080\nkv:\n  redis:\n    driver: redis\n    config:\n      addrs: [redis:6379]\n      password: PlantRrPw0026\n"
                 .into(),

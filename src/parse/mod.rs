@@ -3,6 +3,7 @@
 
 pub mod caddyfile;
 pub mod dockerfile;
+pub mod dotenv;
 pub mod fpm;
 pub mod ini;
 pub mod php;
@@ -32,6 +33,7 @@ pub mod codes {
     pub const PHP_SYNTAX: &str = "E050";
     pub const PHP_NO_RETURN: &str = "E051";
     pub const CADDYFILE_SYNTAX: &str = "E060";
+    pub const DOTENV_SYNTAX: &str = "E070";
 }
 
 /// A file after parsing, as rules see it.
@@ -63,6 +65,8 @@ pub enum Document {
     Php(php::PhpFile),
     /// Caddy / FrankenPHP Caddyfiles.
     Caddyfile(caddyfile::Caddyfile),
+    /// `.env` files.
+    DotEnv(dotenv::DotEnvFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -99,6 +103,13 @@ impl Document {
     pub fn as_caddyfile(&self) -> Option<&caddyfile::Caddyfile> {
         match self {
             Document::Caddyfile(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_dotenv(&self) -> Option<&dotenv::DotEnvFile> {
+        match self {
+            Document::DotEnv(d) => Some(d),
             _ => None,
         }
     }
@@ -142,6 +153,24 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let c = caddyfile::parse(&source.text);
             let diags = c.errors.iter().map(|e| caddyfile_error(e, file)).collect();
             (Document::Caddyfile(c), diags)
+        }
+        FileKind::DotEnv => {
+            let d = dotenv::parse(&source.text);
+            let diags = d
+                .errors
+                .iter()
+                .map(|e| {
+                    Diagnostic::new(
+                        codes::DOTENV_SYNTAX,
+                        Severity::Error,
+                        file,
+                        e.span,
+                        e.message.clone(),
+                    )
+                    .with_help("Write one `KEY=value` per line; quote values with spaces and close every quote")
+                })
+                .collect();
+            (Document::DotEnv(d), diags)
         }
     }
 }

@@ -834,60 +834,10 @@ fn resources(node: Option<&Node>) -> Resources {
 
 // ---------------------------------------------------------------- compose
 
-#[derive(Debug, Default)]
-pub struct ComposeFacts {
-    pub services: Vec<ComposeService>,
-}
-
-#[derive(Debug, Default)]
-pub struct ComposeService {
-    pub name: String,
-    pub span: Span,
-    pub image: Option<String>,
-    /// `build:` context (a string, or `build.context`), default `.`.
-    pub build_context: Option<String>,
-    pub dockerfile: Option<String>,
-    pub command: Option<Vec<String>>,
-    /// The `command:` value, to point at.
-    pub command_span: Option<Span>,
-}
+pub use super::compose::{ComposeFacts, ComposeService};
 
 fn compose(y: &YamlFile) -> ComposeFacts {
-    let mut out = ComposeFacts::default();
-    for doc in &y.documents {
-        for e in doc
-            .root
-            .get("services")
-            .map(Node::as_map)
-            .unwrap_or_default()
-        {
-            let Some(name) = e.key.as_str() else { continue };
-            let s = &e.value;
-            let build = s.get("build");
-            let command = s.get("command").map(|c| match c.as_str() {
-                // Compose splits a string command as a shell would (no expansion).
-                Some(line) => super::process::split_command_line(line),
-                None => strings(Some(c)).unwrap_or_default(),
-            });
-            out.services.push(ComposeService {
-                name: name.to_owned(),
-                span: e.key.span,
-                image: s.str_at(&["image"]).map(str::to_owned),
-                build_context: build.and_then(|b| {
-                    b.as_str()
-                        .or_else(|| b.str_at(&["context"]))
-                        .or(Some("."))
-                        .map(str::to_owned)
-                }),
-                dockerfile: build
-                    .and_then(|b| b.str_at(&["dockerfile"]))
-                    .map(str::to_owned),
-                command,
-                command_span: s.get("command").map(|c| c.span),
-            });
-        }
-    }
-    out
+    super::compose::extract(y)
 }
 
 // ---------------------------------------------------------------- php-fpm, php.ini

@@ -522,6 +522,15 @@ fn compose_nodes(
             compose_images.push((repository(image).to_owned(), link.clone()));
         }
         let process = match (&s.command, &dockerfile) {
+            // `entrypoint:` replaces the image's ENTRYPOINT and drops its CMD.
+            _ if s.entrypoint.is_some() => Process::from_argv(
+                &s.entrypoint
+                    .iter()
+                    .chain(&s.command)
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
             (Some(cmd), Some(l)) => {
                 let entry = ix
                     .dockerfile_facts(l.to)

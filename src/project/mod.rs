@@ -6,6 +6,7 @@
 //! `model/` (it is built from them). The engine builds it once per run, or
 //! once per change in a long-lived session.
 
+pub mod compose;
 pub mod defaults;
 pub mod facts;
 pub mod links;

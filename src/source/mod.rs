@@ -23,10 +23,12 @@ pub enum FileKind {
     Compose,
     /// Caddy / FrankenPHP `Caddyfile`.
     Caddyfile,
+    /// `.env`, `.env.*` (dotenv files read by Laravel and compose).
+    DotEnv,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 8] = [
+    pub const ALL: [FileKind; 9] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
@@ -35,6 +37,7 @@ impl FileKind {
         FileKind::Kubernetes,
         FileKind::Compose,
         FileKind::Caddyfile,
+        FileKind::DotEnv,
     ];
 
     /// The name used in config files, the catalog and `--verbose` output.
@@ -48,6 +51,7 @@ impl FileKind {
             FileKind::Kubernetes => "kubernetes",
             FileKind::Compose => "compose",
             FileKind::Caddyfile => "caddyfile",
+            FileKind::DotEnv => "dotenv",
         }
     }
 
