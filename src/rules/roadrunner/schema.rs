@@ -284,6 +284,29 @@ const MISPLACED_TOP: &[(&str, &str)] = &[
     ("relay", "`server.relay`"),
 ];
 
+/// Driver options of the v2.6 jobs pipeline layout (`priority` next to
+/// `driver`), which configuration 2.7 moved under `config`.
+const V2_PIPELINE_OPTIONS: &[&str] = &[
+    "priority",
+    "prefetch",
+    "queue",
+    "exchange",
+    "exchange_type",
+    "routing_key",
+    "tube",
+    "tube_priority",
+    "reserve_timeout",
+    "file",
+    "subject",
+    "stream",
+    "visibility_timeout",
+    "wait_time_seconds",
+    "durable",
+    "exclusive",
+    "multiple_ack",
+    "requeue_on_fail",
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IssueKind {
     /// A key RoadRunner never reads (OCT020).
@@ -516,6 +539,19 @@ fn unknown_nested(
         T::Obj(inner) | T::Loose(inner) if inner.iter().any(|(k, _)| *k == key) => Some(*name),
         _ => None,
     });
+    // The v2.6 jobs layout: driver options directly in the pipeline, read
+    // only under `config` since configuration version 2.7.
+    if path.starts_with("jobs.pipelines.") && V2_PIPELINE_OPTIONS.contains(&key) {
+        out.push(Issue {
+            kind: IssueKind::UnknownKey,
+            span: key_node.span,
+            message: format!(
+                "`{path}.{key}` is the v2.6 pipeline layout: RoadRunner reads driver options only under `{path}.config`"
+            ),
+            hint: format!("Move `{key}` into `{path}.config`"),
+        });
+        return;
+    }
     if !strict && below.is_none() && did_you_mean(key, fields.iter().map(|(k, _)| *k)).is_none() {
         // Possibly a key of a newer RoadRunner release.
         return;
