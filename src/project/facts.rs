@@ -356,6 +356,8 @@ pub struct ContainerFacts {
     pub image: Option<Loc>,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
+    /// The `command` (else `args`) value, to point at.
+    pub command_span: Option<Span>,
     pub env: Vec<EnvFact>,
     pub env_from: Vec<EnvFromFact>,
     pub ports: Vec<PortFact>,
@@ -611,6 +613,7 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                     .and_then(|e| e.value.as_str().map(|s| Loc::new(s, e.value.span))),
                 command: strings(n.get("command")),
                 args: strings(n.get("args")),
+                command_span: n.get("command").or_else(|| n.get("args")).map(|v| v.span),
                 env: env(n.get("env")),
                 env_from: env_from(n.get("envFrom")),
                 ports: n
