@@ -200,3 +200,18 @@ pub const SWOOLE_OPTIONS: &[&str] = &[
     "worker_max_concurrency",
     "worker_num",
 ];
+
+/// `did_you_mean` over the candidates whose length could be within its
+/// limit (a third of the word): the cheap length test first keeps a file
+/// of thousands of unknown keys fast.
+pub fn suggest(word: &str, candidates: &'static [&'static str]) -> Option<&'static str> {
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
+    crate::suggest::did_you_mean(
+        word,
+        candidates
+            .iter()
+            .copied()
+            .filter(|c| c.len().abs_diff(len) <= limit),
+    )
+}
