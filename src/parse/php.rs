@@ -555,7 +555,7 @@ fn number(text: &str, i: usize) -> (Tok, usize) {
                 float = true;
                 j += 1;
             }
-            b'.' if !float && !b.get(j + 1).is_some_and(|c| *c == b'.') => {
+            b'.' if !float && b.get(j + 1).is_none_or(|c| *c != b'.') => {
                 // `1.` is a float; `1 . 'x'` is concatenation only with spaces.
                 float = true;
                 j += 1;

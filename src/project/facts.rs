@@ -42,7 +42,7 @@ pub enum FileFacts {
     Fpm(FpmFacts),
     Ini(IniFacts),
     Compose(ComposeFacts),
-    Octane(OctaneFacts),
+    Octane(Box<OctaneFacts>),
 }
 
 impl FileFacts {
@@ -95,7 +95,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
-        (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(octane(p)),
+        (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
         _ => FileFacts::None,
     }
 }
