@@ -31,7 +31,7 @@ impl Rule for OctaneKeyIgnored {
                     if SWOOLE.contains(&name) {
                         continue;
                     }
-                    let help = misplaced(Some("swoole"), name).map(str::to_owned).or_else(|| {
+                    let help = misplaced(Some("swoole"), name, super::schema::literal(&s.value).as_deref()).or_else(|| {
                         super::schema::suggest(name, SWOOLE)
                             .map(|s| format!("did you mean `swoole.{s}`?"))
                     });
@@ -49,7 +49,7 @@ impl Rule for OctaneKeyIgnored {
             if TOP_LEVEL.contains(&k) {
                 continue;
             }
-            let help = misplaced(None, k).map(str::to_owned).or_else(|| {
+            let help = misplaced(None, k, super::schema::literal(&e.value).as_deref()).or_else(|| {
                 super::schema::suggest(k, TOP_LEVEL).map(|s| format!("did you mean `{s}`?"))
             });
             // Other unknown keys may be the app's own (`config('octane.x')`).
