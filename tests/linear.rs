@@ -232,3 +232,24 @@ fn suppressions_inside_a_continued_instruction() {
         5_000,
     );
 }
+
+/// `config/octane.php`: a large array of misspelt keys (each gets a
+/// suggestion), Swoole options and nested arrays, through every OCT rule.
+#[test]
+fn octane_config_is_linear() {
+    let make = |n: usize| {
+        let mut s = String::from("<?php\nreturn [\n    'swoole' => ['options' => [\n");
+        for i in 0..n {
+            s.push_str(&format!("        'worker_nun{i}' => {i} * 1024,\n"));
+        }
+        s.push_str("    ]],\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "    'garbge{i}' => [env('X{i}', 'd') . '/x', [1, [2, [3]]], Foo::class],\n"
+            ));
+        }
+        s.push_str("];\n");
+        s
+    };
+    assert_linear("octane.php", "config/octane.php", Format::Json, make, 1_000);
+}

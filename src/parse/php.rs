@@ -555,7 +555,7 @@ fn number(text: &str, i: usize) -> (Tok, usize) {
                 float = true;
                 j += 1;
             }
-            b'.' if !float && !b.get(j + 1).is_some_and(|c| *c == b'.') => {
+            b'.' if !float && b.get(j + 1).is_none_or(|c| *c != b'.') => {
                 // `1.` is a float; `1 . 'x'` is concatenation only with spaces.
                 float = true;
                 j += 1;
@@ -626,7 +626,13 @@ pub fn parse(text: &str) -> PhpFile {
         aborted: false,
     };
     p.statements(&mut file);
-    if file.root.is_none() && !p.aborted && p.errors.is_empty() {
+    // A `return` inside a block (`if (...) { return [...]; }`) is not
+    // followed: only a file with no `return` at all is reported.
+    let returns_somewhere = p
+        .toks
+        .iter()
+        .any(|t| matches!(&t.tok, Tok::Ident(w) if w.eq_ignore_ascii_case("return")));
+    if file.root.is_none() && !returns_somewhere && !p.aborted && p.errors.is_empty() {
         push_err(
             p.errors,
             ErrorKind::NoReturn,
@@ -1599,6 +1605,11 @@ return [
         insta::assert_snapshot!(show("<?php\n$config = [];\n"));
         insta::assert_snapshot!(show("no php here"));
         insta::assert_snapshot!(show("<?php return [1, , 2];"));
+        // A conditional return is not followed, and not an error.
+        let f = parse("<?php\nif (PHP_SAPI === 'cli') {\n    return ['a' => 1];\n}\nreturn [];\n");
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let f = parse("<?php\nif ($x) { return ['a' => 1]; }\n");
+        assert!(f.errors.is_empty() && f.root.is_none(), "{:?}", f.errors);
     }
 
     #[test]

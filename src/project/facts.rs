@@ -42,7 +42,7 @@ pub enum FileFacts {
     Fpm(FpmFacts),
     Ini(IniFacts),
     Compose(ComposeFacts),
-    Octane(OctaneFacts),
+    Octane(Box<OctaneFacts>),
 }
 
 impl FileFacts {
@@ -95,7 +95,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
-        (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(octane(p)),
+        (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
         _ => FileFacts::None,
     }
 }
@@ -359,6 +359,8 @@ pub struct ContainerFacts {
     pub image: Option<Loc>,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
+    /// The `command` (else `args`) value, to point at.
+    pub command_span: Option<Span>,
     pub env: Vec<EnvFact>,
     pub env_from: Vec<EnvFromFact>,
     pub ports: Vec<PortFact>,
@@ -642,6 +644,7 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                     .and_then(|e| e.value.as_str().map(|s| Loc::new(s, e.value.span))),
                 command: strings(n.get("command")),
                 args: strings(n.get("args")),
+                command_span: n.get("command").or_else(|| n.get("args")).map(|v| v.span),
                 env: env(n.get("env")),
                 env_from: env_from(n.get("envFrom")),
                 ports: n

@@ -28,6 +28,8 @@ enum Linked {
 struct Index<'p> {
     images_of: HashMap<FileId, Vec<&'p ImageNode>>,
     cli_container: HashMap<FileId, CliWorker>,
+    /// `config/octane.php`'s server, for `octane:start` without `--server`.
+    configured: Option<&'p str>,
 }
 
 fn index<'p>(project: &Project<'p>) -> Index<'p> {
@@ -37,9 +39,14 @@ fn index<'p>(project: &Project<'p>) -> Index<'p> {
             images_of.entry(l.to).or_default().push(n);
         }
     }
+    let configured = configured_server(project);
     let mut cli_container = HashMap::new();
     for w in &project.graph.workloads {
-        for c in w.containers.iter().filter(|c| is_cli(&c.process)) {
+        for c in w
+            .containers
+            .iter()
+            .filter(|c| is_cli(&c.process, configured))
+        {
             let Some(l) = &c.dockerfile else { continue };
             cli_container.entry(l.to).or_insert_with(|| CliWorker {
                 file: c.process_evidence.file,
@@ -56,6 +63,7 @@ fn index<'p>(project: &Project<'p>) -> Index<'p> {
     Index {
         images_of,
         cli_container,
+        configured,
     }
 }
 
@@ -65,7 +73,7 @@ fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
         let image_cli = project
             .facts_of(n.file)
             .dockerfile()
-            .filter(|d| is_cli(&d.process))
+            .filter(|d| is_cli(&d.process, ix.configured))
             .map(|d| CliWorker {
                 file: n.file,
                 span: d.runtime_span.unwrap_or_default(),
@@ -111,13 +119,28 @@ fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
 /// Long-running PHP under the CLI SAPI, where `opcache.enable_cli` matters:
 /// queue workers, Horizon, RoadRunner workers, Octane on Swoole or
 /// RoadRunner. FrankenPHP (and Octane on it) has its own SAPI, which
-/// `opcache.enable` governs.
-fn is_cli(p: &Process) -> bool {
+/// `opcache.enable` governs. An `octane:start` without `--server` runs the
+/// server `config/octane.php` selects (`configured`).
+fn is_cli(p: &Process, configured: Option<&str>) -> bool {
     match p.kind {
         ProcessKind::QueueWorker | ProcessKind::Horizon | ProcessKind::RoadRunner => true,
-        ProcessKind::Octane => p.octane_server() != Some("frankenphp"),
+        ProcessKind::Octane => p.octane_server().or(configured) != Some("frankenphp"),
         _ => false,
     }
+}
+
+/// The server the project's `config/octane.php` selects (literal or
+/// `env()` default), if there is one.
+fn configured_server<'p>(project: &Project<'p>) -> Option<&'p str> {
+    project.of_kind(FileKind::Octane).find_map(|f| {
+        project
+            .facts_of(f.id)
+            .octane()?
+            .server
+            .as_ref()?
+            .value
+            .as_deref()
+    })
 }
 
 /// Something in the run that serves or works under the CLI SAPI.
@@ -168,7 +191,11 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
             what: format!("`{}`", f.source.path),
         });
     }
-    if let Some((f, d)) = project.dockerfiles().find(|(_, d)| is_cli(&d.process)) {
+    let configured = configured_server(project);
+    if let Some((f, d)) = project
+        .dockerfiles()
+        .find(|(_, d)| is_cli(&d.process, configured))
+    {
         return Some(CliWorker {
             file: f.id,
             span: d.runtime_span.unwrap_or_default(),
@@ -176,7 +203,11 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
         });
     }
     for w in &project.graph.workloads {
-        if let Some(c) = w.containers.iter().find(|c| is_cli(&c.process)) {
+        if let Some(c) = w
+            .containers
+            .iter()
+            .find(|c| is_cli(&c.process, configured))
+        {
             return Some(CliWorker {
                 file: c.process_evidence.file,
                 span: c.process_evidence.span,

@@ -54,24 +54,22 @@ pub fn sites<'p>(project: &'p Project<'_>, kinds: &[FileKind]) -> Vec<Site<'p>> 
         }
     }
     if kinds.contains(&FileKind::Kubernetes) {
-        for w in &project.graph.workloads {
-            for c in &w.containers {
-                let ev = &c.process_evidence;
-                if ev.file != w.object.file || c.process_guess || c.process.argv.is_empty() {
-                    continue;
-                }
-                // Only a process the manifest's own command/args decided.
-                if !ev.why.contains("manifest") {
-                    continue;
-                }
-                out.push(Site {
-                    file: ev.file,
-                    span: ev.span,
-                    process: &c.process,
-                    origin: Origin::Kubernetes,
-                    development: dev(ev.file),
-                });
+        for d in project.containers() {
+            let (c, node) = (d.container, d.node);
+            let ev = &node.process_evidence;
+            // Only a process the manifest's own command/args decided (one
+            // inherited from the image is reported at its Dockerfile).
+            let Some(span) = c.command_span else { continue };
+            if ev.file != d.file() || node.process_guess || node.process.argv.is_empty() {
+                continue;
             }
+            out.push(Site {
+                file: ev.file,
+                span,
+                process: &node.process,
+                origin: Origin::Kubernetes,
+                development: dev(ev.file),
+            });
         }
     }
     if kinds.contains(&FileKind::Compose) {

@@ -5,7 +5,6 @@ use super::schema::{SWOOLE, TOP_LEVEL, misplaced};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
-use crate::suggest::did_you_mean;
 
 pub struct OctaneKeyIgnored;
 
@@ -32,8 +31,8 @@ impl Rule for OctaneKeyIgnored {
                     if SWOOLE.contains(&name) {
                         continue;
                     }
-                    let help = misplaced(Some("swoole"), name).map(str::to_owned).or_else(|| {
-                        did_you_mean(name, SWOOLE.iter().copied())
+                    let help = misplaced(Some("swoole"), name, super::schema::literal(&s.value).as_deref()).or_else(|| {
+                        super::schema::suggest(name, SWOOLE)
                             .map(|s| format!("did you mean `swoole.{s}`?"))
                     });
                     if let Some(help) = help {
@@ -50,8 +49,8 @@ impl Rule for OctaneKeyIgnored {
             if TOP_LEVEL.contains(&k) {
                 continue;
             }
-            let help = misplaced(None, k).map(str::to_owned).or_else(|| {
-                did_you_mean(k, TOP_LEVEL.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+            let help = misplaced(None, k, super::schema::literal(&e.value).as_deref()).or_else(|| {
+                super::schema::suggest(k, TOP_LEVEL).map(|s| format!("did you mean `{s}`?"))
             });
             // Other unknown keys may be the app's own (`config('octane.x')`).
             if let Some(help) = help {

@@ -66,7 +66,10 @@ impl Rule for OctaneNoRequestTimeout {
             let d = ctx.report_in(
                 file,
                 met.span,
-                format!("`max_execution_time` is 0 with {server}: a stuck request holds its worker forever. {what}"),
+                match &met.env {
+                    Some(var) => format!("`max_execution_time` is 0 with {server} unless `{var}` is set: a stuck request holds its worker forever. {what}"),
+                    None => format!("`max_execution_time` is 0 with {server}: a stuck request holds its worker forever. {what}"),
+                },
             );
             d.label_text("no request timeout").hint(
                 "Set a bound such as `'max_execution_time' => 30` (seconds, Octane's default) and keep long work in queued jobs",

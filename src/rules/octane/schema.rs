@@ -36,28 +36,54 @@ pub const SWOOLE: &[&str] = &[
     "format_headers",
 ];
 
-/// A key placed where Octane never reads it, and what does the job.
-pub fn misplaced(section: Option<&str>, key: &str) -> Option<&'static str> {
+/// A key placed where Octane never reads it, and what does the job
+/// (`value`, when literal, is shown in the flag to write).
+pub fn misplaced(section: Option<&str>, key: &str, value: Option<&str>) -> Option<String> {
     let k = key.to_ascii_lowercase();
+    let v = |default: &str| value.unwrap_or(default).to_owned();
     Some(match (section, k.as_str()) {
-        (Some("swoole"), "host") => "pass `--host=0.0.0.0` to `octane:start` (or set `OCTANE_HOST`)",
-        (Some("swoole"), "port") => "pass `--port=8000` to `octane:start` (or set `OCTANE_PORT`)",
-        (_, "workers") => "pass `--workers=N` to `octane:start`",
-        (_, "task_workers" | "task-workers") => "pass `--task-workers=N` to `octane:start`",
-        (_, "max_request" | "max_requests" | "max-requests") => {
-            "pass `--max-requests=N` to `octane:start` (Swoole: or set `swoole.options.max_request`)"
+        (Some("swoole"), "host") => format!(
+            "pass `--host={}` to `octane:start` (or set `OCTANE_HOST`)",
+            v("0.0.0.0")
+        ),
+        (Some("swoole"), "port") => format!(
+            "pass `--port={}` to `octane:start` (or set `OCTANE_PORT`)",
+            v("8000")
+        ),
+        (_, "workers") => format!("pass `--workers={}` to `octane:start`", v("N")),
+        (_, "task_workers" | "task-workers") => {
+            format!("pass `--task-workers={}` to `octane:start`", v("N"))
         }
-        (Some("swoole"), "worker_num" | "task_worker_num" | "reactor_num" | "task_max_request") => {
-            "move it under `swoole.options`, which Octane passes to Swoole"
+        (_, "max_request" | "max_requests" | "max-requests") => format!(
+            "pass `--max-requests={}` to `octane:start` (Swoole: or set `swoole.options.max_request`)",
+            v("N")
+        ),
+        (Some("swoole"), o)
+            if matches!(o, "worker_num" | "task_worker_num" | "reactor_num" | "task_max_request")
+                || SWOOLE_OPTIONS.contains(&o) =>
+        {
+            "move it under `swoole.options`, which Octane passes to Swoole".to_owned()
         }
-        (Some("swoole"), o) if SWOOLE_OPTIONS.contains(&o) => {
-            "move it under `swoole.options`, which Octane passes to Swoole"
+        (None, "rpc_port" | "rpc-port") => format!("pass `--rpc-port={}` to `octane:start`", v("N")),
+        (None, "rr_config" | "rr-config") => {
+            format!("pass `--rr-config={}` to `octane:start`", v(".rr.yaml"))
         }
-        (None, "rpc_port" | "rpc-port") => "pass `--rpc-port=N` to `octane:start`",
-        (None, "rr_config" | "rr-config") => "pass `--rr-config=path` to `octane:start`",
-        (None, "caddyfile") => "pass `--caddyfile=path` to `octane:start`",
+        (None, "caddyfile") => format!("pass `--caddyfile={}` to `octane:start`", v("Caddyfile")),
         _ => return None,
     })
+}
+
+/// A literal value as a command-line word (`swoole_cpu_num() * 2` has none).
+pub fn literal(v: &crate::parse::php::Value) -> Option<String> {
+    use crate::parse::php::{Scalar, ValueKind};
+    if matches!(v.kind, ValueKind::Env { .. }) {
+        return None;
+    }
+    match v.effective()? {
+        Scalar::Str(s) if !s.is_empty() && !s.contains(char::is_whitespace) => Some(s),
+        Scalar::Int(i) => Some(i.to_string()),
+        _ => None,
+    }
 }
 
 /// Swoole server settings (`Swoole\Server::set()`, `Swoole\Constant::OPTION_*`),
@@ -200,3 +226,18 @@ pub const SWOOLE_OPTIONS: &[&str] = &[
     "worker_max_concurrency",
     "worker_num",
 ];
+
+/// `did_you_mean` over the candidates whose length could be within its
+/// limit (a third of the word): the cheap length test first keeps a file
+/// of thousands of unknown keys fast.
+pub fn suggest(word: &str, candidates: &'static [&'static str]) -> Option<&'static str> {
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
+    crate::suggest::did_you_mean(
+        word,
+        candidates
+            .iter()
+            .copied()
+            .filter(|c| c.len().abs_diff(len) <= limit),
+    )
+}

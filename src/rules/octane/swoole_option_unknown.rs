@@ -5,7 +5,6 @@ use super::schema::{SWOOLE_OPTIONS, misplaced};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
-use crate::suggest::did_you_mean;
 
 pub struct SwooleOptionUnknown;
 
@@ -34,9 +33,9 @@ impl Rule for SwooleOptionUnknown {
             if SWOOLE_OPTIONS.contains(&name) {
                 continue;
             }
-            let help = match did_you_mean(name, SWOOLE_OPTIONS.iter().copied()) {
+            let help = match super::schema::suggest(name, SWOOLE_OPTIONS) {
                 Some(s) => format!("Write `{s}`"),
-                None => match misplaced(Some("options"), name) {
+                None => match misplaced(Some("options"), name, super::schema::literal(&e.value).as_deref()) {
                     Some(h) => {
                         let mut c = h.chars();
                         c.next()
