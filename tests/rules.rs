@@ -391,8 +391,6 @@ fn example_file_name(meta: &deploylint::catalog::RuleMeta) -> String {
 
 /// Rules that compare two files and so cannot have single-file examples
 /// (their fixtures are directories).
-const NEEDS_TWO_FILES: &[&str] = &["OCT009"];
-
 /// `examples.bad` raises the rule and `examples.good` does not, so docs never drift.
 #[test]
 fn catalog_examples_run() {
@@ -413,7 +411,7 @@ fn catalog_examples_run() {
             if fired(&r, &m.code).is_empty() {
                 problems.push(format!("{}: examples.bad does not raise it", m.code));
             }
-        } else if m.engine == "builtin" && !NEEDS_TWO_FILES.contains(&m.code.as_str()) {
+        } else if m.engine == "builtin" {
             problems.push(format!("{}: no examples.bad", m.code));
         }
         if let Some(good) = &m.examples.good {
@@ -425,7 +423,7 @@ fn catalog_examples_run() {
                     render(&r)
                 ));
             }
-        } else if m.engine == "builtin" && !NEEDS_TWO_FILES.contains(&m.code.as_str()) {
+        } else if m.engine == "builtin" {
             problems.push(format!("{}: no examples.good", m.code));
         }
     }

@@ -119,11 +119,12 @@ impl Redactor {
     /// `text` with every masked value of every file replaced by `****` (a
     /// message about one file may quote another). Values of 8 bytes or more
     /// that are not plain words are scrubbed wherever they appear (`-pVALUE`).
-    /// Short values and plain words (`root`, `shopware`, `postgres`: weak
-    /// passwords that are also ordinary words) only where a message quotes
-    /// them, as a whole word inside a backtick span: a masked `root` must not
-    /// turn "may run as root" into "may run as ****" in every message of the
-    /// run, nor `postgresql-dev` into `****ql-dev`.
+    /// Short values only where a message quotes them, as a whole word inside
+    /// a backtick span; plain words (`root`, `shopware`, `postgres`: weak
+    /// passwords that are also ordinary words) only as a quoted assigned value
+    /// (`PASSWORD=postgres`). A masked `root` must not turn "may run as root"
+    /// into "may run as ****" in every message of the run, nor
+    /// `postgres:16` into `****:16`.
     pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.values.is_empty() || text.len() < 4 {
             return Cow::Borrowed(text);
@@ -147,7 +148,14 @@ impl Redactor {
                             let first = v.chars().next();
                             let lastc = v.chars().next_back();
                             let quoted = bytes[..i].iter().filter(|&&b| b == b'`').count() % 2 == 1;
-                            quoted && !(word(before) && word(first) || word(after) && word(lastc))
+                            // A plain word (`postgres`) only as an assigned
+                            // value (`PASSWORD=postgres`, `password: postgres`),
+                            // not as the image or service it also names.
+                            let assigned = !is_plain_word(v)
+                                || text[..i].trim_end_matches([' ', '`']).ends_with(['=', ':']);
+                            quoted
+                                && assigned
+                                && !(word(before) && word(first) || word(after) && word(lastc))
                         })
                 })
             });
@@ -388,7 +396,9 @@ mod tests {
         assert_eq!(red.redact("may run as root"), "may run as root");
         assert_eq!(red.redact("`postgresql-dev`"), "`postgresql-dev`");
         assert_eq!(red.redact("`DB_PASSWORD=postgres`"), "`DB_PASSWORD=****`");
-        assert_eq!(red.redact("user `root`"), "user `****`");
+        assert_eq!(red.redact("`ROOT_PASSWORD: root`"), "`ROOT_PASSWORD: ****`");
+        assert_eq!(red.redact("user `root`"), "user `root`");
+        assert_eq!(red.redact("image `postgres:16`"), "image `postgres:16`");
     }
 
     #[test]
