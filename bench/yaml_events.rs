@@ -32,7 +32,9 @@ fn main() {
     }
     let (mut events, mut bytes, mut errors) = (0usize, 0usize, 0usize);
     for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
         bytes += text.len();
         for ev in Parser::new_from_str(&text) {
             match ev {

@@ -29,7 +29,10 @@ pub fn selector_pairs(node: &Node) -> Vec<(String, String)> {
         .filter_map(|e| {
             let k = e.key.as_scalar()?.value.as_str();
             let v = e.value.as_scalar()?.value.as_str();
-            Some((k.to_owned(), if e.value.is_null() { "" } else { v }.to_owned()))
+            Some((
+                k.to_owned(),
+                if e.value.is_null() { "" } else { v }.to_owned(),
+            ))
         })
         .collect()
 }

@@ -760,40 +760,34 @@ fn service(spec: Option<&Node>) -> ServiceFacts {
 fn strategy(node: &Node) -> StrategyFacts {
     StrategyFacts {
         kind: node.str_at(&["type"]).map(str::to_owned),
-        max_unavailable: node
-            .path(&["rollingUpdate", "maxUnavailable"])
-            .map(|n| {
-                // Kubernetes rounds a percentage of one replica down.
-                let pods = match resolve(n) {
-                    Resolved::Int(n) => n,
-                    Resolved::Str(s) => match s.strip_suffix('%').map(str::parse::<i64>) {
-                        Some(Ok(p)) => p / 100,
-                        _ => s.parse().unwrap_or(0),
-                    },
-                    _ => 0,
-                };
-                MaxUnavailable {
-                    pods,
-                    text: n.as_scalar().map_or("", |s| s.value.as_str()).to_owned(),
-                    span: n.span,
-                }
-            }),
+        max_unavailable: node.path(&["rollingUpdate", "maxUnavailable"]).map(|n| {
+            // Kubernetes rounds a percentage of one replica down.
+            let pods = match resolve(n) {
+                Resolved::Int(n) => n,
+                Resolved::Str(s) => match s.strip_suffix('%').map(str::parse::<i64>) {
+                    Some(Ok(p)) => p / 100,
+                    _ => s.parse().unwrap_or(0),
+                },
+                _ => 0,
+            };
+            MaxUnavailable {
+                pods,
+                text: n.as_scalar().map_or("", |s| s.value.as_str()).to_owned(),
+                span: n.span,
+            }
+        }),
     }
 }
 
 fn hpa(root: &Node) -> HpaFacts {
     let target = root.path(&["spec", "scaleTargetRef"]);
-    let min = root
-        .path(&["spec", "minReplicas"])
-        .filter(|n| !n.is_null());
+    let min = root.path(&["spec", "minReplicas"]).filter(|n| !n.is_null());
     HpaFacts {
         target_span: target.map(|t| t.span),
         target_name_span: target.map(|t| t.get("name").map_or(t.span, |n| n.span)),
         min_replicas_span: min.map(|n| n.span),
         min_replicas: min.and_then(Node::as_i64).unwrap_or(1),
-        max_replicas: root
-            .path(&["spec", "maxReplicas"])
-            .and_then(Node::as_i64),
+        max_replicas: root.path(&["spec", "maxReplicas"]).and_then(Node::as_i64),
         utilization: utilization(root),
     }
 }
@@ -801,7 +795,9 @@ fn hpa(root: &Node) -> HpaFacts {
 /// The utilization targets of an HPA (`autoscaling/v1` and v2).
 fn utilization(hpa: &Node) -> Vec<Utilization> {
     let mut out = Vec::new();
-    let Some(spec) = hpa.get("spec") else { return out };
+    let Some(spec) = hpa.get("spec") else {
+        return out;
+    };
     if let Some(e) = spec.entry("targetCPUUtilizationPercentage") {
         out.push(Utilization {
             resource: "cpu".to_owned(),
@@ -821,7 +817,9 @@ fn utilization(hpa: &Node) -> Vec<Utilization> {
         let is_util = r.str_at(&["target", "type"]) == Some("Utilization")
             || r.get("targetAverageUtilization").is_some(); // v2beta1
         let Some(name) = r.get("name") else { continue };
-        let Some(resource) = name.as_str() else { continue };
+        let Some(resource) = name.as_str() else {
+            continue;
+        };
         if !is_util {
             continue;
         }
@@ -854,7 +852,9 @@ fn utilization(hpa: &Node) -> Vec<Utilization> {
 fn requested(node: Option<&Node>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for section in ["requests", "limits"] {
-        let Some(map) = node.and_then(|n| n.get(section)) else { continue };
+        let Some(map) = node.and_then(|n| n.get(section)) else {
+            continue;
+        };
         for e in map.as_map() {
             let Some(k) = e.key.as_str() else { continue };
             // The last of duplicate keys wins, as in `Node::get`.

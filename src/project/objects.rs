@@ -144,7 +144,8 @@ impl<'a> ObjectSet<'a> {
             }
         }
         self.by_kind.entry(kind).or_default().push(index);
-        if let (Relation::Hpa(_), Some((tk, tn))) = (&located.obj.relation, &located.obj.scale_target)
+        if let (Relation::Hpa(_), Some((tk, tn))) =
+            (&located.obj.relation, &located.obj.scale_target)
         {
             self.hpa_by_target
                 .entry((ns, tk.as_str(), tn.as_str()))
@@ -171,8 +172,12 @@ impl<'a> ObjectSet<'a> {
     pub fn service_routes(&self) -> Vec<(usize, Vec<&'a PortRefFact>, Vec<usize>)> {
         let mut out = Vec::new();
         for (i, svc) in self.of_kind("Service") {
-            let Relation::Service(s) = &svc.obj.relation else { continue };
-            let Some((selector, _)) = &s.selector else { continue };
+            let Relation::Service(s) = &svc.obj.relation else {
+                continue;
+            };
+            let Some((selector, _)) = &s.selector else {
+                continue;
+            };
             let targets = s.ports.iter().map(|p| &p.target).collect();
             out.push((i, targets, self.matching(svc.namespace(), selector)));
         }
@@ -362,7 +367,10 @@ mod tests {
         assert_eq!(hits, routes[0].2);
         assert_eq!(hits.len(), 1);
         assert_eq!(set.templates[hits[0]].object, web);
-        assert!(set.matching("jobs", &sel("{app: shop, version: '2'}\n")).is_empty());
+        assert!(
+            set.matching("jobs", &sel("{app: shop, version: '2'}\n"))
+                .is_empty()
+        );
 
         assert_eq!(set.autoscalers_of(web).len(), 1);
         assert_eq!(set.objects[web].replicas().map(|(_, n)| n), Some(3));
@@ -448,11 +456,8 @@ mod tests {
             .files
             .iter()
             .map(|f| {
-                let (doc, _) = crate::parse::parse(
-                    &f.source,
-                    crate::source::FileKind::Kubernetes,
-                    f.id,
-                );
+                let (doc, _) =
+                    crate::parse::parse(&f.source, crate::source::FileKind::Kubernetes, f.id);
                 let y = doc.as_yaml().expect("a manifest");
                 FileFacts::Kubernetes(super::super::facts::kubernetes(y))
             })
@@ -460,13 +465,17 @@ mod tests {
         let set = ObjectSet::of_facts(&facts);
         let mut related = 0;
         for (_, o) in set.of_kind("Service") {
-            let Relation::Service(s) = &o.obj.relation else { panic!() };
+            let Relation::Service(s) = &o.obj.relation else {
+                panic!()
+            };
             let (sel, _) = s.selector.as_ref().unwrap();
             assert_eq!(set.matching(o.namespace(), sel).len(), 1, "{}", o.display());
             related += 1;
         }
         for (_, o) in set.of_kind("PodDisruptionBudget") {
-            let Relation::Pdb(Some((_, Some(sel)))) = &o.obj.relation else { panic!() };
+            let Relation::Pdb(Some((_, Some(sel)))) = &o.obj.relation else {
+                panic!()
+            };
             assert_eq!(set.matching(o.namespace(), sel).len(), 1, "{}", o.display());
             related += 1;
         }
