@@ -79,12 +79,12 @@ pub struct Template<'a> {
 
 impl<'a> Template<'a> {
     /// The labels as selectors see them.
-    pub fn labels(&self) -> &'a [(String, String)] {
+    pub fn selectable(&self) -> &'a [(String, String)] {
         &self.pod.selectable
     }
 
     pub fn label(&self, key: &str) -> Option<&'a str> {
-        self.labels()
+        self.selectable()
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
@@ -92,7 +92,7 @@ impl<'a> Template<'a> {
 
     /// `app=web, tier=front`, for messages.
     pub fn labels_text(&self) -> String {
-        self.labels()
+        self.selectable()
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
@@ -268,7 +268,7 @@ impl<'a> ObjectSet<'a> {
             .filter(|&t| {
                 self.templates
                     .get(t)
-                    .is_some_and(|tpl| selector.matches(tpl.labels()))
+                    .is_some_and(|tpl| selector.matches(tpl.selectable()))
             })
             .collect()
     }

@@ -39,7 +39,7 @@ impl Rule for HpaUtilizationWithoutRequest {
                     .iter()
                     .filter(|c| c.role == Role::Main)
                     .filter(|c| u.container.as_ref().is_none_or(|n| c.name == *n))
-                    .filter(|c| !c.requested.iter().any(|r| *r == u.resource))
+                    .filter(|c| !c.requested.contains(&u.resource))
                     .collect();
                 if missing.is_empty() {
                     continue;

@@ -215,7 +215,7 @@ pub fn selects_after_build(
             continue;
         }
         let mut labels: Vec<(&str, &str)> = template
-            .labels()
+            .selectable()
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
