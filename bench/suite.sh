@@ -36,12 +36,18 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/dl-suite.XXXXXX")
 trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
 mkdir -p "$CACHE"
 
-echo "building release binaries..." >&2
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin deploylint --example yaml-events
+# DEPLOYLINT_BIN and YAML_EVENTS_BIN: use these builds instead of building.
 BIN=$WORK/deploylint
-cp "$TARGET/release/deploylint" "$BIN"
 EVENTS=$WORK/yaml-events
-cp "$TARGET/release/examples/yaml-events" "$EVENTS"
+if [ -n "${DEPLOYLINT_BIN:-}" ] && [ -n "${YAML_EVENTS_BIN:-}" ]; then
+  cp "$DEPLOYLINT_BIN" "$BIN"
+  cp "$YAML_EVENTS_BIN" "$EVENTS"
+else
+  echo "building release binaries..." >&2
+  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin deploylint --example yaml-events
+  cp "$TARGET/release/deploylint" "$BIN"
+  cp "$TARGET/release/examples/yaml-events" "$EVENTS"
+fi
 
 # ------------------------------------------------------------ measuring
 
@@ -89,13 +95,15 @@ done
 python3 "$ROOT/bench/mixed-corpus.py" "$WORK/apps" 8000 2>/dev/null
 # 1,000 manifests and 1,000 Dockerfiles, each in a tree of their own.
 mkdir -p "$WORK/manifests" "$WORK/dockerfiles"
-(cd "$WORK/apps" && find . -path '*/k8s/*.yaml' | sort | head -1000) | while read -r f; do
+(cd "$WORK/apps" && find . -path '*/k8s/*.yaml' | sort | awk 'NR <= 1000') | while read -r f; do
   d=$WORK/manifests/$(dirname "$f"); mkdir -p "$d"; cp "$WORK/apps/$f" "$d/"
 done
-(cd "$WORK/apps" && find . -name Dockerfile | sort | head -1000) | while read -r f; do
+(cd "$WORK/apps" && find . -name Dockerfile | sort | awk 'NR <= 1000') | while read -r f; do
   d=$WORK/dockerfiles/$(dirname "$f"); mkdir -p "$d"; cp "$WORK/apps/$f" "$d/"
 done
-python3 "$ROOT/bench/big-manifest.py" "$WORK/big/big.yaml" 20
+python3 "$ROOT/bench/big-manifest.py" "$WORK/big/big.yaml" 20 2>/dev/null
+# Above the default 10 MB file-size limit.
+echo "max-file-size: 67108864" >"$WORK/big/.deploylint.yaml"
 
 DL=("$BIN" check --quiet --no-color --exit-zero)
 
@@ -117,8 +125,10 @@ if [ "$first" != "$last" ]; then
 fi
 
 header "deploylint: small runs"
-ten=$(echo "$SIZES" | tr ' ' '\n' | sort -n | awk '$1 >= 8 {print; exit}')
-cd "$WORK/mixed-$ten"
+# The workspace of the pre-commit run: the 10,000-file corpus when it was generated.
+ws=$first
+for n in $SIZES; do [ "$n" = 10000 ] && ws=$n; done
+cd "$WORK/mixed-$ws"
 mapfile -t five < <(find team-0/app-0 -type f | sort | head -5)
 row "pre-commit: 5 named files (+ context)" 5 "" -- "${DL[@]}" "${five[@]}"
 row "pre-commit: 5 named files, --no-context" 5 "" -- "${DL[@]}" --no-context "${five[@]}"
