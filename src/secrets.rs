@@ -143,9 +143,16 @@ pub fn find_credential(value: &str) -> Option<Credential> {
         ("sk-ant-", 40, "Anthropic API key"),
         ("base64:", 44, "Laravel APP_KEY"),
     ] {
+        // A byte scan for the prefix's first byte: `str::find` would build a
+        // two-way searcher per prefix per call (this runs on every line).
+        let (bytes, needle) = (value.as_bytes(), prefix.as_bytes());
         let mut from = 0;
-        while let Some(i) = value[from..].find(prefix) {
+        while let Some(i) = bytes[from..].iter().position(|&b| b == needle[0]) {
             let start = from + i;
+            if !bytes[start..].starts_with(needle) {
+                from = start + 1;
+                continue;
+            }
             let end = value[start..]
                 .find(|c: char| !(c.is_ascii_alphanumeric() || "_-+/=:".contains(c)))
                 .map_or(value.len(), |e| start + e);

@@ -9,9 +9,11 @@ use super::defaults::OfficialPhp;
 use super::process::Process;
 use crate::config::Settings;
 use crate::model::k8s::{self, ContainerKind, Object};
+use crate::model::k8s_pod::PortRef;
+use crate::model::k8s_set::{Selector, selector_pairs, template_metadata};
 use crate::model::units::{K8sQuantity, parse_k8s_quantity};
 use crate::parse::dockerfile::{Base, Dockerfile, Keyword};
-use crate::parse::yaml::{Node, YamlFile};
+use crate::parse::yaml::{Node, Resolved, YamlFile, resolve};
 use crate::parse::{Document, ParsedFile};
 use crate::source::{FileKind, Span};
 use serde::Serialize;
@@ -314,6 +316,94 @@ pub struct ObjectFacts {
     pub config_data: Vec<(String, String)>,
     /// PersistentVolumeClaim `spec.accessModes`, and the span of that field.
     pub access_modes: Option<(Vec<String>, Span)>,
+    /// Where to point at the object as a whole: its `metadata.name` value,
+    /// else its `kind` value.
+    pub name_span: Span,
+    /// The `spec` key, and whether its value is a map.
+    pub spec_key: Option<(Span, bool)>,
+    /// `spec.replicas` when set and not null: the key through the value.
+    pub replicas_span: Option<Span>,
+    /// `spec.replicas` read as text (`'3'` is 3), when it parses.
+    pub replicas_text: Option<i64>,
+    /// `spec.strategy` (Deployments), when present.
+    pub strategy: Option<StrategyFacts>,
+    /// What the cross-object rules read of Services, PDBs, HPAs and
+    /// ServiceAccounts.
+    pub relation: Relation,
+}
+
+/// A Deployment's `spec.strategy`.
+#[derive(Debug, Default)]
+pub struct StrategyFacts {
+    /// `type` when a string.
+    pub kind: Option<String>,
+    /// `rollingUpdate.maxUnavailable`, when present.
+    pub max_unavailable: Option<MaxUnavailable>,
+}
+
+/// `maxUnavailable`: pods it allows down when there is one replica (a
+/// percentage rounds down), its text and span.
+#[derive(Debug)]
+pub struct MaxUnavailable {
+    pub pods: i64,
+    pub text: String,
+    pub span: Span,
+}
+
+/// The kind-specific part of an object that relates it to others.
+#[derive(Debug, Default)]
+pub enum Relation {
+    #[default]
+    None,
+    Service(Box<ServiceFacts>),
+    /// A PodDisruptionBudget's `spec.selector` (under a map `spec`): `None`
+    /// when absent; else where to point and the selector (`None` when it
+    /// cannot be evaluated; a null selector selects nothing).
+    Pdb(Option<(Span, Option<Selector>)>),
+    Hpa(Box<HpaFacts>),
+    /// A ServiceAccount's `automountServiceAccountToken`, when a boolean.
+    ServiceAccount(Option<bool>),
+}
+
+#[derive(Debug, Default)]
+pub struct ServiceFacts {
+    /// `spec.selector` when a non-empty map, with the value's span.
+    pub selector: Option<(Selector, Span)>,
+    /// The ports traffic goes to (`targetPort`, else `port`), in order.
+    pub ports: Vec<ServicePortFact>,
+}
+
+#[derive(Debug)]
+pub struct ServicePortFact {
+    pub target: PortRefFact,
+    /// The `targetPort` (or `port`) value.
+    pub span: Span,
+    /// `protocol` when set (else TCP).
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct HpaFacts {
+    /// The `scaleTargetRef` value, and its `name` value (else the former).
+    pub target_span: Option<Span>,
+    pub target_name_span: Option<Span>,
+    /// `spec.minReplicas` when set and not null.
+    pub min_replicas_span: Option<Span>,
+    /// The minimum used: `minReplicas` when an integer, else 1.
+    pub min_replicas: i64,
+    pub max_replicas: Option<i64>,
+    pub utilization: Vec<Utilization>,
+}
+
+/// One utilization target of an HPA.
+#[derive(Debug)]
+pub struct Utilization {
+    pub resource: String,
+    /// `ContainerResource`: the container it is computed over.
+    pub container: Option<String>,
+    pub span: Span,
+    /// No metrics at all: the default 80% CPU.
+    pub implicit: bool,
 }
 
 impl ObjectFacts {
@@ -339,6 +429,18 @@ pub struct PodFacts {
     pub volumes: Vec<VolumeFacts>,
     pub run_as_non_root: Option<(bool, Span)>,
     pub run_as_user: Option<(i64, Span)>,
+    /// The labels as a selector sees them: numbers and booleans by their
+    /// text, a null value as empty (`labels` skips non-strings).
+    pub selectable: Vec<(String, String)>,
+    /// The template's `labels` map, to point at.
+    pub labels_span: Option<Span>,
+    /// The pod spec's key (`spec:` of the template), to point at.
+    pub spec_key_span: Option<Span>,
+    /// `automountServiceAccountToken` when a boolean, with its value.
+    pub automount_token: Option<(bool, Span)>,
+    /// `serviceAccountName` (else `serviceAccount`): the name (`default`
+    /// when not a string) and its value.
+    pub service_account: Option<(String, Span)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -372,6 +474,20 @@ pub struct ContainerFacts {
     /// The container's `readOnlyRootFilesystem` (no pod-level field exists).
     pub read_only_root: Option<(bool, Span)>,
     pub mounts: Vec<MountFact>,
+    /// Resources with a request or a limit set (a limit implies the request).
+    pub requested: Vec<String>,
+    pub pre_stop: Option<PreStopFact>,
+}
+
+/// `lifecycle.preStop`.
+#[derive(Debug)]
+pub struct PreStopFact {
+    /// The `preStop` key.
+    pub span: Span,
+    pub sleep: bool,
+    pub http_get: bool,
+    /// `exec.command` words.
+    pub exec: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -407,17 +523,52 @@ pub struct EnvFromFact {
     pub span: Span,
 }
 
+/// One entry (a map) of a container's `ports`.
 #[derive(Debug)]
 pub struct PortFact {
     pub name: Option<String>,
     pub number: Option<i64>,
+    /// `protocol` when set (else TCP).
+    pub protocol: Option<String>,
     pub span: Span,
+}
+
+impl PortFact {
+    pub fn protocol(&self) -> &str {
+        self.protocol.as_deref().unwrap_or("TCP")
+    }
+
+    pub fn matches(&self, port: &PortRefFact) -> bool {
+        match port {
+            PortRefFact::Number(n) => self.number == Some(*n),
+            PortRefFact::Name(s) => self.name.as_deref() == Some(s.as_str()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortRefFact {
     Number(i64),
     Name(String),
+}
+
+impl PortRefFact {
+    /// As Kubernetes' IntOrString reads it (a quoted `"8080"` is the number).
+    fn of(node: &Node) -> Option<PortRefFact> {
+        Some(match PortRef::of(node)? {
+            PortRef::Number(n) => PortRefFact::Number(n),
+            PortRef::Name(s) => PortRefFact::Name(s.to_owned()),
+        })
+    }
+}
+
+impl std::fmt::Display for PortRefFact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PortRefFact::Number(n) => write!(f, "{n}"),
+            PortRefFact::Name(s) => f.write_str(s),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -506,7 +657,8 @@ fn strings(node: Option<&Node>) -> Option<Vec<String>> {
     })
 }
 
-fn kubernetes(y: &YamlFile) -> K8sFacts {
+/// The facts of a Kubernetes file's objects.
+pub fn kubernetes(y: &YamlFile) -> K8sFacts {
     K8sFacts {
         objects: k8s::objects(y).iter().map(object).collect(),
     }
@@ -520,6 +672,10 @@ fn object(o: &Object<'_>) -> ObjectFacts {
         namespace: o.namespace().map(str::to_owned),
         span: o.anchor_span(),
         labels: string_pairs(root.path(&["metadata", "labels"])),
+        name_span: root
+            .path(&["metadata", "name"])
+            .map_or_else(|| o.anchor_span(), |n| n.span),
+        spec_key: root.entry("spec").map(|e| (e.key.span, e.value.is_map())),
         ..ObjectFacts::default()
     };
     let spec = root.get("spec");
@@ -527,7 +683,8 @@ fn object(o: &Object<'_>) -> ObjectFacts {
         "Service" => {
             f.selector = spec
                 .and_then(|s| s.get("selector"))
-                .map(|n| string_pairs(Some(n)))
+                .map(|n| string_pairs(Some(n)));
+            f.relation = Relation::Service(Box::new(service(spec)));
         }
         "HorizontalPodAutoscaler" => {
             f.scale_target = spec.and_then(|s| {
@@ -537,6 +694,7 @@ fn object(o: &Object<'_>) -> ObjectFacts {
                     t.str_at(&["name"])?.to_owned(),
                 ))
             });
+            f.relation = Relation::Hpa(Box::new(hpa(root)));
         }
         "PersistentVolumeClaim" => {
             f.access_modes = spec.and_then(|s| s.entry("accessModes")).map(|e| {
@@ -567,13 +725,195 @@ fn object(o: &Object<'_>) -> ObjectFacts {
                 f.selector = Some(string_pairs(sel.get("matchLabels")));
                 f.selector_expressions = sel.get("matchExpressions").is_some();
             }
-            f.replicas = spec.and_then(|s| s.get("replicas")).and_then(Node::as_i64);
+            let replicas = spec.and_then(|s| s.entry("replicas"));
+            f.replicas = replicas.and_then(|e| e.value.as_i64());
+            if let Some(e) = replicas.filter(|e| !e.value.is_null()) {
+                f.replicas_span = Some(e.key.span.cover(e.value.span));
+            }
+            f.replicas_text = replicas
+                .and_then(|e| e.value.as_str())
+                .and_then(|s| s.parse().ok());
+            f.strategy = spec.and_then(|s| s.get("strategy")).map(strategy);
+            match o.kind {
+                "PodDisruptionBudget" => {
+                    f.relation = Relation::Pdb(
+                        spec.filter(|s| s.is_map())
+                            .and_then(|s| s.entry("selector"))
+                            .map(|e| {
+                                if e.value.is_null() {
+                                    (e.key.span, Some(Selector::nothing()))
+                                } else {
+                                    (e.value.span, Selector::from_label_selector(&e.value))
+                                }
+                            }),
+                    );
+                }
+                "ServiceAccount" => {
+                    f.relation = Relation::ServiceAccount(
+                        root.get("automountServiceAccountToken")
+                            .and_then(Node::as_bool),
+                    );
+                }
+                _ => {}
+            }
         }
     }
     if let Some(pod_spec) = o.pod_spec() {
         f.pod = Some(pod(o, pod_spec));
     }
     f
+}
+
+fn service(spec: Option<&Node>) -> ServiceFacts {
+    let Some(spec) = spec else {
+        return ServiceFacts::default();
+    };
+    ServiceFacts {
+        selector: spec
+            .get("selector")
+            .and_then(|n| Selector::from_map(n).map(|s| (s, n.span))),
+        ports: spec
+            .get("ports")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| {
+                let node = p.get("targetPort").or_else(|| p.get("port"))?;
+                Some(ServicePortFact {
+                    target: PortRefFact::of(node)?,
+                    span: node.span,
+                    protocol: p.str_at(&["protocol"]).map(str::to_owned),
+                })
+            })
+            .collect(),
+    }
+}
+
+fn strategy(node: &Node) -> StrategyFacts {
+    StrategyFacts {
+        kind: node.str_at(&["type"]).map(str::to_owned),
+        max_unavailable: node.path(&["rollingUpdate", "maxUnavailable"]).map(|n| {
+            // Kubernetes rounds a percentage of one replica down.
+            let pods = match resolve(n) {
+                Resolved::Int(n) => n,
+                Resolved::Str(s) => match s.strip_suffix('%').map(str::parse::<i64>) {
+                    Some(Ok(p)) => p / 100,
+                    _ => s.parse().unwrap_or(0),
+                },
+                _ => 0,
+            };
+            MaxUnavailable {
+                pods,
+                text: n.as_scalar().map_or("", |s| s.value.as_str()).to_owned(),
+                span: n.span,
+            }
+        }),
+    }
+}
+
+fn hpa(root: &Node) -> HpaFacts {
+    let target = root.path(&["spec", "scaleTargetRef"]);
+    let min = root.path(&["spec", "minReplicas"]).filter(|n| !n.is_null());
+    HpaFacts {
+        target_span: target.map(|t| t.span),
+        target_name_span: target.map(|t| t.get("name").map_or(t.span, |n| n.span)),
+        min_replicas_span: min.map(|n| n.span),
+        min_replicas: min.and_then(Node::as_i64).unwrap_or(1),
+        max_replicas: root.path(&["spec", "maxReplicas"]).and_then(Node::as_i64),
+        utilization: utilization(root),
+    }
+}
+
+/// The utilization targets of an HPA (`autoscaling/v1` and v2).
+fn utilization(hpa: &Node) -> Vec<Utilization> {
+    let mut out = Vec::new();
+    let Some(spec) = hpa.get("spec") else {
+        return out;
+    };
+    if let Some(e) = spec.entry("targetCPUUtilizationPercentage") {
+        out.push(Utilization {
+            resource: "cpu".to_owned(),
+            container: None,
+            span: e.key.span,
+            implicit: false,
+        });
+    }
+    let metrics = spec.get("metrics").map(Node::as_seq).unwrap_or_default();
+    for m in metrics {
+        let (field, per_container) = match m.str_at(&["type"]) {
+            Some("Resource") => ("resource", false),
+            Some("ContainerResource") => ("containerResource", true),
+            _ => continue,
+        };
+        let Some(r) = m.get(field) else { continue };
+        let is_util = r.str_at(&["target", "type"]) == Some("Utilization")
+            || r.get("targetAverageUtilization").is_some(); // v2beta1
+        let Some(name) = r.get("name") else { continue };
+        let Some(resource) = name.as_str() else {
+            continue;
+        };
+        if !is_util {
+            continue;
+        }
+        out.push(Utilization {
+            resource: resource.to_owned(),
+            container: if per_container {
+                r.str_at(&["container"]).map(str::to_owned)
+            } else {
+                None
+            },
+            span: name.span,
+            implicit: false,
+        });
+    }
+    // Without metrics the HPA defaults to 80% average CPU utilization.
+    if out.is_empty() && metrics.is_empty() {
+        if let Some(e) = hpa.entry("spec") {
+            out.push(Utilization {
+                resource: "cpu".to_owned(),
+                container: None,
+                span: e.key.span,
+                implicit: true,
+            });
+        }
+    }
+    out
+}
+
+/// Resources with a non-null request or limit.
+fn requested(node: Option<&Node>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for section in ["requests", "limits"] {
+        let Some(map) = node.and_then(|n| n.get(section)) else {
+            continue;
+        };
+        for e in map.as_map() {
+            let Some(k) = e.key.as_str() else { continue };
+            // The last of duplicate keys wins, as in `Node::get`.
+            if map.get(k).is_some_and(|v| !v.is_null()) && !out.iter().any(|o| o == k) {
+                out.push(k.to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn pre_stop(c: &Node) -> Option<PreStopFact> {
+    let e = c.get("lifecycle")?.entry("preStop")?;
+    let v = &e.value;
+    Some(PreStopFact {
+        span: e.key.span,
+        sleep: v.get("sleep").is_some(),
+        http_get: v.get("httpGet").is_some(),
+        exec: v
+            .path(&["exec", "command"])
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 /// `runAsNonRoot` and `runAsUser` of a securityContext, with their key spans.
@@ -591,8 +931,8 @@ fn security(node: Option<&Node>) -> Security {
 }
 
 fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
-    let labels =
-        string_pairs(crate::model::k8s_set::template_metadata(o).and_then(|m| m.get("labels")));
+    let labels_node = template_metadata(o).and_then(|m| m.get("labels"));
+    let labels = string_pairs(labels_node);
     let (pod_non_root, pod_user) = security(spec.get("securityContext"));
     let volumes = spec
         .get("volumes")
@@ -652,9 +992,11 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                     .map(Node::as_seq)
                     .unwrap_or_default()
                     .iter()
+                    .filter(|p| p.is_map())
                     .map(|p| PortFact {
                         name: p.str_at(&["name"]).map(str::to_owned),
                         number: p.get("containerPort").and_then(Node::as_i64),
+                        protocol: p.str_at(&["protocol"]).map(str::to_owned),
                         span: p.span,
                     })
                     .collect(),
@@ -684,9 +1026,14 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                         })
                     })
                     .collect(),
+                requested: requested(n.get("resources")),
+                pre_stop: pre_stop(n),
             }
         })
         .collect();
+    let sa = spec
+        .entry("serviceAccountName")
+        .or_else(|| spec.entry("serviceAccount"));
     PodFacts {
         labels,
         termination_grace: spec
@@ -696,7 +1043,30 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
         volumes,
         run_as_non_root: pod_non_root,
         run_as_user: pod_user,
+        selectable: labels_node.map(selector_pairs).unwrap_or_default(),
+        labels_span: labels_node.map(|n| n.span),
+        spec_key_span: pod_spec_key(o).map(|e| e.key.span),
+        automount_token: spec
+            .entry("automountServiceAccountToken")
+            .and_then(|e| e.value.as_bool().map(|b| (b, e.value.span))),
+        service_account: sa.map(|e| {
+            (
+                e.value.as_str().unwrap_or("default").to_owned(),
+                e.value.span,
+            )
+        }),
     }
+}
+
+/// The entry of the pod spec (`spec:` of the template, the Pod's own).
+fn pod_spec_key<'a>(o: &Object<'a>) -> Option<&'a crate::parse::yaml::Entry> {
+    o.pod_spec()?;
+    let parent: &[&str] = match o.kind {
+        "Pod" => &[],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template"],
+        _ => &["spec", "template"],
+    };
+    o.root.path(parent)?.entry("spec")
 }
 
 fn env(node: Option<&Node>) -> Vec<EnvFact> {
@@ -771,7 +1141,7 @@ fn port_ref(node: Option<&Node>) -> Option<PortRefFact> {
 }
 
 fn probe(c: &Node, field: &'static str) -> Option<ProbeFact> {
-    let entry = c.entry(field)?;
+    let entry = c.entry(field).filter(|e| e.value.is_map())?;
     let p = &entry.value;
     let (handler, handler_span, port_span) = if let Some(h) = p.entry("httpGet") {
         (

@@ -10,15 +10,16 @@ pub mod compose;
 pub mod defaults;
 pub mod facts;
 pub mod links;
+pub mod objects;
 pub mod process;
 
 pub use crate::parse::ParsedFile;
 pub use facts::FileFacts;
 pub use links::Graph;
+pub use objects::ObjectSet;
 
 use crate::diagnostic::FileId;
 use crate::model::fpm::{ConfigSet, config_sets};
-use crate::model::k8s_set::ObjectSet;
 use crate::source::FileKind;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -162,9 +163,10 @@ impl<'a> Project<'a> {
         self.facts.get(id).unwrap_or(&NONE)
     }
 
-    /// Every Kubernetes object of the run, indexed (built once).
+    /// Every Kubernetes object of the run, indexed (built once, from the
+    /// facts: no document is read).
     pub fn objects(&self) -> &ObjectSet<'a> {
-        self.objects.get_or_init(|| ObjectSet::of_files(self.files))
+        self.objects.get_or_init(|| ObjectSet::of_facts(self.facts))
     }
 
     /// The php-fpm include sets (built once).

@@ -16,6 +16,10 @@ impl Rule for DuplicateObject {
         &[FileKind::Kubernetes]
     }
 
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         for &(first, later) in set.duplicates() {
@@ -37,7 +41,7 @@ impl Rule for DuplicateObject {
                 b.name_span(),
                 format!(
                     "{} in namespace `{}` is defined twice: applying both keeps only the last one",
-                    b.obj.display(),
+                    b.display(),
                     b.namespace()
                 ),
             )

@@ -1,7 +1,6 @@
 //! K8S052: an HPA that may scale its workload down to a single pod.
 
 use crate::project::Project;
-use crate::model::k8s_set;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -16,20 +15,24 @@ impl Rule for HpaMinReplicasLow {
         &[FileKind::Kubernetes]
     }
 
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         for (_, hpa) in set.of_kind("HorizontalPodAutoscaler") {
-            let (node, min, _) = k8s_set::hpa_bounds(&hpa.obj);
+            let Some(h) = hpa.hpa() else { continue };
+            let min = h.min_replicas;
             if min >= 2 {
                 continue;
             }
-            let (span, what) = match node {
-                Some(n) => (n.span, format!("sets `minReplicas: {min}`")),
+            let (span, what) = match h.min_replicas_span {
+                Some(span) => (span, format!("sets `minReplicas: {min}`")),
                 None => (
                     hpa.obj
-                        .root
-                        .entry("spec")
-                        .map_or_else(|| hpa.name_span(), |e| e.key.span),
+                        .spec_key
+                        .map_or_else(|| hpa.name_span(), |(span, _)| span),
                     "sets no `minReplicas` (default 1)".to_owned(),
                 ),
             };

@@ -16,9 +16,9 @@
 
 use crate::config::Settings;
 use crate::diagnostic::FileId;
-use crate::model::k8s_set::{ObjectSet, Selector};
+use crate::model::k8s_set::Selector;
 use crate::parse::yaml::{self, Node};
-use crate::project::Project;
+use crate::project::{ObjectSet, Project};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -180,15 +180,15 @@ pub fn selects_after_build(
     set: &ObjectSet<'_>,
     file: FileId,
     namespace: &str,
-    selector: &Selector<'_>,
+    selector: &Selector,
 ) -> bool {
     let own = ix.by_file.get(&file);
     let mut wanted = selector.clone();
     let ns = match own {
         Some(k) => {
             for (key, value) in &k.selector_labels {
-                if !wanted.match_labels.iter().any(|(k2, _)| *k2 == key) {
-                    wanted.match_labels.push((key, value));
+                if !wanted.match_labels.iter().any(|(k2, _)| k2 == key) {
+                    wanted.match_labels.push((key.clone(), value.clone()));
                 }
             }
             k.namespace.as_deref().unwrap_or(namespace)
@@ -214,7 +214,11 @@ pub fn selects_after_build(
         if their_ns != ns {
             continue;
         }
-        let mut labels: Vec<(&str, &str)> = template.labels.clone();
+        let mut labels: Vec<(&str, &str)> = template
+            .selectable()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         if let Some(k) = theirs {
             for (key, value) in &k.selector_labels {
                 labels.retain(|(k2, _)| k2 != key);

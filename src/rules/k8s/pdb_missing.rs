@@ -1,7 +1,7 @@
 //! K8S053: a replicated Deployment or StatefulSet without a PodDisruptionBudget.
 
 use crate::project::Project;
-use crate::model::k8s_set::{self, Selector};
+use crate::project::facts::Relation;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -16,20 +16,19 @@ impl Rule for PdbMissing {
         &[FileKind::Kubernetes]
     }
 
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         // Which templates some PDB covers: one pass over the PDBs.
         let mut covered = vec![false; set.templates.len()];
         for (_, pdb) in set.of_kind("PodDisruptionBudget") {
-            let Some(selector) = pdb
-                .obj
-                .root
-                .path(&["spec", "selector"])
-                .and_then(Selector::from_label_selector)
-            else {
+            let Relation::Pdb(Some((_, Some(selector)))) = &pdb.obj.relation else {
                 continue;
             };
-            for t in set.matching(pdb.namespace(), &selector) {
+            for t in set.matching(pdb.namespace(), selector) {
                 if let Some(c) = covered.get_mut(t) {
                     *c = true;
                 }
@@ -37,12 +36,12 @@ impl Rule for PdbMissing {
         }
         for kind in ["Deployment", "StatefulSet"] {
             for (i, obj) in set.of_kind(kind) {
-                let Some((_, replicas)) = k8s_set::replicas(&obj.obj) else { continue };
+                let Some((_, replicas)) = obj.replicas() else { continue };
                 let hpa = set
                     .autoscalers_of(i)
                     .iter()
                     .filter_map(|&h| set.object(h))
-                    .find(|h| k8s_set::hpa_bounds(&h.obj).2.is_some_and(|max| max > 1));
+                    .find(|h| h.hpa().and_then(|h| h.max_replicas).is_some_and(|max| max > 1));
                 if replicas <= 1 && hpa.is_none() {
                     continue;
                 }
@@ -57,7 +56,7 @@ impl Rule for PdbMissing {
                 let why = match hpa {
                     Some(h) => format!(
                         "is scaled up to {} replicas by HorizontalPodAutoscaler `{}`",
-                        k8s_set::hpa_bounds(&h.obj).2.unwrap_or(0),
+                        h.hpa().and_then(|h| h.max_replicas).unwrap_or(0),
                         h.name().unwrap_or("<unnamed>")
                     ),
                     None => format!("runs {replicas} replicas"),
@@ -67,7 +66,7 @@ impl Rule for PdbMissing {
                     obj.name_span(),
                     format!(
                         "{} {why} but no PodDisruptionBudget selects its pods",
-                        obj.obj.display()
+                        obj.display()
                     ),
                 );
                 d.label_text("no PodDisruptionBudget");

@@ -1,9 +1,7 @@
 //! K8S056: a container behind a Service without a `preStop` delay.
 
 use crate::project::Project;
-use crate::model::k8s::{self, Container, ContainerKind};
-use crate::model::k8s_pod::{self, PortRef};
-use crate::parse::yaml::Node;
+use crate::project::facts::{ContainerFacts, PodFacts, PortRefFact, PreStopFact, Role};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 use std::collections::HashSet;
@@ -12,35 +10,15 @@ pub struct PrestopDelayMissing;
 
 /// Whether the `preStop` hook waits before the stop signal: the `sleep`
 /// action, an exec that sleeps, or an HTTP hook (which may wait; we cannot see).
-fn delays(pre_stop: &Node) -> bool {
-    if pre_stop.get("sleep").is_some() || pre_stop.get("httpGet").is_some() {
+fn delays(pre_stop: &PreStopFact) -> bool {
+    if pre_stop.sleep || pre_stop.http_get {
         return true;
     }
-    pre_stop
-        .path(&["exec", "command"])
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Node::as_str)
-        .any(|arg| {
-            // `sleep 10`, ingress-nginx's `/wait-shutdown`, a `drain` script.
-            arg.split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|w| matches!(w, "sleep" | "wait" | "drain"))
-        })
-}
-
-/// `strategy: Recreate`: the old pod is gone before a new one exists, so
-/// there is no other endpoint to drain to and a delay only lengthens the gap.
-fn no_overlap(root: &Node) -> bool {
-    root.str_at(&["spec", "strategy", "type"]) == Some("Recreate")
-}
-
-/// `spec.replicas` (1 when absent, as the API defaults it; an HPA may change it).
-fn replicas(root: &Node) -> i64 {
-    root.path(&["spec", "replicas"])
-        .and_then(Node::as_str)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
+    pre_stop.exec.iter().any(|arg| {
+        // `sleep 10`, ingress-nginx's `/wait-shutdown`, a `drain` script.
+        arg.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "sleep" | "wait" | "drain"))
+    })
 }
 
 /// Database and cache servers: with a single replica, clients reconnect to
@@ -59,24 +37,22 @@ pub(crate) fn is_database(image: &str) -> bool {
             .any(|d| name.contains(d) && !name.contains("exporter"))
 }
 
-/// The containers a Service's ports reach; the only app container when no
-/// declared port matches (ports are informational).
-fn web_containers<'a>(spec: &'a Node, targets: &[PortRef<'_>]) -> Vec<Container<'a>> {
-    let main: Vec<Container<'a>> = k8s::containers(spec)
-        .into_iter()
-        .filter(|c| c.kind == ContainerKind::Main)
-        .collect();
-    let hit: Vec<Container<'a>> = main
+/// The containers a Service's ports reach (by index in the pod); the only
+/// app container when no declared port matches (ports are informational).
+fn web_containers(pod: &PodFacts, targets: &[&PortRefFact]) -> Vec<usize> {
+    let main: Vec<(usize, &ContainerFacts)> = pod
+        .containers
         .iter()
-        .filter(|c| {
-            k8s_pod::ports(c)
-                .iter()
-                .any(|p| targets.iter().any(|t| p.matches(*t)))
-        })
-        .copied()
+        .enumerate()
+        .filter(|(_, c)| c.role == Role::Main)
+        .collect();
+    let hit: Vec<usize> = main
+        .iter()
+        .filter(|(_, c)| c.ports.iter().any(|p| targets.iter().any(|t| p.matches(t))))
+        .map(|(i, _)| *i)
         .collect();
     if hit.is_empty() && main.len() == 1 {
-        main
+        main.iter().map(|(i, _)| *i).collect()
     } else {
         hit
     }
@@ -91,6 +67,10 @@ impl Rule for PrestopDelayMissing {
         &[FileKind::Kubernetes]
     }
 
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         let mut seen: HashSet<(usize, usize)> = HashSet::new();
@@ -99,34 +79,43 @@ impl Rule for PrestopDelayMissing {
             for t in templates {
                 let Some(tpl) = set.templates.get(t) else { continue };
                 let Some(obj) = set.object(tpl.object) else { continue };
-                if !obj.obj.is_long_running() || no_overlap(obj.obj.root) {
+                // `strategy: Recreate`: the old pod is gone before a new one
+                // exists, so there is no other endpoint to drain to and a
+                // delay only lengthens the gap.
+                let no_overlap = obj
+                    .obj
+                    .strategy
+                    .as_ref()
+                    .is_some_and(|s| s.kind.as_deref() == Some("Recreate"));
+                if !obj.is_long_running() || no_overlap {
                     continue;
                 }
-                for c in web_containers(tpl.spec, &targets) {
-                    if is_database(c.node.str_at(&["image"]).unwrap_or(""))
-                        && replicas(obj.obj.root) <= 1
+                for i in web_containers(tpl.pod, &targets) {
+                    let Some(c) = tpl.pod.containers.get(i) else { continue };
+                    // `spec.replicas` is 1 when absent (an HPA may change it).
+                    if is_database(c.image.as_ref().map_or("", |l| l.text.as_str()))
+                        && obj.obj.replicas_text.unwrap_or(1) <= 1
                     {
                         continue;
                     }
                     // Report each container once, whichever Services select it.
-                    if !seen.insert((tpl.object, c.node.span.start)) {
+                    if !seen.insert((tpl.object, i)) {
                         continue;
                     }
-                    let pre_stop = c.node.path(&["lifecycle"]).and_then(|l| l.entry("preStop"));
-                    if pre_stop.is_some_and(|e| delays(&e.value)) {
+                    if c.pre_stop.as_ref().is_some_and(delays) {
                         continue;
                     }
-                    let (span, what) = match pre_stop {
-                        Some(e) => (e.key.span, "its `preStop` hook does not wait"),
-                        None => (c.anchor_span(), "it has no `preStop` hook"),
+                    let (span, what) = match &c.pre_stop {
+                        Some(p) => (p.span, "its `preStop` hook does not wait"),
+                        None => (c.span, "it has no `preStop` hook"),
                     };
                     ctx.report_in(
                         obj.file,
                         span,
                         format!(
                             "Container `{}` of {} serves Service `{}` but {what}: in-flight requests can fail on every rollout",
-                            c.name(),
-                            obj.obj.display(),
+                            c.name,
+                            obj.display(),
                             svc.name().unwrap_or("<unnamed>")
                         ),
                     )

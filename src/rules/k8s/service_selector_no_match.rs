@@ -1,7 +1,7 @@
 //! K8S048: a Service selector that matches no pod template of the run.
 
 use crate::project::Project;
-use crate::model::k8s_set::Selector;
+use crate::project::facts::Relation;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -16,28 +16,31 @@ impl Rule for ServiceSelectorNoMatch {
         &[FileKind::Kubernetes]
     }
 
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         // Read only when a selector matches nothing as written.
         let mut kix = None;
         for (_, svc) in set.of_kind("Service") {
-            let Some(entry) = svc.obj.root.get("spec").and_then(|s| s.entry("selector")) else {
-                continue;
-            };
-            let Some(selector) = Selector::from_map(&entry.value) else { continue };
+            let Relation::Service(s) = &svc.obj.relation else { continue };
+            let Some((selector, selector_span)) = &s.selector else { continue };
             let ns = svc.namespace();
             // Pods may come from files outside this run: only judge a
             // namespace whose workloads are here.
-            if !set.has_templates_in(ns) || !set.matching(ns, &selector).is_empty() {
+            if !set.has_templates_in(ns) || !set.matching(ns, selector).is_empty() {
                 continue;
             }
             // A kustomize base: its namespace and labels are added at build.
-            if super::kustomize::selects_after_build(kix.get_or_insert_with(|| super::kustomize::index(project, ctx.settings, set)), set, svc.file, ns, &selector) {
+            let ix = kix.get_or_insert_with(|| super::kustomize::index(project, ctx.settings, set));
+            if super::kustomize::selects_after_build(ix, set, svc.file, ns, selector) {
                 continue;
             }
             let d = ctx.report_in(
                 svc.file,
-                entry.value.span,
+                *selector_span,
                 format!(
                     "Service `{}` selects `{}`, which matches no pod template in namespace `{ns}`",
                     svc.name().unwrap_or("<unnamed>"),
@@ -46,27 +49,23 @@ impl Rule for ServiceSelectorNoMatch {
             );
             d.label_text("matches no pods");
             if let Some(o) = set
-                .matching_elsewhere(ns, &selector)
+                .matching_elsewhere(ns, selector)
                 .and_then(|t| set.templates.get(t))
                 .and_then(|t| set.object(t.object))
             {
                 d.hint(format!(
                     "The pods of {} match, but they are in namespace `{}`: set the same `metadata.namespace` on both",
-                    o.obj.display(),
+                    o.display(),
                     o.namespace()
                 ))
                 .secondary(o.file, o.name_span(), "matching pods, other namespace");
-            } else if let Some(t) = set.closest(ns, &selector).and_then(|t| set.templates.get(t)) {
+            } else if let Some(t) = set.closest(ns, selector).and_then(|t| set.templates.get(t)) {
                 if let Some(o) = set.object(t.object) {
-                    let span = t.labels_node.map_or_else(|| o.name_span(), |n| n.span);
+                    let span = t.pod.labels_span.unwrap_or_else(|| o.name_span());
                     d.secondary(
                         o.file,
                         span,
-                        format!(
-                            "closest: {} has labels `{}`",
-                            o.obj.display(),
-                            t.labels_text()
-                        ),
+                        format!("closest: {} has labels `{}`", o.display(), t.labels_text()),
                     );
                 }
             }

@@ -2,9 +2,7 @@
 
 use crate::diagnostic::Severity;
 use crate::project::Project;
-use crate::model::k8s::{self, ContainerKind};
-use crate::model::k8s_pod::{self, ContainerPort, PortRef};
-use crate::model::k8s_set::Selector;
+use crate::project::facts::{PortFact, PortRefFact, Relation, Role};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,47 +17,42 @@ impl Rule for ServiceTargetPortUnmatched {
         &[FileKind::Kubernetes]
     }
 
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
+    }
+
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         for (_, svc) in set.of_kind("Service") {
-            let Some(selector) = svc
-                .obj
-                .root
-                .path(&["spec", "selector"])
-                .and_then(Selector::from_map)
-            else {
-                continue;
-            };
-            let matched = set.matching(svc.namespace(), &selector);
+            let Relation::Service(s) = &svc.obj.relation else { continue };
+            let Some((selector, _)) = &s.selector else { continue };
+            let matched = set.matching(svc.namespace(), selector);
             let Some(first) = matched.first().and_then(|&t| set.templates.get(t)) else {
                 continue; // K8S048 reports a selector matching nothing
             };
             // Each declared port with the object whose template declares it.
-            let ports: Vec<(usize, ContainerPort)> = matched
+            let ports: Vec<(usize, &PortFact)> = matched
                 .iter()
                 .filter_map(|&t| set.templates.get(t))
                 .flat_map(|t| {
-                    k8s::containers(t.spec)
-                        .into_iter()
-                        .filter(|c| c.kind != ContainerKind::Ephemeral)
-                        .flat_map(|c| k8s_pod::ports(&c))
+                    t.pod
+                        .containers
+                        .iter()
+                        .filter(|c| c.role != Role::Ephemeral)
+                        .flat_map(|c| c.ports.iter())
                         .map(move |cp| (t.object, cp))
                 })
                 .collect();
-            let svc_ports = svc.obj.root.path(&["spec", "ports"]);
-            for p in svc_ports.map(|n| n.as_seq()).unwrap_or_default() {
-                let Some(node) = p.get("targetPort").or_else(|| p.get("port")) else {
-                    continue;
-                };
-                let Some(target) = PortRef::of(node) else { continue };
-                let protocol = p.str_at(&["protocol"]).unwrap_or("TCP");
+            for p in &s.ports {
+                let target = &p.target;
+                let protocol = p.protocol.as_deref().unwrap_or("TCP");
                 if ports
                     .iter()
-                    .any(|(_, cp)| cp.matches(target) && cp.protocol.eq_ignore_ascii_case(protocol))
+                    .any(|(_, cp)| cp.matches(target) && cp.protocol().eq_ignore_ascii_case(protocol))
                 {
                     continue;
                 }
-                let is_name = matches!(target, PortRef::Name(_));
+                let is_name = matches!(target, PortRefFact::Name(_));
                 // Ports are informational: traffic to an undeclared number still
                 // arrives, so only judge numbers against pods that declare ports.
                 if !is_name && ports.is_empty() {
@@ -67,10 +60,10 @@ impl Rule for ServiceTargetPortUnmatched {
                 }
                 let mut declared: Vec<String> = ports
                     .iter()
-                    .map(|(_, cp)| match (cp.name, cp.number) {
+                    .map(|(_, cp)| match (&cp.name, cp.number) {
                         (Some(n), Some(num)) => format!("{n}/{num}"),
                         (None, Some(num)) => num.to_string(),
-                        (Some(n), None) => n.to_owned(),
+                        (Some(n), None) => n.clone(),
                         (None, None) => "?".to_owned(),
                     })
                     .collect();
@@ -84,7 +77,7 @@ impl Rule for ServiceTargetPortUnmatched {
                 };
                 let d = ctx.report_in(
                     svc.file,
-                    node.span,
+                    p.span,
                     format!(
                         "Service `{}` targets {protocol} port `{target}`, but the pods it selects {have}",
                         svc.name().unwrap_or("<unnamed>"),
@@ -96,7 +89,7 @@ impl Rule for ServiceTargetPortUnmatched {
                     d.severity(Severity::Error);
                 }
                 let (owner, span) = match ports.first() {
-                    Some((o, cp)) => (set.object(*o), Some(cp.node.span)),
+                    Some((o, cp)) => (set.object(*o), Some(cp.span)),
                     None => (set.object(first.object), None),
                 };
                 let Some(owner) = owner else { continue };
@@ -104,7 +97,7 @@ impl Rule for ServiceTargetPortUnmatched {
                 d.secondary(
                     owner.file,
                     span,
-                    format!("selected pods of {}", owner.obj.display()),
+                    format!("selected pods of {}", owner.display()),
                 );
             }
         }
