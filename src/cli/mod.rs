@@ -1,9 +1,11 @@
 //! Command line. Exit codes: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 usage, config or I/O error.
 
+mod baseline;
 mod check;
 mod graph;
 mod rules;
+mod test_rules;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,6 +42,9 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp,
+    /// Run the custom rules' examples and test cases: each `bad` case must
+    /// give a finding of its rule, each `good` case none (exit 1 otherwise).
+    TestRules(test_rules::TestRulesArgs),
 }
 
 /// Writes `text` to standard output. A closed pipe (`deploylint rules | head`)
@@ -69,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => rules::explain(args),
         Command::Graph(args) => graph::run(args),
         Command::Lsp => crate::lsp::run(),
+        Command::TestRules(args) => test_rules::run(args),
     };
     ExitCode::from(code)
 }

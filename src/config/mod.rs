@@ -98,6 +98,9 @@ pub struct Config {
     /// compile, where `Glob::compile_matcher` panics.
     pub kinds: Vec<(globset::GlobSet, FileKind)>,
     pub max_file_size: u64,
+    /// `custom-rules:` directories, relative to `root` (with the key's span
+    /// in the config file); empty: the default `.deploylint/rules/`.
+    pub custom_rules: Vec<(PathBuf, Span)>,
 }
 
 /// A config that could not be used: the file (for snippets) and located errors.
@@ -251,6 +254,17 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     }
     if let Some(n) = node.get("max-file-size").and_then(|n| n.as_i64()) {
         config.max_file_size = n as u64;
+    }
+    if let Some(n) = node.get("custom-rules") {
+        let items: Vec<&yaml::Node> = match n.as_str() {
+            Some(_) => vec![n],
+            None => n.as_seq().iter().collect(),
+        };
+        for item in items {
+            if let Some(dir) = item.as_str() {
+                config.custom_rules.push((config.root.join(dir), item.span));
+            }
+        }
     }
     config.include = globs(node.get("include"), &mut errors);
     config.exclude = globs(node.get("exclude"), &mut errors);
