@@ -231,7 +231,7 @@ fn missing_fields_land_on_the_nearest_parent() {
 #[test]
 fn rule_file_errors_are_located() {
     let cases: &[(&str, &str, (usize, &str))] = &[
-        ("bad yaml", "code: ZZ1\nname: [unclosed\n", (2, "")),
+        ("bad yaml", "code: ZZ1\nname: [unclosed\n", (0, "syntax")),
         (
             "builtin prefix",
             "code: K8S900\nname: mine\ntitle: t\nseverity: warning\ntarget: container\nrationale: r\nremediation: r\nscript: \"1\"\n",
@@ -244,7 +244,7 @@ fn rule_file_errors_are_located() {
         ),
         (
             "rhai syntax",
-            "code: ZZ3\nname: mine\ntitle: t\nseverity: warning\ntarget: container\nrationale: r\nremediation: r\nscript: |\n  let x = 1;\n  if x > { report(\"\", \"x\") }\n",
+            "code: ZZ3\nname: mine\ntitle: t\nseverity: warning\ntarget: container\nrationale: r\nremediation: r\nscript: |\n  let x = 1;\n  let y = ;\n",
             (10, "does not compile"),
         ),
         (

@@ -33,8 +33,8 @@ pub const RULE_FILE_ERROR: &str = "E008";
 /// A custom rule's script failed at run time.
 pub const RULE_FAILED: &str = "E009";
 
-/// Code prefixes of built-in rules; a custom code's letters may not start
-/// with one (so `--select X` or `ignore=E` never catch a custom rule).
+/// Code prefixes of built-in rules; a custom code may not start with one
+/// (so `--select X` or `ignore=E` never catch a custom rule).
 pub const BUILTIN_PREFIXES: [&str; 9] = ["DF", "FPM", "INI", "OCT", "K8S", "DC", "X", "E", "S"];
 
 pub const DEFAULT_DIR: &str = ".deploylint/rules";
@@ -344,12 +344,7 @@ impl CustomRules {
             .map_err(|e| vec![error(id, node.span, format!("invalid rule file: {e}"))])?;
         let span_of = |key: &str| node.entry(key).map_or(Span::at(0), |e| e.key.span);
         let code_span = node.get("code").map_or(Span::at(0), |n| n.span);
-        let letters: String = raw
-            .code
-            .chars()
-            .take_while(char::is_ascii_alphabetic)
-            .collect();
-        if let Some(p) = BUILTIN_PREFIXES.iter().find(|p| letters.starts_with(**p)) {
+        if let Some(p) = BUILTIN_PREFIXES.iter().find(|p| raw.code.starts_with(**p)) {
             return Err(vec![error(
                 id,
                 code_span,
