@@ -238,7 +238,40 @@ impl CustomRules {
                     .collect(),
             });
         }
-        Self::load_dirs(&dirs)
+        let rules = Self::load_dirs(&dirs)?;
+        // `rules: {ACME001: off}` in the config must name a loaded rule.
+        let unknown: Vec<&(String, Span)> = config
+            .custom_rule_keys
+            .iter()
+            .filter(|(code, _)| rules.find(code).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            let path = config.path.as_ref().map_or_else(
+                || ".deploylint.yaml".to_owned(),
+                |p| p.display().to_string(),
+            );
+            let text = config
+                .path
+                .as_ref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
+            return Err(LoadError {
+                files: vec![SourceFile::new(path, None, text)],
+                diagnostics: unknown
+                    .into_iter()
+                    .map(|(code, span)| {
+                        error(
+                            0,
+                            *span,
+                            format!(
+                                "unknown rule `{code}`: no built-in or custom rule has this code"
+                            ),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        Ok(rules)
     }
 
     /// Loads every `*.yaml`/`*.yml` file directly in each directory (a

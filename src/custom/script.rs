@@ -30,6 +30,9 @@ pub const BUDGET: Duration = Duration::from_millis(250);
 thread_local! {
     static REPORTS: RefCell<Vec<Report>> = const { RefCell::new(Vec::new()) };
     static DEADLINE: RefCell<Option<Instant>> = const { RefCell::new(None) };
+    /// Compiled `glob()` patterns (a script calls it once per target).
+    static GLOBS: RefCell<std::collections::HashMap<String, Option<globset::GlobMatcher>>> =
+        RefCell::new(std::collections::HashMap::new());
 }
 
 /// The sandboxed engine every script runs in.
@@ -82,9 +85,21 @@ pub fn engine() -> Engine {
     e.register_fn("int_or", |_: (), default: i64| default);
     // Shell-style globs (`registry.example.com/**`); a bad pattern matches nothing.
     e.register_fn("glob", |pattern: &str, s: &str| {
-        globset::Glob::new(pattern)
-            .map(|g| g.compile_matcher().is_match(s))
-            .unwrap_or(false)
+        GLOBS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() > 256 {
+                cache.clear();
+            }
+            cache
+                .entry(pattern.to_owned())
+                .or_insert_with(|| {
+                    globset::Glob::new(pattern)
+                        .ok()
+                        .map(|g| g.compile_matcher())
+                })
+                .as_ref()
+                .is_some_and(|m| m.is_match(s))
+        })
     });
     e
 }
@@ -179,7 +194,7 @@ mod tests {
 
     fn run_src(src: &str) -> Result<Vec<Report>, ScriptError> {
         let e = engine();
-        let ast = compile(&e, src).map_err(|e| e)?;
+        let ast = compile(&e, src)?;
         run(&e, &ast, Dynamic::from_map(rhai::Map::new()), Vec::new())
     }
 

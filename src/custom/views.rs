@@ -198,7 +198,7 @@ fn object_tree(id: FileId, o: &k8s::Object<'_>) -> Tree {
 fn typed(id: FileId, span: Span, text: &str) -> Tree {
     let t = text.trim();
     let value = match t.parse::<i64>() {
-        Ok(n) if !t.starts_with('+') && !(t.len() > 1 && t.starts_with('0')) => TValue::Int(n),
+        Ok(n) if !(t.starts_with('+') || t.len() > 1 && t.starts_with('0')) => TValue::Int(n),
         _ => TValue::Str(text.to_owned()),
     };
     Tree::new(id, span, value)
