@@ -418,3 +418,39 @@ fn unused_and_expired_suppressions_are_reported() {
     let r = lint(&custom, &[("pod.yaml", &unused)], &["K8S002", "S002"]);
     assert!(r.diagnostics.iter().all(|d| d.code != "S002"));
 }
+
+#[test]
+fn config_levels_apply_to_custom_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".deploylint/rules")).expect("mkdir");
+    std::fs::write(
+        dir.path().join(".deploylint/rules/nginx.yaml"),
+        script_rule(
+            "QQ001",
+            "if target.image.starts_with(\"nginx\") { report(\"image\", \"nginx here\"); }",
+        ),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("pod.yaml"), POD).expect("write");
+    let run = |config: &str| {
+        std::fs::write(dir.path().join(".deploylint.yaml"), config).expect("write");
+        let o = bin()
+            .current_dir(dir.path())
+            .args(["check", "--select", "QQ", "--output-format", "concise", "pod.yaml"])
+            .output()
+            .expect("run");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned()
+                + String::from_utf8_lossy(&o.stderr).as_ref(),
+        )
+    };
+    let (code, out) = run("rules:\n  QQ001: error\n");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("QQ001 [error]"), "{out}");
+    let (code, out) = run("rules:\n  QQ001: off\n");
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run("rules:\n  QQ002: off\n");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("unknown rule `QQ002`"), "{out}");
+}
