@@ -5,6 +5,8 @@
 # peak RSS of each run (release build, `/usr/bin/time -v`).
 #
 #   bench/custom-rules-bench.sh [FILES]     FILES=2000 by default
+#   QUIET=1: rules that evaluate the same way but (almost) never fire, to
+#   separate evaluation cost from the cost of 100,000 findings.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,9 +27,14 @@ cp "$TARGET/release/deploylint" "$BIN"
 # variation of the examples in examples/custom-rules/.
 mkdir -p "$WORK/schema" "$WORK/script" "$WORK/both"
 for i in $(seq -w 1 20); do
+  if [ "${QUIET:-0}" = 1 ]; then
+    lab=app.kubernetes.io/part-of; pat='^'; prefix=''
+  else
+    lab="team$i"; pat="^registry$i\\\\.example\\\\.com/"; prefix=registry.example.com/
+  fi
   if ((10#$i % 2)); then
-    cat >"$WORK/schema/SCH0$i.yaml" <<YAML
-code: SCH0$i
+    cat >"$WORK/schema/PSC0$i.yaml" <<YAML
+code: PSC0$i
 name: schema-labels-$i
 title: Deployments carry owner labels ($i)
 severity: warning
@@ -44,11 +51,11 @@ schema:
       properties:
         labels:
           type: object
-          required: [team$i, cost-center]
+          required: [$lab]
 YAML
   else
-    cat >"$WORK/schema/SCH0$i.yaml" <<YAML
-code: SCH0$i
+    cat >"$WORK/schema/PSC0$i.yaml" <<YAML
+code: PSC0$i
 name: schema-registry-$i
 title: Images from the approved registry ($i)
 severity: warning
@@ -59,14 +66,13 @@ schema:
   type: object
   required: [image, resources]
   properties:
-    image: {type: string, pattern: "^registry$i\\\\.example\\\\.com/"}
+    image: {type: string, pattern: "$pat"}
     resources:
       type: object
-      required: [limits]
 YAML
   fi
   case $((10#$i % 3)) in
-    0) target=container; body='if !target.image.starts_with("registry.example.com/") { report("image", `image ${target.image} not approved`); }
+    0) target=container; body='if !target.image.starts_with("'"$prefix"'") { report("image", `image ${target.image} not approved`); }
   let mem = target?.resources?.limits?.memory;
   if mem != () && k8s_bytes(mem) > 1073741824 { report("resources.limits.memory", "more than 1Gi"); }' ;;
     1) target=kubernetes-object; body='let labels = target?.metadata?.labels;
@@ -74,8 +80,8 @@ YAML
     2) target=deployment; body='if target.process.kind == "octane" && target.process.workers == () { report("container", "octane without --workers"); }
   for p in target.pools { if p.directives["pm.max_children"] != () && p.directives["pm.max_children"] > 20 { report("container", "too many children"); } }' ;;
   esac
-  cat >"$WORK/script/SCR0$i.yaml" <<YAML
-code: SCR0$i
+  cat >"$WORK/script/PRH0$i.yaml" <<YAML
+code: PRH0$i
 name: script-rule-$i
 title: Script rule $i
 severity: warning

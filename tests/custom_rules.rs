@@ -436,7 +436,14 @@ fn config_levels_apply_to_custom_rules() {
         std::fs::write(dir.path().join(".deploylint.yaml"), config).expect("write");
         let o = bin()
             .current_dir(dir.path())
-            .args(["check", "--select", "QQ", "--output-format", "concise", "pod.yaml"])
+            .args([
+                "check",
+                "--select",
+                "QQ",
+                "--output-format",
+                "concise",
+                "pod.yaml",
+            ])
             .output()
             .expect("run");
         (
