@@ -18,6 +18,7 @@ const LAYERS: &[&str] = &[
     "discover",
     "project",
     "rules",
+    "custom",
     "engine",
     "fix",
     "report",

@@ -97,7 +97,9 @@ fn many_own_line_suppressions() {
     // n findings, each silenced by its own end-of-line directive.
     let eol = |n: usize| {
         "FROM alpine:3.19\n".to_owned()
-            + &"RUN sudo ls # deploylint ignore=DF021 -- reason\n".repeat(n)
+            + "RUN sudo ls # deploylint ignore=DF021 -- reason\n"
+                .repeat(n)
+                .as_str()
     };
     assert_linear(
         "end-of-line suppressions",
@@ -221,7 +223,9 @@ fn secret_scan_is_linear() {
 fn suppressions_inside_a_continued_instruction() {
     let make = |n: usize| {
         "FROM alpine:3.19\nRUN echo \\\n".to_owned()
-            + &"# deploylint ignore=DF021 -- reason\n  sudo x \\\n".repeat(n)
+            + "# deploylint ignore=DF021 -- reason\n  sudo x \\\n"
+                .repeat(n)
+                .as_str()
             + "  done\n"
     };
     assert_linear(

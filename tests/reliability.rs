@@ -206,7 +206,7 @@ fn symlink_to_non_config_is_refused_without_quoting_it() {
     std::fs::write(&secret, "root:NotAConfigLine4242:0:0\n").unwrap();
     std::os::unix::fs::symlink(&secret, d.join("Dockerfile")).unwrap();
     let o = run_in(d, &["check", "--no-color", "Dockerfile"]);
-    let all = text(&o.stdout) + &text(&o.stderr);
+    let all = text(&o.stdout) + text(&o.stderr).as_str();
     assert!(!all.contains("NotAConfigLine4242"), "{all}");
     assert!(all.contains("symlink"), "{all}");
     assert_eq!(code(&o), 2);
@@ -263,7 +263,7 @@ fn control_characters_are_neutralised_in_human_output() {
     std::fs::write(d.join("Dockerfile.\x1b[32mgreen"), hostile).unwrap();
     let o = run_in(d, &["check", "--no-color", "."]);
     no_crash(&o);
-    let out = text(&o.stdout) + &text(&o.stderr);
+    let out = text(&o.stdout) + text(&o.stderr).as_str();
     for bad in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
         assert!(!out.contains(bad), "{bad:?} in output:\n{out}");
     }

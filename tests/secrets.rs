@@ -164,7 +164,7 @@ fn planted_secrets_never_reach_cli_output() {
                 .output()
                 .unwrap();
             let all = String::from_utf8_lossy(&o.stdout).into_owned()
-                + &String::from_utf8_lossy(&o.stderr);
+                + String::from_utf8_lossy(&o.stderr).as_ref();
             assert!(o.status.code().is_some_and(|c| c <= 1), "{sel:?}: {all}");
             assert_clean(&format!("{sel:?} {format:?}"), &all);
             if sel.is_empty() && format[0] == "--no-color" {
@@ -323,7 +323,7 @@ fn shared_leak_reproducers_print_no_secret() {
                 .output()
                 .unwrap();
             let all = String::from_utf8_lossy(&o.stdout).into_owned()
-                + &String::from_utf8_lossy(&o.stderr);
+                + String::from_utf8_lossy(&o.stderr).as_ref();
             for v in *values {
                 assert!(!all.contains(v), "{dir} {args:?}: `{v}` printed:\n{all}");
             }

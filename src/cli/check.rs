@@ -109,6 +109,14 @@ pub struct CheckArgs {
     /// named files (cross-file rules then see only the named files).
     #[arg(long)]
     pub no_context: bool,
+    /// Write every finding of this run to a baseline file (fingerprints
+    /// that survive line shifts), for adopting deploylint on a legacy repo.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings not in this baseline file; baseline entries
+    /// that no longer match are listed on stderr.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// `8.3` (a patch part such as `8.3.12` is accepted and ignored).
@@ -155,9 +163,30 @@ pub fn run(args: CheckArgs) -> u8 {
         eprintln!("error: --unsafe-fixes needs --fix, --diff or --show-fixes");
         return EXIT_ERROR;
     }
+    let custom = match crate::custom::CustomRules::load(&config) {
+        Ok(c) => c,
+        Err(e) => {
+            report_rule_file_errors(
+                e,
+                &human,
+                args.format.last().copied().unwrap_or(Format::Human),
+            );
+            return EXIT_ERROR;
+        }
+    };
+    let baseline = match &args.baseline {
+        Some(p) => match super::baseline::Baseline::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
     let (select, ignore) = match (
-        resolve_selectors(&args.select, "--select"),
-        resolve_selectors(&args.ignore, "--ignore"),
+        resolve_selectors_with(&args.select, "--select", &custom),
+        resolve_selectors_with(&args.ignore, "--ignore", &custom),
     ) {
         (Ok(s), Ok(i)) => (s, i),
         (Err(e), _) | (_, Err(e)) => {
@@ -195,7 +224,7 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
-    let mut result = lint_with_context(inputs, context, &config, &opts);
+    let mut result = lint_custom(inputs, context, &config, &opts, &custom);
 
     if args.diff {
         let (diff, changed) = crate::report::diff::diff_fixes(&result, args.unsafe_fixes);
@@ -232,7 +261,7 @@ pub fn run(args: CheckArgs) -> u8 {
             let (mut inputs, _) = collect_inputs(&args, &config, false).unwrap_or_default();
             inputs.extend(applied.in_memory_inputs());
             let context = context_inputs(&args, &config, &inputs);
-            result = lint_with_context(inputs, context, &config, &opts);
+            result = lint_custom(inputs, context, &config, &opts, &custom);
         }
         for (path, why) in &applied.errors {
             let path = report::sanitize_for_terminal(path);
@@ -251,6 +280,41 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.show_fixes && !args.fix {
         let would = crate::fix::planned(&result, args.unsafe_fixes);
         eprint!("{}", report::fixes::render(&result, &would, false));
+    }
+
+    if let Some(path) = &args.write_baseline {
+        match super::baseline::Baseline::of(&result).write(path) {
+            Ok(n) => eprintln!("wrote {n} finding(s) to the baseline {}", path.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    if let Some(b) = &baseline {
+        let outcome = b.apply(&mut result);
+        if outcome.suppressed > 0 {
+            eprintln!(
+                "{} finding(s) suppressed by the baseline {}",
+                outcome.suppressed,
+                args.baseline.as_deref().unwrap_or(Path::new("")).display()
+            );
+        }
+        if !outcome.stale.is_empty() {
+            eprintln!(
+                "{} baseline entr{} no longer match (fixed or changed; rewrite the baseline with --write-baseline):",
+                outcome.stale.len(),
+                if outcome.stale.len() == 1 { "y" } else { "ies" }
+            );
+            for e in &outcome.stale {
+                eprintln!(
+                    "  {} {}:{}",
+                    e.code,
+                    report::sanitize_for_terminal(&e.path),
+                    e.line
+                );
+            }
+        }
     }
 
     // A file named on the command line that is not linted says why (and
@@ -482,21 +546,102 @@ pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<C
 }
 
 /// One Session: the named inputs are reported on, the context only feeds
-/// the graph and the cross-file rules.
-pub(super) fn lint_with_context(
+/// the graph and the cross-file rules; the custom rules run with the
+/// built-in ones, and a script that failed gives one finding in its rule
+/// file, appended to the result.
+pub(super) fn lint_custom(
     inputs: Vec<Input>,
     context: Vec<Input>,
     config: &Config,
     opts: &LintOptions,
+    custom: &crate::custom::CustomRules,
 ) -> LintResult {
     let mut session = Session::new(config.clone(), opts.clone());
+    session.add_rules(custom.rules());
     for input in inputs {
         session.add(input, Role::Named);
     }
     for input in context {
         session.add(input, Role::Context);
     }
-    session.into_result()
+    let mut result = session.into_result();
+    append_failures(&mut result, custom);
+    result
+}
+
+/// Adds the custom rules' run-time failures (one per rule) to a result.
+pub(super) fn append_failures(result: &mut LintResult, custom: &crate::custom::CustomRules) {
+    let first = result.files.len();
+    let (files, diagnostics) = custom.take_failures(first);
+    for (i, source) in files.into_iter().enumerate() {
+        result.files.push(ParsedFile {
+            id: first + i,
+            source,
+            document: Document::Unparsed,
+        });
+    }
+    result.diagnostics.extend(diagnostics);
+}
+
+/// `--select`/`--ignore` words: custom rule codes and names, then the catalog's.
+pub(super) fn resolve_selectors_with(
+    words: &[String],
+    flag: &str,
+    custom: &crate::custom::CustomRules,
+) -> Result<Vec<String>, String> {
+    let is_prefix = |w: &str| {
+        !w.is_empty()
+            && custom
+                .rules
+                .iter()
+                .any(|r| r.code.len() >= w.len() && r.code[..w.len()].eq_ignore_ascii_case(w))
+    };
+    let (mine, rest): (Vec<String>, Vec<String>) = words
+        .iter()
+        .cloned()
+        .partition(|w| custom.find(w.trim()).is_some() || is_prefix(w.trim()));
+    let mut out: Vec<String> = mine
+        .iter()
+        .map(|w| {
+            custom
+                .find(w.trim())
+                .map_or_else(|| w.trim().to_owned(), |r| r.code.to_owned())
+        })
+        .collect();
+    out.extend(resolve_selectors(&rest, flag)?);
+    Ok(out)
+}
+
+/// Errors in custom rule files, located, on stderr.
+pub(super) fn report_rule_file_errors(
+    e: crate::custom::LoadError,
+    human: &HumanOptions,
+    format: Format,
+) {
+    let result = LintResult {
+        files: e
+            .files
+            .into_iter()
+            .enumerate()
+            .map(|(id, source)| ParsedFile {
+                id,
+                source,
+                document: Document::Unparsed,
+            })
+            .collect(),
+        diagnostics: e.diagnostics,
+        masks: Default::default(),
+        context: Vec::new(),
+    };
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let _ = writeln!(err, "error: invalid custom rule file");
+    let human = HumanOptions {
+        quiet: false,
+        summary: false,
+        ..human.clone()
+    };
+    let _ = report::write(format, &result, &human, &mut err);
 }
 
 /// The workspace root: the directory of the config file in use, else the

@@ -62,6 +62,8 @@ pub fn run(args: GraphArgs) -> u8 {
         php_version: None,
         target: args.target,
         no_context: args.no_context,
+        write_baseline: None,
+        baseline: None,
     };
     let human = HumanOptions {
         color: false,

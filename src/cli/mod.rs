@@ -1,9 +1,11 @@
 //! Command line. Exit codes: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 usage, config or I/O error.
 
+mod baseline;
 mod check;
 mod graph;
 mod rules;
+mod test_rules;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +29,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Lint files and directories (default: the current directory).
     Check(check::CheckArgs),
@@ -46,6 +49,9 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Run the custom rules' examples and test cases: each `bad` case must
+    /// give a finding of its rule, each `good` case none (exit 1 otherwise).
+    TestRules(test_rules::TestRulesArgs),
 }
 
 /// Writes `text` to standard output. A closed pipe (`deploylint rules | head`)
@@ -82,6 +88,7 @@ pub fn run() -> ExitCode {
             print_stdout(&String::from_utf8_lossy(&out));
             EXIT_OK
         }
+        Command::TestRules(args) => test_rules::run(args),
     };
     ExitCode::from(code)
 }

@@ -98,6 +98,13 @@ pub struct Config {
     /// compile, where `Glob::compile_matcher` panics.
     pub kinds: Vec<(globset::GlobSet, FileKind)>,
     pub max_file_size: u64,
+    /// `custom-rules:` directories, relative to `root` (with the key's span
+    /// in the config file); empty: the default `.deploylint/rules/`.
+    pub custom_rules: Vec<(PathBuf, Span)>,
+    /// Keys of `rules:` that are no built-in rule but look like a custom
+    /// rule's code (`ACME001`), with their spans: the custom rules loader
+    /// reports those no rule file defines.
+    pub custom_rule_keys: Vec<(String, Span)>,
 }
 
 /// A config that could not be used: the file (for snippets) and located errors.
@@ -252,6 +259,17 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     if let Some(n) = node.get("max-file-size").and_then(|n| n.as_i64()) {
         config.max_file_size = n as u64;
     }
+    if let Some(n) = node.get("custom-rules") {
+        let items: Vec<&yaml::Node> = match n.as_str() {
+            Some(_) => vec![n],
+            None => n.as_seq().iter().collect(),
+        };
+        for item in items {
+            if let Some(dir) = item.as_str() {
+                config.custom_rules.push((config.root.join(dir), item.span));
+            }
+        }
+    }
     config.include = globs(node.get("include"), &mut errors);
     config.exclude = globs(node.get("exclude"), &mut errors);
     for e in node.get("kinds").map(|n| n.as_map()).unwrap_or_default() {
@@ -274,6 +292,30 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             Some(meta) => vec![meta],
             None => catalog().by_foreign_name(name),
         };
+        if metas.is_empty() && looks_custom(name) {
+            // A custom rule's code (checked against the loaded rule files
+            // by the caller, see `custom_rule_keys`).
+            let level_node = if e.value.is_map() {
+                e.value.get("severity")
+            } else {
+                Some(&e.value)
+            };
+            let level = level_node.and_then(|n| match n.as_bool() {
+                Some(false) => Some(Level::Off),
+                Some(true) => None,
+                None => n.as_str().and_then(|s| match s {
+                    "off" => Some(Level::Off),
+                    other => Severity::from_name(other).map(Level::On),
+                }),
+            });
+            let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
+            config
+                .settings
+                .rules
+                .insert(name.to_owned(), RuleConfig { level, options });
+            config.custom_rule_keys.push((name.to_owned(), e.key.span));
+            continue;
+        }
         if metas.is_empty() {
             let names = catalog()
                 .rules
@@ -313,6 +355,19 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     } else {
         Err(errors)
     }
+}
+
+/// `ACME001`: capitals and digits ending in digits, not starting with a
+/// built-in prefix.
+fn looks_custom(name: &str) -> bool {
+    const BUILTIN: [&str; 9] = ["DF", "FPM", "INI", "OCT", "K8S", "DC", "X", "E", "S"];
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b[b.len() - 1].is_ascii_digit()
+        && !BUILTIN.iter().any(|p| name.starts_with(p))
 }
 
 fn globs(node: Option<&yaml::Node>, errors: &mut Vec<Diagnostic>) -> Option<GlobSet> {

@@ -456,6 +456,13 @@ impl Session {
                     );
                 }
             }
+            let ran = |code: &str| self.rules.rules.iter().any(|r| r.code() == code);
+            let audit = suppress::audit(&sups, id, cat, &ran);
+            list.extend(
+                audit
+                    .into_iter()
+                    .filter(|d| is_enabled(&d.code, &self.config, &self.opts)),
+            );
             all.extend(list);
         }
         all.sort_by(|a, b| {
@@ -485,5 +492,22 @@ impl Session {
             );
         }
         s
+    }
+}
+
+impl Session {
+    /// Adds rules beyond the built-in ones (custom rules from rule files),
+    /// filtered by the config and `--select`/`--ignore` like the others.
+    /// Call before the first `check`.
+    pub fn add_rules(&mut self, rules: Vec<Box<dyn crate::rules::Rule>>) {
+        for r in rules {
+            if is_enabled(r.code(), &self.config, &self.opts) {
+                self.rules.rules.push(r);
+                self.project_out.push(Default::default());
+            }
+        }
+        for m in &mut self.meta {
+            m.dirty = true;
+        }
     }
 }

@@ -33,6 +33,8 @@ pub struct Suppression {
     /// The bytes whose diagnostics it silences.
     pub covers: Span,
     pub used: bool,
+    /// `-- until 2027-03-01: reason`: the last day it applies (y, m, d).
+    pub until: Option<(i32, u32, u32)>,
 }
 
 impl Suppression {
@@ -116,6 +118,7 @@ fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
         } else {
             Span::new(range.start, range.end)
         };
+        let until = reason.as_deref().and_then(expiry);
         out.push(Suppression {
             tool,
             ids,
@@ -123,6 +126,7 @@ fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
             directive,
             covers,
             used: false,
+            until,
         });
     }
     out
@@ -291,6 +295,7 @@ fn annotations_inner(document: &Document) -> Vec<Suppression> {
             let Some((tool, ids, reason)) = annotation_directive(key, value) else {
                 continue;
             };
+            let until = reason.as_deref().and_then(expiry);
             out.push(Suppression {
                 tool,
                 ids,
@@ -298,6 +303,7 @@ fn annotations_inner(document: &Document) -> Vec<Suppression> {
                 directive: e.key.span.cover(e.value.span),
                 covers: obj.root.span,
                 used: false,
+                until,
             });
         }
     }
@@ -401,7 +407,11 @@ fn apply_inner(
         let at = d.span.start;
         let mut keep = true;
         let mut check = |s: &mut Suppression| {
-            if s.covers.start <= at && at <= s.covers.end && s.matches(&d.code, catalog) {
+            if s.covers.start <= at
+                && at <= s.covers.end
+                && !s.is_expired()
+                && s.matches(&d.code, catalog)
+            {
                 s.used = true;
                 keep = false;
             }
@@ -547,5 +557,131 @@ mod tests {
             run(&pod("deploylint.io/ignore: K8S011")),
             vec!["S001", "K8S010"]
         );
+    }
+}
+
+pub const UNUSED_SUPPRESSION: &str = "S002";
+pub const EXPIRED_SUPPRESSION: &str = "S003";
+
+/// `until 2027-03-01` at the start of a reason.
+fn expiry(reason: &str) -> Option<(i32, u32, u32)> {
+    let rest = reason.trim().strip_prefix("until")?.trim_start();
+    let date = rest.get(..10)?;
+    let mut parts = date.split('-');
+    let y = parts.next()?.parse::<i32>().ok()?;
+    let m = parts.next()?.parse::<u32>().ok()?;
+    let d = parts.next()?.parse::<u32>().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// Today's date (UTC) as (y, m, d); `DEPLOYLINT_TODAY=YYYY-MM-DD` overrides
+/// it (tests, reproducible CI runs).
+pub fn today() -> (i32, u32, u32) {
+    if let Some(d) = std::env::var("DEPLOYLINT_TODAY")
+        .ok()
+        .and_then(|v| expiry(&format!("until {v}")))
+    {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    ((if m <= 2 { y + 1 } else { y }) as i32, m as u32, d as u32)
+}
+
+impl Suppression {
+    /// Past its `until` date.
+    pub fn is_expired(&self) -> bool {
+        self.until.is_some_and(|u| u < today())
+    }
+}
+
+/// Findings about the suppressions of one file after [`apply`]: an expired
+/// one (S003), and a deploylint suppression that silenced nothing although
+/// every rule it names ran (S002, like ruff's RUF100). `ran` says whether a
+/// rule code ran on this file's run; `all` and names of rules that did not
+/// run are never judged.
+pub fn audit(
+    suppressions: &[Suppression],
+    file: crate::diagnostic::FileId,
+    catalog: &Catalog,
+    ran: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    use crate::diagnostic::Severity;
+    let mut out = Vec::new();
+    for s in suppressions {
+        if let (Some((y, m, d)), true) = (s.until, s.is_expired()) {
+            out.push(
+                Diagnostic::new(
+                    EXPIRED_SUPPRESSION,
+                    Severity::Warning,
+                    file,
+                    s.directive,
+                    format!("suppression expired on {y:04}-{m:02}-{d:02}; it no longer applies"),
+                )
+                .with_help("Fix the findings it covered, or extend the date with a reason that still holds"),
+            );
+            continue;
+        }
+        if s.used || s.tool != Tool::Deploylint {
+            continue;
+        }
+        let codes: Vec<String> = s
+            .ids
+            .iter()
+            .map(|id| {
+                catalog
+                    .find(id)
+                    .map_or_else(|| id.clone(), |m| m.code.clone())
+            })
+            .collect();
+        if codes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("all") || !ran(c))
+        {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                UNUSED_SUPPRESSION,
+                Severity::Info,
+                file,
+                s.directive,
+                format!("unused suppression: no {} finding here", codes.join(" or ")),
+            )
+            .with_help("Remove the suppression: the finding it was written for is gone (or it covers the wrong line)"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_expiry_parse() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(
+            expiry("until 2027-03-01: waiting on vendor"),
+            Some((2027, 3, 1))
+        );
+        assert_eq!(expiry("pinned by digest"), None);
+        assert_eq!(expiry("until soon"), None);
     }
 }

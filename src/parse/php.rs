@@ -1399,7 +1399,7 @@ fn combine(a: Value, op: &str, b: Value) -> Value {
         };
         if let (Some(x), Some(y)) = (lit(&a.kind), lit(&b.kind)) {
             return Value {
-                kind: ValueKind::Str(x + &y),
+                kind: ValueKind::Str(x + y.as_str()),
                 span,
             };
         }
