@@ -177,6 +177,25 @@ pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl LoadError {
+    /// Errors located in the configuration file (`.deploylint.yaml`), file 0.
+    fn in_config(config: &crate::config::Config, diagnostics: Vec<Diagnostic>) -> LoadError {
+        let path = config.path.as_ref().map_or_else(
+            || ".deploylint.yaml".to_owned(),
+            |p| p.display().to_string(),
+        );
+        let text = config
+            .path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        LoadError {
+            files: vec![SourceFile::new(path, None, text)],
+            diagnostics,
+        }
+    }
+}
+
 fn error(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(RULE_FILE_ERROR, Severity::Error, file, span, message).with_help(
         "Fix the rule file; see the README section \"Custom rules\" for the format, and `deploylint test-rules` to run its examples",
@@ -215,18 +234,9 @@ impl CustomRules {
             }
         }
         if !missing.is_empty() {
-            let path = config.path.as_ref().map_or_else(
-                || ".deploylint.yaml".to_owned(),
-                |p| p.display().to_string(),
-            );
-            let text = config
-                .path
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok())
-                .unwrap_or_default();
-            return Err(LoadError {
-                files: vec![SourceFile::new(path, None, text)],
-                diagnostics: missing
+            return Err(LoadError::in_config(
+                config,
+                missing
                     .into_iter()
                     .map(|(d, span)| {
                         error(
@@ -236,7 +246,7 @@ impl CustomRules {
                         )
                     })
                     .collect(),
-            });
+            ));
         }
         let rules = Self::load_dirs(&dirs)?;
         // `rules: {ACME001: off}` in the config must name a loaded rule.
@@ -246,18 +256,9 @@ impl CustomRules {
             .filter(|(code, _)| rules.find(code).is_none())
             .collect();
         if !unknown.is_empty() {
-            let path = config.path.as_ref().map_or_else(
-                || ".deploylint.yaml".to_owned(),
-                |p| p.display().to_string(),
-            );
-            let text = config
-                .path
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok())
-                .unwrap_or_default();
-            return Err(LoadError {
-                files: vec![SourceFile::new(path, None, text)],
-                diagnostics: unknown
+            return Err(LoadError::in_config(
+                config,
+                unknown
                     .into_iter()
                     .map(|(code, span)| {
                         error(
@@ -269,7 +270,7 @@ impl CustomRules {
                         )
                     })
                     .collect(),
-            });
+            ));
         }
         Ok(rules)
     }
