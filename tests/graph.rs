@@ -245,3 +245,45 @@ fn split_pool_is_one_pool_when_linted_alone() {
         }
     }
 }
+
+/// The seeds' proof of concept (`fixtures/projects/poc`: php-fpm and Swoole
+/// images, pool, php.ini, Octane config, manifests for fpm, Swoole, a queue
+/// worker and the scheduler) carries one deliberate fault per cross-file
+/// rule; its twin `poc-clean` corrects each and every X rule is quiet. Both
+/// are snapshots in the human and JSON formats.
+#[test]
+fn poc_has_every_cross_file_fault_and_its_twin_none() {
+    let args = ["check", ".", "--select", "X,K8S058", "--no-color"];
+    for (name, expect_all) in [("poc", true), ("poc-clean", false)] {
+        let dir = root().join("fixtures/projects").join(name);
+        let human = run_in(&dir, &args);
+        insta::assert_snapshot!(
+            format!("poc-x-rules-{name}-human"),
+            String::from_utf8_lossy(&human.stdout)
+        );
+        let mut json_args = args.to_vec();
+        json_args.extend(["--format", "json"]);
+        let json = run_in(&dir, &json_args);
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+        let codes: BTreeSet<String> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+            .collect();
+        insta::assert_snapshot!(
+            format!("poc-x-rules-{name}-json"),
+            serde_json::to_string_pretty(&report["diagnostics"]).expect("json")
+        );
+        if expect_all {
+            for n in 1..=12 {
+                let code = format!("X{n:03}");
+                assert!(codes.contains(&code), "{name}: {code} does not fire");
+            }
+            assert_eq!(human.status.code(), Some(1));
+        } else {
+            assert!(codes.is_empty(), "{name}: {codes:?}");
+            assert_eq!(human.status.code(), Some(0));
+        }
+    }
+}
