@@ -3,7 +3,7 @@
 use super::common::dockerfile;
 use crate::diagnostic::Edit;
 use crate::project::ParsedFile;
-use crate::parse::dockerfile::{Args, Base, Dockerfile, Keyword};
+use crate::parse::dockerfile::{Args, Dockerfile, Keyword};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -82,12 +82,6 @@ fn stage_sh_is_bash(df: &Dockerfile, index: usize) -> bool {
     let Some(stage) = df.stages.iter().find(|s| s.instructions.contains(&index)) else {
         return false;
     };
-    let chain = df.chain(stage.index);
-    chain
-        .first()
-        .and_then(|&root| df.stages.get(root))
-        .is_some_and(|root| match &root.base {
-            Base::Image(image) => crate::project::defaults::sh_is_bash(image),
-            _ => false,
-        })
+    df.base_image(&df.chain(stage.index))
+        .is_some_and(|(image, _)| crate::project::defaults::sh_is_bash(image))
 }
