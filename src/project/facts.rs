@@ -423,7 +423,8 @@ impl ObjectFacts {
 #[derive(Debug, Default)]
 pub struct PodFacts {
     pub labels: Vec<(String, String)>,
-    /// `terminationGracePeriodSeconds` and the span of its value.
+    /// `terminationGracePeriodSeconds` and the span of its value (see
+    /// [`PodFacts::grace_period`]).
     pub termination_grace: Option<(i64, Span)>,
     pub containers: Vec<ContainerFacts>,
     pub volumes: Vec<VolumeFacts>,
@@ -441,6 +442,20 @@ pub struct PodFacts {
     /// `serviceAccountName` (else `serviceAccount`): the name (`default`
     /// when not a string) and its value.
     pub service_account: Option<(String, Span)>,
+}
+
+impl PodFacts {
+    /// Kubernetes' default `terminationGracePeriodSeconds`.
+    pub const DEFAULT_GRACE: i64 = 30;
+
+    /// The grace period the kubelet gives the pod, and where it is set
+    /// (`None`: the default of 30 seconds).
+    pub fn grace_period(&self) -> (i64, Option<Span>) {
+        match self.termination_grace {
+            Some((g, s)) => (g, Some(s)),
+            None => (Self::DEFAULT_GRACE, None),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

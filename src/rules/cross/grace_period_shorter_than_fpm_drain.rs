@@ -16,9 +16,6 @@ use crate::source::FileKind;
 
 pub struct GracePeriodShorterThanFpmDrain;
 
-/// Kubernetes' default `terminationGracePeriodSeconds`.
-const DEFAULT_GRACE: i64 = 30;
-
 impl Rule for GracePeriodShorterThanFpmDrain {
     fn code(&self) -> &'static str {
         "X005"
@@ -55,10 +52,7 @@ impl Rule for GracePeriodShorterThanFpmDrain {
                 })
                 .max_by_key(|(secs, _, _)| *secs);
             let Some((drain, file, span)) = drain else { continue };
-            let (grace, grace_span) = match dep.pod.termination_grace {
-                Some((g, s)) => (g, Some(s)),
-                None => (DEFAULT_GRACE, None),
-            };
+            let (grace, grace_span) = dep.pod.grace_period();
             if drain < grace {
                 continue;
             }

@@ -16,9 +16,8 @@ use crate::source::FileKind;
 
 pub struct GracePeriodShorterThanWorkerTimeout;
 
-/// `queue:work`'s default `--timeout`, and Kubernetes' default grace period.
+/// `queue:work`'s default `--timeout`.
 const DEFAULT_TIMEOUT: i64 = 60;
-const DEFAULT_GRACE: i64 = 30;
 
 impl Rule for GracePeriodShorterThanWorkerTimeout {
     fn code(&self) -> &'static str {
@@ -55,10 +54,7 @@ impl Rule for GracePeriodShorterThanWorkerTimeout {
             if timeout <= 0 {
                 continue;
             }
-            let (grace, grace_span) = match dep.pod.termination_grace {
-                Some((g, s)) => (g, Some(s)),
-                None => (DEFAULT_GRACE, None),
-            };
+            let (grace, grace_span) = dep.pod.grace_period();
             if timeout <= grace {
                 continue;
             }
