@@ -604,21 +604,7 @@ fn readme_rule_tables_are_generated_from_the_catalog() {
     let o = run_in(&root(), &["rules", "--format", "markdown"]);
     assert_eq!(o.status.code(), Some(0));
     let tables = stdout(&o);
-    let path = root().join("README.md");
-    let readme = std::fs::read_to_string(&path).expect("README.md");
-    let (begin, end) = ("<!-- rules:begin -->\n", "<!-- rules:end -->");
-    let start = readme.find(begin).expect("rules:begin marker") + begin.len();
-    let stop = readme.find(end).expect("rules:end marker");
-    if readme[start..stop] != tables {
-        if std::env::var_os("DEPLOYLINT_UPDATE_README").is_some() {
-            let updated = format!("{}{}{}", &readme[..start], tables, &readme[stop..]);
-            std::fs::write(&path, updated).expect("write README.md");
-        } else {
-            panic!(
-                "README.md's rule tables are stale: run `DEPLOYLINT_UPDATE_README=1 cargo test --test cli readme`"
-            );
-        }
-    }
+    readme_block("rules", &tables);
     // Every rule of the catalog has its row.
     for line in stdout(&run_in(&root(), &["rules"])).lines().skip(1) {
         if let Some(code) = line.split_whitespace().next().filter(|c| c.len() > 3) {
@@ -650,19 +636,34 @@ fn readme_demo_is_the_real_output() {
         "```console\n$ deploylint check examples/laravel-k8s --output-format concise\n{}```\n",
         stdout(&o)
     );
+    readme_block("demo", &concise);
+}
+
+/// Fails when README.md's text between `<!-- NAME:begin -->` and
+/// `<!-- NAME:end -->` is not `want`; `DEPLOYLINT_UPDATE_README=1` rewrites it.
+fn readme_block(name: &str, want: &str) {
     let path = root().join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
-    let (begin, end) = ("<!-- demo:begin -->\n", "<!-- demo:end -->");
-    let start = readme.find(begin).expect("demo:begin marker") + begin.len();
-    let stop = readme.find(end).expect("demo:end marker");
-    if readme[start..stop] != concise {
-        if std::env::var_os("DEPLOYLINT_UPDATE_README").is_some() {
-            let updated = format!("{}{}{}", &readme[..start], concise, &readme[stop..]);
-            std::fs::write(&path, updated).expect("write README.md");
-        } else {
-            panic!(
-                "README.md's demo output is stale: run `DEPLOYLINT_UPDATE_README=1 cargo test --test cli readme`"
-            );
-        }
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let start = readme
+        .find(&begin)
+        .unwrap_or_else(|| panic!("{name}:begin marker"))
+        + begin.len();
+    let stop = readme
+        .find(&end)
+        .unwrap_or_else(|| panic!("{name}:end marker"));
+    if readme[start..stop] == *want {
+        return;
+    }
+    if std::env::var_os("DEPLOYLINT_UPDATE_README").is_some() {
+        let updated = format!("{}{}{}", &readme[..start], want, &readme[stop..]);
+        std::fs::write(&path, updated).expect("write README.md");
+    } else {
+        panic!(
+            "README.md's `{name}` block is stale: run `DEPLOYLINT_UPDATE_README=1 cargo test --test cli readme`"
+        );
     }
 }
