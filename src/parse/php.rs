@@ -1623,34 +1623,16 @@ return [
             .find(|e| e.kind == ErrorKind::TooDeep)
             .expect("too deep");
         assert!(e.span.start > 0 && e.span.start < text.len());
-        let text = format!("<?php return {}1;", "(".repeat(depth));
-        assert!(
-            parse(&text)
-                .errors
-                .iter()
-                .any(|e| e.kind == ErrorKind::TooDeep)
-        );
-        let text = format!("<?php return {}1;", "- ".repeat(depth));
-        assert!(
-            parse(&text)
-                .errors
-                .iter()
-                .any(|e| e.kind == ErrorKind::TooDeep)
-        );
-        let text = format!("<?php return {}", "array(".repeat(depth));
-        assert!(
-            parse(&text)
-                .errors
-                .iter()
-                .any(|e| e.kind == ErrorKind::TooDeep)
-        );
-        let text = format!("<?php return {}", "f(".repeat(depth));
-        assert!(
-            parse(&text)
-                .errors
-                .iter()
-                .any(|e| e.kind == ErrorKind::TooDeep)
-        );
+        for (open, close) in [("(", "1;"), ("- ", "1;"), ("array(", ""), ("f(", "")] {
+            let text = format!("<?php return {}{close}", open.repeat(depth));
+            assert!(
+                parse(&text)
+                    .errors
+                    .iter()
+                    .any(|e| e.kind == ErrorKind::TooDeep),
+                "`{open}` nested {depth} deep"
+            );
+        }
     }
 
     #[test]
