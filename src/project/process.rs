@@ -324,6 +324,19 @@ fn classify_php(argv: Vec<String>) -> Process {
 /// The command of a `sh -c` script that keeps the foreground: the last simple
 /// command of the top-level list (`a && b; exec c` runs `c`).
 fn classify_script(script: &str, depth: usize) -> Process {
+    match foreground_command(script) {
+        Some(words) => {
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            classify(&refs, depth)
+        }
+        None => Process::default(),
+    }
+}
+
+/// The words of the command that keeps the foreground of a script: the last
+/// simple command of the top-level list that is not control flow or
+/// housekeeping (`a && b; exec c` gives `exec c`).
+pub fn foreground_command(script: &str) -> Option<Vec<String>> {
     let mut last: Option<Vec<String>> = None;
     for part in split_list(script) {
         let mut words = shell_words(&part);
@@ -369,13 +382,7 @@ fn classify_script(script: &str, depth: usize) -> Process {
         }
         last = Some(words);
     }
-    match last {
-        Some(words) => {
-            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-            classify(&refs, depth)
-        }
-        None => Process::default(),
-    }
+    last
 }
 
 /// Splits a shell line at top-level `&&`, `&`, `||`, `;`, `|` and newlines.
