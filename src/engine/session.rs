@@ -64,6 +64,9 @@ struct Meta {
     masks: Vec<(FileId, Span)>,
 }
 
+/// A PHP `(major, minor)` version.
+type PhpVersion = (u32, u32);
+
 /// One rule's findings and masks.
 type RuleOutput = (Vec<Diagnostic>, Vec<(FileId, Span)>);
 
@@ -332,7 +335,7 @@ impl Session {
         let rules = &self.rules;
         let keep = self.keep_documents;
         let needed = self.project_document_kinds();
-        let jobs: Vec<(FileId, Input, Role, Option<(u32, u32)>)> = dirty
+        let jobs: Vec<(FileId, Input, Role, Option<PhpVersion>)> = dirty
             .iter()
             .map(|&id| {
                 let m = &mut self.meta[id];
