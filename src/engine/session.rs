@@ -282,8 +282,8 @@ impl Session {
         }
     }
 
-    /// Records for each php.ini and pool file the PHP version of the official
-    /// image whose Dockerfile copies it (when all such images agree), and
+    /// Records for each php.ini and pool file the PHP version of the image
+    /// whose Dockerfile copies it (its base image's tag says it) (when all such images agree), and
     /// marks the files whose version changed dirty. Whether any did.
     fn apply_image_php_versions(&mut self) -> bool {
         let mut found: HashMap<FileId, Option<(u32, u32)>> = HashMap::new();
@@ -292,8 +292,8 @@ impl Session {
                 .facts
                 .get(image.file)
                 .and_then(FileFacts::dockerfile)
-                .and_then(|d| d.official.as_ref())
-                .and_then(|o| o.version);
+                .and_then(|d| d.base_image.as_ref())
+                .and_then(|b| crate::project::defaults::php_version_of_image(&b.text));
             for link in image.inis.iter().chain(&image.pools) {
                 let slot = found.entry(link.to).or_insert(version);
                 if *slot != version {
