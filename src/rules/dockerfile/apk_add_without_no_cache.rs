@@ -1,6 +1,6 @@
 //! DF014: `apk add` without `--no-cache` leaves the package index in the layer.
 
-use super::common::{all_commands, dockerfile, has_cache_mount};
+use super::common::{all_commands, dockerfile, has_cache_mount, per_instruction};
 use crate::diagnostic::Edit;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -20,16 +20,7 @@ impl Rule for ApkAddWithoutNoCache {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
         let commands = all_commands(df);
-        // One finding per RUN (as hadolint's DL3019), at its first offending
-        // `apk add`; the fix adds `--no-cache` to every one of them.
-        let mut current: Option<(*const (), Span, Vec<Edit>)> = None;
-        let flush = |cur: Option<(*const (), Span, Vec<Edit>)>, ctx: &mut Context| {
-            if let Some((_, span, edits)) = cur {
-                ctx.report(span, "`apk add` without `--no-cache` keeps the package index in the image layer")
-                    .label_text("add --no-cache")
-                    .safe_fix("Add `--no-cache`", edits);
-            }
-        };
+        let mut hits = Vec::new();
         for (inst, cmd) in &commands {
             // `--no-network` installs from what is already there: no index is fetched.
             if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() || cmd.arg("--no-network").is_some() {
@@ -52,15 +43,14 @@ impl Rule for ApkAddWithoutNoCache {
                 span: Span::at(add.span.end),
                 replacement: " --no-cache".into(),
             };
-            let key = std::ptr::from_ref(*inst).cast::<()>();
-            match &mut current {
-                Some((k, _, edits)) if *k == key => edits.push(edit),
-                _ => {
-                    flush(current.take(), ctx);
-                    current = Some((key, cmd.argv()[0].span.cover(add.span), vec![edit]));
-                }
-            }
+            hits.push((*inst, cmd.argv()[0].span.cover(add.span), edit));
         }
-        flush(current, ctx);
+        // One finding per RUN (as hadolint's DL3019); its fix adds `--no-cache`
+        // to every `apk add` of that RUN.
+        for (span, edits) in per_instruction(hits) {
+            ctx.report(span, "`apk add` without `--no-cache` keeps the package index in the image layer")
+                .label_text("add --no-cache")
+                .safe_fix("Add `--no-cache`", edits);
+        }
     }
 }
