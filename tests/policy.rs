@@ -83,12 +83,12 @@ fn extends_merges_in_order_and_shows_where_values_come_from() {
     write(
         d,
         "shared/base.yaml",
-        "kubernetes-version: \"1.29\"\nrules:\n  K8S040: off\n  K8S041: off\n",
+        "kubernetes-version: \"1.29\"\nrules:\n  K8S040: off\n  K8S044: off\n",
     );
     write(
         d,
         "shared/team.yaml",
-        "extends: base.yaml\nrules:\n  K8S041: error\n",
+        "extends: base.yaml\nrules:\n  K8S044: error\n",
     );
     write(
         d,
@@ -102,7 +102,7 @@ fn extends_merges_in_order_and_shows_where_values_come_from() {
     // base turns both probes off, team turns readiness back on as an error.
     assert!(!codes.contains(&"K8S040".to_owned()), "{codes:?}");
     assert!(
-        f.iter().any(|(_, c, s)| c == "K8S041" && s == "error"),
+        f.iter().any(|(_, c, s)| c == "K8S044" && s == "error"),
         "{f:?}"
     );
     let s = show(d, "k8s/pod.yaml");
@@ -115,7 +115,7 @@ fn extends_merges_in_order_and_shows_where_values_come_from() {
         ("off".into(), "shared/base.yaml:3".into())
     );
     assert_eq!(
-        s["rules.K8S041"],
+        s["rules.K8S044"],
         ("error".into(), "shared/team.yaml:3".into())
     );
     assert_eq!(
@@ -189,7 +189,7 @@ fn overrides_set_levels_profile_and_versions_by_glob() {
     write(
         d,
         ".deploylint.yaml",
-        "rules:\n  K8S041: off\noverrides:\n  - files: [\"k8s/dev/**\"]\n    profile: development\n    kubernetes-version: \"1.29\"\n    ignore: [K8S040]\n  - files: [\"k8s/prod/**\"]\n    select: [K8S019]\n    rules:\n      K8S041: error\n",
+        "rules:\n  K8S044: off\noverrides:\n  - files: [\"k8s/dev/**\"]\n    profile: development\n    kubernetes-version: \"1.29\"\n    ignore: [K8S040]\n  - files: [\"k8s/prod/**\"]\n    select: [K8S019]\n    rules:\n      K8S044: error\n",
     );
     write(d, "k8s/dev/pod.yaml", POD);
     write(d, "k8s/prod/pod.yaml", POD);
@@ -206,10 +206,10 @@ fn overrides_set_levels_profile_and_versions_by_glob() {
         prod.contains(&"K8S040".into()) && prod.contains(&"K8S019".into()),
         "{prod:?}"
     );
-    assert!(prod.contains(&"K8S041".into()), "{prod:?}");
+    assert!(prod.contains(&"K8S044".into()), "{prod:?}");
     assert!(other.contains(&"K8S040".into()), "{other:?}");
     assert!(
-        !other.contains(&"K8S019".into()) && !other.contains(&"K8S041".into()),
+        !other.contains(&"K8S019".into()) && !other.contains(&"K8S044".into()),
         "{other:?}"
     );
     let s = show(d, "k8s/dev/pod.yaml");
@@ -289,16 +289,16 @@ fn each_file_uses_its_nearest_config() {
     write(d, "k8s/legacy/pod.yaml", POD);
     // Like ruff: the nearest config wins whole (the root's K8S040: off
     // does not apply below it)...
-    write(d, "k8s/legacy/.deploylint.yaml", "rules:\n  K8S041: off\n");
+    write(d, "k8s/legacy/.deploylint.yaml", "rules:\n  K8S044: off\n");
     let f = findings(&run_in(d, &["check", "--format", "json"]));
     let top = codes_in(&f, "k8s/pod.yaml");
     let legacy = codes_in(&f, "k8s/legacy/pod.yaml");
     assert!(
-        !top.contains(&"K8S040".into()) && top.contains(&"K8S041".into()),
+        !top.contains(&"K8S040".into()) && top.contains(&"K8S044".into()),
         "{top:?}"
     );
     assert!(
-        legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S041".into()),
+        legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S044".into()),
         "{legacy:?}"
     );
     // The same when only the nested directory is named.
@@ -320,12 +320,12 @@ fn each_file_uses_its_nearest_config() {
     write(
         d,
         "k8s/legacy/.deploylint.yaml",
-        "extends: ../../.deploylint.yaml\nrules:\n  K8S041: off\n",
+        "extends: ../../.deploylint.yaml\nrules:\n  K8S044: off\n",
     );
     let f = findings(&run_in(d, &["check", "--format", "json"]));
     let legacy = codes_in(&f, "k8s/legacy/pod.yaml");
     assert!(
-        !legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S041".into()),
+        !legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S044".into()),
         "{legacy:?}"
     );
     // Discovery keys belong to the root config: located error.
@@ -351,7 +351,7 @@ fn checkov_skips_map_through_aliases_and_no_inline_ignores_audits() {
     write(
         d,
         "k8s/pod.yaml",
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    checkov.io/skip1: CKV_K8S_8=probes come from the service mesh\n    checkov.io/skip2: CKV_K8S_9\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27.0\n      # deploylint ignore=K8S002 -- memory capped by the namespace quota\n      resources: {}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    checkov.io/skip1: CKV_K8S_8=probes come from the service mesh\n    checkov.io/skip2: CKV_K8S_12\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27.0\n      # deploylint ignore=K8S002 -- memory capped by the namespace quota\n      resources: {}\n",
     );
     write(
         d,
@@ -361,7 +361,7 @@ fn checkov_skips_map_through_aliases_and_no_inline_ignores_audits() {
     let args = [
         "check",
         "--select",
-        "K8S040,K8S041,K8S002,DF019,S",
+        "K8S040,K8S044,K8S002,DF019,S",
         "--format",
         "json",
     ];
@@ -371,7 +371,7 @@ fn checkov_skips_map_through_aliases_and_no_inline_ignores_audits() {
     let mut audit = args.to_vec();
     audit.push("--no-inline-ignores");
     let f = findings(&run_in(d, &audit));
-    assert_eq!(codes_in(&f, "k8s/pod.yaml"), ["K8S002", "K8S040", "K8S041"]);
+    assert_eq!(codes_in(&f, "k8s/pod.yaml"), ["K8S002", "K8S040", "K8S044"]);
     assert_eq!(codes_in(&f, "Dockerfile"), ["DF019"]);
     // A Checkov skip of a check no rule claims suppresses nothing.
     write(

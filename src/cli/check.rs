@@ -795,6 +795,16 @@ pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     };
     match path {
         Some(p) => {
+            // Shown (and named as the origin of each setting) relative to the
+            // working directory when it is below it.
+            let p = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| {
+                    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+                    p.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+                })
+                .filter(|r| !r.as_os_str().is_empty())
+                .unwrap_or(p);
             let mut c = Config::load(&p)?;
             // Globs in the config are relative to its directory; inputs are
             // relative to the working directory, so make the root relative too.

@@ -407,7 +407,11 @@ fn load_into(
         stack.push(canonical.clone());
         for item in items {
             let Some(rel) = item.as_str() else { continue };
-            let base = dir.join(rel);
+            let base = if dir == Path::new(".") {
+                PathBuf::from(rel)
+            } else {
+                dir.join(rel)
+            };
             load_into(&base, config, stack, Some((&source, item.span)))?;
         }
         stack.pop();

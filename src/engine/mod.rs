@@ -106,6 +106,10 @@ fn selector_matches(selector: &str, code: &str) -> bool {
 /// `overrides:` entry or a nested config turns it on.
 fn is_enabled_anywhere(code: &str, config: &Config, opts: &LintOptions) -> bool {
     is_enabled(code, &config.settings, opts)
+        || config
+            .nested
+            .iter()
+            .any(|n| is_enabled(code, &n.settings, opts))
         || (config.may_enable(code)
             && !opts.ignore.iter().any(|s| selector_matches(s, code))
             && (opts.select.is_empty() || opts.select.iter().any(|s| selector_matches(s, code))))
