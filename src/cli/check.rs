@@ -117,6 +117,11 @@ pub struct CheckArgs {
     /// that no longer match are listed on stderr.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
+    /// Audit: apply no inline or annotation suppression (`# deploylint
+    /// ignore=`, `deploylint.io/ignore`, hadolint, kube-linter, Polaris and
+    /// Checkov ones); their findings are reported.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
 }
 
 /// `8.3` (a patch part such as `8.3.12` is accepted and ignored).
@@ -148,7 +153,7 @@ pub fn run(args: CheckArgs) -> u8 {
         summary: true,
         rich: true,
     };
-    let config = match resolve_config(&args, &human) {
+    let mut config = match resolve_config(&args, &human) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -198,6 +203,7 @@ pub fn run(args: CheckArgs) -> u8 {
         select,
         ignore,
         jobs: args.jobs,
+        no_inline_ignores: args.no_inline_ignores,
     };
     let (mut inputs, walk_errors) = match collect_inputs(&args, &config, true) {
         Ok(x) => x,
@@ -224,6 +230,18 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
+    // Each file uses the `.deploylint.yaml` nearest to it (within the workspace).
+    if args.config.is_none() {
+        let paths = inputs
+            .iter()
+            .chain(&context)
+            .filter_map(|i| i.path.as_deref());
+        if let Err(e) = config.attach_nested(paths) {
+            let format = args.format.last().copied().unwrap_or(Format::Human);
+            report_config_error(e, &human, format);
+            return EXIT_ERROR;
+        }
+    }
     let mut result = lint_custom(inputs, context, &config, &opts, &custom);
 
     if args.diff {
@@ -530,6 +548,10 @@ pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<C
         args.kubernetes_version.as_deref(),
         &config.settings.kubernetes_version,
     ) {
+        Ok(v) if args.kubernetes_version.is_some() => config.set_cli(|p| {
+            p.kubernetes_version = Some(v.to_owned());
+            p.origins.push(("kubernetes-version".into(), String::new()));
+        }),
         Ok(v) => config.settings.kubernetes_version = v.to_owned(),
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -537,10 +559,16 @@ pub(super) fn resolve_config(args: &CheckArgs, human: &HumanOptions) -> Result<C
         }
     }
     if let Some(v) = args.php_version {
-        config.settings.php_version = v;
+        config.set_cli(|p| {
+            p.php_version = Some(v);
+            p.origins.push(("php-version".into(), String::new()));
+        });
     }
     if let Some(t) = &args.target {
-        config.settings.dockerfile_target = Some(t.clone());
+        config.set_cli(|p| {
+            p.dockerfile_target = Some(t.clone());
+            p.origins.push(("dockerfile-target".into(), String::new()));
+        });
     }
     Ok(config)
 }
@@ -632,6 +660,7 @@ pub(super) fn report_rule_file_errors(
         diagnostics: e.diagnostics,
         masks: Default::default(),
         context: Vec::new(),
+        absorbed: Vec::new(),
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
@@ -766,6 +795,16 @@ pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     };
     match path {
         Some(p) => {
+            // Shown (and named as the origin of each setting) relative to the
+            // working directory when it is below it.
+            let p = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| {
+                    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+                    p.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+                })
+                .filter(|r| !r.as_os_str().is_empty())
+                .unwrap_or(p);
             let mut c = Config::load(&p)?;
             // Globs in the config are relative to its directory; inputs are
             // relative to the working directory, so make the root relative too.
@@ -837,6 +876,7 @@ pub(super) fn report_config_error(e: ConfigError, human: &HumanOptions, format: 
         diagnostics,
         masks: Default::default(),
         context: Vec::new(),
+        absorbed: Vec::new(),
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();

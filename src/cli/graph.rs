@@ -64,6 +64,7 @@ pub fn run(args: GraphArgs) -> u8 {
         no_context: args.no_context,
         write_baseline: None,
         baseline: None,
+        no_inline_ignores: false,
     };
     let human = HumanOptions {
         color: false,

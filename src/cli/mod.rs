@@ -3,6 +3,7 @@
 
 mod baseline;
 mod check;
+mod config_cmd;
 mod graph;
 mod rules;
 mod test_rules;
@@ -52,6 +53,10 @@ pub enum Command {
     /// Run the custom rules' examples and test cases: each `bad` case must
     /// give a finding of its rule, each `good` case none (exit 1 otherwise).
     TestRules(test_rules::TestRulesArgs),
+    /// Show the settings a path is linted with (`--show [PATH]`): the nearest
+    /// `.deploylint.yaml`, what it extends, the overrides that match, and
+    /// where each value came from.
+    Config(config_cmd::ConfigArgs),
 }
 
 /// Writes `text` to standard output. A closed pipe (`deploylint rules | head`)
@@ -89,6 +94,7 @@ pub fn run() -> ExitCode {
             EXIT_OK
         }
         Command::TestRules(args) => test_rules::run(args),
+        Command::Config(args) => config_cmd::run(args),
     };
     ExitCode::from(code)
 }

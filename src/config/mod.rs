@@ -8,8 +8,13 @@ use crate::parse::yaml;
 use crate::source::{FileKind, SourceFile, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub mod platform;
+mod resolve;
+pub use resolve::{Shown, ShownValue};
 
 pub const CONFIG_NAMES: [&str; 2] = [".deploylint.yaml", ".deploylint.yml"];
 pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/config.schema.json");
@@ -55,6 +60,8 @@ pub struct Settings {
     /// the working directory (test harnesses). Rules that read a file beside
     /// a linted one (a kustomization) resolve it from here.
     pub base_dir: Option<std::path::PathBuf>,
+    /// `platform:` guarantees in force (names from [`platform::GUARANTEES`]).
+    pub platform: Vec<&'static str>,
     null: Value,
 }
 
@@ -70,6 +77,7 @@ impl Default for Settings {
             images: Vec::new(),
             rules: HashMap::new(),
             base_dir: None,
+            platform: Vec::new(),
             null: Value::Null,
         }
     }
@@ -105,6 +113,34 @@ pub struct Config {
     /// rule's code (`ACME001`), with their spans: the custom rules loader
     /// reports those no rule file defines.
     pub custom_rule_keys: Vec<(String, Span)>,
+    /// The config files merged into this one, `extends:` first.
+    pub files: Vec<String>,
+    /// Setting key to `file:line` (see [`Patch::origins`]).
+    pub origins: BTreeMap<String, String>,
+    /// `overrides:` in order (a later one wins).
+    pub overrides: Vec<Override>,
+    /// Every override's globs in one set; `override_owner[i]` is the
+    /// override of pattern `i`.
+    override_set: Option<GlobSet>,
+    override_owner: Vec<usize>,
+    /// Command-line settings (`--php-version`...): applied last, everywhere.
+    pub cli: Patch,
+    /// Configs found below the root one, nearest wins (see `attach_nested`).
+    pub nested: Vec<Config>,
+    /// Loaded as a nested config: the run-wide keys are refused.
+    nested_mode: bool,
+    cache: SettingsCache,
+}
+
+/// Resolved settings by (scope, matched overrides): each combination is
+/// built once per run. A clone starts empty (its settings may change).
+#[derive(Debug, Default)]
+struct SettingsCache(Mutex<HashMap<(usize, Vec<usize>), Arc<Settings>>>);
+
+impl Clone for SettingsCache {
+    fn clone(&self) -> Self {
+        SettingsCache::default()
+    }
 }
 
 /// A config that could not be used: the file (for snippets) and located errors.
@@ -135,33 +171,22 @@ impl Config {
         })
     }
 
+    /// Loads a config file, the files it `extends:` merged first.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let display = path.display().to_string();
-        let text = match crate::source::read_text(path, DEFAULT_MAX_FILE_SIZE) {
-            Ok(t) => t,
-            Err((e, prefix)) => {
-                let offset = e.offset();
-                return Err(ConfigError {
-                    source: SourceFile::new(display, None, prefix),
-                    diagnostics: vec![error(Span::at(offset), format!("config {e}"))],
-                });
-            }
-        };
+        Self::load_as(path, false)
+    }
+
+    fn load_as(path: &Path, nested: bool) -> Result<Config, ConfigError> {
         let root = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let source = SourceFile::new(display, None, text);
-        match parse_config(&source, root) {
-            Ok(mut config) => {
-                config.path = Some(path.to_path_buf());
-                Ok(config)
-            }
-            Err(diagnostics) => Err(ConfigError {
-                source,
-                diagnostics,
-            }),
-        }
+        let mut config = Config::with_defaults(root);
+        config.nested_mode = nested;
+        load_into(path, &mut config, &mut Vec::new(), None)?;
+        config.path = Some(path.to_path_buf());
+        config.compile_overrides();
+        Ok(config)
     }
 
     /// Whether a path (relative to the config root when possible) is excluded
@@ -190,20 +215,227 @@ fn error(span: Span, message: impl Into<String>) -> Diagnostic {
         .with_help("See the configuration section of the README, or `schemas/config.schema.json`")
 }
 
-fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagnostic>> {
+/// A `profile:` word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileWord {
+    Production,
+    Development,
+    Strict,
+}
+
+impl ProfileWord {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProfileWord::Production => "production",
+            ProfileWord::Development => "development",
+            ProfileWord::Strict => "strict",
+        }
+    }
+}
+
+/// The settings one config file (or one `overrides:` entry) sets, applied
+/// over what came before, each with where it was written.
+#[derive(Clone, Debug, Default)]
+pub struct Patch {
+    pub php_version: Option<(u32, u32)>,
+    pub kubernetes_version: Option<String>,
+    pub profile: Option<ProfileWord>,
+    pub dockerfile_target: Option<String>,
+    pub images: Vec<(String, String)>,
+    pub rules: Vec<(String, RuleConfig)>,
+    /// `platform:` guarantees: name, on.
+    pub platform: Vec<(&'static str, bool)>,
+    /// Setting key (`php-version`, `rules.K8S001`, `platform.vpa`) to `file:line`.
+    pub origins: Vec<(String, String)>,
+}
+
+impl Patch {
+    pub fn apply(&self, s: &mut Settings) {
+        if let Some(v) = self.php_version {
+            s.php_version = v;
+        }
+        if let Some(v) = &self.kubernetes_version {
+            s.kubernetes_version = v.clone();
+        }
+        if let Some(p) = self.profile {
+            s.profile = if p == ProfileWord::Development {
+                Profile::Development
+            } else {
+                Profile::Production
+            };
+            s.strict = p == ProfileWord::Strict;
+        }
+        if let Some(t) = &self.dockerfile_target {
+            s.dockerfile_target = Some(t.clone());
+        }
+        for (image, path) in &self.images {
+            s.images.retain(|(i, _)| i != image);
+            s.images.push((image.clone(), path.clone()));
+        }
+        for (code, rc) in &self.rules {
+            match s.rules.get_mut(code) {
+                // A later level keeps earlier options unless it sets its own.
+                Some(old) => {
+                    if rc.level.is_some() {
+                        old.level = rc.level;
+                    }
+                    if !rc.options.is_null() {
+                        old.options = rc.options.clone();
+                    }
+                }
+                None => {
+                    s.rules.insert(code.clone(), rc.clone());
+                }
+            }
+        }
+        for (name, on) in &self.platform {
+            s.platform.retain(|n| n != name);
+            if *on {
+                s.platform.push(*name);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.origins.is_empty()
+    }
+}
+
+/// One `overrides:` entry: settings for the files its globs match
+/// (relative to the config's root).
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub files: Vec<String>,
+    /// `file:line` of the entry.
+    pub origin: String,
+    pub patch: Patch,
+}
+
+fn origin_of(source: &SourceFile, span: Span) -> String {
+    format!("{}:{}", source.path, source.position(span.start).line)
+}
+
+/// Loads `path` and, first, the files it `extends:` (recursively), merging
+/// each into `config` in order. `stack` holds the files being loaded (for
+/// cycles); `depth` 0 is the file that was found.
+fn load_into(
+    path: &Path,
+    config: &mut Config,
+    stack: &mut Vec<PathBuf>,
+    via: Option<(&SourceFile, Span)>,
+) -> Result<(), ConfigError> {
+    let display = path.display().to_string();
+    let located = |msg: String| -> ConfigError {
+        match via {
+            Some((src, span)) => ConfigError {
+                source: SourceFile::new(src.path.clone(), None, src.text.clone()),
+                diagnostics: vec![error(span, msg)],
+            },
+            None => ConfigError {
+                source: SourceFile::new(display.clone(), None, String::new()),
+                diagnostics: vec![error(Span::at(0), msg)],
+            },
+        }
+    };
+    let canonical = match std::fs::canonicalize(path) {
+        Ok(p) => p,
+        Err(e) if via.is_some() => {
+            return Err(located(format!("extends: cannot read `{display}`: {e}")));
+        }
+        Err(_) => path.to_path_buf(),
+    };
+    if let Some(at) = stack.iter().position(|p| *p == canonical) {
+        let mut chain: Vec<String> = stack[at..]
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+            })
+            .collect();
+        chain.push(
+            canonical
+                .file_name()
+                .map_or_else(|| display.clone(), |n| n.to_string_lossy().into()),
+        );
+        return Err(located(format!(
+            "extends cycle: {} (a config may not extend itself)",
+            chain.join(" -> ")
+        )));
+    }
+    let text = match crate::source::read_text(path, DEFAULT_MAX_FILE_SIZE) {
+        Ok(t) => t,
+        Err((e, prefix)) => {
+            if via.is_some() {
+                return Err(located(format!("extends: cannot read `{display}`: {e}")));
+            }
+            let offset = e.offset();
+            return Err(ConfigError {
+                source: SourceFile::new(display, None, prefix),
+                diagnostics: vec![error(Span::at(offset), format!("config {e}"))],
+            });
+        }
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let source = SourceFile::new(display, None, text);
+    let fail = |diagnostics: Vec<Diagnostic>| ConfigError {
+        source: SourceFile::new(source.path.clone(), None, source.text.clone()),
+        diagnostics,
+    };
     let file = yaml::parse(&source.text);
     if !file.errors.is_empty() {
-        return Err(file
-            .errors
-            .iter()
-            .map(|e| error(e.span, e.message.clone()))
-            .collect());
+        return Err(fail(
+            file.errors
+                .iter()
+                .map(|e| error(e.span, e.message.clone()))
+                .collect(),
+        ));
     }
-    let mut config = Config::with_defaults(root);
     let Some(doc) = file.documents.first() else {
-        return Ok(config); // an empty config file means defaults
+        config.files.push(source.path.clone());
+        return Ok(()); // an empty config file means defaults
     };
     let node = &doc.root;
+    validate(node).map_err(fail)?;
+    if let Some(n) = node.get("extends") {
+        let items: Vec<&yaml::Node> = match n.as_str() {
+            Some(_) => vec![n],
+            None => n.as_seq().iter().collect(),
+        };
+        stack.push(canonical.clone());
+        for item in items {
+            let Some(rel) = item.as_str() else { continue };
+            let base = if dir == Path::new(".") {
+                PathBuf::from(rel)
+            } else {
+                dir.join(rel)
+            };
+            load_into(&base, config, stack, Some((&source, item.span)))?;
+        }
+        stack.pop();
+    }
+    let depth0 = stack.is_empty();
+    let mut errors = Vec::new();
+    apply_file(node, &source, &dir, depth0, config, &mut errors);
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+    config.files.push(source.path.clone());
+    Ok(())
+}
+
+/// Keys only the root config may set (file discovery happens once per run).
+const RUN_WIDE_KEYS: [&str; 5] = [
+    "include",
+    "exclude",
+    "kinds",
+    "max-file-size",
+    "custom-rules",
+];
+
+fn validate(node: &yaml::Node) -> Result<(), Vec<Diagnostic>> {
     let value = node.to_json();
     let schema: Value = serde_json::from_str(CONFIG_SCHEMA).map_err(|e| {
         vec![error(
@@ -213,33 +445,171 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
     })?;
     let validator = crate::schema::compile(&schema).map_err(|e| vec![error(Span::at(0), e)])?;
     let issues = crate::schema::validate(&validator, &schema, node, &value);
-    if !issues.is_empty() {
-        return Err(issues
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(issues
             .into_iter()
             .map(|i| error(i.span, format!("invalid config: {}", i.message)))
-            .collect());
+            .collect())
     }
+}
 
-    let mut errors = Vec::new();
-    if let Some(v) = node.get("dockerfile-target").and_then(|n| n.as_str()) {
-        config.settings.dockerfile_target = Some(v.to_owned());
+/// Merges one file's keys into `config`: scalars replace, maps (`rules`,
+/// `images`, `kinds`, `platform`) merge by key, lists (`include`,
+/// `exclude`, `custom-rules`) replace, `overrides` append.
+fn apply_file(
+    node: &yaml::Node,
+    source: &SourceFile,
+    dir: &Path,
+    depth0: bool,
+    config: &mut Config,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let origin = |span: Span| origin_of(source, span);
+    if config.nested_mode {
+        for key in RUN_WIDE_KEYS {
+            if let Some(e) = node.entry(key) {
+                errors.push(error(
+                    e.key.span,
+                    format!("`{key}` applies to the whole run: set it in the workspace's root .deploylint.yaml, not in a nested one"),
+                ));
+            }
+        }
+    }
+    let patch = parse_patch(node, source, depth0, config, errors);
+    patch.apply(&mut config.settings);
+    for (k, o) in &patch.origins {
+        config.origins.insert(k.clone(), o.clone());
+    }
+    if let Some(n) = node.get("max-file-size") {
+        if let Some(v) = n.as_i64() {
+            config.max_file_size = v as u64;
+            config
+                .origins
+                .insert("max-file-size".into(), origin(n.span));
+        }
+    }
+    if let Some(n) = node.get("custom-rules") {
+        let items: Vec<&yaml::Node> = match n.as_str() {
+            Some(_) => vec![n],
+            None => n.as_seq().iter().collect(),
+        };
+        config.custom_rules.clear();
+        for item in items {
+            if let Some(d) = item.as_str() {
+                let path = dir.join(d);
+                if !depth0 && !path.is_dir() {
+                    // The span would not be in the found file: report it here.
+                    errors.push(error(
+                        item.span,
+                        format!("custom-rules: directory `{}` not found", path.display()),
+                    ));
+                }
+                config.custom_rules.push((path, item.span));
+            }
+        }
+        config.origins.insert("custom-rules".into(), origin(n.span));
+    }
+    for key in ["include", "exclude"] {
+        if let Some(n) = node.get(key) {
+            let set = globs(Some(n), errors);
+            if key == "include" {
+                config.include = set;
+            } else {
+                config.exclude = set;
+            }
+            config.origins.insert(key.into(), origin(n.span));
+        }
+    }
+    let mut kinds = Vec::new();
+    for e in node.get("kinds").map(|n| n.as_map()).unwrap_or_default() {
+        let (Some(pattern), Some(kind)) = (e.key.as_str(), e.value.as_str()) else {
+            continue;
+        };
+        match (Glob::new(pattern), FileKind::from_name(kind)) {
+            (Ok(g), Some(k)) => match globset::GlobSetBuilder::new().add(g).build() {
+                Ok(set) => {
+                    kinds.push((set, k));
+                    config
+                        .origins
+                        .insert(format!("kinds.{pattern}"), origin(e.key.span));
+                }
+                Err(err) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
+            },
+            (Err(err), _) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
+            (_, None) => errors.push(error(e.value.span, format!("unknown file kind `{kind}`"))),
+        }
+    }
+    // The first matching kind wins: a later file's come first.
+    kinds.append(&mut config.kinds);
+    config.kinds = kinds;
+    for item in node
+        .get("overrides")
+        .map(|n| n.as_seq())
+        .unwrap_or_default()
+    {
+        let mut files = Vec::new();
+        for f in item.get("files").map(|n| n.as_seq()).unwrap_or_default() {
+            let Some(pattern) = f.as_str() else { continue };
+            match Glob::new(pattern) {
+                Ok(_) => files.push(pattern.to_owned()),
+                Err(e) => errors.push(error(f.span, format!("invalid glob: {e}"))),
+            }
+        }
+        let patch = parse_patch(item, source, false, config, errors);
+        if patch.is_empty() {
+            errors.push(error(
+                item.span,
+                "this override sets nothing: give it `profile`, `php-version`, `kubernetes-version`, `dockerfile-target`, `rules`, `select`, `ignore` or `platform`",
+            ));
+        }
+        config.overrides.push(Override {
+            files,
+            origin: origin(item.span),
+            patch,
+        });
+    }
+}
+
+/// The keys a file and an `overrides:` entry share.
+fn parse_patch(
+    node: &yaml::Node,
+    source: &SourceFile,
+    depth0: bool,
+    config: &mut Config,
+    errors: &mut Vec<Diagnostic>,
+) -> Patch {
+    let origin = |span: Span| origin_of(source, span);
+    let mut p = Patch::default();
+    if let Some(n) = node.get("dockerfile-target") {
+        if let Some(v) = n.as_str() {
+            p.dockerfile_target = Some(v.to_owned());
+            p.origins.push(("dockerfile-target".into(), origin(n.span)));
+        }
     }
     for e in node.get("images").map(|n| n.as_map()).unwrap_or_default() {
         if let (Some(image), Some(path)) = (e.key.as_str(), e.value.as_str()) {
-            config
-                .settings
-                .images
-                .push((image.to_owned(), path.to_owned()));
+            p.images.push((image.to_owned(), path.to_owned()));
+            p.origins
+                .push((format!("images.{image}"), origin(e.key.span)));
         }
     }
-    if let Some(v) = node.get("php-version").and_then(|n| n.as_str()) {
-        let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-        config.settings.php_version = (parts.next().unwrap_or(8), parts.next().unwrap_or(0));
+    if let Some(n) = node.get("php-version") {
+        if let Some(v) = n.as_str() {
+            let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+            p.php_version = Some((parts.next().unwrap_or(8), parts.next().unwrap_or(0)));
+            p.origins.push(("php-version".into(), origin(n.span)));
+        }
     }
     if let Some(n) = node.get("kubernetes-version") {
         let v = n.as_str().unwrap_or_default();
         match crate::model::k8s_versions::normalize_version(v) {
-            Some(bundled) => config.settings.kubernetes_version = bundled.to_owned(),
+            Some(bundled) => {
+                p.kubernetes_version = Some(bundled.to_owned());
+                p.origins
+                    .push(("kubernetes-version".into(), origin(n.span)));
+            }
             None => errors.push(error(
                 n.span,
                 format!(
@@ -251,38 +621,78 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             )),
         }
     }
-    match node.str_at(&["profile"]) {
-        Some("development") => config.settings.profile = Profile::Development,
-        Some("strict") => config.settings.strict = true,
-        _ => {}
-    }
-    if let Some(n) = node.get("max-file-size").and_then(|n| n.as_i64()) {
-        config.max_file_size = n as u64;
-    }
-    if let Some(n) = node.get("custom-rules") {
-        let items: Vec<&yaml::Node> = match n.as_str() {
-            Some(_) => vec![n],
-            None => n.as_seq().iter().collect(),
+    if let Some(n) = node.get("profile") {
+        p.profile = match n.as_str() {
+            Some("development") => Some(ProfileWord::Development),
+            Some("strict") => Some(ProfileWord::Strict),
+            Some("production") => Some(ProfileWord::Production),
+            _ => None,
         };
-        for item in items {
-            if let Some(dir) = item.as_str() {
-                config.custom_rules.push((config.root.join(dir), item.span));
+        p.origins.push(("profile".into(), origin(n.span)));
+    }
+    for e in node.get("platform").map(|n| n.as_map()).unwrap_or_default() {
+        let Some(name) = e.key.as_str() else { continue };
+        let Some(g) = platform::GUARANTEES.iter().find(|g| g.name == name) else {
+            continue; // the schema lists the names
+        };
+        // `seccomp: RuntimeDefault` (or false), the others booleans.
+        let on = e
+            .value
+            .as_bool()
+            .unwrap_or_else(|| e.value.as_str().is_some());
+        p.platform.push((g.name, on));
+        p.origins
+            .push((format!("platform.{name}"), origin(e.key.span)));
+    }
+    // `select:`/`ignore:` (overrides): code prefixes or names, expanded to rule levels.
+    for (key, on) in [("select", true), ("ignore", false)] {
+        for item in node.get(key).map(|n| n.as_seq()).unwrap_or_default() {
+            let Some(word) = item.as_str() else { continue };
+            let metas: Vec<&crate::catalog::RuleMeta> = catalog()
+                .rules
+                .iter()
+                .filter(|m| {
+                    word.eq_ignore_ascii_case("ALL")
+                        || m.name == word
+                        || m.code.len() >= word.len()
+                            && m.code[..word.len()].eq_ignore_ascii_case(word)
+                })
+                .collect();
+            if metas.is_empty() {
+                if looks_custom(word) {
+                    let level = (!on).then_some(Level::Off);
+                    p.rules.push((
+                        word.to_owned(),
+                        RuleConfig {
+                            level,
+                            options: Value::Null,
+                        },
+                    ));
+                    p.origins.push((format!("rules.{word}"), origin(item.span)));
+                    continue;
+                }
+                errors.push(error(
+                    item.span,
+                    format!("{key}: `{word}` is no rule code, code prefix or name"),
+                ));
+                continue;
             }
-        }
-    }
-    config.include = globs(node.get("include"), &mut errors);
-    config.exclude = globs(node.get("exclude"), &mut errors);
-    for e in node.get("kinds").map(|n| n.as_map()).unwrap_or_default() {
-        let (Some(pattern), Some(kind)) = (e.key.as_str(), e.value.as_str()) else {
-            continue;
-        };
-        match (Glob::new(pattern), FileKind::from_name(kind)) {
-            (Ok(g), Some(k)) => match globset::GlobSetBuilder::new().add(g).build() {
-                Ok(set) => config.kinds.push((set, k)),
-                Err(err) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
-            },
-            (Err(err), _) => errors.push(error(e.key.span, format!("invalid glob: {err}"))),
-            (_, None) => errors.push(error(e.value.span, format!("unknown file kind `{kind}`"))),
+            for m in metas {
+                let level = if on {
+                    Level::On(m.severity)
+                } else {
+                    Level::Off
+                };
+                p.rules.push((
+                    m.code.clone(),
+                    RuleConfig {
+                        level: Some(level),
+                        options: Value::Null,
+                    },
+                ));
+                p.origins
+                    .push((format!("rules.{}", m.code), origin(item.span)));
+            }
         }
     }
     for e in node.get("rules").map(|n| n.as_map()).unwrap_or_default() {
@@ -292,14 +702,15 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             Some(meta) => vec![meta],
             None => catalog().by_foreign_name(name),
         };
+        let level_node = if e.value.is_map() {
+            e.value.get("severity")
+        } else {
+            Some(&e.value)
+        };
+        let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
         if metas.is_empty() && looks_custom(name) {
             // A custom rule's code (checked against the loaded rule files
             // by the caller, see `custom_rule_keys`).
-            let level_node = if e.value.is_map() {
-                e.value.get("severity")
-            } else {
-                Some(&e.value)
-            };
             let level = level_node.and_then(|n| match n.as_bool() {
                 Some(false) => Some(Level::Off),
                 Some(true) => None,
@@ -308,12 +719,13 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
                     other => Severity::from_name(other).map(Level::On),
                 }),
             });
-            let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
-            config
-                .settings
-                .rules
-                .insert(name.to_owned(), RuleConfig { level, options });
-            config.custom_rule_keys.push((name.to_owned(), e.key.span));
+            p.rules
+                .push((name.to_owned(), RuleConfig { level, options }));
+            p.origins
+                .push((format!("rules.{name}"), origin(e.key.span)));
+            if depth0 {
+                config.custom_rule_keys.push((name.to_owned(), e.key.span));
+            }
             continue;
         }
         if metas.is_empty() {
@@ -329,11 +741,6 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
             continue;
         }
         for meta in metas {
-            let level_node = if e.value.is_map() {
-                e.value.get("severity")
-            } else {
-                Some(&e.value)
-            };
             // YAML 1.1 reads a bare `off` as false: accept both spellings.
             let level = level_node.and_then(|n| match n.as_bool() {
                 Some(false) => Some(Level::Off),
@@ -343,18 +750,18 @@ fn parse_config(source: &SourceFile, root: PathBuf) -> Result<Config, Vec<Diagno
                     other => Level::On(Severity::from_name(other).unwrap_or(meta.severity)),
                 }),
             });
-            let options = e.value.get("options").map_or(Value::Null, |n| n.to_json());
-            config
-                .settings
-                .rules
-                .insert(meta.code.clone(), RuleConfig { level, options });
+            p.rules.push((
+                meta.code.clone(),
+                RuleConfig {
+                    level,
+                    options: options.clone(),
+                },
+            ));
+            p.origins
+                .push((format!("rules.{}", meta.code), origin(e.key.span)));
         }
     }
-    if errors.is_empty() {
-        Ok(config)
-    } else {
-        Err(errors)
-    }
+    p
 }
 
 /// `ACME001`: capitals and digits ending in digits, not starting with a

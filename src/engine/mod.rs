@@ -8,7 +8,7 @@ pub mod suppress;
 pub use session::{Role, Session, SessionStats};
 
 use crate::catalog::catalog;
-use crate::config::{Config, Level};
+use crate::config::{Config, Level, Settings};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::{self, NameGuess};
 use crate::parse::{self, Document, ParsedFile, codes};
@@ -18,6 +18,7 @@ use crate::source::{FileKind, ReadError, SourceFile, Span};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A file to lint: on disk, or text already in memory (stdin, editor buffer).
 #[derive(Debug)]
@@ -45,6 +46,9 @@ pub struct LintOptions {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub jobs: Option<usize>,
+    /// Audit: inline and annotation suppressions are not applied (their
+    /// findings are reported).
+    pub no_inline_ignores: bool,
 }
 
 pub struct LintResult {
@@ -56,6 +60,8 @@ pub struct LintResult {
     pub masks: HashMap<FileId, Vec<Span>>,
     /// By FileId: the file was loaded as workspace context, not reported on.
     pub context: Vec<bool>,
+    /// Findings each `platform:` guarantee absorbed (not reported), by name.
+    pub absorbed: Vec<(&'static str, usize)>,
 }
 
 impl LintResult {
@@ -80,7 +86,7 @@ impl RuleSet {
     pub fn new(config: &Config, opts: &LintOptions) -> Self {
         let rules = builtin_rules()
             .into_iter()
-            .filter(|r| is_enabled(r.code(), config, opts))
+            .filter(|r| is_enabled_anywhere(r.code(), config, opts))
             .collect();
         RuleSet { rules }
     }
@@ -96,15 +102,28 @@ fn selector_matches(selector: &str, code: &str) -> bool {
         || catalog().get(code).is_some_and(|m| m.name == selector)
 }
 
+/// Whether some file of the run may have `code` on: the root settings, an
+/// `overrides:` entry or a nested config turns it on.
+fn is_enabled_anywhere(code: &str, config: &Config, opts: &LintOptions) -> bool {
+    is_enabled(code, &config.settings, opts)
+        || config
+            .nested
+            .iter()
+            .any(|n| is_enabled(code, &n.settings, opts))
+        || (config.may_enable(code)
+            && !opts.ignore.iter().any(|s| selector_matches(s, code))
+            && (opts.select.is_empty() || opts.select.iter().any(|s| selector_matches(s, code))))
+}
+
 /// Read and parse errors (`E...`) are always reported unless ignored by code.
-fn is_enabled(code: &str, config: &Config, opts: &LintOptions) -> bool {
+fn is_enabled(code: &str, settings: &Settings, opts: &LintOptions) -> bool {
     if opts.ignore.iter().any(|s| selector_matches(s, code)) {
         return false;
     }
     if code.starts_with('E') {
         return true;
     }
-    let config_level = config.settings.level(code);
+    let config_level = settings.level(code);
     if !opts.select.is_empty() {
         // The most specific word wins: `--select K8S` keeps a rule the config
         // turned off, off; `--select K8S001` turns it on for this run.
@@ -121,7 +140,7 @@ fn is_enabled(code: &str, config: &Config, opts: &LintOptions) -> bool {
         // `profile: strict` turns the opt-in rules on too (not the removed ones).
         None => catalog()
             .get(code)
-            .is_none_or(|m| m.enabled || (config.settings.strict && m.status != "removed")),
+            .is_none_or(|m| m.enabled || (settings.strict && m.status != "removed")),
     }
 }
 
@@ -138,6 +157,8 @@ struct FileOutcome {
     facts: FileFacts,
     diagnostics: Vec<Diagnostic>,
     masks: Vec<(FileId, Span)>,
+    /// The file's resolved settings (nearest config, overrides, command line).
+    settings: Arc<Settings>,
 }
 
 /// Reads, parses and (for reported files) runs the file rules of one file.
@@ -146,6 +167,7 @@ fn lint_file(
     input: Input,
     config: &Config,
     rules: &RuleSet,
+    opts: &LintOptions,
     run_rules: bool,
     php_version: Option<(u32, u32)>,
 ) -> FileOutcome {
@@ -175,6 +197,7 @@ fn lint_file(
         None => discover::detect(input.guess, &path, &text),
     };
     let source = SourceFile::new(input.display, kind, text);
+    let file_settings = config.settings_for(&path);
     let mut diagnostics = Vec::new();
     let mut masks = Vec::new();
 
@@ -209,7 +232,7 @@ fn lint_file(
     };
     // Facts first: file rules read them too.
     let facts = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-        crate::project::facts::extract(&file, &config.settings)
+        crate::project::facts::extract(&file, &file_settings)
     })) {
         Ok(f) => f,
         Err(_) => {
@@ -237,13 +260,13 @@ fn lint_file(
         let version = php_file
             .then(|| php_version.or_else(|| crate::config::php_version_in_path(&file.source.path)))
             .flatten()
-            .filter(|v| *v != config.settings.php_version);
+            .filter(|v| *v != file_settings.php_version);
         let development = php_file
-            && config.settings.profile == crate::config::Profile::Production
-            && !config.settings.strict
+            && file_settings.profile == crate::config::Profile::Production
+            && !file_settings.strict
             && crate::config::is_development_path(&file.source.path);
         let versioned = (version.is_some() || development).then(|| {
-            let mut s = config.settings.clone();
+            let mut s = Settings::clone(&file_settings);
             if let Some(v) = version {
                 s.php_version = v;
             }
@@ -253,8 +276,13 @@ fn lint_file(
             }
             s
         });
-        let settings = versioned.as_ref().unwrap_or(&config.settings);
-        for rule in rules.rules.iter().filter(|r| r.kinds().contains(&kind)) {
+        let settings = versioned.as_ref().unwrap_or(&*file_settings);
+        let on = |code: &str| is_enabled(code, &file_settings, opts);
+        for rule in rules
+            .rules
+            .iter()
+            .filter(|r| r.kinds().contains(&kind) && on(r.code()))
+        {
             let mut ctx = Context::new(rule.code(), id, settings).with_facts(&facts);
             let ok =
                 std::panic::catch_unwind(AssertUnwindSafe(|| rule.check_file(&file, &mut ctx)));
@@ -275,6 +303,7 @@ fn lint_file(
         facts,
         diagnostics,
         masks,
+        settings: file_settings,
     }
 }
 

@@ -12,10 +12,10 @@
 use super::suppress::{self, Suppression};
 use super::{
     FileOutcome, Input, LintOptions, LintResult, RuleSet, SUPPRESSION_WITHOUT_REASON,
-    internal_error, is_enabled,
+    internal_error, is_enabled, is_enabled_anywhere,
 };
 use crate::catalog::catalog;
-use crate::config::{Config, Level};
+use crate::config::{Config, Level, Settings};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::NameGuess;
 use crate::parse::{Document, ParsedFile};
@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Whether a file's findings are reported, or it only feeds the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +63,8 @@ struct Meta {
     suppressions: Vec<Suppression>,
     diagnostics: Vec<Diagnostic>,
     masks: Vec<(FileId, Span)>,
+    /// The file's resolved settings (set when it is read).
+    settings: Option<Arc<Settings>>,
 }
 
 /// A PHP `(major, minor)` version.
@@ -87,6 +90,8 @@ pub struct Session {
     /// Keep parsed documents after the file rules ran (an editor session).
     keep_documents: bool,
     stats: SessionStats,
+    /// Findings each `platform:` guarantee absorbed at the last check.
+    absorbed: Vec<(&'static str, usize)>,
 }
 
 impl Session {
@@ -106,6 +111,7 @@ impl Session {
             changed: BTreeSet::new(),
             keep_documents: false,
             stats: SessionStats::default(),
+            absorbed: Vec::new(),
         }
     }
 
@@ -162,6 +168,7 @@ impl Session {
             suppressions: Vec::new(),
             diagnostics: Vec::new(),
             masks: Vec::new(),
+            settings: None,
         });
         id
     }
@@ -257,6 +264,7 @@ impl Session {
             diagnostics,
             masks,
             context,
+            absorbed: self.absorbed,
         }
     }
 
@@ -303,7 +311,6 @@ impl Session {
         }
         // Re-lint only where the version the rules see changes (the image
         // usually runs the version the path or the config already gives).
-        let default = self.config.settings.php_version;
         let mut any = false;
         for (id, m) in self.meta.iter_mut().enumerate() {
             let v = found.get(&id).copied().flatten();
@@ -311,6 +318,10 @@ impl Session {
                 continue;
             }
             let path = &self.files[id].source.path;
+            let default = m
+                .settings
+                .as_ref()
+                .map_or(self.config.settings.php_version, |s| s.php_version);
             let effective = |v: Option<(u32, u32)>| {
                 v.or_else(|| crate::config::php_version_in_path(path))
                     .unwrap_or(default)
@@ -333,6 +344,7 @@ impl Session {
         }
         let config = &self.config;
         let rules = &self.rules;
+        let opts = &self.opts;
         let keep = self.keep_documents;
         let needed = self.project_document_kinds();
         let jobs: Vec<(FileId, Input, Role, Option<PhpVersion>)> = dirty
@@ -360,7 +372,8 @@ impl Session {
         let outcomes: Vec<(FileOutcome, Vec<Suppression>)> = jobs
             .into_par_iter()
             .map(|(id, input, role, php)| {
-                let mut o = super::lint_file(id, input, config, rules, role == Role::Named, php);
+                let mut o =
+                    super::lint_file(id, input, config, rules, opts, role == Role::Named, php);
                 let sups = if o.file.kind().is_some() {
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
                         let mut s = suppress::collect(&o.file.source);
@@ -389,6 +402,7 @@ impl Session {
             m.diagnostics = o.diagnostics;
             m.masks = o.masks;
             m.suppressions = sups;
+            m.settings = Some(o.settings);
         }
         self.rebuild_project();
     }
@@ -489,26 +503,50 @@ impl Session {
         }
         let named = |id: FileId| self.meta.get(id).is_some_and(|m| m.role == Role::Named);
         let mut all = Vec::new();
+        let mut absorbed: Vec<(&'static str, usize)> = Vec::new();
         for id in 0..self.meta.len() {
             let mut list = by_file.remove(&id).unwrap_or_default();
             if !named(id) {
                 continue;
             }
-            list.retain(|d| is_enabled(&d.code, &self.config, &self.opts));
+            let settings = match &self.meta[id].settings {
+                Some(s) => Arc::clone(s),
+                None => Arc::new(self.config.settings.clone()),
+            };
+            let opts = &self.opts;
+            list.retain(|d| is_enabled(&d.code, &settings, opts));
+            // What the platform guarantees is not reported, but counted.
+            list.retain(|d| {
+                match crate::config::platform::absorbed_by(&d.code, &settings.platform) {
+                    Some(g) => {
+                        match absorbed.iter_mut().find(|(n, _)| *n == g) {
+                            Some((_, c)) => *c += 1,
+                            None => absorbed.push((g, 1)),
+                        }
+                        false
+                    }
+                    None => true,
+                }
+            });
             for d in list.iter_mut() {
-                if let Some(Level::On(sev)) = self.config.settings.level(&d.code) {
+                if let Some(Level::On(sev)) = settings.level(&d.code) {
                     d.severity = sev;
                 }
                 if d.help.is_none() {
                     d.help = cat.get(&d.code).map(|m| m.help());
                 }
             }
+            if self.opts.no_inline_ignores {
+                // Audit: every finding is reported, no suppression is judged.
+                all.extend(list);
+                continue;
+            }
             let mut sups = self.meta[id].suppressions.clone();
             suppress::apply(&mut list, &mut sups, cat);
             for s in &sups {
                 if s.tool == suppress::Tool::Deploylint
                     && s.reason.is_none()
-                    && is_enabled(SUPPRESSION_WITHOUT_REASON, &self.config, &self.opts)
+                    && is_enabled(SUPPRESSION_WITHOUT_REASON, &settings, opts)
                 {
                     list.push(
                         Diagnostic::new(SUPPRESSION_WITHOUT_REASON, Severity::Warning, id, s.directive,
@@ -517,15 +555,20 @@ impl Session {
                     );
                 }
             }
-            let ran = |code: &str| self.rules.rules.iter().any(|r| r.code() == code);
+            let ran = |code: &str| {
+                is_enabled(code, &settings, opts)
+                    && self.rules.rules.iter().any(|r| r.code() == code)
+            };
             let audit = suppress::audit(&sups, id, cat, &ran);
             list.extend(
                 audit
                     .into_iter()
-                    .filter(|d| is_enabled(&d.code, &self.config, &self.opts)),
+                    .filter(|d| is_enabled(&d.code, &settings, opts)),
             );
             all.extend(list);
         }
+        absorbed.sort();
+        self.absorbed = absorbed;
         all.sort_by(|a, b| {
             let pa = &self.files[a.file].source.path;
             let pb = &self.files[b.file].source.path;
@@ -562,7 +605,7 @@ impl Session {
     /// Call before the first `check`.
     pub fn add_rules(&mut self, rules: Vec<Box<dyn crate::rules::Rule>>) {
         for r in rules {
-            if is_enabled(r.code(), &self.config, &self.opts) {
+            if is_enabled_anywhere(r.code(), &self.config, &self.opts) {
                 self.rules.rules.push(r);
                 self.project_out.push(Default::default());
             }

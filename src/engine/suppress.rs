@@ -5,7 +5,8 @@
 //! continued with `\`); at the end of a line it covers that line.
 //! `# deploylint ignore-file=CODE -- reason` covers the whole file.
 //! `# hadolint ignore=DL3007` (and hadolint's file-wide `# hadolint global
-//! ignore=DL3008`) is honoured through catalog aliases.
+//! ignore=DL3008`) and Checkov's `# checkov:skip=CKV_K8S_8: reason` (file-wide
+//! in a Dockerfile, as Checkov does) are honoured through catalog aliases.
 //! Kubernetes objects also take annotations ([`from_annotations`]).
 
 use crate::catalog::Catalog;
@@ -71,7 +72,7 @@ pub fn collect(source: &SourceFile) -> Vec<Suppression> {
 
 fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
     let text = &source.text;
-    if !text.contains("deploylint") && !text.contains("hadolint") {
+    if !text.contains("deploylint") && !text.contains("hadolint") && !text.contains("checkov") {
         return Vec::new();
     }
     let markers = comment_markers(source.kind);
@@ -88,7 +89,15 @@ fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
         let Some((tool, rest)) = parse_tool(body) else {
             continue;
         };
-        let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file=") {
+        let checkov = matches!(&tool, Tool::Other(t) if t == "checkov");
+        let (file_wide, rest) = if checkov {
+            // `checkov:skip=CKV_DOCKER_3:reason`: Checkov applies a
+            // Dockerfile's skips to the whole file.
+            let Some(r) = rest.strip_prefix(':').unwrap_or(rest).strip_prefix("skip=") else {
+                continue;
+            };
+            (source.kind == Some(FileKind::Dockerfile), r)
+        } else if let Some(r) = rest.strip_prefix("ignore-file=") {
             (true, r)
         } else if let Some(r) = rest
             .strip_prefix("global ignore=")
@@ -101,7 +110,12 @@ fn collect_inner(source: &SourceFile) -> Vec<Suppression> {
         } else {
             continue;
         };
-        let (ids_part, reason) = split_reason(rest);
+        let (ids_part, reason) = if checkov {
+            let (ids, why) = rest.split_once(':').unwrap_or((rest, ""));
+            (ids, Some(why.trim().to_owned()).filter(|w| !w.is_empty()))
+        } else {
+            split_reason(rest)
+        };
         let ids: Vec<String> = ids_part
             .split(',')
             .map(|s| s.trim().to_owned())
@@ -138,7 +152,10 @@ fn find_directive<'a>(line: &'a str, markers: &[&str]) -> Option<(usize, &'a str
         while let Some(i) = line[from..].find(marker) {
             let at = from + i;
             let body = line[at + marker.len()..].trim_start();
-            if body.starts_with("deploylint") || body.starts_with("hadolint") {
+            if body.starts_with("deploylint")
+                || body.starts_with("hadolint")
+                || body.starts_with("checkov:skip=")
+            {
                 return Some((at, body));
             }
             from = at + marker.len();
@@ -151,6 +168,9 @@ fn parse_tool(body: &str) -> Option<(Tool, &str)> {
     if let Some(rest) = body.strip_prefix("deploylint") {
         let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
         return Some((Tool::Deploylint, rest));
+    }
+    if let Some(rest) = body.strip_prefix("checkov") {
+        return Some((Tool::Other("checkov".into()), rest));
     }
     let rest = body.strip_prefix("hadolint")?;
     Some((Tool::Other("hadolint".into()), rest.trim_start()))
@@ -341,6 +361,21 @@ fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Op
             .map(str::to_owned)
             .collect();
         return (!ids.is_empty()).then_some((Tool::Deploylint, ids, why));
+    }
+    // Checkov: `checkov.io/skip1: CKV_K8S_20=reason` (`skip2`, ...).
+    if key
+        .strip_prefix("checkov.io/skip")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let (id, why) = value.split_once('=').unwrap_or((value, ""));
+        let id = id.trim();
+        return (!id.is_empty()).then(|| {
+            (
+                Tool::Other("checkov".into()),
+                vec![id.to_owned()],
+                reason(why),
+            )
+        });
     }
     if key == "kube-linter.io/ignore-all" {
         return Some((

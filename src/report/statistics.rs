@@ -48,5 +48,17 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "[*] {fixable} fixable with `--fix`")?;
         }
     }
+    // What the cluster already guarantees (`platform:`), not reported.
+    for (name, n) in &result.absorbed {
+        let means = crate::config::platform::GUARANTEES
+            .iter()
+            .find(|g| g.name == *name)
+            .map_or("", |g| g.means);
+        writeln!(
+            out,
+            "{n} finding{} absorbed by platform.{name}: {means}",
+            if *n == 1 { "" } else { "s" }
+        )?;
+    }
     Ok(())
 }

@@ -1,0 +1,287 @@
+//! Per-file settings: the nearest config's settings, the `overrides:` whose
+//! globs match the file, then the command line. Globs are compiled once per
+//! config; each combination of (config, matched overrides) is built once
+//! per run and shared (`Arc`), so a file costs one glob-set match and a map
+//! lookup.
+
+use super::{Config, Level, Patch, Profile, ProfileWord, Settings};
+use globset::{Glob, GlobSetBuilder};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// `./a/./b` as `a/b` (paths are compared by components).
+fn normalize(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+impl Config {
+    pub(super) fn compile_overrides(&mut self) {
+        let mut builder = GlobSetBuilder::new();
+        self.override_owner.clear();
+        for (i, o) in self.overrides.iter().enumerate() {
+            for f in &o.files {
+                if let Ok(g) = Glob::new(f) {
+                    builder.add(g);
+                    self.override_owner.push(i);
+                }
+            }
+        }
+        self.override_set = (!self.override_owner.is_empty())
+            .then(|| builder.build().ok())
+            .flatten();
+    }
+
+    /// The config that governs `path`: `self` or the nearest nested one,
+    /// with its index (0 = self).
+    fn scope_of(&self, path: &Path) -> (usize, &Config) {
+        if self.nested.is_empty() {
+            return (0, self);
+        }
+        let p = normalize(path);
+        self.nested
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| p.starts_with(normalize(&c.root)))
+            .max_by_key(|(_, c)| normalize(&c.root).components().count())
+            .map_or((0, self), |(i, c)| (i + 1, c))
+    }
+
+    /// Indexes of the overrides whose globs match `path` (relative to this
+    /// config's root), in order.
+    fn matching_overrides(&self, path: &Path) -> Vec<usize> {
+        let Some(set) = &self.override_set else {
+            return Vec::new();
+        };
+        let p = normalize(path);
+        let root = normalize(&self.root);
+        let rel = p.strip_prefix(&root).unwrap_or(&p);
+        let mut out: Vec<usize> = set
+            .matches(rel)
+            .into_iter()
+            .filter_map(|i| self.override_owner.get(i).copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The settings for one file: resolved once per (config, overrides)
+    /// combination and shared.
+    pub fn settings_for(&self, path: &Path) -> Arc<Settings> {
+        let (scope, config) = self.scope_of(path);
+        let matched = config.matching_overrides(path);
+        let key = (scope, matched);
+        if let Ok(cache) = self.cache.0.lock() {
+            if let Some(s) = cache.get(&key) {
+                return Arc::clone(s);
+            }
+        }
+        let mut s = config.settings.clone();
+        for &i in &key.1 {
+            config.overrides[i].patch.apply(&mut s);
+        }
+        if scope != 0 || !key.1.is_empty() {
+            // The command line wins over every file (the root config's
+            // settings already carry it).
+            self.cli.apply(&mut s);
+        }
+        let s = Arc::new(s);
+        if let Ok(mut cache) = self.cache.0.lock() {
+            cache.insert(key, Arc::clone(&s));
+        }
+        s
+    }
+
+    /// Whether some override or nested config can turn `code` on (so the
+    /// run must load the rule; each file then decides).
+    pub fn may_enable(&self, code: &str) -> bool {
+        let patch_on = |p: &Patch| {
+            p.profile == Some(ProfileWord::Strict)
+                || p.rules
+                    .iter()
+                    .any(|(c, r)| c == code && matches!(r.level, Some(Level::On(_))))
+        };
+        let scope_on = |c: &Config| {
+            c.overrides.iter().any(|o| patch_on(&o.patch))
+                || c.settings.strict
+                || matches!(c.settings.level(code), Some(Level::On(_)))
+        };
+        self.overrides.iter().any(|o| patch_on(&o.patch)) || self.nested.iter().any(scope_on)
+    }
+
+    /// Records a command-line setting (applied over every file's settings).
+    pub fn set_cli(&mut self, f: impl Fn(&mut Patch)) {
+        f(&mut self.cli);
+        self.cli.apply(&mut self.settings);
+        for n in &mut self.nested {
+            self.cli.apply(&mut n.settings);
+        }
+    }
+
+    /// Finds and loads the `.deploylint.yaml` files below the root config's
+    /// directory (the workspace) that are nearer to some of `paths` than
+    /// the root one: each file then uses its nearest config, like ruff.
+    /// Each directory is looked at once.
+    pub fn attach_nested<'a>(
+        &mut self,
+        paths: impl Iterator<Item = &'a Path>,
+    ) -> Result<(), super::ConfigError> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let root_dir = if self.root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.root
+        };
+        let Ok(root_abs) = std::fs::canonicalize(root_dir) else {
+            return Ok(());
+        };
+        let mut seen_dirs = std::collections::HashSet::new();
+        let mut visited = std::collections::HashSet::new();
+        let mut found: Vec<PathBuf> = Vec::new();
+        for p in paths {
+            let Some(dir) = p.parent() else { continue };
+            if !seen_dirs.insert(dir.to_path_buf()) {
+                continue;
+            }
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            let Ok(abs) = std::fs::canonicalize(dir) else {
+                continue;
+            };
+            for d in abs.ancestors() {
+                if d == root_abs || !d.starts_with(&root_abs) || !visited.insert(d.to_path_buf()) {
+                    break;
+                }
+                if let Some(f) = super::CONFIG_NAMES
+                    .iter()
+                    .map(|n| d.join(n))
+                    .find(|f| f.is_file())
+                {
+                    found.push(f);
+                }
+            }
+        }
+        found.sort();
+        for f in found {
+            let shown = f.strip_prefix(&cwd).map_or(f.clone(), Path::to_path_buf);
+            let mut c = Config::load_as(&shown, true)?;
+            if let Ok(abs) = std::fs::canonicalize(&c.root) {
+                c.root = abs
+                    .strip_prefix(&cwd)
+                    .map_or(abs.clone(), Path::to_path_buf);
+            }
+            c.compile_overrides();
+            self.cli.apply(&mut c.settings);
+            self.nested.push(c);
+        }
+        Ok(())
+    }
+
+    /// The resolved settings for `path` with where each value came from.
+    pub fn show(&self, path: &Path) -> Shown {
+        let (_, config) = self.scope_of(path);
+        let matched = config.matching_overrides(path);
+        let settings = self.settings_for(path);
+        let mut origins = config.origins.clone();
+        for &i in &matched {
+            for (k, o) in &config.overrides[i].patch.origins {
+                origins.insert(k.clone(), o.clone());
+            }
+        }
+        for (k, _) in &self.cli.origins {
+            origins.insert(k.clone(), "command line".into());
+        }
+        let from = |k: &str| origins.get(k).cloned().unwrap_or_else(|| "default".into());
+        let mut values = Vec::new();
+        let mut push = |key: String, value: serde_json::Value| {
+            let from = from(&key);
+            values.push(ShownValue { key, value, from });
+        };
+        let (a, b) = settings.php_version;
+        push("php-version".into(), format!("{a}.{b}").into());
+        push(
+            "kubernetes-version".into(),
+            settings.kubernetes_version.clone().into(),
+        );
+        let profile = if settings.strict {
+            "strict"
+        } else if settings.profile == Profile::Development {
+            "development"
+        } else {
+            "production"
+        };
+        push("profile".into(), profile.into());
+        push(
+            "dockerfile-target".into(),
+            settings
+                .dockerfile_target
+                .clone()
+                .map_or(serde_json::Value::Null, Into::into),
+        );
+        for (image, p) in &settings.images {
+            push(format!("images.{image}"), p.clone().into());
+        }
+        for g in super::platform::GUARANTEES {
+            if settings.platform.contains(&g.name) {
+                push(format!("platform.{}", g.name), true.into());
+            }
+        }
+        if config.path.is_some() {
+            push(
+                "max-file-size".into(),
+                serde_json::Value::from(self.max_file_size),
+            );
+        }
+        let rules: BTreeMap<&String, &super::RuleConfig> = settings.rules.iter().collect();
+        for (code, rc) in rules {
+            let level = match rc.level {
+                Some(Level::Off) => "off".to_owned(),
+                Some(Level::On(s)) => s.name().to_owned(),
+                None => "default".to_owned(),
+            };
+            let value = if rc.options.is_null() {
+                level.into()
+            } else {
+                serde_json::json!({"severity": level, "options": rc.options})
+            };
+            push(format!("rules.{code}"), value);
+        }
+        Shown {
+            path: path.display().to_string(),
+            config: config.path.as_ref().map(|p| p.display().to_string()),
+            files: config.files.clone(),
+            overrides: matched
+                .iter()
+                .map(|&i| config.overrides[i].origin.clone())
+                .collect(),
+            values,
+        }
+    }
+}
+
+/// `deploylint config --show`: the settings for one path.
+#[derive(Debug, serde::Serialize)]
+pub struct Shown {
+    pub path: String,
+    /// The config file in use (`None`: defaults).
+    pub config: Option<String>,
+    /// The files merged into it, `extends:` first.
+    pub files: Vec<String>,
+    /// The `overrides:` entries that match the path (`file:line`).
+    pub overrides: Vec<String>,
+    pub values: Vec<ShownValue>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ShownValue {
+    pub key: String,
+    pub value: serde_json::Value,
+    /// `file:line`, `default` or `command line`.
+    pub from: String,
+}
