@@ -30,7 +30,7 @@ struct Count {
     span: Span,
 }
 
-fn count(project: &Project, w: &Workload, obj: &ObjectFacts) -> Option<Count> {
+fn count(project: &Project, ctx: &Context, w: &Workload, obj: &ObjectFacts) -> Option<Count> {
     if !matches!(
         obj.kind.as_str(),
         "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController"
@@ -61,6 +61,13 @@ fn count(project: &Project, w: &Workload, obj: &ObjectFacts) -> Option<Count> {
             file: w.object.file,
             span,
         }),
+        // A kustomize base leaves `replicas` to its overlays.
+        (None, None)
+            if crate::rules::k8s::kustomize::of(project.path(w.object.file), ctx.settings)
+                .is_some() =>
+        {
+            None
+        }
         (None, None) => Some(Count {
             pods: 1,
             said: "`replicas` unset: 1".to_owned(),
@@ -98,7 +105,7 @@ impl Rule for PdbAllowsNoDisruption {
             let mut counts = Vec::new();
             for w in &workloads {
                 let Some(obj) = project.object(w.object) else { continue 'pdbs };
-                let Some(c) = count(project, w, obj) else { continue 'pdbs };
+                let Some(c) = count(project, ctx, w, obj) else { continue 'pdbs };
                 counts.push((obj, c));
             }
             let total: i64 = counts.iter().map(|(_, c)| c.pods).sum();
