@@ -45,6 +45,7 @@ pub enum FileFacts {
     Ini(IniFacts),
     Compose(ComposeFacts),
     Octane(Box<OctaneFacts>),
+    RoadRunner(RrFacts),
 }
 
 impl FileFacts {
@@ -78,6 +79,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn roadrunner(&self) -> Option<&RrFacts> {
+        match self {
+            FileFacts::RoadRunner(r) => Some(r),
+            _ => None,
+        }
+    }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
             FileFacts::Compose(c) => Some(c),
@@ -95,6 +102,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         ))),
         (Document::Yaml(y), Some(FileKind::Kubernetes)) => FileFacts::Kubernetes(kubernetes(y)),
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
+        (Document::Yaml(y), Some(FileKind::RoadRunner)) => FileFacts::RoadRunner(roadrunner(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
@@ -132,6 +140,10 @@ pub struct DockerfileFacts {
     pub env: Vec<(String, Option<String>)>,
     /// A `RUN` of the chain names the image's `docker.conf` (to delete or edit it).
     pub touches_docker_conf: bool,
+    /// The last `COPY`/`ADD` of the whole build context (`COPY . .`) into
+    /// the image: its destination made absolute with the `WORKDIR` in
+    /// effect (`None` when relative and no `WORKDIR` is set), and where.
+    pub code_copy: Option<(Option<String>, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -198,8 +210,19 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
             .unwrap_or_default(),
     };
     f.process = Process::from_argv(&f.runtime);
+    let mut workdir: Option<String> = None;
     for inst in df.instructions_of(&chain) {
         match inst.keyword {
+            Keyword::Workdir => {
+                if let Some(w) = inst.words(df.escape).into_iter().next() {
+                    workdir = Some(match &workdir {
+                        Some(base) if !w.text.starts_with('/') => {
+                            format!("{}/{}", base.trim_end_matches('/'), w.text)
+                        }
+                        _ => w.text,
+                    });
+                }
+            }
             Keyword::Expose => f.expose.extend(
                 inst.words(df.escape)
                     .into_iter()
@@ -220,6 +243,29 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
                     let dest = words.pop().unwrap_or_default();
                     if dest.contains("docker.conf") {
                         f.touches_docker_conf = true;
+                    }
+                    let from = inst.flag("from").is_some();
+                    if !from && words.iter().any(|w| matches!(w.as_str(), "." | "./")) {
+                        let abs = if dest.starts_with('/') {
+                            Some(dest.clone())
+                        } else {
+                            workdir.as_ref().map(|w| {
+                                let rel = dest.trim_start_matches("./").trim_end_matches('/');
+                                match rel {
+                                    "" | "." => w.clone(),
+                                    r => format!("{}/{r}", w.trim_end_matches('/')),
+                                }
+                            })
+                        };
+                        let abs = abs.map(|a| {
+                            let t = a.trim_end_matches('/');
+                            if t.is_empty() {
+                                "/".to_owned()
+                            } else {
+                                t.to_owned()
+                            }
+                        });
+                        f.code_copy = Some((abs, inst.span));
                     }
                     f.copies.push(CopyFact {
                         sources: words,
@@ -1284,6 +1330,8 @@ fn fpm(f: &crate::parse::fpm::FpmFile) -> FpmFacts {
 pub struct IniFacts {
     /// (key, value text) in file order; the last one wins.
     pub directives: Vec<(String, String)>,
+    /// The span of each directive (key to end of value), same order.
+    pub spans: Vec<Span>,
 }
 
 impl IniFacts {
@@ -1294,6 +1342,25 @@ impl IniFacts {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+
+    /// The last setting of `key` with its span.
+    pub fn get_at(&self, key: &str) -> Option<(&str, Span)> {
+        self.directives
+            .iter()
+            .zip(&self.spans)
+            .rev()
+            .find(|((k, _), _)| k == key)
+            .map(|((_, v), s)| (v.as_str(), *s))
+    }
+
+    /// Sets any `opcache.*` directive (the file configures OPcache).
+    pub fn configures_opcache(&self) -> Option<Span> {
+        self.directives
+            .iter()
+            .zip(&self.spans)
+            .find(|((k, _), _)| k.starts_with("opcache."))
+            .map(|(_, s)| *s)
+    }
 }
 
 fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
@@ -1303,6 +1370,7 @@ fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
             .iter()
             .map(|e| (e.key.clone(), e.value.text().unwrap_or_default()))
             .collect(),
+        spans: f.entries.iter().map(|e| e.span).collect(),
     }
 }
 
@@ -1414,5 +1482,49 @@ fn octane(p: &crate::parse::php::PhpFile) -> OctaneFacts {
             }
         }
     }
+    f
+}
+
+// ---------------------------------------------------------------- RoadRunner
+
+/// What a `.rr.yaml` sets that the rest of the deployment depends on.
+#[derive(Debug, Default)]
+pub struct RrFacts {
+    /// `http.address` (Octane overrides it with `--host`/`--port`).
+    pub http_address: Option<Loc>,
+    /// `status.address`: the health endpoint (`/health?plugin=http`).
+    pub status_address: Option<Loc>,
+    /// Other listeners a probe may check: `metrics.address`, `rpc.listen`.
+    pub other_addresses: Vec<Loc>,
+    /// `http.pool.num_workers` (Octane overrides it with `--workers`).
+    pub num_workers: Option<Loc>,
+}
+
+/// The port of a RoadRunner address (`0.0.0.0:8080`, `:2114`,
+/// `tcp://127.0.0.1:6001`); `None` for a unix socket or an env reference.
+pub fn address_port(address: &str) -> Option<i64> {
+    let a = address.trim();
+    let a = a.strip_prefix("tcp://").unwrap_or(a);
+    let (_, port) = a.rsplit_once(':')?;
+    port.parse().ok().filter(|p| (1..=65535).contains(p))
+}
+
+fn roadrunner(y: &YamlFile) -> RrFacts {
+    let mut f = RrFacts::default();
+    let Some(root) = y.documents.first().map(|d| &d.root) else {
+        return f;
+    };
+    let loc = |keys: &[&str]| {
+        let n = root.path(keys)?;
+        let s = n.as_scalar()?;
+        Some(Loc::new(s.value.clone(), n.span))
+    };
+    f.http_address = loc(&["http", "address"]);
+    f.status_address = loc(&["status", "address"]);
+    f.num_workers = loc(&["http", "pool", "num_workers"]);
+    f.other_addresses = [&["metrics", "address"][..], &["rpc", "listen"][..]]
+        .into_iter()
+        .filter_map(|k| loc(k))
+        .collect();
     f
 }
