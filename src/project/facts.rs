@@ -1524,7 +1524,56 @@ fn roadrunner(y: &YamlFile) -> RrFacts {
     f.num_workers = loc(&["http", "pool", "num_workers"]);
     f.other_addresses = [&["metrics", "address"][..], &["rpc", "listen"][..]]
         .into_iter()
-        .filter_map(|k| loc(k))
+        .filter_map(loc)
         .collect();
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_copy_follows_workdir() {
+        let dest = |t: &str| {
+            of_dockerfile(&crate::parse::dockerfile::parse(t), None)
+                .code_copy
+                .map(|(d, _)| d)
+        };
+        let base = "FROM php:8.3-fpm\n";
+        assert_eq!(
+            dest(&format!("{base}WORKDIR /var/www\nWORKDIR html\nCOPY . .\n")),
+            Some(Some("/var/www/html".to_owned()))
+        );
+        assert_eq!(
+            dest(&format!("{base}COPY --chown=1000 ./ /app/\n")),
+            Some(Some("/app".to_owned()))
+        );
+        assert_eq!(dest(&format!("{base}COPY . src\n")), Some(None));
+        assert_eq!(
+            dest(&format!("{base}WORKDIR /srv\nCOPY ./ ./api/\n")),
+            Some(Some("/srv/api".to_owned()))
+        );
+        // Only the whole context counts, never another stage's files.
+        assert_eq!(dest(&format!("{base}COPY composer.json /app/\n")), None);
+        assert_eq!(dest(&format!("{base}COPY --from=build . /app\n")), None);
+    }
+
+    #[test]
+    fn roadrunner_addresses() {
+        let f = roadrunner(&crate::parse::yaml::parse(
+            "version: '3'\nhttp:\n  address: 0.0.0.0:8080\n  pool:\n    num_workers: 4\nstatus:\n  address: :2114\nrpc:\n  listen: tcp://127.0.0.1:6001\n",
+        ));
+        assert_eq!(
+            f.http_address.map(|l| l.text).as_deref(),
+            Some("0.0.0.0:8080")
+        );
+        assert_eq!(f.num_workers.map(|l| l.text).as_deref(), Some("4"));
+        let status = f.status_address.map(|l| l.text).unwrap_or_default();
+        assert_eq!(address_port(&status), Some(2114));
+        assert_eq!(f.other_addresses.len(), 1);
+        assert_eq!(address_port(&f.other_addresses[0].text), Some(6001));
+        assert_eq!(address_port("unix:///tmp/rr.sock"), None);
+        assert_eq!(address_port("${RR_ADDR}"), None);
+    }
 }

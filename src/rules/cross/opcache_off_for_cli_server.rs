@@ -123,7 +123,7 @@ impl Rule for OpcacheOffForCliServer {
             d.secondary(
                 node.process_evidence.file,
                 node.process_evidence.span,
-                format!("runs {server} (CLI SAPI)"),
+                format!("runs {server} under the CLI SAPI"),
             );
         }
     }

@@ -271,3 +271,26 @@ pub fn rr_config<'p>(
 fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_defines() {
+        let p = Process::from_argv(&[
+            "php",
+            "-d",
+            "memory_limit=512M",
+            "-dopcache.enable_cli=1",
+            "artisan",
+            "octane:start",
+        ]);
+        assert_eq!(cli_define(&p, "memory_limit").as_deref(), Some("512M"));
+        assert_eq!(cli_define(&p, "opcache.enable_cli").as_deref(), Some("1"));
+        assert_eq!(cli_define(&p, "opcache.enable"), None);
+        assert_eq!(ini_bool("On"), Some(true));
+        assert_eq!(ini_bool("0"), Some(false));
+        assert_eq!(ini_bool("${X}"), None);
+    }
+}

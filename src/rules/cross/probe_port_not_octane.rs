@@ -22,6 +22,10 @@ use crate::source::{FileKind, Span};
 
 pub struct ProbePortNotOctane;
 
+/// A port the Octane container listens on: the port, what it is, and
+/// where it is configured (a `.rr.yaml` address).
+type Listener = (i64, String, Option<(FileId, Span)>);
+
 /// Octane's HTTP port for the container and how it was decided; `None` when
 /// it cannot be known.
 fn octane_port(
@@ -97,7 +101,7 @@ impl Rule for ProbePortNotOctane {
             let Some((port, port_from)) = octane_port(project, &cms, &dep, octane_sets_port) else {
                 continue;
             };
-            let mut allowed: Vec<(i64, String, Option<(FileId, Span)>)> =
+            let mut allowed: Vec<Listener> =
                 vec![(port, format!("Octane's HTTP port ({port_from})"), None)];
             match server.as_deref() {
                 Some("swoole") => {}
