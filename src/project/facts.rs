@@ -144,6 +144,10 @@ pub struct DockerfileFacts {
     /// the image: its destination made absolute with the `WORKDIR` in
     /// effect (`None` when relative and no `WORKDIR` is set), and where.
     pub code_copy: Option<(Option<String>, Span)>,
+    /// ini keys a `RUN` of the chain names (`echo 'opcache.enable_cli=1' >>
+    /// ...`, `sed -i 's/memory_limit.../'`): settings the image may change
+    /// in files the graph cannot see (`memory_limit` and `opcache.*`).
+    pub run_ini_keys: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -278,19 +282,51 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
                     });
                 }
             }
-            Keyword::Run
+            Keyword::Run => {
+                for c in df.commands(inst) {
+                    for w in c.argv() {
+                        for key in ini_keys_in(&w.text) {
+                            if !f.run_ini_keys.contains(&key) {
+                                f.run_ini_keys.push(key);
+                            }
+                        }
+                    }
+                }
                 if df
                     .commands(inst)
                     .iter()
-                    .any(|c| c.argv().iter().any(|w| w.text.contains("docker.conf"))) =>
-            {
-                f.touches_docker_conf = true;
+                    .any(|c| c.argv().iter().any(|w| w.text.contains("docker.conf")))
+                {
+                    f.touches_docker_conf = true;
+                }
             }
             _ => {}
         }
     }
     f.env = df.env_of(&chain);
     f
+}
+
+/// `memory_limit` and `opcache.*` keys named in a word of a `RUN` command.
+fn ini_keys_in(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if word.contains("memory_limit") {
+        out.push("memory_limit".to_owned());
+    }
+    let mut rest = word;
+    while let Some(i) = rest.find("opcache.") {
+        let tail = &rest[i..];
+        let end = tail
+            .char_indices()
+            .skip("opcache.".len())
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(tail.len(), |(j, _)| j);
+        if end > "opcache.".len() {
+            out.push(tail[..end].to_ascii_lowercase());
+        }
+        rest = &tail[end.max(1)..];
+    }
+    out
 }
 
 impl DockerfileFacts {
@@ -1557,6 +1593,22 @@ mod tests {
         // Only the whole context counts, never another stage's files.
         assert_eq!(dest(&format!("{base}COPY composer.json /app/\n")), None);
         assert_eq!(dest(&format!("{base}COPY --from=build . /app\n")), None);
+    }
+
+    #[test]
+    fn ini_keys_named_by_run() {
+        let f = of_dockerfile(
+            &crate::parse::dockerfile::parse(
+                "FROM php:8.3-cli\nRUN echo 'opcache.enable_cli=1' >> /x.ini && sed -i 's/memory_limit = 128M/memory_limit = 1G/' php.ini\n",
+            ),
+            None,
+        );
+        assert_eq!(f.run_ini_keys, ["opcache.enable_cli", "memory_limit"]);
+        assert_eq!(ini_keys_in("opcache."), Vec::<String>::new());
+        assert_eq!(
+            ini_keys_in("opcache.jit=off;opcache.jit_buffer_size=0"),
+            ["opcache.jit", "opcache.jit_buffer_size"]
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use super::env::configmaps;
 use super::fpm_memory_over_limit::php_default_memory_limit;
-use super::php_runtime::{effective_ini, ini_setting, resolve_env, rr_config};
+use super::php_runtime::{effective_ini, ini_setting, resolve_env, rr_config, run_may_set};
 use crate::model::units::{Quantity, human_k8s_bytes, parse_quantity};
 use crate::project::Project;
 use crate::project::facts::Role;
@@ -159,7 +159,9 @@ impl Rule for OctaneMemoryOverLimit {
             let (mem_text, mem, mem_source) = match &typical {
                 Some((t, b)) => (t.clone(), *b, None),
                 None => {
-                    if effective_ini(project, &dep).is_none() {
+                    if effective_ini(project, &dep).is_none()
+                        || run_may_set(project, &dep, "memory_limit")
+                    {
                         continue; // the ini files PHP reads are not known
                     }
                     match ini_setting(project, &dep, "memory_limit") {

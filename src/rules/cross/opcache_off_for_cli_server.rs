@@ -15,7 +15,7 @@
 
 use super::env::configmaps;
 use super::php_runtime::{
-    Directive, cli_define, effective_ini, ini_bool, last, official_php, resolve_env,
+    Directive, cli_define, effective_ini, ini_bool, last, official_php, resolve_env, run_may_set,
 };
 use crate::project::Project;
 use crate::project::facts::Role;
@@ -69,7 +69,9 @@ impl Rule for OpcacheOffForCliServer {
                 ProcessKind::RoadRunner => "RoadRunner".to_owned(),
                 _ => continue,
             };
-            if cli_define(p, "opcache.enable_cli").is_some() {
+            if cli_define(p, "opcache.enable_cli").is_some()
+                || run_may_set(project, &dep, "opcache.enable_cli")
+            {
                 continue;
             }
             let Some(ds) = effective_ini(project, &dep) else { continue };

@@ -14,7 +14,7 @@
 
 use super::env::configmaps;
 use super::php_runtime::{
-    Directive, cli_define, effective_ini, ini_bool, last, official_php, resolve_env,
+    Directive, cli_define, effective_ini, ini_bool, last, official_php, resolve_env, run_may_set,
 };
 use crate::project::Project;
 use crate::project::facts::Role;
@@ -116,7 +116,10 @@ impl Rule for OpcacheRevalidatesBakedCode {
             {
                 continue;
             }
-            if cli_define(p, "opcache.validate_timestamps").is_some() {
+            if cli_define(p, "opcache.validate_timestamps").is_some()
+                || run_may_set(project, &dep, "opcache.validate_timestamps")
+                || run_may_set(project, &dep, switch)
+            {
                 continue;
             }
             let d = match last(&ds, "opcache.validate_timestamps") {

@@ -152,6 +152,18 @@ pub fn official_php(project: &Project, dep: &Deployed) -> bool {
     }
 }
 
+/// Whether a `RUN` of the container's Dockerfile names the ini `key`
+/// (`echo 'opcache.enable_cli=1' >> ...`): the image may set it in a file
+/// the graph does not see.
+pub fn run_may_set(project: &Project, dep: &Deployed, key: &str) -> bool {
+    dep.node.dockerfile.as_ref().is_some_and(|l| {
+        project
+            .facts_of(l.to)
+            .dockerfile()
+            .is_some_and(|d| d.run_ini_keys.iter().any(|k| k == key))
+    })
+}
+
 /// Whether a ConfigMap is mounted over a PHP config directory of the
 /// container (the image's `conf.d` is then replaced, and what PHP reads is
 /// not known here).
