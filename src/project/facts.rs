@@ -1388,15 +1388,6 @@ impl IniFacts {
             .find(|((k, _), _)| k == key)
             .map(|((_, v), s)| (v.as_str(), *s))
     }
-
-    /// Sets any `opcache.*` directive (the file configures OPcache).
-    pub fn configures_opcache(&self) -> Option<Span> {
-        self.directives
-            .iter()
-            .zip(&self.spans)
-            .find(|((k, _), _)| k.starts_with("opcache."))
-            .map(|(_, s)| *s)
-    }
 }
 
 fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {

@@ -8,6 +8,11 @@
 //! long-running CLI processes too, but compile each file once per process
 //! lifetime and are not request-serving: they are left out.
 //!
+//! Ini files of the repository that an image copies in are INI014's (a
+//! file rule that judges each php.ini by the images that read it); this
+//! rule reports the ones INI014 cannot see, ConfigMap keys mounted into the
+//! container, so one mistake is reported once.
+//!
 //! Only when the ini files the container reads are certain (copied into the
 //! image by its linked Dockerfile, or ConfigMap keys mounted as files) and
 //! one of them configures OPcache; a missing `enable_cli` counts only on an
@@ -83,6 +88,17 @@ impl Rule for OpcacheOffForCliServer {
                 resolve_env(project, &cms, &dep, &d.value).and_then(|v| ini_bool(&v))
             };
             if last(&ds, "opcache.enable").is_some_and(|d| bool_of(d) != Some(true)) {
+                continue;
+            }
+            // A php.ini file of the repository is INI014's to report (it
+            // judges each file by the images that copy it in); this rule
+            // adds what that file rule cannot see: ini files a ConfigMap
+            // mounts into the container.
+            let deciding = last(&ds, "opcache.enable_cli").unwrap_or(setup);
+            if project
+                .file(deciding.file)
+                .is_some_and(|f| f.kind() == Some(FileKind::PhpIni))
+            {
                 continue;
             }
             let d = match last(&ds, "opcache.enable_cli") {
