@@ -8,6 +8,10 @@
 //! code is immutable: deploys replace pods, so the checks are pure overhead
 //! and `validate_timestamps = 0` is the production setting.
 //!
+//! Ini files of the repository are INI011's (a file rule, production
+//! profile); this rule reports the ones INI011 cannot see, ConfigMap keys
+//! mounted into the container, so one setting is reported once.
+//!
 //! Only for php-fpm and Octane containers whose ini files are certain and
 //! configure OPcache (and keep it on for the SAPI that runs); a missing
 //! `validate_timestamps` counts only on an official `php` image.
@@ -119,6 +123,16 @@ impl Rule for OpcacheRevalidatesBakedCode {
             if cli_define(p, "opcache.validate_timestamps").is_some()
                 || run_may_set(project, &dep, "opcache.validate_timestamps")
                 || run_may_set(project, &dep, switch)
+            {
+                continue;
+            }
+            // A php.ini file of the repository is INI011's to report (in the
+            // production profile); this rule adds what that file rule cannot
+            // see: ini files a ConfigMap mounts into the container.
+            let deciding = last(&ds, "opcache.validate_timestamps").unwrap_or(setup);
+            if project
+                .file(deciding.file)
+                .is_some_and(|f| f.kind() == Some(FileKind::PhpIni))
             {
                 continue;
             }
