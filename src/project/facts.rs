@@ -45,6 +45,7 @@ pub enum FileFacts {
     Ini(IniFacts),
     Compose(ComposeFacts),
     Octane(Box<OctaneFacts>),
+    RoadRunner(RrFacts),
 }
 
 impl FileFacts {
@@ -78,6 +79,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn roadrunner(&self) -> Option<&RrFacts> {
+        match self {
+            FileFacts::RoadRunner(r) => Some(r),
+            _ => None,
+        }
+    }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
             FileFacts::Compose(c) => Some(c),
@@ -95,6 +102,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         ))),
         (Document::Yaml(y), Some(FileKind::Kubernetes)) => FileFacts::Kubernetes(kubernetes(y)),
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
+        (Document::Yaml(y), Some(FileKind::RoadRunner)) => FileFacts::RoadRunner(roadrunner(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
@@ -135,6 +143,14 @@ pub struct DockerfileFacts {
     pub env: Vec<(String, Option<String>)>,
     /// A `RUN` of the chain names the image's `docker.conf` (to delete or edit it).
     pub touches_docker_conf: bool,
+    /// The last `COPY`/`ADD` of the whole build context (`COPY . .`) into
+    /// the image: its destination made absolute with the `WORKDIR` in
+    /// effect (`None` when relative and no `WORKDIR` is set), and where.
+    pub code_copy: Option<(Option<String>, Span)>,
+    /// ini keys a `RUN` of the chain names (`echo 'opcache.enable_cli=1' >>
+    /// ...`, `sed -i 's/memory_limit.../'`): settings the image may change
+    /// in files the graph cannot see (`memory_limit` and `opcache.*`).
+    pub run_ini_keys: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -201,8 +217,19 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
             .unwrap_or_default(),
     };
     f.process = Process::from_argv(&f.runtime);
+    let mut workdir: Option<String> = None;
     for inst in df.instructions_of(&chain) {
         match inst.keyword {
+            Keyword::Workdir => {
+                if let Some(w) = inst.words(df.escape).into_iter().next() {
+                    workdir = Some(match &workdir {
+                        Some(base) if !w.text.starts_with('/') => {
+                            format!("{}/{}", base.trim_end_matches('/'), w.text)
+                        }
+                        _ => w.text,
+                    });
+                }
+            }
             Keyword::Expose => f.expose.extend(
                 inst.words(df.escape)
                     .into_iter()
@@ -227,6 +254,29 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
                     if dest.contains("docker.conf") {
                         f.touches_docker_conf = true;
                     }
+                    let from = inst.flag("from").is_some();
+                    if !from && words.iter().any(|w| matches!(w.as_str(), "." | "./")) {
+                        let abs = if dest.starts_with('/') {
+                            Some(dest.clone())
+                        } else {
+                            workdir.as_ref().map(|w| {
+                                let rel = dest.trim_start_matches("./").trim_end_matches('/');
+                                match rel {
+                                    "" | "." => w.clone(),
+                                    r => format!("{}/{r}", w.trim_end_matches('/')),
+                                }
+                            })
+                        };
+                        let abs = abs.map(|a| {
+                            let t = a.trim_end_matches('/');
+                            if t.is_empty() {
+                                "/".to_owned()
+                            } else {
+                                t.to_owned()
+                            }
+                        });
+                        f.code_copy = Some((abs, inst.span));
+                    }
                     f.copies.push(CopyFact {
                         sources: words,
                         dest,
@@ -248,6 +298,13 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
                             f.chowns.push(Loc::new(owner.text.clone(), owner.span));
                         }
                     }
+                    for w in argv {
+                        for key in ini_keys_in(&w.text) {
+                            if !f.run_ini_keys.contains(&key) {
+                                f.run_ini_keys.push(key);
+                            }
+                        }
+                    }
                 }
                 if commands
                     .iter()
@@ -261,6 +318,28 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
     }
     f.env = df.env_of(&chain);
     f
+}
+
+/// `memory_limit` and `opcache.*` keys named in a word of a `RUN` command.
+fn ini_keys_in(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if word.contains("memory_limit") {
+        out.push("memory_limit".to_owned());
+    }
+    let mut rest = word;
+    while let Some(i) = rest.find("opcache.") {
+        let tail = &rest[i..];
+        let end = tail
+            .char_indices()
+            .skip("opcache.".len())
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(tail.len(), |(j, _)| j);
+        if end > "opcache.".len() {
+            out.push(tail[..end].to_ascii_lowercase());
+        }
+        rest = &tail[end.max(1)..];
+    }
+    out
 }
 
 impl DockerfileFacts {
@@ -1373,6 +1452,8 @@ fn fpm(f: &crate::parse::fpm::FpmFile) -> FpmFacts {
 pub struct IniFacts {
     /// (key, value text) in file order; the last one wins.
     pub directives: Vec<(String, String)>,
+    /// The span of each directive (key to end of value), same order.
+    pub spans: Vec<Span>,
 }
 
 impl IniFacts {
@@ -1383,6 +1464,16 @@ impl IniFacts {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+
+    /// The last setting of `key` with its span.
+    pub fn get_at(&self, key: &str) -> Option<(&str, Span)> {
+        self.directives
+            .iter()
+            .zip(&self.spans)
+            .rev()
+            .find(|((k, _), _)| k == key)
+            .map(|((_, v), s)| (v.as_str(), *s))
+    }
 }
 
 fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
@@ -1392,6 +1483,7 @@ fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
             .iter()
             .map(|e| (e.key.clone(), e.value.text().unwrap_or_default()))
             .collect(),
+        spans: f.entries.iter().map(|e| e.span).collect(),
     }
 }
 
@@ -1504,4 +1596,113 @@ fn octane(p: &crate::parse::php::PhpFile) -> OctaneFacts {
         }
     }
     f
+}
+
+// ---------------------------------------------------------------- RoadRunner
+
+/// What a `.rr.yaml` sets that the rest of the deployment depends on.
+#[derive(Debug, Default)]
+pub struct RrFacts {
+    /// `http.address` (Octane overrides it with `--host`/`--port`).
+    pub http_address: Option<Loc>,
+    /// `status.address`: the health endpoint (`/health?plugin=http`).
+    pub status_address: Option<Loc>,
+    /// Other listeners a probe may check: `metrics.address`, `rpc.listen`.
+    pub other_addresses: Vec<Loc>,
+    /// `http.pool.num_workers` (Octane overrides it with `--workers`).
+    pub num_workers: Option<Loc>,
+}
+
+/// The port of a RoadRunner address (`0.0.0.0:8080`, `:2114`,
+/// `tcp://127.0.0.1:6001`); `None` for a unix socket or an env reference.
+pub fn address_port(address: &str) -> Option<i64> {
+    let a = address.trim();
+    let a = a.strip_prefix("tcp://").unwrap_or(a);
+    let (_, port) = a.rsplit_once(':')?;
+    port.parse().ok().filter(|p| (1..=65535).contains(p))
+}
+
+fn roadrunner(y: &YamlFile) -> RrFacts {
+    let mut f = RrFacts::default();
+    let Some(root) = y.documents.first().map(|d| &d.root) else {
+        return f;
+    };
+    let loc = |keys: &[&str]| {
+        let n = root.path(keys)?;
+        let s = n.as_scalar()?;
+        Some(Loc::new(s.value.clone(), n.span))
+    };
+    f.http_address = loc(&["http", "address"]);
+    f.status_address = loc(&["status", "address"]);
+    f.num_workers = loc(&["http", "pool", "num_workers"]);
+    f.other_addresses = [&["metrics", "address"][..], &["rpc", "listen"][..]]
+        .into_iter()
+        .filter_map(loc)
+        .collect();
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_copy_follows_workdir() {
+        let dest = |t: &str| {
+            of_dockerfile(&crate::parse::dockerfile::parse(t), None)
+                .code_copy
+                .map(|(d, _)| d)
+        };
+        let base = "FROM php:8.3-fpm\n";
+        assert_eq!(
+            dest(&format!("{base}WORKDIR /var/www\nWORKDIR html\nCOPY . .\n")),
+            Some(Some("/var/www/html".to_owned()))
+        );
+        assert_eq!(
+            dest(&format!("{base}COPY --chown=1000 ./ /app/\n")),
+            Some(Some("/app".to_owned()))
+        );
+        assert_eq!(dest(&format!("{base}COPY . src\n")), Some(None));
+        assert_eq!(
+            dest(&format!("{base}WORKDIR /srv\nCOPY ./ ./api/\n")),
+            Some(Some("/srv/api".to_owned()))
+        );
+        // Only the whole context counts, never another stage's files.
+        assert_eq!(dest(&format!("{base}COPY composer.json /app/\n")), None);
+        assert_eq!(dest(&format!("{base}COPY --from=build . /app\n")), None);
+    }
+
+    #[test]
+    fn ini_keys_named_by_run() {
+        let f = of_dockerfile(
+            &crate::parse::dockerfile::parse(
+                "FROM php:8.3-cli\nRUN echo 'opcache.enable_cli=1' >> /x.ini && sed -i 's/memory_limit = 128M/memory_limit = 1G/' php.ini\n",
+            ),
+            None,
+        );
+        assert_eq!(f.run_ini_keys, ["opcache.enable_cli", "memory_limit"]);
+        assert_eq!(ini_keys_in("opcache."), Vec::<String>::new());
+        assert_eq!(
+            ini_keys_in("opcache.jit=off;opcache.jit_buffer_size=0"),
+            ["opcache.jit", "opcache.jit_buffer_size"]
+        );
+    }
+
+    #[test]
+    fn roadrunner_addresses() {
+        let f = roadrunner(&crate::parse::yaml::parse(
+            "version: '3'\nhttp:\n  address: 0.0.0.0:8080\n  pool:\n    num_workers: 4\nstatus:\n  address: :2114\nrpc:\n  listen: tcp://127.0.0.1:6001\n",
+        ));
+        assert_eq!(
+            f.http_address.map(|l| l.text).as_deref(),
+            Some("0.0.0.0:8080")
+        );
+        assert_eq!(f.num_workers.map(|l| l.text).as_deref(), Some("4"));
+        let status = f.status_address.map(|l| l.text).unwrap_or_default();
+        assert_eq!(address_port(&status), Some(2114));
+        assert_eq!(f.other_addresses.len(), 1);
+        assert_eq!(address_port(&f.other_addresses[0].text), Some(6001));
+        assert_eq!(address_port("unix:///tmp/rr.sock"), None);
+        assert_eq!(address_port("${RR_ADDR}"), None);
+    }
 }

@@ -21,7 +21,7 @@ pub struct FpmMemoryOverLimit;
 
 /// PHP's built-in `memory_limit` for the configured PHP version, from the
 /// directive catalogue (128M; php.ini-development and -production keep it).
-fn php_default_memory_limit(at: (u32, u32)) -> String {
+pub fn php_default_memory_limit(at: (u32, u32)) -> String {
     crate::rules::ini::directives::schema()
         .get("memory_limit")
         .and_then(|d| d.default_at(at))

@@ -9,6 +9,7 @@
 //! sized for 2 CPUs on a 64-core node starts 64 workers: 64 x the app's
 //! memory, and CPU throttling under load.
 
+use crate::diagnostic::Severity;
 use crate::project::Project;
 use crate::project::facts::Role;
 use crate::project::process::ProcessKind;
@@ -16,6 +17,9 @@ use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
 pub struct OctaneWorkersFollowNodeCpus;
+
+/// Workers per CPU of the limit above which the count is reported (info).
+const FAR_ABOVE: i128 = 4;
 
 impl Rule for OctaneWorkersFollowNodeCpus {
     fn code(&self) -> &'static str {
@@ -46,7 +50,38 @@ impl Rule for OctaneWorkersFollowNodeCpus {
             if c.role != Role::Main || p.kind != ProcessKind::Octane || node.process_guess {
                 continue;
             }
-            if p.flag("--workers").is_some_and(|w| !w.eq_ignore_ascii_case("auto")) {
+            if let Some(w) = p.flag("--workers").filter(|w| !w.eq_ignore_ascii_case("auto")) {
+                // Far more workers than CPUs: they only queue on the CPU quota.
+                let (Ok(n), Some(cpu)) = (w.trim().parse::<i128>(), c.resources.limits_cpu) else {
+                    continue;
+                };
+                let cpus = cpu.units_ceil().max(1);
+                if n > FAR_ABOVE * cpus {
+                    let d = ctx.report_in(
+                        dep.file(),
+                        c.span,
+                        format!(
+                            "Octane in container `{}` of {} runs {n} workers (`--workers`) under a {cpus}-CPU limit, more than {FAR_ABOVE} per CPU: CPU-bound requests queue on the quota and are throttled, while each worker holds the app's memory",
+                            c.name,
+                            dep.object.display()
+                        ),
+                    );
+                    d.severity(Severity::Info)
+                        .label_text("workers far above the CPU limit")
+                        .hint(format!(
+                            "Run about 1-2 workers per CPU (`--workers={}`) unless requests mostly wait on I/O, or raise the CPU limit",
+                            cpus * 2
+                        ));
+                    if c.command_span.is_none() {
+                        if let Some(l) = &node.dockerfile {
+                            if let Some(s) =
+                                project.facts_of(l.to).dockerfile().and_then(|d| d.runtime_span)
+                            {
+                                d.secondary(l.to, s, format!("starts {n} workers"));
+                            }
+                        }
+                    }
+                }
                 continue;
             }
             let server = p.octane_server().unwrap_or("the configured server");
