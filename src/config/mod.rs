@@ -127,8 +127,6 @@ pub struct Config {
     pub cli: Patch,
     /// Configs found below the root one, nearest wins (see `attach_nested`).
     pub nested: Vec<Config>,
-    /// Loaded as a nested config: the run-wide keys are refused.
-    nested_mode: bool,
     cache: SettingsCache,
 }
 
@@ -173,16 +171,11 @@ impl Config {
 
     /// Loads a config file, the files it `extends:` merged first.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        Self::load_as(path, false)
-    }
-
-    fn load_as(path: &Path, nested: bool) -> Result<Config, ConfigError> {
         let root = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         let mut config = Config::with_defaults(root);
-        config.nested_mode = nested;
         load_into(path, &mut config, &mut Vec::new(), None)?;
         config.path = Some(path.to_path_buf());
         config.compile_overrides();
@@ -426,15 +419,6 @@ fn load_into(
     Ok(())
 }
 
-/// Keys only the root config may set (file discovery happens once per run).
-const RUN_WIDE_KEYS: [&str; 5] = [
-    "include",
-    "exclude",
-    "kinds",
-    "max-file-size",
-    "custom-rules",
-];
-
 fn validate(node: &yaml::Node) -> Result<(), Vec<Diagnostic>> {
     let value = node.to_json();
     let schema: Value = serde_json::from_str(CONFIG_SCHEMA).map_err(|e| {
@@ -467,16 +451,6 @@ fn apply_file(
     errors: &mut Vec<Diagnostic>,
 ) {
     let origin = |span: Span| origin_of(source, span);
-    if config.nested_mode {
-        for key in RUN_WIDE_KEYS {
-            if let Some(e) = node.entry(key) {
-                errors.push(error(
-                    e.key.span,
-                    format!("`{key}` applies to the whole run: set it in the workspace's root .deploylint.yaml, not in a nested one"),
-                ));
-            }
-        }
-    }
     let patch = parse_patch(node, source, depth0, config, errors);
     patch.apply(&mut config.settings);
     for (k, o) in &patch.origins {

@@ -170,7 +170,7 @@ impl Config {
         found.sort();
         for f in found {
             let shown = f.strip_prefix(&cwd).map_or(f.clone(), Path::to_path_buf);
-            let mut c = Config::load_as(&shown, true)?;
+            let mut c = Config::load(&shown)?;
             if let Ok(abs) = std::fs::canonicalize(&c.root) {
                 c.root = abs
                     .strip_prefix(&cwd)
