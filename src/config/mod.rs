@@ -133,7 +133,10 @@ pub struct Config {
 /// Resolved settings by (scope, matched overrides): each combination is
 /// built once per run. A clone starts empty (its settings may change).
 #[derive(Debug, Default)]
-struct SettingsCache(Mutex<HashMap<(usize, Vec<usize>), Arc<Settings>>>);
+struct SettingsCache(Mutex<HashMap<ScopeKey, Arc<Settings>>>);
+
+/// (config index: 0 the root, i + 1 `nested[i]`; indexes of the matched overrides).
+type ScopeKey = (usize, Vec<usize>);
 
 impl Clone for SettingsCache {
     fn clone(&self) -> Self {
