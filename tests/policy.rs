@@ -227,6 +227,13 @@ fn overrides_set_levels_profile_and_versions_by_glob() {
     );
     let s = show(d, "k8s/pod.yaml");
     assert_eq!(s["profile"], ("production".into(), "default".into()));
+    // From below the config's directory, globs still match from its root.
+    let f = findings(&run_in(&d.join("k8s/dev"), &["check", "--format", "json"]));
+    let dev = codes_in(&f, "pod.yaml");
+    assert!(
+        !dev.is_empty() && !dev.contains(&"K8S040".into()),
+        "{dev:?}"
+    );
     // The command line wins over an override.
     let o = run_in(
         d,

@@ -128,6 +128,9 @@ pub struct Config {
     /// Configs found below the root one, nearest wins (see `attach_nested`).
     pub nested: Vec<Config>,
     cache: SettingsCache,
+    /// The working directory relative to `root` when `root` is above it
+    /// (`../..`): file paths are relative to the working directory.
+    cwd_below_root: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 /// Resolved settings by (scope, matched overrides): each combination is
