@@ -3,7 +3,8 @@
 //!
 //! No absolute time limits: each generator is run at size n and 4n, best of
 //! three, and the larger must take less than 10x the smaller (linear is about
-//! 4x, quadratic 16x). Sizes are large enough that fixed costs do not dominate.
+//! 4x, quadratic 16x) in one of three attempts (a loaded machine slows single
+//! measurements; a super-linear cost fails them all). Sizes are large enough that fixed costs do not dominate.
 
 use deploylint::config::Config;
 use deploylint::report::{self, Format, HumanOptions};
@@ -33,18 +34,24 @@ fn assert_linear(what: &str, name: &str, format: Format, make: impl Fn(usize) ->
     let large = make(4 * n);
     // Warm-up (catalog, schemas, allocator).
     run(name, &small, format);
-    let t1 = best_of_3(name, &small, format);
-    let t4 = best_of_3(name, &large, format);
-    let ratio = t4.as_secs_f64() / t1.as_secs_f64().max(1e-6);
-    eprintln!(
-        "{what}: n={n} ({} B) {t1:.2?}, 4n ({} B) {t4:.2?}, ratio {ratio:.1}",
-        small.len(),
-        large.len()
-    );
-    assert!(
-        ratio < 10.0 || t4 < Duration::from_millis(50),
-        "{what}: 4x input took {ratio:.1}x the time ({t1:?} -> {t4:?})"
-    );
+    // A busy machine (other tests, other builds) can slow one measurement
+    // down; a super-linear cost fails every attempt, noise does not.
+    let mut last = String::new();
+    for attempt in 1..=3 {
+        let t1 = best_of_3(name, &small, format);
+        let t4 = best_of_3(name, &large, format);
+        let ratio = t4.as_secs_f64() / t1.as_secs_f64().max(1e-6);
+        eprintln!(
+            "{what}: n={n} ({} B) {t1:.2?}, 4n ({} B) {t4:.2?}, ratio {ratio:.1} (attempt {attempt})",
+            small.len(),
+            large.len()
+        );
+        if ratio < 10.0 || t4 < Duration::from_millis(50) {
+            return;
+        }
+        last = format!("{what}: 4x input took {ratio:.1}x the time ({t1:?} -> {t4:?})");
+    }
+    panic!("{last}, in each of 3 attempts");
 }
 
 /// hang-yaml-many-keys-quadratic: one mapping with n keys.

@@ -362,3 +362,57 @@ fn utf8_positions_and_pull_diagnostics() {
     c.notify("exit", Value::Null);
     let _ = c.child.wait();
 }
+
+/// The workspace's custom rules run in the editor as in `check`, and a broken
+/// rule file is named in a `window/showMessage`.
+#[test]
+fn language_server_runs_custom_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join(".deploylint.yaml"), "custom-rules: [policy]\n").unwrap();
+    std::fs::create_dir_all(root.join("policy")).unwrap();
+    let rule = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/custom-rules/rules/ACME002-approved-registry.yaml"
+    ))
+    .unwrap();
+    std::fs::write(root.join("policy/ACME002-approved-registry.yaml"), rule).unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: docker.io/library/nginx:1.27\n";
+    std::fs::write(root.join("pod.yaml"), pod).unwrap();
+    let uri = |p: &str| format!("file://{}/{p}", root.display());
+
+    let mut c = Client::start(&root);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri("").trim_end_matches('/'), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri("pod.yaml"), "languageId": "yaml", "version": 1, "text": pod}}),
+    );
+    let diags = c.diagnostics(&uri("pod.yaml"));
+    let acme = diags
+        .iter()
+        .find(|d| d["code"] == "ACME002")
+        .unwrap_or_else(|| panic!("ACME002 in {diags:?}"));
+    assert_eq!(acme["range"]["start"]["line"], 7, "{acme}");
+
+    // Break the rule file: the server says which file and line, and the rule is gone.
+    std::fs::write(
+        root.join("policy/ACME002-approved-registry.yaml"),
+        "code: ACME002\nname: [\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri("policy/ACME002-approved-registry.yaml"), "type": 2}]}),
+    );
+    let msg = c.wait(|m| m["method"] == "window/showMessage");
+    let text = msg["params"]["message"].as_str().unwrap_or("");
+    assert!(text.contains("ACME002-approved-registry.yaml:"), "{msg}");
+    let diags = c.diagnostics(&uri("pod.yaml"));
+    assert!(!codes(&diags).contains(&"ACME002".into()), "{diags:?}");
+    c.request("shutdown", json!(null));
+    c.notify("exit", json!(null));
+}

@@ -178,6 +178,23 @@ pub struct LoadError {
 }
 
 impl LoadError {
+    /// The first error as `file:line:column: message` (and how many more), for
+    /// places that show one line (an editor's message).
+    pub fn summary(&self) -> String {
+        let Some(d) = self.diagnostics.first() else {
+            return "unknown error".to_owned();
+        };
+        let place = self.files.get(d.file).map_or_else(String::new, |f| {
+            let p = f.position(d.span.start);
+            format!("{}:{}:{}: ", f.path, p.line, p.column)
+        });
+        let more = match self.diagnostics.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        format!("{place}{}{more}", d.message)
+    }
+
     /// Errors located in the configuration file (`.deploylint.yaml`), file 0.
     fn in_config(config: &crate::config::Config, diagnostics: Vec<Diagnostic>) -> LoadError {
         let path = config.path.as_ref().map_or_else(

@@ -169,6 +169,7 @@ fn lint_file(
     rules: &RuleSet,
     opts: &LintOptions,
     run_rules: bool,
+    php_version: Option<(u32, u32)>,
 ) -> FileOutcome {
     let text = match input.text {
         Some(t) => t,
@@ -250,13 +251,14 @@ fn lint_file(
         }
     }
     if let (Some(kind), true) = (kind, run_rules) {
-        // A php.ini or pool file whose path names its PHP version (`php7.4.ini`,
-        // `etc/php84/`, `8.2/conf.d/`) is judged for that version, and one whose
-        // path says development or tests (`php.development.ini`, `.devcontainer/`)
-        // with the development profile.
+        // A php.ini or pool file is judged for the PHP version of the image
+        // that copies it (`php_version`, from the graph), else the one its path
+        // names (`php7.4.ini`, `etc/php84/`, `8.2/conf.d/`); one whose path says
+        // development or tests (`php.development.ini`, `.devcontainer/`) with
+        // the development profile.
         let php_file = matches!(kind, FileKind::PhpIni | FileKind::PhpFpm);
         let version = php_file
-            .then(|| crate::config::php_version_in_path(&file.source.path))
+            .then(|| php_version.or_else(|| crate::config::php_version_in_path(&file.source.path)))
             .flatten()
             .filter(|v| *v != file_settings.php_version);
         let development = php_file

@@ -57,12 +57,18 @@ struct Meta {
     read_error: Option<(ReadError, String)>,
     role: Role,
     dirty: bool,
+    /// The PHP version of the image that copies this php.ini or pool file
+    /// (from the graph), which its file rules are judged for.
+    php_version: Option<(u32, u32)>,
     suppressions: Vec<Suppression>,
     diagnostics: Vec<Diagnostic>,
     masks: Vec<(FileId, Span)>,
     /// The file's resolved settings (set when it is read).
     settings: Option<Arc<Settings>>,
 }
+
+/// A PHP `(major, minor)` version.
+type PhpVersion = (u32, u32);
 
 /// One rule's findings and masks.
 type RuleOutput = (Vec<Diagnostic>, Vec<(FileId, Span)>);
@@ -158,6 +164,7 @@ impl Session {
             read_error,
             role,
             dirty: true,
+            php_version: None,
             suppressions: Vec::new(),
             diagnostics: Vec::new(),
             masks: Vec::new(),
@@ -273,6 +280,62 @@ impl Session {
     }
 
     fn refresh(&mut self) {
+        self.refresh_once();
+        // php.ini and pool files are judged for the PHP version of the image
+        // that copies them, known once the graph is built: those whose version
+        // changed run their file rules again (once; links do not depend on the
+        // ini files' contents).
+        if self.apply_image_php_versions() {
+            self.refresh_once();
+        }
+    }
+
+    /// Records for each php.ini and pool file the PHP version of the image
+    /// whose Dockerfile copies it (its base image's tag says it) (when all such images agree), and
+    /// marks the files whose version changed dirty. Whether any did.
+    fn apply_image_php_versions(&mut self) -> bool {
+        let mut found: HashMap<FileId, Option<(u32, u32)>> = HashMap::new();
+        for image in &self.graph.images {
+            let version = self
+                .facts
+                .get(image.file)
+                .and_then(FileFacts::dockerfile)
+                .and_then(|d| d.base_image.as_ref())
+                .and_then(|b| crate::project::defaults::php_version_of_image(&b.text));
+            for link in image.inis.iter().chain(&image.pools) {
+                let slot = found.entry(link.to).or_insert(version);
+                if *slot != version {
+                    *slot = None; // images of different versions copy it: no single answer
+                }
+            }
+        }
+        // Re-lint only where the version the rules see changes (the image
+        // usually runs the version the path or the config already gives).
+        let mut any = false;
+        for (id, m) in self.meta.iter_mut().enumerate() {
+            let v = found.get(&id).copied().flatten();
+            if m.php_version == v {
+                continue;
+            }
+            let path = &self.files[id].source.path;
+            let default = m
+                .settings
+                .as_ref()
+                .map_or(self.config.settings.php_version, |s| s.php_version);
+            let effective = |v: Option<(u32, u32)>| {
+                v.or_else(|| crate::config::php_version_in_path(path))
+                    .unwrap_or(default)
+            };
+            if effective(m.php_version) != effective(v) {
+                m.dirty = true;
+                any = true;
+            }
+            m.php_version = v;
+        }
+        any
+    }
+
+    fn refresh_once(&mut self) {
         let dirty: Vec<FileId> = (0..self.meta.len())
             .filter(|&i| self.meta[i].dirty)
             .collect();
@@ -284,7 +347,7 @@ impl Session {
         let opts = &self.opts;
         let keep = self.keep_documents;
         let needed = self.project_document_kinds();
-        let jobs: Vec<(FileId, Input, Role)> = dirty
+        let jobs: Vec<(FileId, Input, Role, Option<PhpVersion>)> = dirty
             .iter()
             .map(|&id| {
                 let m = &mut self.meta[id];
@@ -301,14 +364,16 @@ impl Session {
                         },
                     },
                     m.role,
+                    m.php_version,
                 )
             })
             .collect();
         self.stats.parses += jobs.len();
         let outcomes: Vec<(FileOutcome, Vec<Suppression>)> = jobs
             .into_par_iter()
-            .map(|(id, input, role)| {
-                let mut o = super::lint_file(id, input, config, rules, opts, role == Role::Named);
+            .map(|(id, input, role, php)| {
+                let mut o =
+                    super::lint_file(id, input, config, rules, opts, role == Role::Named, php);
                 let sups = if o.file.kind().is_some() {
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
                         let mut s = suppress::collect(&o.file.source);

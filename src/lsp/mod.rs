@@ -224,6 +224,16 @@ impl Server {
             .and_then(|p| Config::load(&p).ok())
             .unwrap_or_else(|| Config::with_defaults(PathBuf::from(".")));
         let mut session = Session::new(config, LintOptions::default()).keep_documents(true);
+        // The workspace's custom rules run as in `deploylint check`; a rule
+        // file with errors is named in a message (the CLI exits 2 on it).
+        let mut outbox = Vec::new();
+        match crate::custom::CustomRules::load(session.config()) {
+            Ok(custom) => session.add_rules(custom.rules()),
+            Err(e) => outbox.push(show_message(
+                lt::MessageType::ERROR,
+                format!("deploylint: custom rules not loaded: {}", e.summary()),
+            )),
+        }
         let (candidates, _) = discover::walk(&[PathBuf::from(".")], session.config());
         for c in candidates {
             session.add(Input::from(c), Role::Context);
@@ -235,7 +245,7 @@ impl Server {
             published: BTreeMap::new(),
             findings: Vec::new(),
             utf8,
-            outbox: Vec::new(),
+            outbox,
         }
     }
 
@@ -312,8 +322,11 @@ impl Server {
                         let Some(display) = self.display_of(&change.uri) else {
                             continue;
                         };
+                        let custom_rule = (display.ends_with(".yaml") || display.ends_with(".yml"))
+                            && self.is_custom_rule_file(&display);
                         if display.ends_with(".deploylint.yaml")
                             || display.ends_with(".deploylint.yml")
+                            || custom_rule
                         {
                             // New settings: rebuild the session, keeping open buffers.
                             self.restart();
@@ -346,6 +359,27 @@ impl Server {
         }
     }
 
+    /// Whether a workspace file sits in a custom-rules directory (its change
+    /// reloads the rules).
+    fn is_custom_rule_file(&self, display: &str) -> bool {
+        let path = self.root.join(display);
+        let config = self.session.config();
+        let default = config.root.join(crate::custom::DEFAULT_DIR);
+        config
+            .custom_rules
+            .iter()
+            .map(|(d, _)| d)
+            .chain(std::iter::once(&default))
+            .any(|d| {
+                let d = if d.is_absolute() {
+                    d.clone()
+                } else {
+                    self.root.join(d)
+                };
+                path.starts_with(d)
+            })
+    }
+
     /// Rebuilds the session (the config changed); open buffers stay open.
     fn restart(&mut self) {
         let buffers: Vec<(String, Option<String>)> = self
@@ -362,6 +396,7 @@ impl Server {
             .collect();
         let fresh = Server::new(self.root.clone(), self.utf8);
         self.session = fresh.session;
+        self.outbox.extend(fresh.outbox);
         self.published.clear();
         for (display, text) in buffers {
             let guess = discover::guess(Path::new(&display), self.session.config())
@@ -763,6 +798,13 @@ fn non_overlapping(edits: &[(Span, String)]) -> bool {
     let mut spans: Vec<Span> = edits.iter().map(|(s, _)| *s).collect();
     spans.sort_by_key(|s| (s.start, s.end));
     spans.windows(2).all(|w| w[0].end <= w[1].start)
+}
+
+fn show_message(typ: lt::MessageType, message: String) -> Notification {
+    Notification::new(
+        "window/showMessage".into(),
+        lt::ShowMessageParams { typ, message },
+    )
 }
 
 fn publish_note(uri: lt::Uri, diagnostics: Vec<lt::Diagnostic>) -> Notification {

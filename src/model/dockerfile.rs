@@ -350,7 +350,14 @@ pub fn official_php_image(image: &str) -> Option<OfficialPhp<'_>> {
     let patch = nums.next().flatten();
     Some(OfficialPhp {
         tag,
-        version: major.map(|m| (m, minor.unwrap_or(0))),
+        // A major alone follows the newest minor of that line: `php:7` and
+        // `php:5` are frozen at 7.4 and 5.6; `php:8` moves (8.5 today).
+        version: match (major, minor) {
+            (Some(m), Some(n)) => Some((m, n)),
+            (Some(7), None) => Some((7, 4)),
+            (Some(5), None) => Some((5, 6)),
+            _ => None,
+        },
         patch: if minor.is_some() { patch } else { None },
     })
 }
@@ -409,7 +416,9 @@ mod tests {
             v("docker.io/library/php:8.3.7-fpm"),
             Some((Some((8, 3)), Some(7), true))
         );
-        assert_eq!(v("php:8-cli"), Some((Some((8, 0)), None, false)));
+        // A major alone moves with its line (8), or is frozen at its last minor (7.4).
+        assert_eq!(v("php:8-cli"), Some((None, None, false)));
+        assert_eq!(v("php:7-fpm"), Some((Some((7, 4)), None, true)));
         assert_eq!(v("php:fpm-alpine"), Some((None, None, true)));
         assert_eq!(v("php"), Some((None, None, false)));
         assert_eq!(v("phpmyadmin:5"), None);

@@ -287,3 +287,59 @@ mod shell_tests {
         }
     }
 }
+
+/// The PHP `major.minor` an image runs, when its reference says so exactly:
+/// the official image's tag (`php:8.3-fpm`, `php:7.4.33-cli`), a `php8.4` in
+/// the tag (`dunglas/frankenphp:1-php8.4-alpine`), or a `N.M` tag of an image
+/// named for PHP (`serversideup/php:8.3-fpm-nginx`, `bitnami/php-fpm:8.2`).
+/// `None` for a major alone (`php:8-fpm` follows the newest 8.x) or no version.
+pub fn php_version_of_image(image: &str) -> Option<(u32, u32)> {
+    let image = image.split('@').next().unwrap_or(image);
+    let (repo, tag) = match image.rfind(':') {
+        Some(i) if !image[i..].contains('/') => (&image[..i], &image[i + 1..]),
+        _ => (image, ""),
+    };
+    let major_minor = |s: &str| {
+        let mut nums = s.split('.');
+        let major = nums.next()?.parse::<u32>().ok()?;
+        let minor: String = nums
+            .next()?
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        Some((major, minor.parse::<u32>().ok()?))
+    };
+    // `php8.4` inside the tag, on a word boundary.
+    for part in tag.split(['-', '_']) {
+        if let Some(v) = part.strip_prefix("php").and_then(major_minor) {
+            return Some(v);
+        }
+    }
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    if name == "php" || name.starts_with("php-") || name.ends_with("-php") {
+        return tag.split('-').next().and_then(major_minor);
+    }
+    None
+}
+
+#[cfg(test)]
+mod image_version_tests {
+    use super::php_version_of_image as v;
+
+    #[test]
+    fn versions_from_image_references() {
+        assert_eq!(v("php:8.3-fpm-alpine"), Some((8, 3)));
+        assert_eq!(v("docker.io/library/php:7.4.33-cli"), Some((7, 4)));
+        assert_eq!(v("php:8-fpm"), None);
+        assert_eq!(v("php:fpm-alpine"), None);
+        assert_eq!(v("php"), None);
+        assert_eq!(v("dunglas/frankenphp:php8.4"), Some((8, 4)));
+        assert_eq!(v("dunglas/frankenphp:1-php8.5-alpine"), Some((8, 5)));
+        assert_eq!(v("dunglas/frankenphp:1.12.7-php8-trixie"), None);
+        assert_eq!(v("serversideup/php:8.3-fpm-nginx"), Some((8, 3)));
+        assert_eq!(v("bitnami/php-fpm:8.2"), Some((8, 2)));
+        assert_eq!(v("registry:5000/php:8.1-fpm"), Some((8, 1)));
+        assert_eq!(v("nginx:1.27"), None);
+        assert_eq!(v("ghcr.io/acme/shop:8.3"), None);
+    }
+}

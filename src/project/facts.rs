@@ -129,6 +129,9 @@ pub struct DockerfileFacts {
     pub stopsignal: Option<Loc>,
     pub healthcheck: Option<Span>,
     pub copies: Vec<CopyFact>,
+    /// Owners files are given to in the final chain: `RUN chown [-R]
+    /// owner[:group] ...` and `COPY --chown=owner[:group]`, as written.
+    pub chowns: Vec<Loc>,
     pub env: Vec<(String, Option<String>)>,
     /// A `RUN` of the chain names the image's `docker.conf` (to delete or edit it).
     pub touches_docker_conf: bool,
@@ -214,6 +217,9 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
             }
             Keyword::Healthcheck => f.healthcheck = Some(inst.span),
             Keyword::Copy | Keyword::Add => {
+                if let Some(v) = inst.flag("chown").and_then(|fl| fl.value.as_ref()) {
+                    f.chowns.push(Loc::new(v.text.clone(), v.span));
+                }
                 let mut words: Vec<String> =
                     inst.words(df.escape).into_iter().map(|w| w.text).collect();
                 if words.len() >= 2 {
@@ -232,13 +238,23 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
                     });
                 }
             }
-            Keyword::Run
-                if df
-                    .commands(inst)
+            Keyword::Run => {
+                let commands = df.commands(inst);
+                for c in &commands {
+                    let argv = c.argv();
+                    if argv.first().is_some_and(|w| w.text == "chown") {
+                        if let Some(owner) = argv.iter().skip(1).find(|w| !w.text.starts_with('-'))
+                        {
+                            f.chowns.push(Loc::new(owner.text.clone(), owner.span));
+                        }
+                    }
+                }
+                if commands
                     .iter()
-                    .any(|c| c.argv().iter().any(|w| w.text.contains("docker.conf"))) =>
-            {
-                f.touches_docker_conf = true;
+                    .any(|c| c.argv().iter().any(|w| w.text.contains("docker.conf")))
+                {
+                    f.touches_docker_conf = true;
+                }
             }
             _ => {}
         }
@@ -330,6 +346,58 @@ pub struct ObjectFacts {
     /// What the cross-object rules read of Services, PDBs, HPAs and
     /// ServiceAccounts.
     pub relation: Relation,
+    /// A PodDisruptionBudget's `minAvailable` / `maxUnavailable`.
+    pub pdb_budget: Option<PdbBudget>,
+}
+
+/// A PodDisruptionBudget's budget, as written.
+#[derive(Debug, Default)]
+pub struct PdbBudget {
+    pub min_available: Option<IntOrPercent>,
+    pub max_unavailable: Option<IntOrPercent>,
+}
+
+/// An `IntOrString` count of pods: a number or a percentage.
+#[derive(Debug, Clone)]
+pub struct IntOrPercent {
+    /// The number, or the percentage when `percent`.
+    pub value: i64,
+    pub percent: bool,
+    pub text: String,
+    /// The key through the value.
+    pub span: Span,
+}
+
+impl IntOrPercent {
+    fn of(key: &Node, n: &Node) -> Option<IntOrPercent> {
+        let (value, percent) = match resolve(n) {
+            Resolved::Int(v) => (v, false),
+            Resolved::Str(s) => match s.strip_suffix('%') {
+                Some(p) => (p.trim().parse().ok()?, true),
+                None => (s.trim().parse().ok()?, false),
+            },
+            _ => return None,
+        };
+        if value < 0 {
+            return None;
+        }
+        Some(IntOrPercent {
+            value,
+            percent,
+            text: n.as_scalar()?.value.clone(),
+            span: key.span.cover(n.span),
+        })
+    }
+
+    /// Pods out of `total`: Kubernetes' disruption controller rounds a
+    /// percentage up, for both fields.
+    pub fn pods(&self, total: i64) -> i64 {
+        if self.percent {
+            (self.value.saturating_mul(total) + 99).div_euclid(100)
+        } else {
+            self.value
+        }
+    }
 }
 
 /// A Deployment's `spec.strategy`.
@@ -486,6 +554,9 @@ pub struct ContainerFacts {
     /// Container securityContext merged over the pod's.
     pub run_as_non_root: Option<(bool, Span)>,
     pub run_as_user: Option<(i64, Span)>,
+    /// `runAsGroup`, `fsGroup` or `supplementalGroups` set (container or
+    /// pod): file access may come through a group the image prepared.
+    pub sets_groups: bool,
     /// The container's `readOnlyRootFilesystem` (no pod-level field exists).
     pub read_only_root: Option<(bool, Span)>,
     pub mounts: Vec<MountFact>,
@@ -751,6 +822,14 @@ fn object(o: &Object<'_>) -> ObjectFacts {
             f.strategy = spec.and_then(|s| s.get("strategy")).map(strategy);
             match o.kind {
                 "PodDisruptionBudget" => {
+                    let field = |name: &str| {
+                        let e = spec.filter(|s| s.is_map())?.entry(name)?;
+                        IntOrPercent::of(&e.key, &e.value)
+                    };
+                    f.pdb_budget = Some(PdbBudget {
+                        min_available: field("minAvailable"),
+                        max_unavailable: field("maxUnavailable"),
+                    });
                     f.relation = Relation::Pdb(
                         spec.filter(|s| s.is_map())
                             .and_then(|s| s.entry("selector"))
@@ -945,10 +1024,19 @@ fn security(node: Option<&Node>) -> Security {
     (non_root, user)
 }
 
+fn sets_groups(sc: Option<&Node>) -> bool {
+    sc.is_some_and(|sc| {
+        ["runAsGroup", "fsGroup", "supplementalGroups"]
+            .iter()
+            .any(|k| sc.get(k).is_some_and(|v| !v.is_null()))
+    })
+}
+
 fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
     let labels_node = template_metadata(o).and_then(|m| m.get("labels"));
     let labels = string_pairs(labels_node);
     let (pod_non_root, pod_user) = security(spec.get("securityContext"));
+    let pod_groups = sets_groups(spec.get("securityContext"));
     let volumes = spec
         .get("volumes")
         .map(Node::as_seq)
@@ -1022,6 +1110,7 @@ fn pod(o: &Object<'_>, spec: &Node) -> PodFacts {
                 resources: resources(n.get("resources")),
                 run_as_non_root: non_root.or(pod_non_root),
                 run_as_user: user.or(pod_user),
+                sets_groups: pod_groups || sets_groups(n.get("securityContext")),
                 read_only_root: n.get("securityContext").and_then(|sc| {
                     sc.entry("readOnlyRootFilesystem")
                         .and_then(|e| e.value.as_bool().map(|b| (b, e.key.span)))

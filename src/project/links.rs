@@ -807,6 +807,7 @@ fn container_node(
                         kind,
                         argv: Vec::new(),
                         subcommand: None,
+                        preceding: Vec::new(),
                     },
                     Evidence {
                         why: "the image name (no command, no linked Dockerfile)".to_owned(),

@@ -68,6 +68,11 @@ pub struct Process {
     /// The artisan subcommand (`octane:start`, `queue:work`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subcommand: Option<String>,
+    /// The commands a `sh -c` list runs before this one (`a && b && exec c`:
+    /// `a` and `b`), each as words, wrappers not skipped. Housekeeping
+    /// (`echo`, `mkdir`...) and control words are left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub preceding: Vec<Vec<String>>,
 }
 
 impl Default for Process {
@@ -76,6 +81,7 @@ impl Default for Process {
             kind: ProcessKind::Unknown,
             argv: Vec::new(),
             subcommand: None,
+            preceding: Vec::new(),
         }
     }
 }
@@ -167,6 +173,13 @@ impl Process {
     /// `queue:work --once` or `--stop-when-empty`: a worker meant to exit.
     pub fn queue_exits_by_itself(&self) -> bool {
         self.kind == ProcessKind::QueueWorker && self.has_flag(&["--once", "--stop-when-empty"])
+    }
+
+    /// The commands run before this one (`preceding`), each read as a
+    /// process: `php artisan migrate --force && exec php-fpm` gives the
+    /// `migrate` command.
+    pub fn preceding_processes(&self) -> impl Iterator<Item = Process> + '_ {
+        self.preceding.iter().map(|w| Process::from_argv(w))
     }
 
     /// A short description for messages and `graph`: `php-fpm -F`, `octane (swoole)`.
@@ -285,6 +298,7 @@ fn classify(words: &[&str], depth: usize) -> Process {
         kind,
         argv,
         subcommand: None,
+        preceding: Vec::new(),
     }
 }
 
@@ -318,13 +332,39 @@ fn classify_php(argv: Vec<String>) -> Process {
         kind,
         argv,
         subcommand: sub,
+        preceding: Vec::new(),
     }
 }
 
 /// The command of a `sh -c` script that keeps the foreground: the last simple
 /// command of the top-level list (`a && b; exec c` runs `c`).
 fn classify_script(script: &str, depth: usize) -> Process {
+    let (mut before, last) = script_commands(script);
+    match last {
+        Some(words) => {
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let mut p = classify(&refs, depth);
+            // A nested `sh -c` keeps its own list before ours.
+            before.append(&mut p.preceding);
+            p.preceding = before;
+            p
+        }
+        None => Process::default(),
+    }
+}
+
+/// The words of the command that keeps the foreground of a script: the last
+/// simple command of the top-level list that is not control flow or
+/// housekeeping (`a && b; exec c` gives `exec c`).
+pub fn foreground_command(script: &str) -> Option<Vec<String>> {
+    script_commands(script).1
+}
+
+/// The simple commands of a script's top-level list that matter (control flow
+/// and housekeeping skipped): those run before the foreground one, and it.
+fn script_commands(script: &str) -> (Vec<Vec<String>>, Option<Vec<String>>) {
     let mut last: Option<Vec<String>> = None;
+    let mut before: Vec<Vec<String>> = Vec::new();
     for part in split_list(script) {
         let mut words = shell_words(&part);
         // Loop and condition keywords wrap the command that runs.
@@ -367,15 +407,9 @@ fn classify_script(script: &str, depth: usize) -> Process {
         }) {
             continue;
         }
-        last = Some(words);
+        before.extend(last.replace(words));
     }
-    match last {
-        Some(words) => {
-            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-            classify(&refs, depth)
-        }
-        None => Process::default(),
-    }
+    (before, last)
 }
 
 /// Splits a shell line at top-level `&&`, `&`, `||`, `;`, `|` and newlines.
@@ -605,6 +639,19 @@ mod tests {
             ProcessKind::Scheduler
         );
         assert!(Process::from_argv(&["sh", "-c", "exec php-fpm -F"]).fpm_foreground());
+        // The commands before the foreground one are kept, housekeeping left out.
+        let p = Process::from_argv(&[
+            "sh",
+            "-c",
+            "mkdir -p storage && php artisan migrate --force; echo ok && bash -c 'php artisan config:cache && exec php-fpm'",
+        ]);
+        assert_eq!(p.kind, ProcessKind::PhpFpm);
+        let before: Vec<Option<String>> = p.preceding_processes().map(|q| q.subcommand).collect();
+        assert_eq!(
+            before,
+            [Some("migrate".to_owned()), Some("config:cache".to_owned())]
+        );
+        assert!(Process::from_argv(&["php-fpm"]).preceding.is_empty());
         assert!(!Process::from_argv(&["php-fpm"]).fpm_foreground());
     }
 }

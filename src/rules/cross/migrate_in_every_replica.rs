@@ -10,6 +10,7 @@
 
 use crate::project::Project;
 use crate::project::facts::Role;
+use crate::project::process::Process;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -34,8 +35,13 @@ impl Rule for MigrateInEveryReplica {
             if !matches!(c.role, Role::Main | Role::Init | Role::Sidecar) || node.process_guess {
                 continue;
             }
-            let p = &node.process;
-            if p.subcommand.as_deref() != Some("migrate") || p.has_flag(&["--isolated", "--pretend"]) {
+            // The foreground command, or one the `sh -c` list runs before it
+            // (`php artisan migrate --force && exec php-fpm`).
+            let is_migrate = |p: &Process| {
+                p.subcommand.as_deref() == Some("migrate") && !p.has_flag(&["--isolated", "--pretend"])
+            };
+            let before = !is_migrate(&node.process);
+            if before && !node.process.preceding_processes().any(|p| is_migrate(&p)) {
                 continue;
             }
             if !matches!(obj.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet") {
@@ -59,15 +65,24 @@ impl Rule for MigrateInEveryReplica {
                 dep.file(),
                 c.span,
                 format!(
-                    "`artisan migrate` runs in {container} `{}` of every pod of {}: {why}, so migrations race (\"table already exists\", half-applied schema)",
+                    "`artisan migrate` runs in {container} `{}` of every pod of {}{}: {why}, so migrations race (\"table already exists\", half-applied schema)",
                     c.name,
-                    obj.display()
+                    obj.display(),
+                    if before {
+                        format!(" before it starts {}", node.process.describe())
+                    } else {
+                        String::new()
+                    }
                 ),
             )
             .label_text("migrations in every pod")
             .hint("Run migrations once per release: a Kubernetes Job (or Helm/Argo pre-sync hook) running `php artisan migrate --force`, or add `--isolated` (Laravel 9+, needs a shared cache such as Redis) so one pod migrates while the others wait");
             if let Some(h) = w.hpas.first().filter(|_| replicas <= 1) {
                 d.secondary(h.to.file, h.evidence.span, "scales this workload");
+            }
+            let ev = &node.process_evidence;
+            if ev.file != dep.file() {
+                d.secondary(ev.file, ev.span, "runs `artisan migrate`");
             }
         }
     }

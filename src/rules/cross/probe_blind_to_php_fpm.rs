@@ -77,6 +77,27 @@ impl Rule for ProbeBlindToPhpFpm {
                 if probe.field == "startupProbe" {
                     continue;
                 }
+                // A TCP probe is answered by the kernel's listen backlog while
+                // every worker hangs; only worth a finding where the linked pool
+                // offers a real health answer (`ping.path`) to probe instead.
+                if let (Handler::Tcp { .. }, Some((file, span, path))) = (&probe.handler, &ping) {
+                    ctx.report_in(
+                        dep.file(),
+                        probe.handler_span,
+                        format!(
+                            "The {} of php-fpm container `{}` of {} is a `tcpSocket` check, which the kernel answers while every worker hangs, though the pool answers `{path}`",
+                            probe.field,
+                            c.name,
+                            dep.object.display(),
+                        ),
+                    )
+                    .label_text("blind to the pool")
+                    .hint(format!(
+                        "Probe the pool's `ping.path`: an exec probe `SCRIPT_NAME={path} SCRIPT_FILENAME={path} REQUEST_METHOD=GET cgi-fcgi -bind -connect 127.0.0.1:9000` (use the pool's `listen` address)"
+                    ))
+                    .secondary(*file, *span, format!("this pool answers `{path}`"));
+                    continue;
+                }
                 let Handler::Exec { command } = &probe.handler else { continue };
                 let Some(what) = blind(command) else { continue };
                 let d = ctx.report_in(

@@ -1,6 +1,6 @@
 //! DF014: `apk add` without `--no-cache` leaves the package index in the layer.
 
-use super::common::{all_commands, dockerfile, has_cache_mount};
+use super::common::{all_commands, dockerfile, has_cache_mount, per_instruction};
 use crate::diagnostic::Edit;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -20,6 +20,7 @@ impl Rule for ApkAddWithoutNoCache {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
         let commands = all_commands(df);
+        let mut hits = Vec::new();
         for (inst, cmd) in &commands {
             // `--no-network` installs from what is already there: no index is fetched.
             if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() || cmd.arg("--no-network").is_some() {
@@ -38,16 +39,18 @@ impl Rule for ApkAddWithoutNoCache {
                 continue;
             }
             let Some(add) = cmd.argv().iter().skip(1).find(|w| w.text == "add") else { continue };
-            let span = cmd.argv()[0].span.cover(add.span);
+            let edit = Edit {
+                span: Span::at(add.span.end),
+                replacement: " --no-cache".into(),
+            };
+            hits.push((*inst, cmd.argv()[0].span.cover(add.span), edit));
+        }
+        // One finding per RUN (as hadolint's DL3019); its fix adds `--no-cache`
+        // to every `apk add` of that RUN.
+        for (span, edits) in per_instruction(hits) {
             ctx.report(span, "`apk add` without `--no-cache` keeps the package index in the image layer")
                 .label_text("add --no-cache")
-                .safe_fix(
-                    "Add `--no-cache`",
-                    vec![Edit {
-                        span: Span::at(add.span.end),
-                        replacement: " --no-cache".into(),
-                    }],
-                );
+                .safe_fix("Add `--no-cache`", edits);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! DF015: `apt-get install` without `--no-install-recommends`.
 
-use super::common::{all_commands, dockerfile};
+use super::common::{all_commands, dockerfile, per_instruction};
 use crate::diagnostic::Edit;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -19,7 +19,9 @@ impl Rule for AptInstallRecommends {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
-        for (_, cmd) in all_commands(df) {
+        let commands = all_commands(df);
+        let mut hits = Vec::new();
+        for (inst, cmd) in &commands {
             if !cmd.is(&["apt-get", "apt"], "install") {
                 continue;
             }
@@ -33,16 +35,19 @@ impl Rule for AptInstallRecommends {
                 continue;
             }
             let Some(install) = cmd.argv().iter().skip(1).find(|w| w.text == "install") else { continue };
-            let span = cmd.argv()[0].span.cover(install.span);
-            ctx.report(span, format!("`{} install` without `--no-install-recommends` also installs every recommended package", cmd.argv()[0].text))
+            let edit = Edit {
+                span: Span::at(install.span.end),
+                replacement: " --no-install-recommends".into(),
+            };
+            hits.push((*inst, cmd.argv()[0].span.cover(install.span), edit));
+        }
+        // One finding per RUN (as hadolint's DL3015), whose fix covers every
+        // install of that RUN (`if ...; then apt-get install a; else apt-get install b; fi`).
+        for (span, edits) in per_instruction(hits) {
+            let program = file.source.slice(span).split_whitespace().next().unwrap_or("apt-get");
+            ctx.report(span, format!("`{program} install` without `--no-install-recommends` also installs every recommended package"))
                 .label_text("recommended packages included")
-                .unsafe_fix(
-                    "Add `--no-install-recommends`",
-                    vec![Edit {
-                        span: Span::at(install.span.end),
-                        replacement: " --no-install-recommends".into(),
-                    }],
-                );
+                .unsafe_fix("Add `--no-install-recommends`", edits);
         }
     }
 }

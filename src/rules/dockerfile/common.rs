@@ -47,6 +47,22 @@ pub fn all_commands(df: &Dockerfile) -> Vec<(&Instruction, Command)> {
         .collect()
 }
 
+/// Hits of a per-command check merged per instruction, as hadolint reports
+/// (one finding per `RUN`): the first command's span, with the edit of every
+/// command of that instruction, in order.
+pub fn per_instruction<'a>(
+    hits: impl IntoIterator<Item = (&'a Instruction, Span, crate::diagnostic::Edit)>,
+) -> Vec<(Span, Vec<crate::diagnostic::Edit>)> {
+    let mut out: Vec<(*const Instruction, Span, Vec<crate::diagnostic::Edit>)> = Vec::new();
+    for (inst, span, edit) in hits {
+        match out.last_mut() {
+            Some((last, _, edits)) if std::ptr::eq(*last, inst) => edits.push(edit),
+            _ => out.push((std::ptr::from_ref(inst), span, vec![edit])),
+        }
+    }
+    out.into_iter().map(|(_, span, edits)| (span, edits)).collect()
+}
+
 /// Whether a `RUN --mount=type=cache` targets one of `dirs`.
 pub fn has_cache_mount(inst: &Instruction, dirs: &[&str]) -> bool {
     inst.flags.iter().any(|f| {

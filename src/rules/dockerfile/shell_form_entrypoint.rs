@@ -49,12 +49,21 @@ impl Rule for ShellFormEntrypoint {
             if plain && stage_sh_is_bash(df, index) {
                 continue;
             }
+            // `... && exec rr serve`: the shell replaces itself with the server,
+            // which then is PID 1 and gets the signals.
+            let foreground = crate::project::process::foreground_command(&text.text);
+            if foreground.as_ref().is_some_and(|w| w.first().is_some_and(|w| w == "exec")) {
+                continue;
+            }
             let kw = inst.keyword.name();
             let d = ctx
                 .report(
                     text.span,
                     format!("`{kw}` in shell form runs `/bin/sh -c` as PID 1, which does not pass SIGTERM or SIGQUIT on to `{}`",
-                        text.text.split_whitespace().next().unwrap_or("the process")),
+                        foreground
+                            .as_ref()
+                            .and_then(|w| w.first())
+                            .map_or("the process", String::as_str)),
                 )
                 .label_text("shell form");
             if plain {

@@ -32,6 +32,9 @@ impl Rule for DuplicateObject {
             if a.file != b.file
                 && (dir_of(project, a.file) != dir_of(project, b.file)
                     || variants(project, a.file, b.file)
+                    || b.name().is_some_and(|n| {
+                        named_variant(project, a.file, n) && named_variant(project, b.file, n)
+                    })
                     || in_examples(project, a.file))
             {
                 continue;
@@ -86,6 +89,18 @@ fn variants(project: &Project<'_>, a: crate::diagnostic::FileId, b: crate::diagn
         shared.rfind(['-', '_', '.']).map_or(0, |i| i + 1)
     };
     boundary > 0 && boundary * 2 >= x.len().min(y.len())
+}
+
+/// A file named after the object with a variant suffix (`php-centos.json` and
+/// `php-rhel-aarch64.json`, each defining ImageStream `php`): one file per
+/// base OS or platform, applied one at a time.
+fn named_variant(project: &Project<'_>, file: crate::diagnostic::FileId, object: &str) -> bool {
+    project
+        .file(file)
+        .and_then(|f| std::path::Path::new(f.source.path.as_str()).file_stem())
+        .and_then(|s| s.to_str())
+        .and_then(|stem| stem.strip_prefix(object))
+        .is_some_and(|rest| rest.starts_with(['-', '_', '.']))
 }
 
 /// Sample and example directories keep alternative manifests side by side
