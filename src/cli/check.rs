@@ -230,12 +230,10 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let targets = crate::fix::write::prepare(&mut inputs);
     let context = context_inputs(&args, &config, &inputs);
-    // Each file uses the `.deploylint.yaml` nearest to it (within the workspace).
+    // Each named file uses the `.deploylint.yaml` nearest to it (within the
+    // workspace); context files (not reported on) use the root one.
     if args.config.is_none() {
-        let paths = inputs
-            .iter()
-            .chain(&context)
-            .filter_map(|i| i.path.as_deref());
+        let paths = inputs.iter().filter_map(|i| i.path.as_deref());
         if let Err(e) = config.attach_nested(paths) {
             let format = args.format.last().copied().unwrap_or(Format::Human);
             report_config_error(e, &human, format);

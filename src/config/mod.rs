@@ -127,15 +127,19 @@ pub struct Config {
     pub cli: Patch,
     /// Configs found below the root one, nearest wins (see `attach_nested`).
     pub nested: Vec<Config>,
-    /// Loaded as a nested config: the run-wide keys are refused.
-    nested_mode: bool,
     cache: SettingsCache,
+    /// The working directory relative to `root` when `root` is above it
+    /// (`../..`): file paths are relative to the working directory.
+    cwd_below_root: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 /// Resolved settings by (scope, matched overrides): each combination is
 /// built once per run. A clone starts empty (its settings may change).
 #[derive(Debug, Default)]
-struct SettingsCache(Mutex<HashMap<(usize, Vec<usize>), Arc<Settings>>>);
+struct SettingsCache(Mutex<HashMap<ScopeKey, Arc<Settings>>>);
+
+/// (config index: 0 the root, i + 1 `nested[i]`; indexes of the matched overrides).
+type ScopeKey = (usize, Vec<usize>);
 
 impl Clone for SettingsCache {
     fn clone(&self) -> Self {
@@ -173,16 +177,11 @@ impl Config {
 
     /// Loads a config file, the files it `extends:` merged first.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        Self::load_as(path, false)
-    }
-
-    fn load_as(path: &Path, nested: bool) -> Result<Config, ConfigError> {
         let root = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         let mut config = Config::with_defaults(root);
-        config.nested_mode = nested;
         load_into(path, &mut config, &mut Vec::new(), None)?;
         config.path = Some(path.to_path_buf());
         config.compile_overrides();
@@ -426,15 +425,6 @@ fn load_into(
     Ok(())
 }
 
-/// Keys only the root config may set (file discovery happens once per run).
-const RUN_WIDE_KEYS: [&str; 5] = [
-    "include",
-    "exclude",
-    "kinds",
-    "max-file-size",
-    "custom-rules",
-];
-
 fn validate(node: &yaml::Node) -> Result<(), Vec<Diagnostic>> {
     let value = node.to_json();
     let schema: Value = serde_json::from_str(CONFIG_SCHEMA).map_err(|e| {
@@ -467,16 +457,6 @@ fn apply_file(
     errors: &mut Vec<Diagnostic>,
 ) {
     let origin = |span: Span| origin_of(source, span);
-    if config.nested_mode {
-        for key in RUN_WIDE_KEYS {
-            if let Some(e) = node.entry(key) {
-                errors.push(error(
-                    e.key.span,
-                    format!("`{key}` applies to the whole run: set it in the workspace's root .deploylint.yaml, not in a nested one"),
-                ));
-            }
-        }
-    }
     let patch = parse_patch(node, source, depth0, config, errors);
     patch.apply(&mut config.settings);
     for (k, o) in &patch.origins {

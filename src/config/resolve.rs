@@ -57,7 +57,27 @@ impl Config {
         };
         let p = normalize(path);
         let root = normalize(&self.root);
-        let rel = p.strip_prefix(&root).unwrap_or(&p);
+        let joined;
+        let rel = match p.strip_prefix(&root) {
+            Ok(r) => r,
+            // Linting below the config's directory (`root` is `..`): paths
+            // are relative to the working directory, globs to the root.
+            Err(_) if p.is_relative() && (root.is_absolute() || root.starts_with("..")) => {
+                match self.cwd_below_root.get_or_init(|| {
+                    let cwd = std::env::current_dir().ok()?;
+                    let cwd = std::fs::canonicalize(cwd).ok()?;
+                    let r = std::fs::canonicalize(&self.root).ok()?;
+                    cwd.strip_prefix(r).ok().map(Path::to_path_buf)
+                }) {
+                    Some(below) => {
+                        joined = below.join(&p);
+                        joined.as_path()
+                    }
+                    None => &p,
+                }
+            }
+            Err(_) => &p,
+        };
         let mut out: Vec<usize> = set
             .matches(rel)
             .into_iter()
@@ -170,7 +190,7 @@ impl Config {
         found.sort();
         for f in found {
             let shown = f.strip_prefix(&cwd).map_or(f.clone(), Path::to_path_buf);
-            let mut c = Config::load_as(&shown, true)?;
+            let mut c = Config::load(&shown)?;
             if let Ok(abs) = std::fs::canonicalize(&c.root) {
                 c.root = abs
                     .strip_prefix(&cwd)
