@@ -486,7 +486,10 @@ fn looks_like_nginx(text: &str) -> bool {
 /// (`nginx/`, `nginx-conf-d/`, `nginx.conf`), a name ending in `nginx.conf`,
 /// or Debian's `sites-available` / `sites-enabled`.
 fn names_nginx(path: &Path) -> bool {
-    let lower = path.to_string_lossy().to_ascii_lowercase().replace('\\', "/");
+    let lower = path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .replace('\\', "/");
     lower.split('/').any(|c| {
         c.starts_with("nginx")
             || c.ends_with("nginx.conf")
@@ -497,7 +500,9 @@ fn names_nginx(path: &Path) -> bool {
 
 /// Directives only nginx has (a file holding one is nginx's, not another
 /// program's `key value;` config).
-const NGINX_DIRECTIVES: [&str; 24] = [
+const NGINX_DIRECTIVES: [&str; 26] = [
+    "access_log",
+    "error_log",
     "server",
     "location",
     "upstream",
@@ -535,7 +540,9 @@ fn looks_like_nginx_config(path: &Path, text: &str) -> bool {
         || looks_like_supervisord(text)
         || text.lines().any(|l| {
             let t = l.trim_start();
-            t.starts_with("<VirtualHost") || t.starts_with("<Directory") || t.starts_with("<IfModule")
+            t.starts_with("<VirtualHost")
+                || t.starts_with("<Directory")
+                || t.starts_with("<IfModule")
         })
     {
         return false;
@@ -547,11 +554,14 @@ fn looks_like_nginx_config(path: &Path, text: &str) -> bool {
     let f = crate::parse::nginx::parse(text);
     let all = f.walk();
     if names_nginx(path) {
-        return all.iter().any(|d| NGINX_DIRECTIVES.contains(&d.name.text.as_str()));
+        return all
+            .iter()
+            .any(|d| NGINX_DIRECTIVES.contains(&d.name.text.as_str()));
     }
     f.errors.is_empty()
         && all.iter().any(|d| {
-            (d.block.is_some() && ["server", "location", "upstream", "http"].contains(&d.name.text.as_str()))
+            (d.block.is_some()
+                && ["server", "location", "upstream", "http"].contains(&d.name.text.as_str()))
                 || d.is("fastcgi_pass")
         })
 }
@@ -804,21 +814,42 @@ mod tests {
         );
         // Outside an nginx path: a clean parse with a site block is needed.
         assert_eq!(detect(NameGuess::Conf, p, "gzip on;\n"), None);
-        assert_eq!(detect(NameGuess::Conf, p, "server {\n listen 80\n}\n"), None);
         assert_eq!(
-            detect(NameGuess::Conf, p, "<VirtualHost *:80>\n</VirtualHost>\nlocation / {}\n"),
+            detect(NameGuess::Conf, p, "server {\n listen 80\n}\n"),
             None
         );
-        assert_eq!(detect(NameGuess::Conf, p, "server {\n listen {{ .Port }};\n}\n"), None);
-        assert_eq!(detect(NameGuess::Conf, p, "maxmemory 2mb\nbind 0.0.0.0\n"), None);
+        assert_eq!(
+            detect(
+                NameGuess::Conf,
+                p,
+                "<VirtualHost *:80>\n</VirtualHost>\nlocation / {}\n"
+            ),
+            None
+        );
+        assert_eq!(
+            detect(NameGuess::Conf, p, "server {\n listen {{ .Port }};\n}\n"),
+            None
+        );
+        assert_eq!(
+            detect(NameGuess::Conf, p, "maxmemory 2mb\nbind 0.0.0.0\n"),
+            None
+        );
         // In an nginx path: a snippet, with its syntax errors reported.
         let snip = Path::new("docker/nginx/snippets/fastcgi-php.conf");
         assert_eq!(
-            detect(NameGuess::Conf, snip, "fastcgi_split_path_info ^(.+\\.php)(/.+)$;\nfastcgi_index index.php\n"),
+            detect(
+                NameGuess::Conf,
+                snip,
+                "fastcgi_split_path_info ^(.+\\.php)(/.+)$;\nfastcgi_index index.php\n"
+            ),
             Some(FileKind::Nginx)
         );
         assert_eq!(
-            detect(NameGuess::Conf, Path::new("nginx/redis.conf"), "maxmemory 2mb;\n"),
+            detect(
+                NameGuess::Conf,
+                Path::new("nginx/redis.conf"),
+                "maxmemory 2mb;\n"
+            ),
             None
         );
         assert_eq!(
@@ -827,7 +858,9 @@ mod tests {
         );
         assert_eq!(
             explain(NameGuess::Conf, p, "server {\n listen 80;\n}\n"),
-            Some("nginx by content (`server`, `location`, `upstream` or `http` blocks, or `fastcgi_pass`)")
+            Some(
+                "nginx by content (`server`, `location`, `upstream` or `http` blocks, or `fastcgi_pass`)"
+            )
         );
         assert_eq!(
             detect(NameGuess::Ini, p, "opcache.enable=1\n"),

@@ -174,7 +174,9 @@ impl Lexer<'_> {
                         let quote = q as char;
                         self.error(
                             Span::new(start, start + 1),
-                            format!("unclosed `{quote}`: the quoted word runs to the end of the file"),
+                            format!(
+                                "unclosed `{quote}`: the quoted word runs to the end of the file"
+                            ),
                         );
                     } else if let Some(&c) = b.get(self.i) {
                         if !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'{' | b')') {
@@ -301,16 +303,15 @@ pub fn parse(text: &str) -> NginxFile {
     let mut stack: Vec<Open> = Vec::new();
     // Blocks too deep to keep: only their braces are counted.
     let mut skipped_depth = 0usize;
-    let push = |d: Directive, stack: &mut Vec<Open>, top: &mut Vec<Directive>| match stack
-        .last_mut()
-    {
-        Some(o) => {
-            if let Some(b) = o.directive.block.as_mut() {
-                b.directives.push(d);
+    let push =
+        |d: Directive, stack: &mut Vec<Open>, top: &mut Vec<Directive>| match stack.last_mut() {
+            Some(o) => {
+                if let Some(b) = o.directive.block.as_mut() {
+                    b.directives.push(d);
+                }
             }
-        }
-        None => top.push(d),
-    };
+            None => top.push(d),
+        };
     loop {
         let mut words = Vec::new();
         let end = lx.statement(&mut words);
@@ -491,7 +492,10 @@ mod tests {
         assert_eq!(&text[pass.args[0].span.start..pass.args[0].span.end], "php");
         assert_eq!(&text[pass.span.start..pass.span.end], "fastcgi_pass php;");
         let http = &f.directives[1];
-        assert_eq!(text[http.span.start..http.span.end].chars().last(), Some('}'));
+        assert_eq!(
+            text[http.span.start..http.span.end].chars().last(),
+            Some('}')
+        );
     }
 
     #[test]

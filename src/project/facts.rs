@@ -105,9 +105,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
             configmap_nginx(&mut k, y, &file.source.text);
             FileFacts::Kubernetes(k)
         }
-        (Document::Nginx(n), _) => {
-            FileFacts::Nginx(Box::new(super::nginx::extract(n, &|s| s)))
-        }
+        (Document::Nginx(n), _) => FileFacts::Nginx(Box::new(super::nginx::extract(n, &|s| s))),
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),

@@ -326,7 +326,10 @@ mod tests {
                 port: p,
             })
         };
-        assert_eq!(Address::parse("127.0.0.1:9000"), tcp("127.0.0.1", Some(9000)));
+        assert_eq!(
+            Address::parse("127.0.0.1:9000"),
+            tcp("127.0.0.1", Some(9000))
+        );
         assert_eq!(Address::parse("PHP:9000"), tcp("php", Some(9000)));
         assert_eq!(Address::parse("php"), tcp("php", None));
         assert_eq!(Address::parse("[::1]:9000"), tcp("::1", Some(9000)));
@@ -350,7 +353,10 @@ mod tests {
         assert_eq!(facts.roots[0].text, "/app/public");
         assert_eq!(facts.passes.len(), 3);
         assert_eq!(facts.passes[0].endpoints.len(), 2);
-        assert_eq!(facts.passes[0].upstream.as_ref().map(|u| u.text.as_str()), Some("php"));
+        assert_eq!(
+            facts.passes[0].upstream.as_ref().map(|u| u.text.as_str()),
+            Some("php")
+        );
         let a = &facts.passes[0].endpoints[0].at;
         assert_eq!(&text[a.span.start..a.span.end], "a:9000");
         assert_eq!(facts.passes[1].endpoints.len(), 1);

@@ -564,9 +564,13 @@ impl Checker<'_, '_, '_> {
             site.file,
             ep.at.span,
             format!(
-                "`fastcgi_pass {}` goes through Service `{name}`, which sends port {} to targetPort `{target}` ({t}), but {}: PHP requests fail with 502",
+                "`fastcgi_pass {}` goes through Service `{name}`, which sends port {} to targetPort {}, but {}: PHP requests fail with 502",
                 ep.at.text,
                 ep.at.text.rsplit(':').next().unwrap_or(""),
+                match target {
+                    PortRefFact::Number(_) => format!("`{t}`"),
+                    PortRefFact::Name(n) => format!("`{n}` ({t})"),
+                },
                 facts.join("; ")
             ),
         );
@@ -637,13 +641,137 @@ impl Checker<'_, '_, '_> {
     }
 }
 
+/// A path made absolute against the working directory, normalized.
+fn absolute(path: &str, cwd: Option<&std::path::Path>) -> String {
+    let p = std::path::Path::new(path);
+    match cwd {
+        Some(c) if p.is_relative() => crate::project::links::normalize(&c.join(p).to_string_lossy()),
+        _ => crate::project::links::normalize(path),
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+impl Checker<'_, '_, '_> {
+    /// Compose: an nginx config bind-mounted into a service, whose
+    /// `fastcgi_pass host:port` names no service of the stack (the compose
+    /// files of the directory). Quiet when the host appears anywhere in
+    /// those files (network aliases, `container_name`, `hostname`, `links`).
+    fn compose(&mut self) {
+        let project = self.project;
+        let cwd = std::env::current_dir().ok();
+        let nginx: Vec<(String, FileId)> = project
+            .files
+            .iter()
+            .filter(|f| project.facts_of(f.id).nginx().is_some())
+            .map(|f| (absolute(&f.source.path, cwd.as_deref()), f.id))
+            .collect();
+        if nginx.is_empty() {
+            return;
+        }
+        let compose: Vec<(FileId, String)> = project
+            .files
+            .iter()
+            .filter(|f| project.facts_of(f.id).compose().is_some())
+            .map(|f| (f.id, absolute(&f.source.path, cwd.as_deref())))
+            .collect();
+        for (file, path) in &compose {
+            let Some(c) = project.facts_of(*file).compose() else { continue };
+            let dir = dir_of(path);
+            let stack: Vec<FileId> = compose
+                .iter()
+                .filter(|(_, p)| dir_of(p) == dir)
+                .map(|(id, _)| *id)
+                .collect();
+            let names: Vec<&str> = stack
+                .iter()
+                .filter_map(|id| project.facts_of(*id).compose())
+                .flat_map(|c| c.services.iter().map(|s| s.name.as_str()))
+                .collect();
+            for s in &c.services {
+                for v in &s.volumes {
+                    // A bind mount into an nginx path (`/etc/nginx/conf.d/default.conf`).
+                    if !v.target.as_deref().is_some_and(|t| t.contains("nginx")) {
+                        continue;
+                    }
+                    let Some(src) = v
+                        .source
+                        .as_deref()
+                        .filter(|x| x.starts_with('.') || x.starts_with('/'))
+                    else {
+                        continue;
+                    };
+                    let full = if src.starts_with('/') {
+                        crate::project::links::normalize(src)
+                    } else {
+                        crate::project::links::normalize(&format!("{dir}/{src}"))
+                    };
+                    let under = format!("{full}/");
+                    for (npath, nid) in &nginx {
+                        if *npath != full && !npath.starts_with(&under) {
+                            continue;
+                        }
+                        let Some(facts) = project.facts_of(*nid).nginx() else { continue };
+                        for pass in &facts.passes {
+                            for ep in &pass.endpoints {
+                                let Address::Tcp { host, port: Some(_) } = &ep.address else { continue };
+                                if ep.address.is_loopback()
+                                    || host.contains('.')
+                                    || host.parse::<std::net::IpAddr>().is_ok()
+                                    || names.iter().any(|n| n.eq_ignore_ascii_case(host))
+                                {
+                                    continue;
+                                }
+                                // Aliases, container names, links: any mention keeps it quiet.
+                                if stack.iter().any(|id| {
+                                    project
+                                        .file(*id)
+                                        .is_some_and(|f| f.source.text.to_ascii_lowercase().contains(host.as_str()))
+                                }) {
+                                    continue;
+                                }
+                                if !self.first(*nid, ep.at.span) {
+                                    continue;
+                                }
+                                let mut listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                                listed.sort();
+                                listed.dedup();
+                                let d = self.ctx.report_in(
+                                    *nid,
+                                    ep.at.span,
+                                    format!(
+                                        "`fastcgi_pass {}` names host `{host}`, but the compose stack has no service `{host}` (services: {}): nginx cannot resolve it and PHP requests fail",
+                                        ep.at.text,
+                                        listed.join(", ")
+                                    ),
+                                );
+                                d.label_text("no such compose service")
+                                    .hint("Pass to the php-fpm service by its name (`fastcgi_pass <service>:9000;`), or give that service a network alias")
+                                    .secondary(*file, v.span, format!("mounted into service `{}` here", s.name));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Rule for FastcgiPassUnreachable {
     fn code(&self) -> &'static str {
         "X020"
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::Kubernetes, FileKind::Dockerfile, FileKind::PhpFpm, FileKind::Nginx]
+        &[
+            FileKind::Kubernetes,
+            FileKind::Dockerfile,
+            FileKind::PhpFpm,
+            FileKind::Nginx,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -673,5 +801,6 @@ impl Rule for FastcgiPassUnreachable {
         for image in &project.graph.images {
             ck.image(image);
         }
+        ck.compose();
     }
 }
