@@ -539,7 +539,7 @@ mod tests {
         // Missing `;` before `}`.
         let f = parse("server {\n listen 80\n}\n");
         assert_eq!(f.errors.len(), 1);
-        assert_eq!(f.errors[0].span, Span::new(19, 20));
+        assert_eq!(f.errors[0].span, Span::new(20, 21));
         // Missing `;` at the end of the file.
         let f = parse("worker_processes auto");
         assert_eq!(f.errors[0].span, Span::new(0, 21));

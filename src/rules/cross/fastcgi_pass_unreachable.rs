@@ -677,14 +677,15 @@ impl Checker<'_, '_, '_> {
             .filter(|f| project.facts_of(f.id).compose().is_some())
             .map(|f| (f.id, absolute(&f.source.path, cwd.as_deref())))
             .collect();
+        // The stacks: compose files by directory (built once).
+        let mut stacks: std::collections::HashMap<&str, Vec<FileId>> = std::collections::HashMap::new();
+        for (id, path) in &compose {
+            stacks.entry(dir_of(path)).or_default().push(*id);
+        }
         for (file, path) in &compose {
             let Some(c) = project.facts_of(*file).compose() else { continue };
             let dir = dir_of(path);
-            let stack: Vec<FileId> = compose
-                .iter()
-                .filter(|(_, p)| dir_of(p) == dir)
-                .map(|(id, _)| *id)
-                .collect();
+            let stack: &[FileId] = stacks.get(dir).map_or(&[], Vec::as_slice);
             let names: Vec<&str> = stack
                 .iter()
                 .filter_map(|id| project.facts_of(*id).compose())
