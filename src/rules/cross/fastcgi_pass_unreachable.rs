@@ -243,6 +243,7 @@ impl Checker<'_, '_, '_> {
         self.done.insert((file, span.start, span.end))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn labels(&mut self, d_file: FileId, span: Span, message: String, hint: String, label: &str, site: &Site, listens: &[(&str, &[ListenAt])]) {
         let d = self.ctx.report_in(d_file, span, message);
         d.label_text(label).hint(hint);
@@ -345,10 +346,11 @@ impl Checker<'_, '_, '_> {
         let to = known
             .iter()
             .flat_map(|(_, l)| l.iter())
-            .find_map(|l| match &l.listen {
-                Listen::Tcp(p) => Some(format!("`fastcgi_pass 127.0.0.1:{p};`")),
-                Listen::Unix(s) => Some(format!("`fastcgi_pass unix:{s};`")),
+            .map(|l| match &l.listen {
+                Listen::Tcp(p) => format!("`fastcgi_pass 127.0.0.1:{p};`"),
+                Listen::Unix(s) => format!("`fastcgi_pass unix:{s};`"),
             })
+            .next()
             .unwrap_or_default();
         let who: Vec<(&str, &[ListenAt])> = known.iter().map(|(_, l)| ("the pool", *l)).collect();
         self.labels(
