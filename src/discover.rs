@@ -254,6 +254,9 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         } else {
             return Some(NameGuess::Conf);
         }
+    } else if (parent("sites-available") || parent("sites-enabled")) && !lower.starts_with('.') {
+        // Debian's nginx server blocks (`sites-available/default`): the content decides.
+        return Some(NameGuess::Conf);
     } else if lower == "php.ini" || lower.starts_with("php.ini-") || lower.starts_with("php.ini.") {
         PhpIni
     } else if lower.ends_with(".ini") {
@@ -372,7 +375,13 @@ pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
             }
             looks_like_kubernetes(text).then_some(FileKind::Kubernetes)
         }
-        NameGuess::Conf => looks_like_fpm(text).then_some(FileKind::PhpFpm),
+        NameGuess::Conf => {
+            if looks_like_fpm(text) {
+                Some(FileKind::PhpFpm)
+            } else {
+                looks_like_nginx_config(path, text).then_some(FileKind::Nginx)
+            }
+        }
         NameGuess::Ini => {
             (looks_like_php_ini(text) && !looks_like_supervisord(text)).then_some(FileKind::PhpIni)
         }
@@ -412,12 +421,21 @@ pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str
             "skipped: a kustomize patch (listed under `patches` in kustomization.yaml), not a whole object"
         }
         (NameGuess::Yaml, None) => "skipped: no `apiVersion` and `kind`",
+        (NameGuess::Conf, Some(FileKind::Nginx)) if names_nginx(path) => {
+            "nginx by its path and content (nginx directives)"
+        }
+        (NameGuess::Conf, Some(FileKind::Nginx)) => {
+            "nginx by content (`server`, `location`, `upstream` or `http` blocks, or `fastcgi_pass`)"
+        }
         (NameGuess::Conf, Some(_)) => "php-fpm by content (fpm directives)",
         (NameGuess::Conf, None) if looks_like_supervisord(text) => {
             "skipped: a supervisord config (`[program:...]` sections), not php-fpm"
         }
+        (NameGuess::Conf, None) if is_template(text) || text.contains("{{") => {
+            "skipped: a template (`{{ }}` or a line starting with `{%`)"
+        }
         (NameGuess::Conf, None) if looks_like_nginx(text) => {
-            "skipped: an nginx/apache config (`{ ... }` blocks), not php-fpm"
+            "skipped: `{ ... }` blocks that are not an nginx config (apache, or nginx with syntax errors outside an nginx directory), not php-fpm"
         }
         (NameGuess::Conf, None) => "skipped: no php-fpm directives",
         (NameGuess::Ini, Some(_)) => "php.ini by content (PHP directives)",
@@ -462,6 +480,90 @@ fn looks_like_nginx(text: &str) -> bool {
             || t.starts_with("<VirtualHost")
             || t.starts_with("<Directory")
     })
+}
+
+/// The path says nginx: a directory or file name starting with `nginx`
+/// (`nginx/`, `nginx-conf-d/`, `nginx.conf`), a name ending in `nginx.conf`,
+/// or Debian's `sites-available` / `sites-enabled`.
+fn names_nginx(path: &Path) -> bool {
+    let lower = path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .replace('\\', "/");
+    lower.split('/').any(|c| {
+        c.starts_with("nginx")
+            || c.ends_with("nginx.conf")
+            || c == "sites-available"
+            || c == "sites-enabled"
+    })
+}
+
+/// Directives only nginx has (a file holding one is nginx's, not another
+/// program's `key value;` config).
+const NGINX_DIRECTIVES: [&str; 26] = [
+    "access_log",
+    "error_log",
+    "server",
+    "location",
+    "upstream",
+    "http",
+    "events",
+    "worker_processes",
+    "worker_connections",
+    "fastcgi_pass",
+    "fastcgi_param",
+    "fastcgi_index",
+    "fastcgi_split_path_info",
+    "fastcgi_read_timeout",
+    "fastcgi_buffers",
+    "proxy_pass",
+    "proxy_set_header",
+    "try_files",
+    "server_name",
+    "client_max_body_size",
+    "add_header",
+    "gzip",
+    "gzip_types",
+    "sendfile",
+    "keepalive_timeout",
+    "root",
+];
+
+/// An nginx config: it parses as nginx and uses nginx's directives. Outside
+/// an nginx path it must parse cleanly and hold a `server`, `location`,
+/// `upstream` or `http` block or a `fastcgi_pass`; in an nginx path (a
+/// snippet such as `fastcgi-php.conf`) one nginx directive is enough, and
+/// syntax errors are then reported.
+fn looks_like_nginx_config(path: &Path, text: &str) -> bool {
+    if is_template(text)
+        || text.contains("{{")
+        || looks_like_supervisord(text)
+        || text.lines().any(|l| {
+            let t = l.trim_start();
+            t.starts_with("<VirtualHost")
+                || t.starts_with("<Directory")
+                || t.starts_with("<IfModule")
+        })
+    {
+        return false;
+    }
+    // Cheap refusal before parsing: nginx statements end with `;` or `{`.
+    if !text.contains(';') && !text.contains('{') {
+        return false;
+    }
+    let f = crate::parse::nginx::parse(text);
+    let all = f.walk();
+    if names_nginx(path) {
+        return all
+            .iter()
+            .any(|d| NGINX_DIRECTIVES.contains(&d.name.text.as_str()));
+    }
+    f.errors.is_empty()
+        && all.iter().any(|d| {
+            (d.block.is_some()
+                && ["server", "location", "upstream", "http"].contains(&d.name.text.as_str()))
+                || d.is("fastcgi_pass")
+        })
 }
 
 /// Helm chart templates are not YAML until rendered: lint `helm template` output instead.
@@ -708,7 +810,57 @@ mod tests {
         );
         assert_eq!(
             detect(NameGuess::Conf, p, "server {\n listen 80;\n}\n"),
+            Some(FileKind::Nginx)
+        );
+        // Outside an nginx path: a clean parse with a site block is needed.
+        assert_eq!(detect(NameGuess::Conf, p, "gzip on;\n"), None);
+        assert_eq!(
+            detect(NameGuess::Conf, p, "server {\n listen 80\n}\n"),
             None
+        );
+        assert_eq!(
+            detect(
+                NameGuess::Conf,
+                p,
+                "<VirtualHost *:80>\n</VirtualHost>\nlocation / {}\n"
+            ),
+            None
+        );
+        assert_eq!(
+            detect(NameGuess::Conf, p, "server {\n listen {{ .Port }};\n}\n"),
+            None
+        );
+        assert_eq!(
+            detect(NameGuess::Conf, p, "maxmemory 2mb\nbind 0.0.0.0\n"),
+            None
+        );
+        // In an nginx path: a snippet, with its syntax errors reported.
+        let snip = Path::new("docker/nginx/snippets/fastcgi-php.conf");
+        assert_eq!(
+            detect(
+                NameGuess::Conf,
+                snip,
+                "fastcgi_split_path_info ^(.+\\.php)(/.+)$;\nfastcgi_index index.php\n"
+            ),
+            Some(FileKind::Nginx)
+        );
+        assert_eq!(
+            detect(
+                NameGuess::Conf,
+                Path::new("nginx/redis.conf"),
+                "maxmemory 2mb;\n"
+            ),
+            None
+        );
+        assert_eq!(
+            kind("etc/nginx/sites-enabled/example.com"),
+            Some(NameGuess::Conf)
+        );
+        assert_eq!(
+            explain(NameGuess::Conf, p, "server {\n listen 80;\n}\n"),
+            Some(
+                "nginx by content (`server`, `location`, `upstream` or `http` blocks, or `fastcgi_pass`)"
+            )
         );
         assert_eq!(
             detect(NameGuess::Ini, p, "opcache.enable=1\n"),
@@ -733,7 +885,10 @@ mod tests {
         // An nginx server block named www.conf.
         let www = Path::new("docker/www.conf");
         let nginx = "server {\n  listen 80;\n  location ~ \\.php$ { fastcgi_pass app:9000; }\n}\n";
-        assert_eq!(detect(kind("docker/www.conf").unwrap(), www, nginx), None);
+        assert_eq!(
+            detect(kind("docker/www.conf").unwrap(), www, nginx),
+            Some(Nginx)
+        );
         let pool = "[www]\nlisten = 9000\npm = dynamic\n";
         assert_eq!(
             detect(kind("docker/www.conf").unwrap(), www, pool),

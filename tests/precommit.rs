@@ -118,6 +118,10 @@ fn sample_paths() -> Vec<String> {
         "Caddyfile",
         "docker/frankenphp/Caddyfile.prod",
         "worker.Caddyfile",
+        "etc/nginx/sites-available/default",
+        "etc/nginx/sites-enabled/example.com",
+        "etc/nginx/sites-enabled/.hidden",
+        "docker/nginx/default.conf",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -6,6 +6,7 @@ pub mod dockerfile;
 pub mod dotenv;
 pub mod fpm;
 pub mod ini;
+pub mod nginx;
 pub mod php;
 pub mod yaml;
 
@@ -34,6 +35,7 @@ pub mod codes {
     pub const PHP_NO_RETURN: &str = "E051";
     pub const CADDYFILE_SYNTAX: &str = "E060";
     pub const DOTENV_SYNTAX: &str = "E070";
+    pub const NGINX_SYNTAX: &str = "E080";
 }
 
 /// A file after parsing, as rules see it.
@@ -67,6 +69,8 @@ pub enum Document {
     Caddyfile(caddyfile::Caddyfile),
     /// `.env` files.
     DotEnv(dotenv::DotEnvFile),
+    /// nginx configuration files.
+    Nginx(nginx::NginxFile),
     /// The text could not be read, or the kind has no parser yet.
     Unparsed,
 }
@@ -114,6 +118,13 @@ impl Document {
         }
     }
 
+    pub fn as_nginx(&self) -> Option<&nginx::NginxFile> {
+        match self {
+            Document::Nginx(n) => Some(n),
+            _ => None,
+        }
+    }
+
     pub fn as_ini(&self) -> Option<&ini::IniFile> {
         match self {
             Document::Ini(i) => Some(i),
@@ -154,6 +165,11 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = c.errors.iter().map(|e| caddyfile_error(e, file)).collect();
             (Document::Caddyfile(c), diags)
         }
+        FileKind::Nginx => {
+            let n = nginx::parse(&source.text);
+            let diags = n.errors.iter().map(|e| nginx_error(e, file)).collect();
+            (Document::Nginx(n), diags)
+        }
         FileKind::DotEnv => {
             let d = dotenv::parse(&source.text);
             let diags = d
@@ -182,6 +198,20 @@ fn caddyfile_error(e: &caddyfile::CaddyError, file: FileId) -> Diagnostic {
             "Close every quote and block: `{` ends the line that opens a block and `}` stands on its own line",
         ),
         caddyfile::ErrorKind::TooDeep => (
+            codes::TOO_COMPLEX,
+            "Flatten the blocks; deploylint bounds nesting to stay fast on hostile input",
+        ),
+    };
+    Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help)
+}
+
+fn nginx_error(e: &nginx::NginxError, file: FileId) -> Diagnostic {
+    let (code, help) = match e.kind {
+        nginx::ErrorKind::Syntax => (
+            codes::NGINX_SYNTAX,
+            "End every simple directive with `;`, close every quote, and match every `{` with a `}`",
+        ),
+        nginx::ErrorKind::TooDeep => (
             codes::TOO_COMPLEX,
             "Flatten the blocks; deploylint bounds nesting to stay fast on hostile input",
         ),

@@ -46,6 +46,7 @@ pub enum FileFacts {
     Compose(ComposeFacts),
     Octane(Box<OctaneFacts>),
     RoadRunner(RrFacts),
+    Nginx(Box<super::nginx::NginxFacts>),
 }
 
 impl FileFacts {
@@ -85,6 +86,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn nginx(&self) -> Option<&super::nginx::NginxFacts> {
+        match self {
+            FileFacts::Nginx(n) => Some(n),
+            _ => None,
+        }
+    }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
             FileFacts::Compose(c) => Some(c),
@@ -100,7 +107,12 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
             df,
             settings.dockerfile_target.as_deref(),
         ))),
-        (Document::Yaml(y), Some(FileKind::Kubernetes)) => FileFacts::Kubernetes(kubernetes(y)),
+        (Document::Yaml(y), Some(FileKind::Kubernetes)) => {
+            let mut k = kubernetes(y);
+            configmap_nginx(&mut k, y, &file.source.text);
+            FileFacts::Kubernetes(k)
+        }
+        (Document::Nginx(n), _) => FileFacts::Nginx(Box::new(super::nginx::extract(n, &|s| s))),
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
         (Document::Yaml(y), Some(FileKind::RoadRunner)) => FileFacts::RoadRunner(roadrunner(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
@@ -409,6 +421,9 @@ pub struct ObjectFacts {
     pub data_keys: Vec<String>,
     /// ConfigMap values (never a Secret's).
     pub config_data: Vec<(String, String)>,
+    /// nginx configs in a ConfigMap's `data` (the key, and the config's facts
+    /// with spans in the manifest).
+    pub nginx: Vec<(Loc, super::nginx::NginxFacts)>,
     /// PersistentVolumeClaim `spec.accessModes`, and the span of that field.
     pub access_modes: Option<(Vec<String>, Span)>,
     /// Where to point at the object as a whole: its `metadata.name` value,
@@ -522,6 +537,8 @@ pub struct ServiceFacts {
 
 #[derive(Debug)]
 pub struct ServicePortFact {
+    /// The Service's own `port` (what clients connect to), when a number.
+    pub port: Option<i64>,
     pub target: PortRefFact,
     /// The `targetPort` (or `port`) value.
     pub span: Span,
@@ -822,6 +839,19 @@ fn strings(node: Option<&Node>) -> Option<Vec<String>> {
     })
 }
 
+/// nginx configs embedded in the ConfigMaps of a manifest (needs the text
+/// to map spans inside block scalars).
+fn configmap_nginx(k: &mut K8sFacts, y: &YamlFile, text: &str) {
+    if !text.contains("fastcgi_pass") && !text.contains("server") {
+        return;
+    }
+    for (o, f) in k8s::objects(y).iter().zip(k.objects.iter_mut()) {
+        if o.kind == "ConfigMap" {
+            f.nginx = super::nginx::in_configmap(text, o.root);
+        }
+    }
+}
+
 /// The facts of a Kubernetes file's objects.
 pub fn kubernetes(y: &YamlFile) -> K8sFacts {
     K8sFacts {
@@ -953,6 +983,10 @@ fn service(spec: Option<&Node>) -> ServiceFacts {
             .filter_map(|p| {
                 let node = p.get("targetPort").or_else(|| p.get("port"))?;
                 Some(ServicePortFact {
+                    port: p.get("port").and_then(|n| match PortRefFact::of(n)? {
+                        PortRefFact::Number(n) => Some(n),
+                        PortRefFact::Name(_) => None,
+                    }),
                     target: PortRefFact::of(node)?,
                     span: node.span,
                     protocol: p.str_at(&["protocol"]).map(str::to_owned),

@@ -56,6 +56,8 @@ pub struct ImageNode {
     pub file: FileId,
     pub pools: Vec<Link<FileId>>,
     pub inis: Vec<Link<FileId>>,
+    /// nginx configs copied to an nginx path (`/etc/nginx/conf.d/`).
+    pub nginx: Vec<Link<FileId>>,
     /// Where each linked file lands in the image (`/usr/local/etc/php/conf.d/opcache.ini`).
     pub dests: HashMap<FileId, String>,
 }
@@ -235,7 +237,7 @@ impl<'a> Index<'a> {
         };
         for f in files {
             match f.kind() {
-                Some(FileKind::PhpFpm | FileKind::PhpIni) => {
+                Some(FileKind::PhpFpm | FileKind::PhpIni | FileKind::Nginx) => {
                     let path = ix.paths[f.id].clone();
                     ix.config_in
                         .entry(parent(&path).to_owned())
@@ -439,6 +441,7 @@ fn image_node(ix: &Index<'_>, id: FileId) -> ImageNode {
         file: id,
         pools: Vec::new(),
         inis: Vec::new(),
+        nginx: Vec::new(),
         dests: HashMap::new(),
     };
     let Some(df) = ix.dockerfile_facts(id) else {
@@ -483,6 +486,15 @@ fn image_node(ix: &Index<'_>, id: FileId) -> ImageNode {
                         if is_ini_dest(&copy.dest) && !node.inis.iter().any(|l| l.to == target) =>
                     {
                         node.inis.push(Link {
+                            to: target,
+                            evidence,
+                        });
+                    }
+                    Some(FileKind::Nginx)
+                        if copy.dest.to_ascii_lowercase().contains("nginx")
+                            && !node.nginx.iter().any(|l| l.to == target) =>
+                    {
+                        node.nginx.push(Link {
                             to: target,
                             evidence,
                         });

@@ -10,6 +10,7 @@ pub mod compose;
 pub mod defaults;
 pub mod facts;
 pub mod links;
+pub mod nginx;
 pub mod objects;
 pub mod process;
 

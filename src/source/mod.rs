@@ -25,10 +25,12 @@ pub enum FileKind {
     Caddyfile,
     /// `.env`, `.env.*` (dotenv files read by Laravel and compose).
     DotEnv,
+    /// nginx configuration (`nginx.conf`, server blocks, snippets).
+    Nginx,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 9] = [
+    pub const ALL: [FileKind; 10] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
@@ -38,6 +40,7 @@ impl FileKind {
         FileKind::Compose,
         FileKind::Caddyfile,
         FileKind::DotEnv,
+        FileKind::Nginx,
     ];
 
     /// The name used in config files, the catalog and `--verbose` output.
@@ -52,6 +55,7 @@ impl FileKind {
             FileKind::Compose => "compose",
             FileKind::Caddyfile => "caddyfile",
             FileKind::DotEnv => "dotenv",
+            FileKind::Nginx => "nginx",
         }
     }
 
