@@ -80,17 +80,22 @@ fn upper_is_secret_name(upper: &str) -> bool {
 }
 
 /// Whether any of [`SECRET_NAME_PARTS`] but `PASS`, `PWD` and `DSN` (which
-/// count only as whole words) occurs in `upper`: one pass over the bytes
-/// instead of a substring search per part.
+/// count only as whole words) occurs in `upper`: one pass over the bytes,
+/// looking only at the parts that start with the byte at hand (a test keeps
+/// this table equal to the list).
 fn contains_secret_part(upper: &[u8]) -> bool {
     (0..upper.len()).any(|i| {
-        let rest = &upper[i..];
-        let first = rest[0];
-        SECRET_NAME_PARTS.iter().any(|p| {
-            p.as_bytes()[0] == first
-                && !matches!(*p, "PASS" | "PWD" | "DSN")
-                && rest.starts_with(p.as_bytes())
-        })
+        let parts: &[&[u8]] = match upper[i] {
+            b'P' => &[b"PASSWORD", b"PASSWD", b"PRIVATE_KEY"],
+            b'S' => &[b"SECRET"],
+            b'T' => &[b"TOKEN"],
+            b'A' => &[b"API_KEY", b"APIKEY", b"ACCESS_KEY", b"APP_KEY", b"AUTH_KEY"],
+            b'C' => &[b"CREDENTIAL", b"CLIENT_SECRET", b"CONNECTION_STRING"],
+            b'D' => &[b"DATABASE_URL"],
+            b'R' => &[b"REDIS_URL"],
+            _ => return false,
+        };
+        parts.iter().any(|p| upper[i..].starts_with(p))
     })
 }
 
@@ -317,12 +322,10 @@ fn url_password(value: &str) -> Option<Credential> {
 pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     let mut out = Vec::new();
     if let Some(yaml) = doc.as_yaml() {
-        // Only an alias (`*name`) makes the tree repeat a node; without one
+        // Only an alias (`*name`, of an `&name` anchor) makes the tree repeat a node; without one
         // every node is walked once anyway and the set is not needed (walking
         // a node twice would only add spans the dedup below removes).
-        let mut seen = source
-            .text
-            .contains('*')
+        let mut seen = (source.text.contains('&') && source.text.contains('*'))
             .then(std::collections::HashSet::new);
         for d in &yaml.documents {
             let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
@@ -459,6 +462,8 @@ fn is_key_byte(b: u8) -> bool {
 /// `mysql -pVALUE`, `Authorization: Bearer VALUE`, and for a YAML `Secret`
 /// the values under `data:` / `stringData:` (also when the YAML is broken).
 fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
+    // Looked for per line only when the file names a MySQL client at all.
+    let mysql_file = text.contains("mysql") || text.contains("mariadb");
     let yaml = matches!(
         kind,
         Some(FileKind::Kubernetes | FileKind::Compose | FileKind::RoadRunner) | None
@@ -504,7 +509,8 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
                 data_block = Some(indent);
             }
         }
-        scan_line(line, start, yaml, whole_line_values, named_secret, out);
+        let mysql = mysql_file && (line.contains("mysql") || line.contains("mariadb"));
+        scan_line(line, start, yaml, whole_line_values, named_secret, mysql, out);
         // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
         // env form, also when the YAML does not parse).
         if !trimmed.is_empty() {
@@ -523,6 +529,7 @@ fn scan_line(
     yaml: bool,
     whole_line: bool,
     named_secret: bool,
+    mysql: bool,
     out: &mut Vec<Span>,
 ) {
     let bytes = line.as_bytes();
@@ -549,7 +556,6 @@ fn scan_line(
             from += 1;
         }
     }
-    let mysql = line.contains("mysql") || line.contains("mariadb");
     let t = line.trim_start();
     let comment = t.starts_with('#') || t.starts_with(';') || t.starts_with("//");
     let mut prev_word: &str = "";
@@ -697,6 +703,16 @@ fn value_extent(line: &str, from: usize, whole_line: bool) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_part_table_is_the_part_list() {
+        for p in SECRET_NAME_PARTS {
+            let whole_word_only = matches!(*p, "PASS" | "PWD" | "DSN");
+            assert_eq!(contains_secret_part(p.as_bytes()), !whole_word_only, "{p}");
+            assert_eq!(contains_secret_part(format!("X_{p}_Y").as_bytes()), !whole_word_only, "{p}");
+        }
+        assert!(!contains_secret_part(b"PASS_PWD_DSN_PASSWOR"));
+    }
 
     #[test]
     fn names() {
