@@ -89,7 +89,13 @@ fn contains_secret_part(upper: &[u8]) -> bool {
             b'P' => &[b"PASSWORD", b"PASSWD", b"PRIVATE_KEY"],
             b'S' => &[b"SECRET"],
             b'T' => &[b"TOKEN"],
-            b'A' => &[b"API_KEY", b"APIKEY", b"ACCESS_KEY", b"APP_KEY", b"AUTH_KEY"],
+            b'A' => &[
+                b"API_KEY",
+                b"APIKEY",
+                b"ACCESS_KEY",
+                b"APP_KEY",
+                b"AUTH_KEY",
+            ],
             b'C' => &[b"CREDENTIAL", b"CLIENT_SECRET", b"CONNECTION_STRING"],
             b'D' => &[b"DATABASE_URL"],
             b'R' => &[b"REDIS_URL"],
@@ -254,10 +260,12 @@ const CREDENTIAL_NEEDLES: &[&[u8]] = &[
 fn may_hold_credential(bytes: &[u8]) -> bool {
     (0..bytes.len()).any(|i| {
         let rest = &bytes[i..];
-        matches!(rest[0], b':' | b'B' | b'A' | b'g' | b'x' | b's' | b'r' | b'b' | b'e' | b'"')
-            && CREDENTIAL_NEEDLES
-                .iter()
-                .any(|n| n[0] == rest[0] && rest.starts_with(n))
+        matches!(
+            rest[0],
+            b':' | b'B' | b'A' | b'g' | b'x' | b's' | b'r' | b'b' | b'e' | b'"'
+        ) && CREDENTIAL_NEEDLES
+            .iter()
+            .any(|n| n[0] == rest[0] && rest.starts_with(n))
     })
 }
 
@@ -373,7 +381,9 @@ fn is_secret_key(key: &str) -> bool {
             "privatekey",
         ]
         .iter()
-        .any(|s| key.len() >= s.len() && key[key.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes()));
+        .any(|s| {
+            key.len() >= s.len() && key[key.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        });
     }
     is_secret_name(key)
 }
@@ -510,7 +520,15 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
             }
         }
         let mysql = mysql_file && (line.contains("mysql") || line.contains("mariadb"));
-        scan_line(line, start, yaml, whole_line_values, named_secret, mysql, out);
+        scan_line(
+            line,
+            start,
+            yaml,
+            whole_line_values,
+            named_secret,
+            mysql,
+            out,
+        );
         // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
         // env form, also when the YAML does not parse).
         if !trimmed.is_empty() {
@@ -709,7 +727,11 @@ mod tests {
         for p in SECRET_NAME_PARTS {
             let whole_word_only = matches!(*p, "PASS" | "PWD" | "DSN");
             assert_eq!(contains_secret_part(p.as_bytes()), !whole_word_only, "{p}");
-            assert_eq!(contains_secret_part(format!("X_{p}_Y").as_bytes()), !whole_word_only, "{p}");
+            assert_eq!(
+                contains_secret_part(format!("X_{p}_Y").as_bytes()),
+                !whole_word_only,
+                "{p}"
+            );
         }
         assert!(!contains_secret_part(b"PASS_PWD_DSN_PASSWOR"));
     }
