@@ -76,7 +76,10 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
             }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
+        // Walked on several threads (the name checks and `stat`s of a big
+        // tree are a serial cost otherwise); the order is restored below.
+        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        ignore::WalkBuilder::new(root)
             .hidden(false)
             .require_git(false)
             .filter_entry(|e| {
@@ -87,25 +90,40 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
                     && e.file_name().to_str().is_some_and(is_skipped_dir);
                 !skipped_dir
             })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                    let path = e.path();
-                    if config.is_excluded(path) {
-                        continue;
+            .build_parallel()
+            .run(|| {
+                let found = &found;
+                Box::new(move |entry| {
+                    let item = match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            let path = e.path();
+                            if config.is_excluded(path) {
+                                None
+                            } else {
+                                guess(path, config).map(|g| Ok(candidate(path, g)))
+                            }
+                        }
+                        Ok(_) => None,
+                        Err(e) => Some(Err(WalkError {
+                            path: root.display().to_string(),
+                            message: e.to_string(),
+                        })),
+                    };
+                    if let Some(item) = item {
+                        let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+                        match item {
+                            Ok(c) => found.0.push(c),
+                            Err(e) => found.1.push(e),
+                        }
                     }
-                    if let Some(g) = guess(path, config) {
-                        out.push(candidate(path, g));
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(WalkError {
-                    path: root.display().to_string(),
-                    message: e.to_string(),
-                }),
-            }
-        }
+                    ignore::WalkState::Continue
+                })
+            });
+        let (candidates, mut walk_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        out.extend(candidates);
+        // Threads finish in any order: report a root's errors in a stable one.
+        walk_errors.sort_by(|a: &WalkError, b: &WalkError| a.message.cmp(&b.message));
+        errors.extend(walk_errors);
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);

@@ -10,6 +10,9 @@ use crate::parse::yaml::{Node, NodeKind};
 use crate::source::{FileKind, SourceFile, Span};
 
 /// Name fragments that mark a variable as holding a secret.
+/// (The scan in `contains_secret_part` uses a copy keyed by first byte; a
+/// test keeps the two equal.)
+#[cfg_attr(not(test), allow(dead_code))]
 const SECRET_NAME_PARTS: &[&str] = &[
     "PASSWORD",
     "PASSWD",
@@ -42,8 +45,29 @@ const NOT_SECRET_NAMES: &[&str] = &[
 
 /// Whether an environment variable or key name says it holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    if NOT_SECRET_NAMES.contains(&upper.as_str())
+    // Upper-cased with `-` and `.` as `_`, on the stack for the usual short
+    // names (this runs on every key of every file).
+    let mut buf = [0u8; 64];
+    if name.len() <= buf.len() {
+        for (d, b) in buf.iter_mut().zip(name.bytes()) {
+            *d = match b.to_ascii_uppercase() {
+                b'-' | b'.' => b'_',
+                u => u,
+            };
+        }
+        // ASCII-only changes keep the UTF-8 valid.
+        match std::str::from_utf8(&buf[..name.len()]) {
+            Ok(upper) => upper_is_secret_name(upper),
+            Err(_) => upper_is_secret_name(&name.to_ascii_uppercase().replace(['-', '.'], "_")),
+        }
+    } else {
+        upper_is_secret_name(&name.to_ascii_uppercase().replace(['-', '.'], "_"))
+    }
+}
+
+/// [`is_secret_name`] of a name already upper-cased with `_` for `-` and `.`.
+fn upper_is_secret_name(upper: &str) -> bool {
+    if NOT_SECRET_NAMES.contains(&upper)
         || upper.ends_with("_FILE")
         || upper.ends_with("_PATH")
         || upper.ends_with("_TTL")
@@ -55,10 +79,33 @@ pub fn is_secret_name(name: &str) -> bool {
     upper
         .split('_')
         .any(|w| matches!(w, "PASS" | "PWD" | "PW" | "DSN" | "AUTH" | "PASSPHRASE"))
-        || SECRET_NAME_PARTS
-            .iter()
-            .filter(|p| !matches!(**p, "PASS" | "PWD" | "DSN"))
-            .any(|p| upper.contains(p))
+        || contains_secret_part(upper.as_bytes())
+}
+
+/// Whether any of [`SECRET_NAME_PARTS`] but `PASS`, `PWD` and `DSN` (which
+/// count only as whole words) occurs in `upper`: one pass over the bytes,
+/// looking only at the parts that start with the byte at hand (a test keeps
+/// this table equal to the list).
+fn contains_secret_part(upper: &[u8]) -> bool {
+    (0..upper.len()).any(|i| {
+        let parts: &[&[u8]] = match upper[i] {
+            b'P' => &[b"PASSWORD", b"PASSWD", b"PRIVATE_KEY"],
+            b'S' => &[b"SECRET"],
+            b'T' => &[b"TOKEN"],
+            b'A' => &[
+                b"API_KEY",
+                b"APIKEY",
+                b"ACCESS_KEY",
+                b"APP_KEY",
+                b"AUTH_KEY",
+            ],
+            b'C' => &[b"CREDENTIAL", b"CLIENT_SECRET", b"CONNECTION_STRING"],
+            b'D' => &[b"DATABASE_URL"],
+            b'R' => &[b"REDIS_URL"],
+            _ => return false,
+        };
+        parts.iter().any(|p| upper[i..].starts_with(p))
+    })
 }
 
 /// Values that are clearly not real secrets: empty, placeholders, references.
@@ -109,6 +156,9 @@ pub struct Credential {
 /// Finds credential patterns: AWS access key ids, private key headers,
 /// `scheme://user:password@host` URLs, GitHub and Slack tokens, Laravel APP_KEYs.
 pub fn find_credential(value: &str) -> Option<Credential> {
+    if !may_hold_credential(value.as_bytes()) {
+        return None;
+    }
     if let Some(c) = url_password(value) {
         return Some(c);
     }
@@ -183,6 +233,45 @@ pub fn find_credential(value: &str) -> Option<Credential> {
     None
 }
 
+/// Every literal a shape in [`find_credential`] needs: a value holding none
+/// of them holds no credential. One pass over the bytes (most values and
+/// lines hold none), instead of a search per shape.
+const CREDENTIAL_NEEDLES: &[&[u8]] = &[
+    b"://",
+    b"BEGIN",
+    b"AKIA",
+    b"ASIA",
+    b"ghp_",
+    b"gho_",
+    b"ghs_",
+    b"github_pat_",
+    b"glpat-",
+    b"xoxb-",
+    b"xoxp-",
+    b"ghu_",
+    b"ghr_",
+    b"xoxa-",
+    b"xoxr-",
+    b"sk_live_",
+    b"rk_live_",
+    b"sk-ant-",
+    b"base64:",
+    b"eyJ",
+    b"\"service_account\"",
+];
+
+fn may_hold_credential(bytes: &[u8]) -> bool {
+    (0..bytes.len()).any(|i| {
+        let rest = &bytes[i..];
+        matches!(
+            rest[0],
+            b':' | b'B' | b'A' | b'g' | b'x' | b's' | b'r' | b'b' | b'e' | b'"'
+        ) && CREDENTIAL_NEEDLES
+            .iter()
+            .any(|n| n[0] == rest[0] && rest.starts_with(n))
+    })
+}
+
 /// A JSON Web Token: three base64url segments, the first a JSON header
 /// (`eyJ`). A failed candidate is skipped whole, so the scan stays linear.
 fn jwt(value: &str) -> Option<Credential> {
@@ -244,7 +333,11 @@ fn url_password(value: &str) -> Option<Credential> {
 pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     let mut out = Vec::new();
     if let Some(yaml) = doc.as_yaml() {
-        let mut seen = std::collections::HashSet::new();
+        // Only an alias (`*name`, of an `&name` anchor) makes the tree repeat a node; without one
+        // every node is walked once anyway and the set is not needed (walking
+        // a node twice would only add spans the dedup below removes).
+        let mut seen = (source.text.contains('&') && source.text.contains('*'))
+            .then(std::collections::HashSet::new);
         for d in &yaml.documents {
             let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
             walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
@@ -280,7 +373,7 @@ fn is_secret_key(key: &str) -> bool {
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
     if camel {
-        let lower = key.to_ascii_lowercase();
+        let key = key.as_bytes();
         return [
             "password",
             "passwd",
@@ -291,7 +384,9 @@ fn is_secret_key(key: &str) -> bool {
             "privatekey",
         ]
         .iter()
-        .any(|s| lower.ends_with(s));
+        .any(|s| {
+            key.len() >= s.len() && key[key.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        });
     }
     is_secret_name(key)
 }
@@ -303,7 +398,7 @@ fn walk_yaml(
     node: &Node,
     secret_object: bool,
     depth: usize,
-    seen: &mut std::collections::HashSet<(Span, u8)>,
+    seen: &mut Option<std::collections::HashSet<(Span, u8)>>,
     out: &mut Vec<Span>,
 ) {
     let tag = match node.kind {
@@ -311,7 +406,7 @@ fn walk_yaml(
         NodeKind::Seq(_) => 1,
         NodeKind::Map(_) => 2,
     };
-    if depth > 256 || !seen.insert((node.span, tag)) {
+    if depth > 256 || seen.as_mut().is_some_and(|s| !s.insert((node.span, tag))) {
         return;
     }
     match &node.kind {
@@ -380,6 +475,8 @@ fn is_key_byte(b: u8) -> bool {
 /// `mysql -pVALUE`, `Authorization: Bearer VALUE`, and for a YAML `Secret`
 /// the values under `data:` / `stringData:` (also when the YAML is broken).
 fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
+    // Looked for per line only when the file names a MySQL client at all.
+    let mysql_file = text.contains("mysql") || text.contains("mariadb");
     let yaml = matches!(
         kind,
         Some(FileKind::Kubernetes | FileKind::Compose | FileKind::RoadRunner) | None
@@ -425,7 +522,16 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
                 data_block = Some(indent);
             }
         }
-        scan_line(line, start, yaml, whole_line_values, named_secret, out);
+        let mysql = mysql_file && (line.contains("mysql") || line.contains("mariadb"));
+        scan_line(
+            line,
+            start,
+            yaml,
+            whole_line_values,
+            named_secret,
+            mysql,
+            out,
+        );
         // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
         // env form, also when the YAML does not parse).
         if !trimmed.is_empty() {
@@ -444,6 +550,7 @@ fn scan_line(
     yaml: bool,
     whole_line: bool,
     named_secret: bool,
+    mysql: bool,
     out: &mut Vec<Span>,
 ) {
     let bytes = line.as_bytes();
@@ -470,7 +577,6 @@ fn scan_line(
             from += 1;
         }
     }
-    let mysql = line.contains("mysql") || line.contains("mariadb");
     let t = line.trim_start();
     let comment = t.starts_with('#') || t.starts_with(';') || t.starts_with("//");
     let mut prev_word: &str = "";
@@ -618,6 +724,20 @@ fn value_extent(line: &str, from: usize, whole_line: bool) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_part_table_is_the_part_list() {
+        for p in SECRET_NAME_PARTS {
+            let whole_word_only = matches!(*p, "PASS" | "PWD" | "DSN");
+            assert_eq!(contains_secret_part(p.as_bytes()), !whole_word_only, "{p}");
+            assert_eq!(
+                contains_secret_part(format!("X_{p}_Y").as_bytes()),
+                !whole_word_only,
+                "{p}"
+            );
+        }
+        assert!(!contains_secret_part(b"PASS_PWD_DSN_PASSWOR"));
+    }
 
     #[test]
     fn names() {
