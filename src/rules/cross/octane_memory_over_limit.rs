@@ -65,6 +65,7 @@ impl Rule for OctaneMemoryOverLimit {
             .and_then(|t| bytes(&t))
             .unwrap_or(DEFAULT_MASTER)
             .max(0);
+        let configured = super::php_runtime::configured_octane_server(project);
         // `swoole.options` of the run's config/octane.php (one file, else unknown).
         let octane: Vec<_> = project
             .of_kind(FileKind::Octane)
@@ -103,16 +104,7 @@ impl Rule for OctaneMemoryOverLimit {
                     let server = p
                         .octane_server()
                         .map(str::to_ascii_lowercase)
-                        .or_else(|| {
-                            let servers: Vec<String> = octane
-                                .iter()
-                                .filter_map(|o| o.server.as_ref()?.value.clone())
-                                .collect();
-                            match servers.as_slice() {
-                                [one] => Some(one.to_ascii_lowercase()),
-                                _ => None,
-                            }
-                        });
+                        .or_else(|| configured.clone());
                     let swoole = server.as_deref() == Some("swoole");
                     let flag = p.flag("--workers").and_then(count);
                     let (workers, from) = match (swoole, flag) {

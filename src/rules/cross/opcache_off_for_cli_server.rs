@@ -20,7 +20,7 @@
 
 use super::env::configmaps;
 use super::php_runtime::{
-    Directive, cli_define, effective_ini, ini_bool, last, official_php, resolve_env, run_may_set,
+    Directive, cli_define, configured_octane_server, effective_ini, ini_bool, last, official_php, resolve_env, run_may_set,
 };
 use crate::project::Project;
 use crate::project::facts::Role;
@@ -49,14 +49,7 @@ impl Rule for OpcacheOffForCliServer {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let servers: Vec<String> = project
-            .of_kind(FileKind::Octane)
-            .filter_map(|f| project.facts_of(f.id).octane()?.server.as_ref()?.value.clone())
-            .collect();
-        let configured = match servers.as_slice() {
-            [one] => Some(one.to_ascii_lowercase()),
-            _ => None,
-        };
+        let configured = configured_octane_server(project);
         let cms = configmaps(project);
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);

@@ -22,6 +22,19 @@ pub struct Setting {
 }
 
 /// `-d key=value` / `-dkey=value` on a `php` command line.
+/// The Octane server `config/octane.php` names, when the workspace has exactly
+/// one such file that sets it (lowercased).
+pub fn configured_octane_server(project: &Project) -> Option<String> {
+    let servers: Vec<String> = project
+        .of_kind(FileKind::Octane)
+        .filter_map(|f| project.facts_of(f.id).octane()?.server.as_ref()?.value.clone())
+        .collect();
+    match servers.as_slice() {
+        [one] => Some(one.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
 pub fn cli_define(p: &Process, key: &str) -> Option<String> {
     let mut it = p.argv.iter();
     while let Some(w) = it.next() {

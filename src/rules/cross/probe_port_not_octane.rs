@@ -76,16 +76,7 @@ impl Rule for ProbePortNotOctane {
         let octane_sets_port = octane
             .iter()
             .any(|o| o.keys.iter().any(|k| k.text == "port"));
-        let configured_server = {
-            let servers: Vec<String> = octane
-                .iter()
-                .filter_map(|o| o.server.as_ref()?.value.clone())
-                .collect();
-            match servers.as_slice() {
-                [one] => Some(one.to_ascii_lowercase()),
-                _ => None,
-            }
-        };
+        let configured_server = super::php_runtime::configured_octane_server(project);
         let has_rr_files = project.of_kind(FileKind::RoadRunner).next().is_some();
         let cms = configmaps(project);
         for dep in project.containers() {
