@@ -221,6 +221,22 @@ fn configmap<'a>(project: &Project<'a>, file: FileId, namespace: &str, name: &st
     objects.object(i).map(|l| (l.file, l.obj))
 }
 
+/// What to write (the first known listen address as a `fastcgi_pass`) and the
+/// pools to label.
+fn suggestion<'a>(known: &[(&str, &'a [ListenAt])]) -> (String, Vec<(&'static str, &'a [ListenAt])>) {
+    let to = known
+        .iter()
+        .flat_map(|(_, l)| l.iter())
+        .map(|l| match &l.listen {
+            Listen::Tcp(p) => format!("`fastcgi_pass 127.0.0.1:{p};`"),
+            Listen::Unix(s) => format!("`fastcgi_pass unix:{s};`"),
+        })
+        .next()
+        .unwrap_or_default();
+    let who = known.iter().map(|(_, l)| ("the pool", *l)).collect();
+    (to, who)
+}
+
 fn shown(listens: &[ListenAt]) -> String {
     let mut v: Vec<String> = Vec::new();
     for l in listens {
@@ -343,16 +359,7 @@ impl Checker<'_, '_, '_> {
             .iter()
             .map(|(name, l)| format!("php-fpm in container `{name}` listens on {}", shown(l)))
             .collect();
-        let to = known
-            .iter()
-            .flat_map(|(_, l)| l.iter())
-            .map(|l| match &l.listen {
-                Listen::Tcp(p) => format!("`fastcgi_pass 127.0.0.1:{p};`"),
-                Listen::Unix(s) => format!("`fastcgi_pass unix:{s};`"),
-            })
-            .next()
-            .unwrap_or_default();
-        let who: Vec<(&str, &[ListenAt])> = known.iter().map(|(_, l)| ("the pool", *l)).collect();
+        let (to, who) = suggestion(&known);
         self.labels(
             site.file,
             ep.at.span,
@@ -400,16 +407,7 @@ impl Checker<'_, '_, '_> {
                 )
             })
             .collect();
-        let to = known
-            .iter()
-            .flat_map(|(_, l)| l.iter())
-            .map(|l| match &l.listen {
-                Listen::Tcp(p) => format!("`fastcgi_pass 127.0.0.1:{p};`"),
-                Listen::Unix(s) => format!("`fastcgi_pass unix:{s};`"),
-            })
-            .next()
-            .unwrap_or_default();
-        let who: Vec<(&str, &[ListenAt])> = known.iter().map(|(_, l)| ("the pool", *l)).collect();
+        let (to, who) = suggestion(known);
         self.labels(
             site.file,
             ep.at.span,
