@@ -61,7 +61,9 @@ row() {
   for ((i = 0; i < RUNS; i++)); do
     t=$WORK/time.$i
     /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >/dev/null 2>"$WORK/stderr" || true
-    read -r w u s m <"$t"
+    # GNU time writes "Command exited with non-zero status N" first when the
+    # tool exits non-zero (Checkov and hadolint do when they find something).
+    read -r w u s m < <(tail -n 1 "$t")
     walls+=("$w"); cpus+=("$(echo "$u + $s" | bc -l)"); rsss+=("$m")
   done
   local wall cpu rss
