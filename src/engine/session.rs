@@ -309,6 +309,57 @@ impl Session {
                 }
             }
         }
+        // Files a compose service bind-mounts into PHP's configuration
+        // directories run under the version of the image the service builds.
+        let by_path: HashMap<String, FileId> = self
+            .files
+            .iter()
+            .filter(|f| matches!(f.kind(), Some(FileKind::PhpIni | FileKind::PhpFpm)))
+            .map(|f| (crate::project::links::normalize(&f.source.path), f.id))
+            .collect();
+        for node in &self.graph.compose {
+            let Some(df) = &node.dockerfile else { continue };
+            let version = self
+                .facts
+                .get(df.to)
+                .and_then(FileFacts::dockerfile)
+                .and_then(|d| d.base_image.as_ref())
+                .and_then(|b| crate::project::defaults::php_version_of_image(&b.text));
+            let Some(service) = self
+                .facts
+                .get(node.file)
+                .and_then(FileFacts::compose)
+                .and_then(|c| c.services.get(node.service))
+            else {
+                continue;
+            };
+            let dir = std::path::Path::new(&self.files[node.file].source.path)
+                .parent()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for v in &service.volumes {
+                let (Some(src), Some(target)) = (&v.source, &v.target) else {
+                    continue;
+                };
+                let php_config =
+                    target.starts_with("/usr/local/etc/php") || target.starts_with("/etc/php");
+                if !php_config || !(src.starts_with('.') || src.starts_with('/')) {
+                    continue;
+                }
+                let path = if src.starts_with('/') || dir.is_empty() {
+                    crate::project::links::normalize(src)
+                } else {
+                    crate::project::links::normalize(&format!("{dir}/{src}"))
+                };
+                let Some(&id) = by_path.get(&path) else {
+                    continue;
+                };
+                let slot = found.entry(id).or_insert(version);
+                if *slot != version {
+                    *slot = None;
+                }
+            }
+        }
         // Re-lint only where the version the rules see changes (the image
         // usually runs the version the path or the config already gives).
         let mut any = false;
