@@ -461,3 +461,30 @@ fn config_levels_apply_to_custom_rules() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("unknown rule `QQ002`"), "{out}");
 }
+
+/// `deploylint explain` knows the workspace's custom rules.
+#[test]
+fn explain_shows_a_custom_rule() {
+    let out = bin()
+        .args(["explain", "ACME002"])
+        .current_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/custom-rules"
+        ))
+        .output()
+        .expect("run deploylint");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("ACME002 (approved-registry): Images come from registry.example.com"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Custom rule from") && text.contains("Target: container"),
+        "{text}"
+    );
+    assert!(
+        text.contains("docker.io/library/nginx:1.27"),
+        "the bad example: {text}"
+    );
+}

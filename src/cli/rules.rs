@@ -152,6 +152,11 @@ pub fn explain(args: ExplainArgs) -> u8 {
             EXIT_OK
         }
         [] => {
+            // The workspace's custom rules (`custom-rules:` in .deploylint.yaml).
+            if let Some(text) = explain_custom(&args.rule) {
+                super::print_stdout(&text);
+                return EXIT_OK;
+            }
             let names = cat
                 .rules
                 .iter()
@@ -166,6 +171,36 @@ pub fn explain(args: ExplainArgs) -> u8 {
             EXIT_ERROR
         }
     }
+}
+
+/// `explain` for a custom rule of the workspace found from the current directory.
+fn explain_custom(rule: &str) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let config = crate::config::Config::discover(&cwd)
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .unwrap_or_else(|| crate::config::Config::with_defaults(cwd.clone()));
+    let custom = crate::custom::CustomRules::load(&config).ok()?;
+    let r = custom
+        .rules
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(rule) || r.name == rule)?;
+    let mut s = format!("{} ({}): {}\n\n", r.code, r.name, r.title);
+    s.push_str(&format!(
+        "Custom rule from {}   Target: {}   Default severity: {}{}\n",
+        r.path,
+        r.target.name(),
+        r.severity.name(),
+        if r.enabled { "" } else { " (off by default)" },
+    ));
+    s.push_str(&format!("\nWhy\n{}\n", indent(r.rationale.trim())));
+    s.push_str(&format!("\nHow to fix\n{}\n", indent(r.help.trim())));
+    if let Some(bad) = &r.examples.bad {
+        s.push_str(&format!("\nBad\n{}\n", indent(bad.trim_end())));
+    }
+    if let Some(good) = &r.examples.good {
+        s.push_str(&format!("\nGood\n{}\n", indent(good.trim_end())));
+    }
+    Some(s)
 }
 
 pub fn render(m: &RuleMeta) -> String {

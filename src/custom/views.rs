@@ -34,6 +34,20 @@ impl Target {
         "deployment",
     ];
 
+    /// The name a rule file uses for the target.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::KubernetesObject => "kubernetes-object",
+            Target::Container => "container",
+            Target::Dockerfile => "dockerfile",
+            Target::DockerfileStage => "dockerfile-stage",
+            Target::DockerfileInstruction => "dockerfile-instruction",
+            Target::PhpFpmPool => "php-fpm-pool",
+            Target::PhpIni => "php-ini",
+            Target::Deployment => "deployment",
+        }
+    }
+
     pub fn from_name(s: &str) -> Option<Target> {
         Some(match s {
             "kubernetes-object" | "kubernetes" => Target::KubernetesObject,
