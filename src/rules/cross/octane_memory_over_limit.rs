@@ -101,10 +101,7 @@ impl Rule for OctaneMemoryOverLimit {
             let cpus = c.resources.limits_cpu.map(|q| q.units_ceil().max(1));
             let (server, workers, tasks, from) = match p.kind {
                 ProcessKind::Octane => {
-                    let server = p
-                        .octane_server()
-                        .map(str::to_ascii_lowercase)
-                        .or_else(|| configured.clone());
+                    let server = super::php_runtime::octane_server_of(p, &configured);
                     let swoole = server.as_deref() == Some("swoole");
                     let flag = p.flag("--workers").and_then(count);
                     let (workers, from) = match (swoole, flag) {

@@ -59,7 +59,7 @@ impl Rule for OpcacheOffForCliServer {
             }
             let server = match p.kind {
                 ProcessKind::Octane => {
-                    match p.octane_server().map(str::to_ascii_lowercase).or(configured.clone()) {
+                    match super::php_runtime::octane_server_of(p, &configured) {
                         Some(s) if s == "swoole" || s == "roadrunner" => format!("Octane ({s})"),
                         _ => continue,
                     }

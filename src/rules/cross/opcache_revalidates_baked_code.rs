@@ -59,7 +59,7 @@ impl Rule for OpcacheRevalidatesBakedCode {
             let (runs, switch) = match p.kind {
                 ProcessKind::PhpFpm => ("php-fpm".to_owned(), "opcache.enable"),
                 ProcessKind::Octane => {
-                    match p.octane_server().map(str::to_ascii_lowercase).or(configured.clone()) {
+                    match super::php_runtime::octane_server_of(p, &configured) {
                         Some(s) if s == "frankenphp" => (format!("Octane ({s})"), "opcache.enable"),
                         Some(s) if s == "swoole" || s == "roadrunner" => {
                             (format!("Octane ({s})"), "opcache.enable_cli")

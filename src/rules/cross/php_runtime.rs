@@ -35,6 +35,15 @@ pub fn configured_octane_server(project: &Project) -> Option<String> {
     }
 }
 
+/// The server an Octane process runs (lowercased): its `--server` flag, else
+/// the one `config/octane.php` names (`configured`, from
+/// [`configured_octane_server`]).
+pub fn octane_server_of(p: &Process, configured: &Option<String>) -> Option<String> {
+    p.octane_server()
+        .map(str::to_ascii_lowercase)
+        .or_else(|| configured.clone())
+}
+
 pub fn cli_define(p: &Process, key: &str) -> Option<String> {
     let mut it = p.argv.iter();
     while let Some(w) = it.next() {

@@ -85,10 +85,7 @@ impl Rule for ProbePortNotOctane {
             if c.role != Role::Main || p.kind != ProcessKind::Octane || node.process_guess {
                 continue;
             }
-            let server = p
-                .octane_server()
-                .map(str::to_ascii_lowercase)
-                .or_else(|| configured_server.clone());
+            let server = super::php_runtime::octane_server_of(p, &configured_server);
             let Some((port, port_from)) = octane_port(project, &cms, &dep, octane_sets_port) else {
                 continue;
             };
