@@ -294,72 +294,7 @@ impl Session {
     /// whose Dockerfile copies it (its base image's tag says it) (when all such images agree), and
     /// marks the files whose version changed dirty. Whether any did.
     fn apply_image_php_versions(&mut self) -> bool {
-        let mut found: HashMap<FileId, Option<(u32, u32)>> = HashMap::new();
-        for image in &self.graph.images {
-            let version = self
-                .facts
-                .get(image.file)
-                .and_then(FileFacts::dockerfile)
-                .and_then(|d| d.base_image.as_ref())
-                .and_then(|b| crate::project::defaults::php_version_of_image(&b.text));
-            for link in image.inis.iter().chain(&image.pools) {
-                let slot = found.entry(link.to).or_insert(version);
-                if *slot != version {
-                    *slot = None; // images of different versions copy it: no single answer
-                }
-            }
-        }
-        // Files a compose service bind-mounts into PHP's configuration
-        // directories run under the version of the image the service builds.
-        let by_path: HashMap<String, FileId> = self
-            .files
-            .iter()
-            .filter(|f| matches!(f.kind(), Some(FileKind::PhpIni | FileKind::PhpFpm)))
-            .map(|f| (crate::project::links::normalize(&f.source.path), f.id))
-            .collect();
-        for node in &self.graph.compose {
-            let Some(df) = &node.dockerfile else { continue };
-            let version = self
-                .facts
-                .get(df.to)
-                .and_then(FileFacts::dockerfile)
-                .and_then(|d| d.base_image.as_ref())
-                .and_then(|b| crate::project::defaults::php_version_of_image(&b.text));
-            let Some(service) = self
-                .facts
-                .get(node.file)
-                .and_then(FileFacts::compose)
-                .and_then(|c| c.services.get(node.service))
-            else {
-                continue;
-            };
-            let dir = std::path::Path::new(&self.files[node.file].source.path)
-                .parent()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            for v in &service.volumes {
-                let (Some(src), Some(target)) = (&v.source, &v.target) else {
-                    continue;
-                };
-                let php_config =
-                    target.starts_with("/usr/local/etc/php") || target.starts_with("/etc/php");
-                if !php_config || !(src.starts_with('.') || src.starts_with('/')) {
-                    continue;
-                }
-                let path = if src.starts_with('/') || dir.is_empty() {
-                    crate::project::links::normalize(src)
-                } else {
-                    crate::project::links::normalize(&format!("{dir}/{src}"))
-                };
-                let Some(&id) = by_path.get(&path) else {
-                    continue;
-                };
-                let slot = found.entry(id).or_insert(version);
-                if *slot != version {
-                    *slot = None;
-                }
-            }
-        }
+        let found = crate::project::links::php_versions(&self.files, &self.facts, &self.graph);
         // Re-lint only where the version the rules see changes (the image
         // usually runs the version the path or the config already gives).
         let mut any = false;

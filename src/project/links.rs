@@ -1075,3 +1075,75 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
         }
     }
 }
+
+/// The PHP version each php.ini and pool file runs under, where the graph
+/// says: the version of the image whose Dockerfile copies it, or that a
+/// compose service built from a Dockerfile bind-mounts it into PHP's
+/// configuration directories. `None` where images of different versions
+/// (or of no known version) use one file.
+pub fn php_versions(
+    files: &[ParsedFile],
+    facts: &[FileFacts],
+    graph: &Graph,
+) -> HashMap<FileId, Option<(u32, u32)>> {
+    let version_of = |dockerfile: FileId| {
+        facts
+            .get(dockerfile)
+            .and_then(FileFacts::dockerfile)
+            .and_then(|d| d.base_image.as_ref())
+            .and_then(|b| super::defaults::php_version_of_image(&b.text))
+    };
+    let mut found: HashMap<FileId, Option<(u32, u32)>> = HashMap::new();
+    let mut record = |id: FileId, version: Option<(u32, u32)>| {
+        let slot = found.entry(id).or_insert(version);
+        if *slot != version {
+            *slot = None; // images of different versions use it: no single answer
+        }
+    };
+    for image in &graph.images {
+        let version = version_of(image.file);
+        for link in image.inis.iter().chain(&image.pools) {
+            record(link.to, version);
+        }
+    }
+    let by_path: HashMap<String, FileId> = files
+        .iter()
+        .filter(|f| matches!(f.kind(), Some(FileKind::PhpIni | FileKind::PhpFpm)))
+        .map(|f| (normalize(&f.source.path), f.id))
+        .collect();
+    for node in &graph.compose {
+        let Some(df) = &node.dockerfile else { continue };
+        let Some(service) = facts
+            .get(node.file)
+            .and_then(FileFacts::compose)
+            .and_then(|c| c.services.get(node.service))
+        else {
+            continue;
+        };
+        let version = version_of(df.to);
+        let dir = files
+            .get(node.file)
+            .and_then(|f| Path::new(&f.source.path).parent())
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for v in &service.volumes {
+            let (Some(src), Some(target)) = (&v.source, &v.target) else {
+                continue;
+            };
+            let php_config =
+                target.starts_with("/usr/local/etc/php") || target.starts_with("/etc/php");
+            if !php_config || !(src.starts_with('.') || src.starts_with('/')) {
+                continue;
+            }
+            let path = if src.starts_with('/') || dir.is_empty() {
+                normalize(src)
+            } else {
+                normalize(&format!("{dir}/{src}"))
+            };
+            if let Some(&id) = by_path.get(&path) {
+                record(id, version);
+            }
+        }
+    }
+    found
+}
