@@ -2,6 +2,7 @@
 
 use crate::source::Span;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(
@@ -104,8 +105,9 @@ pub struct Diagnostic {
     /// Label text under the primary span (defaults to a short form of the message).
     pub label: Option<String>,
     pub labels: Vec<Label>,
-    /// The fix hint. Always set for rule diagnostics (the catalog fills it in).
-    pub help: Option<String>,
+    /// The fix hint. Always set for rule diagnostics (the catalog fills it
+    /// in, borrowed from the catalog: one copy per rule, not per finding).
+    pub help: Option<Cow<'static, str>>,
     pub fix: Option<Fix>,
 }
 
@@ -130,7 +132,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -47,6 +47,10 @@ pub struct RuleMeta {
     /// Where the catalog file lives (filled in at load).
     #[serde(skip_deserializing)]
     pub file: String,
+    /// The remediation reflowed (filled in at load, once per rule, so each
+    /// finding borrows it instead of carrying its own copy).
+    #[serde(skip)]
+    pub help_text: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -81,8 +85,12 @@ impl RuleMeta {
 
     /// The remediation as one-line paragraphs, for reporters that wrap text
     /// themselves (a `|` block's hard breaks would otherwise be wrapped twice).
-    pub fn help(&self) -> String {
-        reflow(&self.remediation)
+    pub fn help(&self) -> &str {
+        if self.help_text.is_empty() {
+            self.remediation.trim()
+        } else {
+            &self.help_text
+        }
     }
 }
 
@@ -204,6 +212,7 @@ fn load() -> Catalog {
         match serde_json::from_value::<RuleMeta>(doc.root.to_json()) {
             Ok(mut meta) => {
                 meta.file = (*path).to_owned();
+                meta.help_text = reflow(&meta.remediation);
                 rules.push(meta);
             }
             Err(e) => errors.push(format!("{path}: {e}")),

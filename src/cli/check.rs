@@ -584,6 +584,7 @@ pub(super) fn lint_custom(
 ) -> LintResult {
     let mut session = Session::new(config.clone(), opts.clone());
     session.add_rules(custom.rules());
+    session.reserve(inputs.len() + context.len());
     for input in inputs {
         session.add(input, Role::Named);
     }

@@ -129,6 +129,14 @@ impl Session {
         &self.config
     }
 
+    /// Makes room for `n` more files (one allocation instead of doubling).
+    pub fn reserve(&mut self, n: usize) {
+        self.meta.reserve_exact(n);
+        self.files.reserve_exact(n);
+        self.facts.reserve_exact(n);
+        self.by_name.reserve(n);
+    }
+
     /// Adds a file; a file already present (same display name) is replaced.
     pub fn add(&mut self, input: Input, role: Role) -> FileId {
         let (text, read_error) = match input.text {
@@ -463,7 +471,10 @@ impl Session {
     fn collect(&mut self, take: bool) -> (Vec<Diagnostic>, HashMap<FileId, Vec<Span>>) {
         let cat = catalog();
         let mut masks: HashMap<FileId, Vec<Span>> = HashMap::new();
-        let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+        // Findings by file id (a vector, not a map: every slot is visited).
+        let mut by_file: Vec<Vec<Diagnostic>> = Vec::new();
+        by_file.resize_with(self.meta.len(), Vec::new);
+        let mut total = 0;
         let grab = |list: &mut Vec<Diagnostic>| {
             if take {
                 std::mem::take(list)
@@ -476,7 +487,10 @@ impl Session {
                 masks.entry(*f).or_default().push(*s);
             }
             for d in grab(&mut m.diagnostics) {
-                by_file.entry(d.file).or_default().push(d);
+                if let Some(list) = by_file.get_mut(d.file) {
+                    total += 1;
+                    list.push(d);
+                }
             }
         }
         for (d, m) in &mut self.project_out {
@@ -484,14 +498,17 @@ impl Session {
                 masks.entry(*f).or_default().push(*s);
             }
             for d in grab(d) {
-                by_file.entry(d.file).or_default().push(d);
+                if let Some(list) = by_file.get_mut(d.file) {
+                    total += 1;
+                    list.push(d);
+                }
             }
         }
         let named = |id: FileId| self.meta.get(id).is_some_and(|m| m.role == Role::Named);
-        let mut all = Vec::new();
+        let mut all = Vec::with_capacity(total);
         let mut absorbed: Vec<(&'static str, usize)> = Vec::new();
         for id in 0..self.meta.len() {
-            let mut list = by_file.remove(&id).unwrap_or_default();
+            let mut list = std::mem::take(&mut by_file[id]);
             if !named(id) {
                 continue;
             }
@@ -519,7 +536,9 @@ impl Session {
                     d.severity = sev;
                 }
                 if d.help.is_none() {
-                    d.help = cat.get(&d.code).map(|m| m.help());
+                    d.help = cat
+                        .get(&d.code)
+                        .map(|m| std::borrow::Cow::Borrowed(m.help()));
                 }
             }
             if self.opts.no_inline_ignores {

@@ -277,7 +277,12 @@ pub fn parse(text: &str) -> FpmFile {
         if let Some(last) = s.directives.last() {
             s.span = s.span.cover(last.span);
         }
+        // Pool documents live until the project rules ran: give back what
+        // the vectors grew into.
+        s.directives.shrink_to_fit();
     }
+    p.file.sections.shrink_to_fit();
+    p.file.comments.shrink_to_fit();
     p.file
 }
 

@@ -70,6 +70,11 @@ impl Entry {
     pub fn is_extension_load(&self) -> bool {
         self.key == "extension" || self.key == "zend_extension"
     }
+
+    /// `zend_extension=opcache` (or a path to it).
+    pub fn is_opcache_load(&self) -> bool {
+        self.key == "zend_extension" && self.value.text().is_some_and(|t| t.contains("opcache"))
+    }
 }
 
 /// One lexical piece of a value.
@@ -286,6 +291,27 @@ impl IniFile {
             .find(|e| e.key == key && e.offset.is_none() && self.is_global(e))
     }
 
+    /// Whether the file configures OPcache: an `[opcache]` section, an
+    /// `opcache.*` directive or the line that loads the extension.
+    pub fn configures_opcache(&self) -> bool {
+        self.section_named("opcache").is_some()
+            || self
+                .entries
+                .iter()
+                .any(|e| e.key.starts_with("opcache.") || e.is_opcache_load())
+    }
+
+    /// Where to point when an OPcache directive is absent: the `[opcache]`
+    /// header, else the first `opcache.*` directive (or the line loading it).
+    pub fn opcache_anchor(&self) -> Option<Span> {
+        self.section_named("opcache").map(|s| s.span).or_else(|| {
+            self.entries
+                .iter()
+                .find(|e| e.key.starts_with("opcache.") || e.is_opcache_load())
+                .map(|e| e.key_span)
+        })
+    }
+
     /// Whether the entry applies everywhere (not inside `[HOST=]`/`[PATH=]`).
     pub fn is_global(&self, e: &Entry) -> bool {
         e.section
@@ -317,6 +343,11 @@ pub fn parse(text: &str) -> IniFile {
     p.run();
     p.finish_sections();
     p.find_duplicates();
+    // Documents can outlive parsing (project rules read them): give back
+    // what the vectors grew into.
+    p.file.entries.shrink_to_fit();
+    p.file.comments.shrink_to_fit();
+    p.file.sections.shrink_to_fit();
     p.file
 }
 

@@ -854,9 +854,28 @@ fn configmap_nginx(k: &mut K8sFacts, y: &YamlFile, text: &str) {
 
 /// The facts of a Kubernetes file's objects.
 pub fn kubernetes(y: &YamlFile) -> K8sFacts {
-    K8sFacts {
-        objects: k8s::objects(y).iter().map(object).collect(),
+    let mut objects: Vec<ObjectFacts> = k8s::objects(y).iter().map(object).collect();
+    // Facts live for the whole run: give back what the vectors grew into
+    // (a vector of large elements starts at four slots).
+    for o in &mut objects {
+        o.labels.shrink_to_fit();
+        if let Some(p) = &mut o.pod {
+            p.labels.shrink_to_fit();
+            p.selectable.shrink_to_fit();
+            p.volumes.shrink_to_fit();
+            p.containers.shrink_to_fit();
+            for c in &mut p.containers {
+                c.env.shrink_to_fit();
+                c.env_from.shrink_to_fit();
+                c.ports.shrink_to_fit();
+                c.probes.shrink_to_fit();
+                c.mounts.shrink_to_fit();
+                c.requested.shrink_to_fit();
+            }
+        }
     }
+    objects.shrink_to_fit();
+    K8sFacts { objects }
 }
 
 fn object(o: &Object<'_>) -> ObjectFacts {
@@ -1488,6 +1507,14 @@ pub struct IniFacts {
     pub directives: Vec<(String, String)>,
     /// The span of each directive (key to end of value), same order.
     pub spans: Vec<Span>,
+    /// `opcache.enable_cli` as PHP reads it from this file (the last global
+    /// setting): its boolean (`None` when symbolic) and the value's span.
+    pub enable_cli: Option<(Option<bool>, Span)>,
+    /// Where the file configures OPcache (`[opcache]`, the first `opcache.*`
+    /// directive or the line loading it), if it does.
+    pub opcache_anchor: Option<Span>,
+    /// The value of an `extension=swoole` / `openswoole` line.
+    pub loads_swoole: Option<Span>,
 }
 
 impl IniFacts {
@@ -1518,6 +1545,23 @@ fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
             .map(|e| (e.key.clone(), e.value.text().unwrap_or_default()))
             .collect(),
         spans: f.entries.iter().map(|e| e.span).collect(),
+        enable_cli: f
+            .get("opcache.enable_cli")
+            .map(|e| (e.value.as_bool(), e.value.span)),
+        opcache_anchor: f.opcache_anchor(),
+        loads_swoole: f
+            .entries
+            .iter()
+            .filter(|e| e.key.trim().eq_ignore_ascii_case("extension"))
+            .find(|e| {
+                e.value.text().is_some_and(|t| {
+                    let t = t.trim().trim_matches('"').to_ascii_lowercase();
+                    let name = t.rsplit('/').next().unwrap_or(&t);
+                    let name = name.strip_suffix(".so").unwrap_or(name);
+                    matches!(name, "swoole" | "openswoole")
+                })
+            })
+            .map(|e| e.value.span),
     }
 }
 

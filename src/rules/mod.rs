@@ -112,7 +112,7 @@ impl<'a> Context<'a> {
 
 /// Builder-style refinements on a just-reported diagnostic.
 impl Diagnostic {
-    pub fn hint(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn hint(&mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> &mut Self {
         self.help = Some(help.into());
         self
     }

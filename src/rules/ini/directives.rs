@@ -364,22 +364,13 @@ pub fn cli_file(path: &str) -> bool {
 /// Whether the file configures OPcache at all (an `[opcache]` section or an
 /// `opcache.*` directive): rules about unset OPcache directives only apply then.
 pub fn configures_opcache(ini: &IniFile) -> bool {
-    ini.section_named("opcache").is_some()
-        || ini
-            .entries
-            .iter()
-            .any(|e| e.key.starts_with("opcache.") || is_opcache_load(e))
+    ini.configures_opcache()
 }
 
 /// Where to point when an OPcache directive is absent: the `[opcache]`
 /// header, else the first `opcache.*` directive (or the line loading it).
 pub fn opcache_anchor(ini: &IniFile) -> Option<crate::source::Span> {
-    ini.section_named("opcache").map(|s| s.span).or_else(|| {
-        ini.entries
-            .iter()
-            .find(|e| e.key.starts_with("opcache.") || is_opcache_load(e))
-            .map(|e| e.key_span)
-    })
+    ini.opcache_anchor()
 }
 
 /// Where to insert a new `opcache.*` line: after the last one PHP reads, else
@@ -404,9 +395,6 @@ pub fn opcache_insertion(ini: &IniFile, text: &str) -> (usize, bool) {
     (at.min(text.len()), needs_newline)
 }
 
-fn is_opcache_load(e: &Entry) -> bool {
-    e.key == "zend_extension" && e.value.text().is_some_and(|t| t.contains("opcache"))
-}
 
 #[cfg(test)]
 mod tests {

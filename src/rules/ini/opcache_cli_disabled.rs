@@ -1,9 +1,10 @@
 //! INI014: OPcache off for the CLI SAPI, which Octane, Swoole, RoadRunner and
 //! queue workers run under.
 
-use super::directives::{configures_opcache, opcache_anchor, setting};
+use super::directives::schema;
+use crate::project::facts::IniFacts;
 use crate::diagnostic::Severity;
-use crate::project::{ParsedFile, Project};
+use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::diagnostic::FileId;
 use crate::project::links::ImageNode;
@@ -220,23 +221,12 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
 
 /// The ini file itself loads Swoole or OpenSwoole (`extension=swoole`): a
 /// server that only runs under the CLI SAPI (Octane on Swoole, Hyperf).
-fn loads_swoole(file: &ParsedFile, ini: &crate::parse::ini::IniFile) -> Option<CliWorker> {
-    ini.entries
-        .iter()
-        .filter(|e| e.key.trim().eq_ignore_ascii_case("extension"))
-        .find(|e| {
-            e.value.text().is_some_and(|t| {
-                let t = t.trim().trim_matches('"').to_ascii_lowercase();
-                let name = t.rsplit('/').next().unwrap_or(&t);
-                let name = name.strip_suffix(".so").unwrap_or(name);
-                matches!(name, "swoole" | "openswoole")
-            })
-        })
-        .map(|e| CliWorker {
-            file: file.id,
-            span: e.value.span,
-            what: "the Swoole extension this file loads".to_owned(),
-        })
+fn loads_swoole(file: FileId, ini: &IniFacts) -> Option<CliWorker> {
+    ini.loads_swoole.map(|span| CliWorker {
+        file,
+        span,
+        what: "the Swoole extension this file loads".to_owned(),
+    })
 }
 
 impl Rule for OpcacheCliDisabled {
@@ -249,7 +239,7 @@ impl Rule for OpcacheCliDisabled {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpIni]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
@@ -257,7 +247,7 @@ impl Rule for OpcacheCliDisabled {
         let ix = index(project);
         let at = ctx.settings.php_version;
         for file in project.of_kind(FileKind::PhpIni) {
-            let Some(ini) = file.document.as_ini() else { continue };
+            let Some(ini) = project.facts_of(file.id).ini() else { continue };
             // `php.development.ini`, `.devcontainer/`: not what production runs.
             if ctx.settings.profile == crate::config::Profile::Production
                 && !ctx.settings.strict
@@ -265,8 +255,19 @@ impl Rule for OpcacheCliDisabled {
             {
                 continue;
             }
-            let s = setting(ini, "opcache.enable_cli", at);
-            if s.as_bool() != Some(false) {
+            let set = ini.enable_cli;
+            let off = match set {
+                Some((b, _)) => b,
+                None => schema()
+                    .get("opcache.enable_cli")
+                    .and_then(|d| d.default_at(at))
+                    .map(|t| {
+                        let t = t.trim();
+                        ["on", "yes", "true"].iter().any(|w| t.eq_ignore_ascii_case(w))
+                            || crate::parse::ini::leading_int(t) != 0
+                    }),
+            } == Some(false);
+            if !off {
                 continue;
             }
             // Images that copy this file in decide by what they run and by
@@ -274,18 +275,16 @@ impl Rule for OpcacheCliDisabled {
             let cli_server = match linked_verdict(project, &ix, file.id) {
                 Linked::Fine => continue,
                 Linked::Offender(w) => Some(w),
-                Linked::Unknown => cli_server.clone().or_else(|| loads_swoole(file, ini)),
+                Linked::Unknown => cli_server.clone().or_else(|| loads_swoole(file.id, ini)),
             };
-            let span = match s.entry {
-                Some(e) => e.value.span,
+            let span = match set {
+                Some((_, value)) => value,
                 // Unset is only worth a word when an Octane/RoadRunner config is
                 // in the run and this file is where OPcache is configured.
-                None if cli_server.is_some() && configures_opcache(ini) => {
-                    match opcache_anchor(ini) {
-                        Some(a) => a,
-                        None => continue,
-                    }
-                }
+                None if cli_server.is_some() => match ini.opcache_anchor {
+                    Some(a) => a,
+                    None => continue,
+                },
                 None => continue,
             };
             let d = match &cli_server {
