@@ -102,7 +102,7 @@ pub fn list(args: RulesArgs) -> u8 {
             "custom": true,
             "target": r.target.name(),
             "kinds": r.kinds,
-            "source": r.path,
+            "source": relative(&r.path),
             "rationale": r.rationale.trim(),
             "remediation": r.help.trim(),
         });
@@ -186,16 +186,22 @@ pub fn list(args: RulesArgs) -> u8 {
             let n_custom = listed.iter().filter(|l| l.fix == "custom").count();
             let _ = write!(buf, "\n{} rules", listed.len());
             if n_custom > 0 {
-                let files: std::collections::BTreeSet<&str> = custom
+                let dirs: std::collections::BTreeSet<String> = custom
                     .iter()
                     .flat_map(|c| c.rules.iter())
                     .filter(|r| selected(&args.select, r.code, &r.name))
-                    .map(|r| r.path.as_str())
+                    .map(|r| {
+                        let p = relative(&r.path);
+                        match p.rfind('/') {
+                            Some(i) => p[..=i].to_owned(),
+                            None => "./".to_owned(),
+                        }
+                    })
                     .collect();
                 let _ = write!(
                     buf,
-                    " ({n_custom} custom, FIX `custom`, FORMAT their target; from {})",
-                    files.into_iter().collect::<Vec<_>>().join(", ")
+                    " ({n_custom} custom from {}: FIX says `custom`, FORMAT their target)",
+                    dirs.into_iter().collect::<Vec<_>>().join(", ")
                 );
             }
             let _ = writeln!(
@@ -215,6 +221,19 @@ pub fn list(args: RulesArgs) -> u8 {
         }
         None => EXIT_OK,
     }
+}
+
+/// A rule file's path relative to the working directory when it is below it.
+fn relative(path: &str) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            std::path::Path::new(path)
+                .strip_prefix(cwd)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// The custom rules of the workspace found from the current directory
