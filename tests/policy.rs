@@ -430,6 +430,33 @@ fn platform_guarantees_absorb_what_the_cluster_enforces() {
         out.contains("2 findings absorbed by platform.drop-all-capabilities"),
         "{out}"
     );
+    // SARIF lists what a guarantee absorbed as externally suppressed.
+    let o = run_in(d, &["check", "--select", sel, "--output-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let absorbed: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .map(|r| {
+            assert_eq!(r["suppressions"][0]["kind"], "external", "{r}");
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                r["suppressions"][0]["justification"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(absorbed.len(), 5, "{absorbed:?}");
+    assert!(
+        absorbed.contains(&(
+            "K8S019".into(),
+            "the cluster guarantees it (`platform: seccomp` in the configuration)".into()
+        )),
+        "{absorbed:?}"
+    );
     let s = show(d, "k8s/gitops/pod.yaml");
     assert_eq!(s["platform.seccomp"].1, ".deploylint.yaml:9");
     assert_eq!(s["platform.drop-all-capabilities"].1, ".deploylint.yaml:5");

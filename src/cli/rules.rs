@@ -184,7 +184,12 @@ pub fn list(args: RulesArgs) -> u8 {
                 );
             }
             let n_custom = listed.iter().filter(|l| l.fix == "custom").count();
-            let _ = write!(buf, "\n{} rules", listed.len());
+            let _ = write!(
+                buf,
+                "\n{} rule{}",
+                listed.len(),
+                if listed.len() == 1 { "" } else { "s" }
+            );
             if n_custom > 0 {
                 let dirs: std::collections::BTreeSet<String> = custom
                     .iter()
