@@ -475,6 +475,7 @@ fn masked_secrets_never_reach_any_output() {
         masks: [(0, vec![span])].into_iter().collect(),
         context: Vec::new(),
         absorbed: Vec::new(),
+        suppressed: Vec::new(),
     };
     for format in [Format::Human, Format::Json] {
         let mut out = Vec::new();

@@ -85,7 +85,7 @@ fn read(rel: &str) -> String {
 #[test]
 fn example_rules_give_located_findings() {
     let custom = example_rules();
-    assert_eq!(custom.rules.len(), 4);
+    assert_eq!(custom.rules.len(), 5);
     let deploy = read("examples/custom-rules/app/deploy.yaml");
     let docker = read("examples/custom-rules/app/docker/Dockerfile");
     let pool = read("examples/custom-rules/app/docker/www.conf");
@@ -118,6 +118,18 @@ fn example_rules_give_located_findings() {
     assert!(
         got.iter()
             .any(|g| g.starts_with("ACME004 app/docker/Dockerfile:4:")),
+        "{got:#?}"
+    );
+    // Quantities compared as Kubernetes reads them: the octane container's
+    // 3Gi memory limit is over 2Gi (at the value); web's 512Mi and both CPU
+    // limits (`"1"`, `"2"`) are within the caps.
+    assert!(
+        got.contains(&"ACME005 app/deploy.yaml:39:30 `3Gi`".to_owned()),
+        "{got:#?}"
+    );
+    assert_eq!(
+        got.iter().filter(|g| g.starts_with("ACME005")).count(),
+        1,
         "{got:#?}"
     );
     // The octane Deployment has both labels and an approved image.
@@ -228,6 +240,90 @@ fn missing_fields_land_on_the_nearest_parent() {
     );
 }
 
+fn quantity_rule(code: &str, schema: &str) -> String {
+    let body: String = schema.lines().map(|l| format!("  {l}\n")).collect();
+    format!(
+        "code: {code}\nname: rule-{}\ntitle: Limits capped\nseverity: warning\ntarget: container\nrationale: r\nremediation: fix it\nschema:\n{body}",
+        code.to_ascii_lowercase()
+    )
+}
+
+#[test]
+fn quantity_keywords_compare_kubernetes_quantities() {
+    let rule = quantity_rule(
+        "QT001",
+        "properties:\n  resources:\n    properties:\n      limits:\n        properties:\n          memory: {maximumQuantity: 1Gi}\n          cpu: {minimumQuantity: 100m, maximumQuantity: 1500m}\n",
+    );
+    let custom = rules_from(&[("QT001.yaml", &rule)]).expect("rule loads");
+    let pod = |memory: &str, cpu: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        limits:\n          memory: {memory}\n          cpu: {cpu}\n"
+        )
+    };
+    let run = |memory: &str, cpu: &str| {
+        let text = pod(memory, cpu);
+        let r = lint(&custom, &[("pod.yaml", &text)], &["QT"]);
+        let spans = shown(&r);
+        let messages: Vec<String> = r.diagnostics.iter().map(|d| d.message.clone()).collect();
+        (spans, messages)
+    };
+    // Equal or below, in any unit: quiet (1024Mi == 1Gi, 1.5 == 1500m).
+    for (m, c) in [
+        ("1Gi", "1"),
+        ("1024Mi", "1.5"),
+        ("1073741824", "100m"),
+        ("1G", "0.1"),
+    ] {
+        let (spans, _) = run(m, c);
+        assert!(spans.is_empty(), "{m} {c}: {spans:?}");
+    }
+    // Above the maximum, below the minimum: at the value.
+    let (spans, messages) = run("1025Mi", "50m");
+    assert_eq!(
+        spans,
+        [
+            "QT001 pod.yaml:11:19 `1025Mi`",
+            "QT001 pod.yaml:12:16 `50m`"
+        ]
+    );
+    assert_eq!(
+        messages,
+        [
+            "Limits capped: `resources.limits.memory`: `1025Mi` is more than the maximum `1Gi`",
+            "Limits capped: `resources.limits.cpu`: `50m` is less than the minimum `100m`"
+        ]
+    );
+    let (_, messages) = run("1Gi", "2");
+    assert_eq!(
+        messages,
+        ["Limits capped: `resources.limits.cpu`: `2` is more than the maximum `1500m`"]
+    );
+    // Not a quantity: the keyword fails with what to write instead.
+    let (spans, messages) = run("512MB", "1");
+    assert_eq!(spans, ["QT001 pod.yaml:11:19 `512MB`"]);
+    assert!(
+        messages[0].contains("`512MB` is not a Kubernetes quantity (write e.g. `512Mi`"),
+        "{messages:?}"
+    );
+
+    // A limit that is not a quantity is a located error in the rule file.
+    let bad = quantity_rule(
+        "QT002",
+        "properties:\n  resources:\n    maximumQuantity: lots\n",
+    );
+    let e = rules_from(&[("QT002.yaml", &bad)]).expect_err("bad limit");
+    let d = &e.diagnostics[0];
+    assert_eq!(d.code, "E008");
+    assert!(
+        d.message
+            .contains("`maximumQuantity` takes a Kubernetes quantity such as `512Mi`"),
+        "{}",
+        d.message
+    );
+    let p = e.files[d.file].position(d.span.start);
+    assert!(p.line >= 8, "located in the schema: line {}", p.line);
+}
+
 #[test]
 fn rule_file_errors_are_located() {
     let cases: &[(&str, &str, (usize, &str))] = &[
@@ -276,6 +372,10 @@ fn test_rules_passes_on_the_examples_and_fails_on_a_broken_rule() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.contains("PASS ACME004 octane-workers-explicit:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PASS ACME005 container-size-caps:"),
         "{stdout}"
     );
     assert!(stdout.contains("0 failed"), "{stdout}");
@@ -487,4 +587,80 @@ fn explain_shows_a_custom_rule() {
         text.contains("docker.io/library/nginx:1.27"),
         "the bad example: {text}"
     );
+}
+
+/// `deploylint rules` lists the workspace's custom rules (marked custom,
+/// with their target and rule file), and `--select` picks them.
+#[test]
+fn rules_lists_custom_rules() {
+    let dir = root().join("examples/custom-rules");
+    let run = |args: &[&str]| {
+        let out = bin().args(args).current_dir(&dir).output().expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, table) = run(&["rules"]);
+    assert_eq!(code, Some(0), "{table}");
+    assert!(table.contains("K8S001"), "built-in rules first: {table}");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("ACME005 "))
+        .unwrap_or_else(|| panic!("ACME005 listed: {table}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        &cols[..5],
+        [
+            "ACME005",
+            "container-size-caps",
+            "warning",
+            "container",
+            "custom"
+        ],
+        "{row}"
+    );
+    assert!(table.contains("(5 custom from rules/:"), "{table}");
+
+    let (code, json) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, Some(0), "{json}");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&json).expect("JSON");
+    let acme: Vec<&serde_json::Value> = list.iter().filter(|r| r["custom"] == true).collect();
+    assert_eq!(acme.len(), 5, "{json}");
+    let r = acme
+        .iter()
+        .find(|r| r["code"] == "ACME004")
+        .expect("ACME004");
+    assert_eq!(r["name"], "octane-workers-explicit");
+    assert_eq!(r["target"], "deployment");
+    assert_eq!(r["severity"], "warning");
+    assert!(
+        r["source"]
+            .as_str()
+            .is_some_and(|s| s == "rules/ACME004-octane-workers.yaml"),
+        "{r}"
+    );
+    assert!(
+        list.iter()
+            .any(|r| r["code"] == "K8S001" && r["custom"] == false)
+    );
+
+    let (code, json) = run(&["rules", "--select", "ACME005", "--format", "json"]);
+    assert_eq!(code, Some(0), "{json}");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(list.len(), 1, "{json}");
+    assert_eq!(list[0]["code"], "ACME005");
+    let (code, table) = run(&["rules", "--select", "container-size-caps,K8S001"]);
+    assert_eq!(code, Some(0), "{table}");
+    let codes: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| {
+            c.chars().any(|c| c.is_ascii_digit()) && c.chars().any(|c| c.is_ascii_uppercase())
+        })
+        .collect();
+    assert_eq!(codes, ["K8S001", "ACME005"], "{table}");
+    let (code, _) = run(&["rules", "--select", "NOPE1"]);
+    assert_eq!(code, Some(2));
 }

@@ -416,3 +416,77 @@ fn language_server_runs_custom_rules() {
     c.request("shutdown", json!(null));
     c.notify("exit", json!(null));
 }
+
+/// Each file is judged with its nearest `.deploylint.yaml` (its `extends:`
+/// and `overrides:`), as `deploylint check` does; a config that appears
+/// later is picked up.
+#[test]
+fn language_server_resolves_config_per_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27.0\n";
+    std::fs::write(root.join("base.yaml"), "rules:\n  K8S044: off\n").unwrap();
+    std::fs::write(
+        root.join(".deploylint.yaml"),
+        "extends: [base.yaml]\noverrides:\n  - files: [\"k8s/quiet/**\"]\n    rules:\n      K8S040: off\n",
+    )
+    .unwrap();
+    for d in ["k8s/app", "k8s/quiet", "k8s/legacy", "k8s/later"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+        std::fs::write(root.join(d).join("pod.yaml"), pod).unwrap();
+    }
+    std::fs::write(
+        root.join("k8s/legacy/.deploylint.yaml"),
+        "rules:\n  K8S040: info\n",
+    )
+    .unwrap();
+    let uri = |p: &str| format!("file://{}/{p}", root.display());
+
+    let mut c = Client::start(&root);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri("").trim_end_matches('/'), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let open = |c: &mut Client, p: &str| {
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(p), "languageId": "yaml", "version": 1, "text": pod}}),
+        );
+        c.diagnostics(&uri(p))
+    };
+    let severity = |diags: &[Value], code: &str| {
+        diags
+            .iter()
+            .find(|d| d["code"] == code)
+            .map(|d| d["severity"].as_i64().unwrap_or(0))
+    };
+    // extends: K8S044 off everywhere under the root config.
+    let app = open(&mut c, "k8s/app/pod.yaml");
+    assert!(codes(&app).contains(&"K8S040".into()), "{app:?}");
+    assert!(!codes(&app).contains(&"K8S044".into()), "{app:?}");
+    // overrides by glob.
+    let quiet = open(&mut c, "k8s/quiet/pod.yaml");
+    assert!(!codes(&quiet).contains(&"K8S040".into()), "{quiet:?}");
+    // The nearest config wins whole: K8S044 is back, K8S040 is information (3).
+    let legacy = open(&mut c, "k8s/legacy/pod.yaml");
+    assert!(codes(&legacy).contains(&"K8S044".into()), "{legacy:?}");
+    assert_eq!(severity(&legacy, "K8S040"), Some(3), "{legacy:?}");
+    assert_ne!(severity(&app, "K8S040"), Some(3), "{app:?}");
+
+    // A nested config written while the server runs.
+    std::fs::write(
+        root.join("k8s/later/.deploylint.yaml"),
+        "extends: ../../.deploylint.yaml\nrules:\n  K8S040: off\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri("k8s/later/.deploylint.yaml"), "type": 1}]}),
+    );
+    let later = open(&mut c, "k8s/later/pod.yaml");
+    assert!(!codes(&later).contains(&"K8S040".into()), "{later:?}");
+    assert!(!codes(&later).contains(&"K8S044".into()), "{later:?}");
+    c.request("shutdown", json!(null));
+    c.notify("exit", json!(null));
+}

@@ -430,6 +430,33 @@ fn platform_guarantees_absorb_what_the_cluster_enforces() {
         out.contains("2 findings absorbed by platform.drop-all-capabilities"),
         "{out}"
     );
+    // SARIF lists what a guarantee absorbed as externally suppressed.
+    let o = run_in(d, &["check", "--select", sel, "--output-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let absorbed: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .map(|r| {
+            assert_eq!(r["suppressions"][0]["kind"], "external", "{r}");
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                r["suppressions"][0]["justification"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(absorbed.len(), 5, "{absorbed:?}");
+    assert!(
+        absorbed.contains(&(
+            "K8S019".into(),
+            "the cluster guarantees it (`platform: seccomp` in the configuration)".into()
+        )),
+        "{absorbed:?}"
+    );
     let s = show(d, "k8s/gitops/pod.yaml");
     assert_eq!(s["platform.seccomp"].1, ".deploylint.yaml:9");
     assert_eq!(s["platform.drop-all-capabilities"].1, ".deploylint.yaml:5");
@@ -446,4 +473,115 @@ fn platform_guarantees_absorb_what_the_cluster_enforces() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A Deployment that runs Laravel with `APP_DEBUG=true` in production (X006,
+/// a project rule over the deployment graph).
+const DEBUG_DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/app:1.0.0\n          env:\n            - name: APP_ENV\n              value: production\n            - name: APP_DEBUG\n              value: \"true\"\n";
+
+/// (code, severity) of the X006 findings per path.
+fn x006(f: &[(String, String, String)], path: &str) -> Vec<String> {
+    f.iter()
+        .filter(|(p, c, _)| p == path && c == "X006")
+        .map(|(_, _, s)| s.clone())
+        .collect()
+}
+
+/// Project (cross-file) rules are judged with the settings of the file a
+/// finding is in, as file rules are: its profile from an override, its
+/// levels from an override or its nearest config.
+#[test]
+fn project_findings_take_the_settings_of_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".deploylint.yaml",
+        "overrides:\n  - files: [\"clusters/staging/**\"]\n    profile: development\n  - files: [\"clusters/eu/**\"]\n    rules:\n      X006: warning\n  - files: [\"clusters/us/**\"]\n    rules:\n      X006: off\n",
+    );
+    for c in ["live", "staging", "eu", "us", "legacy"] {
+        write(d, &format!("clusters/{c}/deploy.yaml"), DEBUG_DEPLOY);
+    }
+    write(
+        d,
+        "clusters/legacy/.deploylint.yaml",
+        "rules:\n  X006: info\n",
+    );
+    let o = run_in(d, &["check", "--format", "json"]);
+    let f = findings(&o);
+    assert_eq!(x006(&f, "clusters/live/deploy.yaml"), ["error"], "{f:?}");
+    // The development profile of the override: X006 stays quiet there.
+    assert!(x006(&f, "clusters/staging/deploy.yaml").is_empty(), "{f:?}");
+    assert_eq!(x006(&f, "clusters/eu/deploy.yaml"), ["warning"], "{f:?}");
+    assert!(x006(&f, "clusters/us/deploy.yaml").is_empty(), "{f:?}");
+    assert_eq!(x006(&f, "clusters/legacy/deploy.yaml"), ["info"], "{f:?}");
+    // The same file by file (pre-commit) and from below the root.
+    for c in ["live", "staging", "eu", "us", "legacy"] {
+        let path = format!("clusters/{c}/deploy.yaml");
+        let alone = findings(&run_in(d, &["check", &path, "--format", "json"]));
+        assert_eq!(x006(&alone, &path), x006(&f, &path), "{c} alone");
+    }
+    let below = findings(&run_in(
+        &d.join("clusters/staging"),
+        &["check", "--format", "json"],
+    ));
+    assert!(x006(&below, "deploy.yaml").is_empty(), "{below:?}");
+
+    // A root config in development: an override back to production turns
+    // the project rule on for those files only.
+    write(
+        d,
+        ".deploylint.yaml",
+        "profile: development\noverrides:\n  - files: [\"clusters/live/**\"]\n    profile: production\n",
+    );
+    let f = findings(&run_in(d, &["check", "--format", "json"]));
+    assert_eq!(x006(&f, "clusters/live/deploy.yaml"), ["error"], "{f:?}");
+    assert!(x006(&f, "clusters/eu/deploy.yaml").is_empty(), "{f:?}");
+}
+
+/// `exclude:`/`include:` globs are relative to the config's directory, also
+/// when deploylint runs in a directory below it.
+#[test]
+fn exclusions_match_from_the_config_root_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".deploylint.yaml",
+        "exclude: [\"k8s/generated/**\", \"k8s/app/skip.yaml\"]\n",
+    );
+    write(d, "k8s/app/pod.yaml", POD);
+    write(d, "k8s/app/skip.yaml", POD);
+    write(d, "k8s/generated/pod.yaml", POD);
+    let checked = |o: &Output| -> Vec<String> {
+        let mut v: Vec<String> = findings(o).into_iter().map(|(p, _, _)| p).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let top = checked(&run_in(d, &["check", "--format", "json"]));
+    assert_eq!(top, ["k8s/app/pod.yaml"]);
+    // From k8s/: the walk, a named directory and a named file.
+    let k8s = d.join("k8s");
+    assert_eq!(
+        checked(&run_in(&k8s, &["check", "--format", "json"])),
+        ["app/pod.yaml"]
+    );
+    assert_eq!(
+        checked(&run_in(
+            &k8s,
+            &["check", "generated", "app", "--format", "json"]
+        )),
+        ["app/pod.yaml"]
+    );
+    let o = run_in(
+        &k8s.join("app"),
+        &["check", "skip.yaml", "pod.yaml", "--format", "json"],
+    );
+    assert_eq!(checked(&o), ["pod.yaml"]);
+    let o = run_in(
+        &k8s.join("app"),
+        &["check", "../generated", "--format", "json"],
+    );
+    assert!(checked(&o).is_empty(), "{:?}", checked(&o));
 }

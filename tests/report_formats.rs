@@ -556,3 +556,107 @@ fn color_choice() {
     assert!(!esc(&["--color", "always", "--no-color"]));
     assert!(!esc(&["--color", "never"]));
 }
+
+/// Suppressed findings stay in SARIF as results with `suppressions`
+/// (`inSource` for comments, `external` for a baseline), keeping their
+/// fingerprints, so GitHub code scanning closes their alerts as dismissed;
+/// the other formats still leave them out.
+#[test]
+fn sarif_lists_suppressed_findings_with_their_suppression() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_input(d, DOCKERFILE);
+    let results = |log: &serde_json::Value| -> Vec<serde_json::Value> {
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .clone()
+    };
+    let before = results(&sarif_of(d));
+    let df = before
+        .iter()
+        .find(|r| r["ruleId"].as_str().is_some_and(|c| c.starts_with("DF")))
+        .expect("a Dockerfile finding")
+        .clone();
+    let code = df["ruleId"].as_str().unwrap().to_owned();
+    let line = df["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap() as usize;
+    // An inline suppression above the offending line.
+    let mut lines: Vec<String> = DOCKERFILE.lines().map(str::to_owned).collect();
+    lines.insert(
+        line - 1,
+        format!("# deploylint ignore={code} -- the base image provides it"),
+    );
+    write_input(d, &(lines.join("\n") + "\n"));
+    let log = sarif_of(d);
+    let after = results(&log);
+    assert_eq!(after.len(), before.len(), "{after:#?}");
+    let suppressed: Vec<&serde_json::Value> = after
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert_eq!(suppressed.len(), 1, "{after:#?}");
+    let s = suppressed[0];
+    assert_eq!(s["ruleId"], code.as_str());
+    assert_eq!(
+        s["suppressions"],
+        serde_json::json!([{"kind": "inSource", "justification": "the base image provides it"}])
+    );
+    assert_eq!(
+        s["partialFingerprints"], df["partialFingerprints"],
+        "same fingerprint suppressed or not"
+    );
+    assert_eq!(
+        s["locations"][0]["physicalLocation"]["region"]["startLine"],
+        line as u64 + 1
+    );
+    // Still valid SARIF.
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/sarif/sarif-schema-2.1.0.json"))
+            .expect("schema");
+    let validator = jsonschema::options().build(&schema).expect("compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The JSON report (and the exit code) do not count it.
+    let json = check(d, "json");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let listed = report["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(listed.len(), before.len() - 1);
+    assert!(
+        !listed
+            .iter()
+            .any(|x| x["code"] == code.as_str() && x["range"]["start"]["line"] == line as u64 + 1)
+    );
+
+    // A baseline: every finding it holds is an external suppression.
+    let base = |extra: &[&str]| {
+        let mut args = vec!["check", "--no-context", "--select", SELECT];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["Dockerfile", "k8s"]);
+        run_in(d, &args)
+    };
+    let o = base(&["--write-baseline", "baseline.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let o = base(&["--baseline", "baseline.json", "--output-format", "sarif"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF");
+    let all = results(&log);
+    assert_eq!(all.len(), before.len(), "{all:#?}");
+    for r in &all {
+        let kind = &r["suppressions"][0]["kind"];
+        if r["ruleId"] == code.as_str()
+            && r["suppressions"][0]["justification"] == "the base image provides it"
+        {
+            assert_eq!(kind, "inSource");
+        } else {
+            assert_eq!(kind, "external", "{r:#}");
+            assert_eq!(
+                r["suppressions"][0]["justification"],
+                "in the baseline baseline.json"
+            );
+        }
+    }
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -118,7 +118,8 @@ impl Baseline {
     }
 
     /// Removes the findings the baseline holds from `result`.
-    pub fn apply(&self, result: &mut LintResult) -> Outcome {
+    /// They stay in `result.suppressed` (external: `shown` is the baseline file).
+    pub fn apply(&self, result: &mut LintResult, shown: &Path) -> Outcome {
         type Key = (String, String, String);
         let key = |e: &Entry| -> Key { (e.code.clone(), e.path.clone(), e.fingerprint.clone()) };
         let mut left: HashMap<Key, usize> = HashMap::new();
@@ -140,8 +141,23 @@ impl Baseline {
             }
         }
         let suppressed = keep.iter().filter(|k| !**k).count();
-        let mut it = keep.into_iter();
-        result.diagnostics.retain(|_| it.next().unwrap_or(true));
+        // Baselined findings stay in the result as suppressed (SARIF lists them).
+        let mut kept = Vec::with_capacity(result.diagnostics.len());
+        for (d, k) in std::mem::take(&mut result.diagnostics)
+            .into_iter()
+            .zip(keep.into_iter().chain(std::iter::repeat(true)))
+        {
+            if k {
+                kept.push(d);
+            } else {
+                result.suppressed.push(crate::engine::Suppressed {
+                    diagnostic: d,
+                    kind: crate::engine::SuppressionKind::External,
+                    justification: format!("in the baseline {}", shown.display()),
+                });
+            }
+        }
+        result.diagnostics = kept;
         let mut stale = Vec::new();
         let mut seen: HashMap<Key, usize> = HashMap::new();
         for e in &self.findings {

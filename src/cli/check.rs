@@ -308,7 +308,10 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     }
     if let Some(b) = &baseline {
-        let outcome = b.apply(&mut result);
+        let outcome = b.apply(
+            &mut result,
+            args.baseline.as_deref().unwrap_or(Path::new("")),
+        );
         if outcome.suppressed > 0 {
             eprintln!(
                 "{} finding(s) suppressed by the baseline {}",
@@ -660,6 +663,7 @@ pub(super) fn report_rule_file_errors(
         masks: Default::default(),
         context: Vec::new(),
         absorbed: Vec::new(),
+        suppressed: Vec::new(),
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
@@ -876,6 +880,7 @@ pub(super) fn report_config_error(e: ConfigError, human: &HumanOptions, format: 
         masks: Default::default(),
         context: Vec::new(),
         absorbed: Vec::new(),
+        suppressed: Vec::new(),
     };
     let stderr = std::io::stderr();
     let mut err = stderr.lock();

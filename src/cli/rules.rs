@@ -17,6 +17,37 @@ pub enum ListFormat {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// Only these rules (codes, names or prefixes such as `K8S` or `ACME`),
+    /// comma-separated; custom rules of the workspace included.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+}
+
+/// A rule as `deploylint rules` lists it: built-in (the catalog entry) or
+/// custom (from a rule file of the workspace).
+struct Listed<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: String,
+    enabled: bool,
+    /// FORMAT column: the file format, or a custom rule's target.
+    format: &'a str,
+    fix: &'a str,
+    title: &'a str,
+    json: serde_json::Value,
+}
+
+/// Whether a `--select` word picks `code`/`name` (`ALL`, the code or name,
+/// or a code prefix).
+fn selected(words: &[String], code: &str, name: &str) -> bool {
+    words.is_empty()
+        || words.iter().map(|w| w.trim()).any(|w| {
+            w.eq_ignore_ascii_case("ALL")
+                || w == name
+                || (!w.is_empty()
+                    && code.len() >= w.len()
+                    && code[..w.len()].eq_ignore_ascii_case(w))
+        })
 }
 
 #[derive(Args, Debug)]
@@ -27,52 +58,201 @@ pub struct ExplainArgs {
 
 pub fn list(args: RulesArgs) -> u8 {
     let cat = catalog();
+    // The workspace's custom rules (`custom-rules:` in .deploylint.yaml):
+    // listed after the built-in ones, marked custom. The Markdown tables are
+    // README's and list built-in rules only.
+    let (custom, load_error) = if args.format == ListFormat::Markdown {
+        (None, None)
+    } else {
+        match workspace_custom_rules() {
+            Ok(c) => (c, None),
+            Err(e) => (None, Some(e)),
+        }
+    };
+    let mut listed: Vec<Listed> = Vec::new();
+    for r in &cat.rules {
+        if !selected(&args.select, &r.code, &r.name) {
+            continue;
+        }
+        let mut json = serde_json::to_value(r).unwrap_or_default();
+        if let Some(o) = json.as_object_mut() {
+            o.insert("custom".into(), false.into());
+        }
+        listed.push(Listed {
+            code: &r.code,
+            name: &r.name,
+            severity: r.severity.to_string(),
+            enabled: r.enabled,
+            format: &r.format,
+            fix: &r.fix,
+            title: &r.title,
+            json,
+        });
+    }
+    for r in custom.iter().flat_map(|c| c.rules.iter()) {
+        if !selected(&args.select, r.code, &r.name) {
+            continue;
+        }
+        let json = serde_json::json!({
+            "code": r.code,
+            "name": r.name,
+            "title": r.title,
+            "severity": r.severity.name(),
+            "enabled": r.enabled,
+            "custom": true,
+            "target": r.target.name(),
+            "kinds": r.kinds,
+            "source": relative(&r.path),
+            "rationale": r.rationale.trim(),
+            "remediation": r.help.trim(),
+        });
+        listed.push(Listed {
+            code: r.code,
+            name: &r.name,
+            severity: r.severity.name().to_owned(),
+            enabled: r.enabled,
+            format: r.target.name(),
+            fix: "custom",
+            title: &r.title,
+            json,
+        });
+    }
+    if !args.select.is_empty() && listed.is_empty() {
+        eprintln!(
+            "error: --select {}: no built-in or custom rule matches",
+            args.select.join(",")
+        );
+        return EXIT_ERROR;
+    }
     let mut buf = String::new();
     match args.format {
-        ListFormat::Json => match serde_json::to_string_pretty(&cat.rules) {
-            Ok(s) => {
-                let _ = writeln!(buf, "{s}");
+        ListFormat::Json => {
+            let all: Vec<&serde_json::Value> = listed.iter().map(|l| &l.json).collect();
+            match serde_json::to_string_pretty(&all) {
+                Ok(s) => {
+                    let _ = writeln!(buf, "{s}");
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_ERROR;
+                }
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_ERROR;
-            }
-        },
-        ListFormat::Markdown => buf = markdown(&cat.rules),
-        ListFormat::Table => {
-            let w = cat
+        }
+        ListFormat::Markdown => {
+            let rules: Vec<RuleMeta> = cat
                 .rules
+                .iter()
+                .filter(|r| selected(&args.select, &r.code, &r.name))
+                .cloned()
+                .collect();
+            buf = markdown(&rules);
+        }
+        ListFormat::Table => {
+            let w = listed
                 .iter()
                 .map(|r| r.name.len())
                 .max()
                 .unwrap_or(4)
                 .max(4);
+            let cw = listed
+                .iter()
+                .map(|r| r.code.len())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            let fw = listed
+                .iter()
+                .map(|r| r.format.len())
+                .max()
+                .unwrap_or(11)
+                .max(11);
             let _ = writeln!(
                 buf,
-                "{:<7} {:<w$} {:<8} {:<11} {:<7} TITLE",
+                "{:<cw$} {:<w$} {:<8} {:<fw$} {:<7} TITLE",
                 "CODE", "NAME", "SEVERITY", "FORMAT", "FIX"
             );
-            for r in &cat.rules {
+            for r in &listed {
                 let sev = if r.enabled {
-                    r.severity.to_string()
+                    r.severity.clone()
                 } else {
                     format!("({})", r.severity)
                 };
                 let _ = writeln!(
                     buf,
-                    "{:<7} {:<w$} {:<8} {:<11} {:<7} {}",
+                    "{:<cw$} {:<w$} {:<8} {:<fw$} {:<7} {}",
                     r.code, r.name, sev, r.format, r.fix, r.title
+                );
+            }
+            let n_custom = listed.iter().filter(|l| l.fix == "custom").count();
+            let _ = write!(
+                buf,
+                "\n{} rule{}",
+                listed.len(),
+                if listed.len() == 1 { "" } else { "s" }
+            );
+            if n_custom > 0 {
+                let dirs: std::collections::BTreeSet<String> = custom
+                    .iter()
+                    .flat_map(|c| c.rules.iter())
+                    .filter(|r| selected(&args.select, r.code, &r.name))
+                    .map(|r| {
+                        let p = relative(&r.path);
+                        match p.rfind('/') {
+                            Some(i) => p[..=i].to_owned(),
+                            None => "./".to_owned(),
+                        }
+                    })
+                    .collect();
+                let _ = write!(
+                    buf,
+                    " ({n_custom} custom from {}: FIX says `custom`, FORMAT their target)",
+                    dirs.into_iter().collect::<Vec<_>>().join(", ")
                 );
             }
             let _ = writeln!(
                 buf,
-                "\n{} rules. A severity in parentheses means the rule is off unless enabled in .deploylint.yaml.",
-                cat.rules.len()
+                ". A severity in parentheses means the rule is off unless enabled in .deploylint.yaml."
             );
         }
     }
     super::print_stdout(&buf);
-    EXIT_OK
+    match load_error {
+        Some(e) => {
+            eprintln!(
+                "error: custom rules not loaded: {}",
+                crate::report::sanitize_for_terminal(&e.summary())
+            );
+            EXIT_ERROR
+        }
+        None => EXIT_OK,
+    }
+}
+
+/// A rule file's path relative to the working directory when it is below it.
+fn relative(path: &str) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            std::path::Path::new(path)
+                .strip_prefix(cwd)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
+        .unwrap_or_else(|| path.to_owned())
+}
+
+/// The custom rules of the workspace found from the current directory
+/// (`None` when it has none).
+fn workspace_custom_rules() -> Result<Option<crate::custom::CustomRules>, crate::custom::LoadError>
+{
+    let Ok(cwd) = std::env::current_dir() else {
+        return Ok(None);
+    };
+    let config = crate::config::Config::discover(&cwd)
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .unwrap_or_else(|| crate::config::Config::with_defaults(cwd.clone()));
+    let custom = crate::custom::CustomRules::load(&config)?;
+    Ok((!custom.is_empty()).then_some(custom))
 }
 
 /// The rule tables of README.md (between its `rules:begin`/`rules:end`

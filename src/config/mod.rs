@@ -128,9 +128,9 @@ pub struct Config {
     /// Configs found below the root one, nearest wins (see `attach_nested`).
     pub nested: Vec<Config>,
     cache: SettingsCache,
-    /// The working directory relative to `root` when `root` is above it
-    /// (`../..`): file paths are relative to the working directory.
-    cwd_below_root: std::sync::OnceLock<Option<PathBuf>>,
+    /// The working directory and `root`, canonical (found once): file paths
+    /// are relative to the working directory, globs to `root`.
+    anchors: std::sync::OnceLock<Option<(PathBuf, PathBuf)>>,
 }
 
 /// Resolved settings by (scope, matched overrides): each combination is
@@ -191,8 +191,11 @@ impl Config {
     /// Whether a path (relative to the config root when possible) is excluded
     /// or outside the include set.
     pub fn is_excluded(&self, path: &Path) -> bool {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        if self.exclude.is_none() && self.include.is_none() {
+            return false;
+        }
+        let rel = self.relative_to_root(path);
+        let rel = rel.as_ref();
         if self.exclude.as_ref().is_some_and(|g| g.is_match(rel)) {
             return true;
         }
@@ -200,8 +203,11 @@ impl Config {
     }
 
     pub fn kind_override(&self, path: &Path) -> Option<FileKind> {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        if self.kinds.is_empty() {
+            return None;
+        }
+        let rel = self.relative_to_root(path);
+        let rel = rel.as_ref();
         self.kinds
             .iter()
             .find(|(m, _)| m.is_match(rel))

@@ -6,6 +6,7 @@
 
 use super::{Config, Level, Patch, Profile, ProfileWord, Settings};
 use globset::{Glob, GlobSetBuilder};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -15,6 +16,21 @@ fn normalize(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect()
+}
+
+/// An absolute path with `.` and `..` resolved by name (no file system access).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Config {
@@ -49,37 +65,53 @@ impl Config {
             .map_or((0, self), |(i, c)| (i + 1, c))
     }
 
+    /// `path` relative to this config's root, as its globs (`exclude:`,
+    /// `overrides:`, `kinds:`) are written. Paths are relative to the working
+    /// directory; when that is below the root (`root` is `..` or absolute),
+    /// the working directory's place under the root is put in front.
+    pub(super) fn relative_to_root<'p>(&self, path: &'p Path) -> Cow<'p, Path> {
+        let p = normalize(path);
+        let root = normalize(&self.root);
+        if let Ok(r) = p.strip_prefix(&root) {
+            return Cow::Owned(r.to_path_buf());
+        }
+        let anchors = self.anchors.get_or_init(|| {
+            let cwd = std::env::current_dir().ok()?;
+            let cwd = std::fs::canonicalize(cwd).ok()?;
+            let dir = if self.root.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &self.root
+            };
+            let root = std::fs::canonicalize(dir).ok()?;
+            Some((cwd, root))
+        });
+        if let Some((cwd, root_abs)) = anchors {
+            let abs = if p.is_absolute() {
+                lexical(&p)
+            } else {
+                lexical(&cwd.join(&p))
+            };
+            if let Ok(r) = abs.strip_prefix(root_abs) {
+                return Cow::Owned(r.to_path_buf());
+            }
+        }
+        if p.as_os_str().len() == path.as_os_str().len() {
+            Cow::Borrowed(path)
+        } else {
+            Cow::Owned(p)
+        }
+    }
+
     /// Indexes of the overrides whose globs match `path` (relative to this
     /// config's root), in order.
     fn matching_overrides(&self, path: &Path) -> Vec<usize> {
         let Some(set) = &self.override_set else {
             return Vec::new();
         };
-        let p = normalize(path);
-        let root = normalize(&self.root);
-        let joined;
-        let rel = match p.strip_prefix(&root) {
-            Ok(r) => r,
-            // Linting below the config's directory (`root` is `..`): paths
-            // are relative to the working directory, globs to the root.
-            Err(_) if p.is_relative() && (root.is_absolute() || root.starts_with("..")) => {
-                match self.cwd_below_root.get_or_init(|| {
-                    let cwd = std::env::current_dir().ok()?;
-                    let cwd = std::fs::canonicalize(cwd).ok()?;
-                    let r = std::fs::canonicalize(&self.root).ok()?;
-                    cwd.strip_prefix(r).ok().map(Path::to_path_buf)
-                }) {
-                    Some(below) => {
-                        joined = below.join(&p);
-                        joined.as_path()
-                    }
-                    None => &p,
-                }
-            }
-            Err(_) => &p,
-        };
+        let rel = self.relative_to_root(path);
         let mut out: Vec<usize> = set
-            .matches(rel)
+            .matches(rel.as_ref())
             .into_iter()
             .filter_map(|i| self.override_owner.get(i).copied())
             .collect();

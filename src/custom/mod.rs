@@ -9,6 +9,7 @@
 //! that fails at run time gives one finding on the rule file and the run
 //! goes on.
 
+pub mod keywords;
 pub mod script;
 pub mod tree;
 pub mod views;
@@ -418,21 +419,16 @@ impl CustomRules {
         };
         let mut script_place = None;
         let check = match (&raw.schema, &raw.script, &raw.script_file) {
-            (Some(schema), None, None) => {
-                match jsonschema::options()
-                    .should_validate_formats(true)
-                    .build(schema)
-                {
-                    Ok(v) => Check::Schema(Box::new(v)),
-                    Err(e) => {
-                        let at = node
-                            .get("schema")
-                            .map(|s| s.locate(e.instance_path().as_str()).1.span)
-                            .unwrap_or_else(|| span_of("schema"));
-                        return Err(vec![error(id, at, format!("invalid schema: {e}"))]);
-                    }
+            (Some(schema), None, None) => match keywords::options().build(schema) {
+                Ok(v) => Check::Schema(Box::new(v)),
+                Err(e) => {
+                    let at = node
+                        .get("schema")
+                        .map(|s| s.locate(e.instance_path().as_str()).1.span)
+                        .unwrap_or_else(|| span_of("schema"));
+                    return Err(vec![error(id, at, format!("invalid schema: {e}"))]);
                 }
-            }
+            },
             (None, Some(text), None) => {
                 let entry = node.entry("script");
                 let value_span = entry.map_or(Span::at(0), |e| e.value.span);

@@ -62,6 +62,28 @@ pub struct LintResult {
     pub context: Vec<bool>,
     /// Findings each `platform:` guarantee absorbed (not reported), by name.
     pub absorbed: Vec<(&'static str, usize)>,
+    /// Findings of named files that a suppression silenced (not reported,
+    /// not counted; SARIF lists them with their suppression).
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// A finding that was silenced, and by what.
+#[derive(Clone, Debug)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub kind: SuppressionKind,
+    /// Why (the suppression's reason, or what silenced it).
+    pub justification: String,
+}
+
+/// SARIF's suppression kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A comment or annotation in the file (`deploylint ignore=`, hadolint,
+    /// Checkov skips).
+    InSource,
+    /// Outside the file: a baseline, or a `platform:` guarantee of the config.
+    External,
 }
 
 impl LintResult {

@@ -11,8 +11,8 @@
 
 use super::suppress::{self, Suppression};
 use super::{
-    FileOutcome, Input, LintOptions, LintResult, RuleSet, SUPPRESSION_WITHOUT_REASON,
-    internal_error, is_enabled, is_enabled_anywhere,
+    FileOutcome, Input, LintOptions, LintResult, RuleSet, SUPPRESSION_WITHOUT_REASON, Suppressed,
+    SuppressionKind, internal_error, is_enabled, is_enabled_anywhere,
 };
 use crate::catalog::catalog;
 use crate::config::{Config, Level, Settings};
@@ -92,6 +92,8 @@ pub struct Session {
     stats: SessionStats,
     /// Findings each `platform:` guarantee absorbed at the last check.
     absorbed: Vec<(&'static str, usize)>,
+    /// Findings suppressions silenced at the last check.
+    suppressed: Vec<Suppressed>,
 }
 
 impl Session {
@@ -112,6 +114,7 @@ impl Session {
             keep_documents: false,
             stats: SessionStats::default(),
             absorbed: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 
@@ -273,6 +276,7 @@ impl Session {
             masks,
             context,
             absorbed: self.absorbed,
+            suppressed: self.suppressed,
         }
     }
 
@@ -430,7 +434,8 @@ impl Session {
         .unwrap_or_default();
         self.graph = graph;
         let project = Project::new(&self.files, &self.facts, &self.graph);
-        let settings = &self.config.settings;
+        let groups = self.settings_groups();
+        let opts = &self.opts;
         let first = self.files.len();
         // Project rules are independent of each other: run them in parallel.
         let due: Vec<usize> = (0..self.rules.rules.len())
@@ -447,23 +452,63 @@ impl Session {
             .into_par_iter()
             .map(|i| {
                 let rule = &rules[i];
-                let mut ctx = Context::new(rule.code(), first, settings);
-                let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    rule.check_project(&project, &mut ctx)
-                }));
-                let (mut d, m) = ctx.into_parts();
-                if ok.is_err() {
-                    d = vec![internal_error(&format!("rule {}", rule.code()), 0)];
+                let mut all: RuleOutput = Default::default();
+                for (settings, members) in &groups {
+                    // A finding is judged with the settings of the file it is
+                    // in (its profile, versions and rule options), as file
+                    // rules are: one run per distinct settings, each keeping
+                    // the findings in its own files.
+                    if members.is_some() && !is_enabled(rule.code(), settings, opts) {
+                        continue;
+                    }
+                    let mut ctx = Context::new(rule.code(), first, settings);
+                    let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        rule.check_project(&project, &mut ctx)
+                    }));
+                    let (mut d, m) = ctx.into_parts();
+                    if ok.is_err() {
+                        d = vec![internal_error(&format!("rule {}", rule.code()), 0)];
+                    }
+                    // A finding with no file (`ctx.report` in a project rule) has nowhere to go.
+                    d.retain(|d| {
+                        d.file < first && members.as_ref().is_none_or(|f| f.contains(&d.file))
+                    });
+                    all.0.extend(d);
+                    all.1.extend(m);
                 }
-                // A finding with no file (`ctx.report` in a project rule) has nowhere to go.
-                d.retain(|d| d.file < first);
-                (i, (d, m))
+                all.1.sort_by_key(|(f, s)| (*f, s.start, s.end));
+                all.1.dedup();
+                (i, all)
             })
             .collect();
         for (i, out) in outputs {
             self.project_out[i] = out;
         }
         self.stats.project_rule_runs += runs;
+    }
+
+    /// The distinct settings of the reported files, each with its files
+    /// (`None`: every file, when all share one). Files share an `Arc` per
+    /// (config, matched overrides), so this is usually one group.
+    fn settings_groups(&self) -> Vec<(Arc<Settings>, Option<BTreeSet<FileId>>)> {
+        let mut groups: Vec<(Arc<Settings>, BTreeSet<FileId>)> = Vec::new();
+        for (id, m) in self.meta.iter().enumerate() {
+            if m.role != Role::Named {
+                continue;
+            }
+            let Some(s) = &m.settings else { continue };
+            match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, s)) {
+                Some((_, files)) => {
+                    files.insert(id);
+                }
+                None => groups.push((Arc::clone(s), BTreeSet::from([id]))),
+            }
+        }
+        match groups.len() {
+            0 => vec![(Arc::new(self.config.settings.clone()), None)],
+            1 => groups.into_iter().map(|(s, _)| (s, None)).collect(),
+            _ => groups.into_iter().map(|(s, f)| (s, Some(f))).collect(),
+        }
     }
 
     /// The reported findings. `take` moves them out of the slots (a
@@ -507,6 +552,7 @@ impl Session {
         let named = |id: FileId| self.meta.get(id).is_some_and(|m| m.role == Role::Named);
         let mut all = Vec::with_capacity(total);
         let mut absorbed: Vec<(&'static str, usize)> = Vec::new();
+        let mut suppressed: Vec<Suppressed> = Vec::new();
         for id in 0..self.meta.len() {
             let mut list = std::mem::take(&mut by_file[id]);
             if !named(id) {
@@ -518,19 +564,6 @@ impl Session {
             };
             let opts = &self.opts;
             list.retain(|d| is_enabled(&d.code, &settings, opts));
-            // What the platform guarantees is not reported, but counted.
-            list.retain(|d| {
-                match crate::config::platform::absorbed_by(&d.code, &settings.platform) {
-                    Some(g) => {
-                        match absorbed.iter_mut().find(|(n, _)| *n == g) {
-                            Some((_, c)) => *c += 1,
-                            None => absorbed.push((g, 1)),
-                        }
-                        false
-                    }
-                    None => true,
-                }
-            });
             for d in list.iter_mut() {
                 if let Some(Level::On(sev)) = settings.level(&d.code) {
                     d.severity = sev;
@@ -541,13 +574,40 @@ impl Session {
                         .map(|m| std::borrow::Cow::Borrowed(m.help()));
                 }
             }
+            // What the platform guarantees is not reported, but counted.
+            let mut kept = Vec::with_capacity(list.len());
+            for d in list {
+                match crate::config::platform::absorbed_by(&d.code, &settings.platform) {
+                    Some(g) => {
+                        match absorbed.iter_mut().find(|(n, _)| *n == g) {
+                            Some((_, c)) => *c += 1,
+                            None => absorbed.push((g, 1)),
+                        }
+                        suppressed.push(Suppressed {
+                            diagnostic: d,
+                            kind: SuppressionKind::External,
+                            justification: format!(
+                                "the cluster guarantees it (`platform: {g}` in the configuration)"
+                            ),
+                        });
+                    }
+                    None => kept.push(d),
+                }
+            }
+            let mut list = kept;
             if self.opts.no_inline_ignores {
                 // Audit: every finding is reported, no suppression is judged.
                 all.extend(list);
                 continue;
             }
             let mut sups = self.meta[id].suppressions.clone();
-            suppress::apply(&mut list, &mut sups, cat);
+            for (d, why) in suppress::apply(&mut list, &mut sups, cat) {
+                suppressed.push(Suppressed {
+                    diagnostic: d,
+                    kind: SuppressionKind::InSource,
+                    justification: why,
+                });
+            }
             for s in &sups {
                 if s.tool == suppress::Tool::Deploylint
                     && s.reason.is_none()
@@ -574,11 +634,15 @@ impl Session {
         }
         absorbed.sort();
         self.absorbed = absorbed;
-        all.sort_by(|a, b| {
-            let pa = &self.files[a.file].source.path;
-            let pb = &self.files[b.file].source.path;
+        let files = &self.files;
+        let order = |a: &Diagnostic, b: &Diagnostic| {
+            let pa = &files[a.file].source.path;
+            let pb = &files[b.file].source.path;
             (pa, a.span.start, &a.code, &a.message).cmp(&(pb, b.span.start, &b.code, &b.message))
-        });
+        };
+        all.sort_by(order);
+        suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
+        self.suppressed = suppressed;
         (all, masks)
     }
 }

@@ -404,24 +404,60 @@ fn annotation_directive(key: &str, value: &str) -> Option<(Tool, Vec<String>, Op
 }
 
 /// Drops suppressed diagnostics; marks the suppressions that were used.
+/// Removes the findings a suppression covers and marks it used. Returns the
+/// removed findings, each with its suppression's justification (the reason,
+/// else the directive).
 pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     suppressions: &mut [Suppression],
     catalog: &Catalog,
-) {
-    // `Vec::retain` keeps the list whole if a panic interrupts it.
-    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        apply_inner(diagnostics, suppressions, catalog)
-    }));
+) -> Vec<(Diagnostic, String)> {
+    // Matches are found first: a panic there keeps the list whole.
+    let Ok(matched) = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        matches_of(diagnostics, suppressions, catalog)
+    })) else {
+        return Vec::new();
+    };
+    if matched.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    let mut removed = Vec::new();
+    for (d, m) in std::mem::take(diagnostics)
+        .into_iter()
+        .zip(matched.into_iter().chain(std::iter::repeat(None)))
+    {
+        match m.and_then(|i| suppressions.get(i)) {
+            Some(s) => removed.push((d, s.justification())),
+            None => kept.push(d),
+        }
+    }
+    *diagnostics = kept;
+    removed
 }
 
-fn apply_inner(
-    diagnostics: &mut Vec<Diagnostic>,
+impl Suppression {
+    /// Why it silences: its reason, else the directive it is.
+    pub fn justification(&self) -> String {
+        match &self.reason {
+            Some(r) => r.clone(),
+            None => match &self.tool {
+                Tool::Deploylint => format!("deploylint ignore={}", self.ids.join(",")),
+                Tool::Other(t) => format!("{t} ignore={}", self.ids.join(",")),
+            },
+        }
+    }
+}
+
+/// For each finding, the suppression that silences it (the first that
+/// matches); every matching one is marked used.
+fn matches_of(
+    diagnostics: &[Diagnostic],
     suppressions: &mut [Suppression],
     catalog: &Catalog,
-) {
+) -> Vec<Option<usize>> {
     if suppressions.is_empty() {
-        return;
+        return vec![None; diagnostics.len()];
     }
     // A suppression covers a finding that starts inside it (ends included).
     // File-wide ones are checked for every finding; the others are sorted by
@@ -438,31 +474,34 @@ fn apply_inner(
         max_end = max_end.max(suppressions[i].covers.end);
         reach.push(max_end);
     }
-    diagnostics.retain(|d| {
-        let at = d.span.start;
-        let mut keep = true;
-        let mut check = |s: &mut Suppression| {
-            if s.covers.start <= at
-                && at <= s.covers.end
-                && !s.is_expired()
-                && s.matches(&d.code, catalog)
-            {
-                s.used = true;
-                keep = false;
+    diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.span.start;
+            let mut found = None;
+            let mut check = |i: usize, s: &mut Suppression| {
+                if s.covers.start <= at
+                    && at <= s.covers.end
+                    && !s.is_expired()
+                    && s.matches(&d.code, catalog)
+                {
+                    s.used = true;
+                    found.get_or_insert(i);
+                }
+            };
+            for &i in &wide {
+                check(i, &mut suppressions[i]);
             }
-        };
-        for &i in &wide {
-            check(&mut suppressions[i]);
-        }
-        let upto = local.partition_point(|&i| suppressions[i].covers.start <= at);
-        for j in (0..upto).rev() {
-            if reach[j] < at {
-                break;
+            let upto = local.partition_point(|&i| suppressions[i].covers.start <= at);
+            for j in (0..upto).rev() {
+                if reach[j] < at {
+                    break;
+                }
+                check(local[j], &mut suppressions[local[j]]);
             }
-            check(&mut suppressions[local[j]]);
-        }
-        keep
-    });
+            found
+        })
+        .collect()
 }
 
 #[cfg(test)]

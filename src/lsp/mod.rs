@@ -94,7 +94,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
         .initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
     let root = root_of(&params).unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-    let mut server = Server::new(root, utf8);
+    let mut server = Server::new(root, utf8, &[]);
     let mut pending: std::collections::VecDeque<Message> = std::collections::VecDeque::new();
     loop {
         let msg = match pending.pop_front() {
@@ -217,16 +217,36 @@ struct Server {
 }
 
 impl Server {
-    fn new(root: PathBuf, utf8: bool) -> Server {
+    /// `also`: files (relative to the root) whose nearest config is loaded
+    /// even if the workspace walk does not list them (open buffers).
+    fn new(root: PathBuf, utf8: bool, also: &[PathBuf]) -> Server {
         // Paths are shown and linked relative to the workspace root.
         let _ = std::env::set_current_dir(&root);
-        let config = Config::discover(Path::new("."))
-            .and_then(|p| Config::load(&p).ok())
-            .unwrap_or_else(|| Config::with_defaults(PathBuf::from(".")));
+        let mut outbox = Vec::new();
+        let mut config = match Config::discover(Path::new(".")).map(|p| Config::load(&p)) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                outbox.push(config_error_message(&e));
+                Config::with_defaults(PathBuf::from("."))
+            }
+            None => Config::with_defaults(PathBuf::from(".")),
+        };
+        let (candidates, _) = discover::walk(&[PathBuf::from(".")], &config);
+        // Each file uses its nearest `.deploylint.yaml` (with its `extends:`
+        // and `overrides:`), as `deploylint check` of the workspace does.
+        let nested = config.attach_nested(
+            candidates
+                .iter()
+                .map(|c| c.path.as_path())
+                .chain(also.iter().map(PathBuf::as_path)),
+        );
+        if let Err(e) = nested {
+            outbox.push(config_error_message(&e));
+            config.nested.clear();
+        }
         let mut session = Session::new(config, LintOptions::default()).keep_documents(true);
         // The workspace's custom rules run as in `deploylint check`; a rule
         // file with errors is named in a message (the CLI exits 2 on it).
-        let mut outbox = Vec::new();
         match crate::custom::CustomRules::load(session.config()) {
             Ok(custom) => session.add_rules(custom.rules()),
             Err(e) => outbox.push(show_message(
@@ -234,7 +254,6 @@ impl Server {
                 format!("deploylint: custom rules not loaded: {}", e.summary()),
             )),
         }
-        let (candidates, _) = discover::walk(&[PathBuf::from(".")], session.config());
         for c in candidates {
             session.add(Input::from(c), Role::Context);
         }
@@ -269,6 +288,12 @@ impl Server {
                 let Some(display) = self.display_of(&p.text_document.uri) else {
                     return false;
                 };
+                if self.session.file_id(&display).is_none() && self.unloaded_config(&display) {
+                    // A `.deploylint.yaml` nearer to it than any loaded one.
+                    self.open
+                        .insert(display.clone(), p.text_document.uri.clone());
+                    self.restart();
+                }
                 let path = self.root.join(&display);
                 let guess =
                     discover::guess(&path, self.session.config()).unwrap_or(NameGuess::Yaml);
@@ -380,6 +405,28 @@ impl Server {
             })
     }
 
+    /// Whether a `.deploylint.yaml` between `display`'s directory and the
+    /// workspace root is not loaded.
+    fn unloaded_config(&self, display: &str) -> bool {
+        let config = self.session.config();
+        let loaded = |dir: &Path| {
+            config
+                .nested
+                .iter()
+                .any(|c| c.root.components().eq(dir.components()))
+        };
+        Path::new(display)
+            .ancestors()
+            .skip(1)
+            .take_while(|d| !d.as_os_str().is_empty())
+            .any(|d| {
+                crate::config::CONFIG_NAMES
+                    .iter()
+                    .any(|n| self.root.join(d).join(n).is_file())
+                    && !loaded(d)
+            })
+    }
+
     /// Rebuilds the session (the config changed); open buffers stay open.
     fn restart(&mut self) {
         let buffers: Vec<(String, Option<String>)> = self
@@ -394,7 +441,8 @@ impl Server {
                 )
             })
             .collect();
-        let fresh = Server::new(self.root.clone(), self.utf8);
+        let also: Vec<PathBuf> = self.open.keys().map(PathBuf::from).collect();
+        let fresh = Server::new(self.root.clone(), self.utf8, &also);
         self.session = fresh.session;
         self.outbox.extend(fresh.outbox);
         self.published.clear();
@@ -798,6 +846,18 @@ fn non_overlapping(edits: &[(Span, String)]) -> bool {
     let mut spans: Vec<Span> = edits.iter().map(|(s, _)| *s).collect();
     spans.sort_by_key(|s| (s.start, s.end));
     spans.windows(2).all(|w| w[0].end <= w[1].start)
+}
+
+/// A config that cannot be used, named in a message (the defaults apply).
+fn config_error_message(e: &crate::config::ConfigError) -> Notification {
+    let first = e.diagnostics.first().map_or_else(String::new, |d| {
+        let p = e.source.position(d.span.start);
+        format!("{}:{}:{}: {}", e.source.path, p.line, p.column, d.message)
+    });
+    show_message(
+        lt::MessageType::ERROR,
+        format!("deploylint: configuration not used: {first}"),
+    )
 }
 
 fn show_message(typ: lt::MessageType, message: String) -> Notification {

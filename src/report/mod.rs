@@ -277,11 +277,17 @@ pub(crate) fn region(
 /// collapsed (secrets masked), plus `:N` counting identical earlier ones.
 /// FNV-1a, 64 bits: stable across Rust versions and platforms.
 pub(crate) fn fingerprints(result: &LintResult) -> Vec<String> {
+    fingerprints_of(result, result.diagnostics.iter())
+}
+
+/// [`fingerprints`] of the given findings of `result`, in their order.
+pub(crate) fn fingerprints_of<'a>(
+    result: &'a LintResult,
+    diagnostics: impl Iterator<Item = &'a crate::diagnostic::Diagnostic>,
+) -> Vec<String> {
     let mut texts: HashMap<usize, Cow<'_, str>> = HashMap::new();
     let mut seen: HashMap<u64, usize> = HashMap::new();
-    result
-        .diagnostics
-        .iter()
+    diagnostics
         .map(|d| {
             let text = texts
                 .entry(d.file)

@@ -7,10 +7,10 @@
 //! `file://` URIs. Validated against the official schema in
 //! `tests/report_formats.rs`.
 
-use super::{Positions, Redactor, fingerprints, region};
+use super::{Positions, Redactor, fingerprints_of, region};
 use crate::catalog::{RuleMeta, catalog, reflow};
-use crate::diagnostic::{Applicability, Severity};
-use crate::engine::LintResult;
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::engine::{LintResult, Suppressed, SuppressionKind};
 use crate::source::Span;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -103,7 +103,24 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
     let redactor = Redactor::new(result);
     let mut positions = Positions::default();
     let rules = &catalog().rules;
-    let prints = fingerprints(result);
+    // Suppressed findings are results too, with their suppression (GitHub
+    // code scanning shows them as dismissed), in path order with the others;
+    // fingerprints are computed over all of them, so a finding keeps its
+    // fingerprint whether it is suppressed or not.
+    let mut items: Vec<(&Diagnostic, Option<&Suppressed>)> = result
+        .diagnostics
+        .iter()
+        .map(|d| (d, None))
+        .chain(result.suppressed.iter().map(|s| (&s.diagnostic, Some(s))))
+        .collect();
+    if !result.suppressed.is_empty() {
+        items.sort_by(|(a, _), (b, _)| {
+            let pa = &result.files[a.file].source.path;
+            let pb = &result.files[b.file].source.path;
+            (pa, a.span.start, &a.code, &a.message).cmp(&(pb, b.span.start, &b.code, &b.message))
+        });
+    }
+    let prints = fingerprints_of(result, items.iter().map(|(d, _)| *d));
     let mut region_of = |file: usize, span: Span| {
         let (s, e) = region(result, &mut positions, file, span);
         json!({
@@ -113,8 +130,8 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
             "endColumn": e.column,
         })
     };
-    let mut results = Vec::with_capacity(result.diagnostics.len());
-    for (d, print) in result.diagnostics.iter().zip(prints) {
+    let mut results = Vec::with_capacity(items.len());
+    for ((d, suppressed), print) in items.into_iter().zip(prints) {
         let path = &result.files[d.file].source.path;
         let mut r = json!({
             "ruleId": d.code,
@@ -173,6 +190,15 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
                     Applicability::Unsafe => "unsafe",
                 },
             });
+        }
+        if let Some(s) = suppressed {
+            r["suppressions"] = json!([{
+                "kind": match s.kind {
+                    SuppressionKind::InSource => "inSource",
+                    SuppressionKind::External => "external",
+                },
+                "justification": redactor.redact(&s.justification),
+            }]);
         }
         results.push(r);
     }
