@@ -228,7 +228,7 @@ fn planted_secrets_never_reach_library_output_with_colour() {
         if let Some(d) = result.diagnostics.first().cloned() {
             let quoted = format!("x PlantEnvPw0001 {GHP} PlantK8sKey0013 y");
             let mut d = d;
-            d.help = Some(quoted.clone());
+            d.help = Some(quoted.clone().into());
             d.labels.push(deploylint::diagnostic::Label {
                 file: d.file,
                 span: d.span,
