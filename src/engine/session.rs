@@ -383,7 +383,12 @@ impl Session {
                     Vec::new()
                 };
                 // Documents no project rule reads are dropped: facts stay.
-                if !keep && !o.file.kind().is_some_and(|k| needed.contains(&k)) {
+                if !keep
+                    && !o.file.kind().is_some_and(|k| {
+                        needed.contains(&k)
+                            && rules.rules.iter().any(|r| r.keeps_document(k, &o.facts))
+                    })
+                {
                     o.file.document = Document::Unparsed;
                 }
                 (o, sups)

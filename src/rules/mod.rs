@@ -35,6 +35,14 @@ pub trait Rule: Send + Sync {
     fn project_documents(&self) -> &'static [FileKind] {
         self.project_inputs()
     }
+
+    /// Whether `check_project` reads this file's parsed document (by
+    /// default: when its kind is in [`Rule::project_documents`]). A rule that
+    /// only ever reports on some files of a kind narrows it by their facts,
+    /// so the other documents are dropped after their file rules.
+    fn keeps_document(&self, kind: FileKind, _facts: &crate::project::facts::FileFacts) -> bool {
+        self.project_documents().contains(&kind)
+    }
 }
 
 /// What a rule sees besides the document: settings, and where to report.

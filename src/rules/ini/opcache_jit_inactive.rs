@@ -24,6 +24,13 @@ impl Rule for OpcacheJitInactive {
         &[FileKind::PhpIni]
     }
 
+    // It reports only in files that configure OPcache (an `opcache.*`
+    // directive, `[opcache]` or the line loading it): other php.ini
+    // documents are not kept for it.
+    fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
+        kind == FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+    }
+
     // A project rule: `opcache.jit` and `opcache.jit_buffer_size` are often
     // split across conf.d files, so a value set in another file of the run counts.
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -41,6 +41,13 @@ impl Rule for OpcacheUndersized {
         &[FileKind::PhpIni]
     }
 
+    // It reports only in files that configure OPcache (an `opcache.*`
+    // directive, `[opcache]` or the line loading it): other php.ini
+    // documents are not kept for it.
+    fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
+        kind == FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+    }
+
     // A project rule: an unset directive is fine when another php.ini/conf.d
     // file of the run sets it.
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -19,6 +19,13 @@ impl Rule for OpcacheValidateTimestamps {
         &[FileKind::PhpIni]
     }
 
+    // It reports only in files that configure OPcache (an `opcache.*`
+    // directive, `[opcache]` or the line loading it): other php.ini
+    // documents are not kept for it.
+    fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
+        kind == FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+    }
+
     // A project rule: a file that leaves the directive unset is fine when
     // another php.ini/conf.d file of the run sets it.
     fn check_project(&self, project: &Project, ctx: &mut Context) {
