@@ -45,6 +45,7 @@ pub enum FileFacts {
     Ini(IniFacts),
     Compose(ComposeFacts),
     Octane(Box<OctaneFacts>),
+    Horizon(Box<HorizonFacts>),
     RoadRunner(RrFacts),
     Nginx(Box<super::nginx::NginxFacts>),
 }
@@ -77,6 +78,12 @@ impl FileFacts {
     pub fn octane(&self) -> Option<&OctaneFacts> {
         match self {
             FileFacts::Octane(o) => Some(o),
+            _ => None,
+        }
+    }
+    pub fn horizon(&self) -> Option<&HorizonFacts> {
+        match self {
+            FileFacts::Horizon(h) => Some(h),
             _ => None,
         }
     }
@@ -118,6 +125,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
+        (Document::Php(p), Some(FileKind::Horizon)) => FileFacts::Horizon(Box::new(horizon(p))),
         _ => FileFacts::None,
     }
 }
@@ -672,6 +680,85 @@ pub struct PreStopFact {
     pub exec: Vec<String>,
 }
 
+impl PreStopFact {
+    /// The hook stops php-fpm gracefully: it sends SIGQUIT to the master
+    /// (`kill -QUIT 1`, a pid file, `pkill -QUIT php-fpm`) and then waits
+    /// (`sleep`, a `while`/`until` loop, `wait`), so php-fpm finishes its
+    /// requests and exits before the kubelet's SIGTERM. A hook that returns
+    /// right after the signal does not: the SIGTERM that follows it
+    /// overrides php-fpm's graceful stop (`fpm_pctl`: "finishing" can be
+    /// overridden by "terminating").
+    pub fn quits_php_fpm(&self) -> bool {
+        self.php_fpm_quit() == Some(true)
+    }
+
+    /// The hook sends php-fpm SIGQUIT: `Some(waits)` (whether it waits
+    /// after), `None` when it sends no SIGQUIT to php-fpm.
+    pub fn php_fpm_quit(&self) -> Option<bool> {
+        let script = match self.exec.as_slice() {
+            [sh, flag, rest @ ..]
+                if flag.starts_with('-')
+                    && flag.contains('c')
+                    && matches!(
+                        sh.rsplit('/').next().unwrap_or(sh),
+                        "sh" | "bash" | "ash" | "dash"
+                    ) =>
+            {
+                rest.join(" ")
+            }
+            words => words.join(" "),
+        };
+        let commands: Vec<Vec<&str>> = script
+            .split(['\n', ';', '&', '|'])
+            .map(|c| c.split_whitespace().collect())
+            .filter(|w: &Vec<&str>| !w.is_empty())
+            .collect();
+        let quit = commands.iter().position(|w| is_fpm_quit(w))?;
+        Some(commands[quit + 1..].iter().any(|w| {
+            let head = w[0].rsplit('/').next().unwrap_or(w[0]);
+            match head {
+                "sleep" => w.get(1).is_some_and(|n| {
+                    n.trim_end_matches(['s', 'm'])
+                        .parse::<f64>()
+                        .is_ok_and(|n| n > 0.0)
+                }),
+                "while" | "until" | "wait" => true,
+                _ => false,
+            }
+        }))
+    }
+}
+
+/// `kill -QUIT 1` (php-fpm is the container's process), `kill -s QUIT
+/// $(cat /run/php-fpm.pid)`, `pkill -QUIT php-fpm`, `killall -QUIT php-fpm`.
+fn is_fpm_quit(w: &[&str]) -> bool {
+    let head = w[0].rsplit('/').next().unwrap_or(w[0]);
+    if !matches!(head, "kill" | "pkill" | "killall") {
+        return false;
+    }
+    let quit = |s: &str| matches!(s.to_ascii_uppercase().as_str(), "QUIT" | "SIGQUIT" | "3");
+    let mut signal = false;
+    let mut target = false;
+    let mut i = 1;
+    while i < w.len() {
+        let a = w[i];
+        if a == "-s" || a == "--signal" {
+            signal |= w.get(i + 1).is_some_and(|s| quit(s));
+            i += 2;
+            continue;
+        }
+        if let Some(s) = a.strip_prefix('-') {
+            signal |= quit(s);
+        } else if head == "kill" {
+            target |= a == "1" || a.contains("fpm") || a.contains(".pid");
+        } else {
+            target |= a.contains("php-fpm") || a.contains("php_fpm");
+        }
+        i += 1;
+    }
+    signal && target
+}
+
 #[derive(Debug)]
 pub struct EnvFact {
     pub name: String,
@@ -790,6 +877,7 @@ pub struct Resources {
     pub limits_cpu: Option<K8sQuantity>,
     pub limits_memory: Option<K8sQuantity>,
     pub limits_memory_span: Option<Span>,
+    pub limits_cpu_span: Option<Span>,
 }
 
 #[derive(Debug)]
@@ -1419,6 +1507,9 @@ fn resources(node: Option<&Node>) -> Resources {
         limits_memory_span: node
             .and_then(|n| n.path(&["limits", "memory"]))
             .map(|n| n.span),
+        limits_cpu_span: node
+            .and_then(|n| n.path(&["limits", "cpu"]))
+            .map(|n| n.span),
     }
 }
 
@@ -1445,6 +1536,8 @@ pub struct PoolFact {
     pub span: Span,
     /// Directives as written in this file (name lower-cased, with `[offset]`).
     pub directives: Vec<(String, String)>,
+    /// The span of each directive (key to end of value), same order.
+    pub spans: Vec<Span>,
 }
 
 impl PoolFact {
@@ -1454,6 +1547,16 @@ impl PoolFact {
             .rev()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The last directive `name` with its span.
+    pub fn get_at(&self, name: &str) -> Option<(&str, Span)> {
+        self.directives
+            .iter()
+            .zip(&self.spans)
+            .rev()
+            .find(|((k, _), _)| k.eq_ignore_ascii_case(name))
+            .map(|((_, v), s)| (v.as_str(), *s))
     }
 }
 
@@ -1475,6 +1578,7 @@ fn fpm(f: &crate::parse::fpm::FpmFile) -> FpmFacts {
                         (key, d.value.text.clone())
                     })
                     .collect(),
+                spans: s.directives.iter().map(|d| d.span).collect(),
             })
             .collect(),
         has_global: f.global_scopes().next().is_some(),
@@ -1629,6 +1733,181 @@ fn octane(p: &crate::parse::php::PhpFile) -> OctaneFacts {
             }
         }
     }
+    f
+}
+
+// ---------------------------------------------------------------- Horizon
+
+/// What `config/horizon.php` sets about its supervisors, as Horizon reads
+/// it (`ProvisioningPlan`: each environment is
+/// `array_replace_recursive(defaults, environments[env])`, and `horizon`
+/// deploys the first environment whose name matches the app's, `Str::is`).
+#[derive(Debug, Default)]
+pub struct HorizonFacts {
+    /// `env` (`config('horizon.env') ?? config('app.env')`).
+    pub env: Option<OctaneSetting>,
+    pub fast_termination: Option<OctaneSetting>,
+    pub defaults: Vec<HorizonSupervisor>,
+    /// `environments` in file order.
+    pub environments: Vec<HorizonEnvironment>,
+    /// `defaults` or `environments` holds something not read literally (a
+    /// spread, a computed key, a non-array supervisor): the plan is unknown.
+    pub opaque: bool,
+    /// The returned array, for links.
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct HorizonEnvironment {
+    pub name: Loc,
+    pub supervisors: Vec<HorizonSupervisor>,
+}
+
+#[derive(Debug)]
+pub struct HorizonSupervisor {
+    pub name: Loc,
+    /// `timeout` (literal or `env()` with its default and variable).
+    pub timeout: Option<OctaneSetting>,
+}
+
+/// One supervisor of an environment after Horizon's merge.
+#[derive(Debug, Clone)]
+pub struct HorizonTimeout {
+    pub supervisor: String,
+    /// `None`: not set anywhere, Horizon's default (60).
+    pub setting: Option<OctaneSetting>,
+}
+
+/// Horizon's supervisor `timeout` when none is configured (`SupervisorOptions`).
+pub const HORIZON_DEFAULT_TIMEOUT: i64 = 60;
+
+impl HorizonFacts {
+    /// The environment `horizon` deploys for the app environment `app_env`:
+    /// the first of `environments` whose name matches it (`Str::is`, `*` a
+    /// wildcard).
+    pub fn environment_for(&self, app_env: &str) -> Option<&HorizonEnvironment> {
+        self.environments
+            .iter()
+            .find(|e| str_is(&e.name.text, app_env))
+    }
+
+    /// The supervisors an environment runs, with their `timeout`:
+    /// `defaults` overlaid by the environment's entries, key by key.
+    pub fn supervisors(&self, env: &HorizonEnvironment) -> Vec<HorizonTimeout> {
+        let mut out: Vec<HorizonTimeout> = self
+            .defaults
+            .iter()
+            .map(|s| HorizonTimeout {
+                supervisor: s.name.text.clone(),
+                setting: s.timeout.clone(),
+            })
+            .collect();
+        for s in &env.supervisors {
+            match out.iter_mut().find(|o| o.supervisor == s.name.text) {
+                Some(o) => {
+                    if s.timeout.is_some() {
+                        o.setting = s.timeout.clone();
+                    }
+                }
+                None => out.push(HorizonTimeout {
+                    supervisor: s.name.text.clone(),
+                    setting: s.timeout.clone(),
+                }),
+            }
+        }
+        out
+    }
+}
+
+/// Laravel's `Str::is`: `*` matches any run of characters, the rest literally.
+fn str_is(pattern: &str, value: &str) -> bool {
+    if pattern == value {
+        return true;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return false;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !value.starts_with(first) || value.len() < first.len() + last.len() || !value.ends_with(last)
+    {
+        return false;
+    }
+    let mut rest = &value[first.len()..value.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn horizon_supervisors(v: &crate::parse::php::Value, opaque: &mut bool) -> Vec<HorizonSupervisor> {
+    use crate::parse::php::ValueKind;
+    if !matches!(v.kind, ValueKind::Array(_)) {
+        *opaque = true;
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for e in v.as_array() {
+        let (Some(name), ValueKind::Array(items)) = (e.key.as_ref(), &e.value.kind) else {
+            *opaque = true;
+            continue;
+        };
+        let Some(text) = name.as_str() else {
+            *opaque = true;
+            continue;
+        };
+        if items
+            .iter()
+            .any(|i| i.spread || i.key.as_ref().is_some_and(|k| k.as_str().is_none()))
+        {
+            *opaque = true;
+        }
+        let timeout = e.value.entry("timeout").map(setting);
+        if timeout.as_ref().is_some_and(|t| t.as_i64().is_none()) {
+            *opaque = true;
+        }
+        out.push(HorizonSupervisor {
+            name: Loc::new(text, name.span),
+            timeout,
+        });
+    }
+    out
+}
+
+fn horizon(p: &crate::parse::php::PhpFile) -> HorizonFacts {
+    use crate::parse::php::ValueKind;
+    let mut f = HorizonFacts::default();
+    let Some(root) = &p.root else {
+        f.opaque = true;
+        return f;
+    };
+    f.span = root.span;
+    f.env = root.entry("env").map(setting);
+    f.fast_termination = root.entry("fast_termination").map(setting);
+    let mut opaque = false;
+    if let Some(d) = root.get("defaults") {
+        f.defaults = horizon_supervisors(d, &mut opaque);
+    }
+    match root.get("environments") {
+        Some(v) if matches!(v.kind, ValueKind::Array(_)) => {
+            for e in v.as_array() {
+                let Some(name) = e.key.as_ref().and_then(|k| k.as_str().map(|s| (s, k.span)))
+                else {
+                    opaque = true;
+                    continue;
+                };
+                f.environments.push(HorizonEnvironment {
+                    name: Loc::new(name.0, name.1),
+                    supervisors: horizon_supervisors(&e.value, &mut opaque),
+                });
+            }
+        }
+        _ => opaque = true,
+    }
+    f.opaque = opaque;
     f
 }
 
