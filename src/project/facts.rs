@@ -2018,4 +2018,78 @@ mod tests {
         assert_eq!(address_port("unix:///tmp/rr.sock"), None);
         assert_eq!(address_port("${RR_ADDR}"), None);
     }
+
+    fn pre_stop(words: &[&str]) -> PreStopFact {
+        PreStopFact {
+            span: Span::default(),
+            sleep: false,
+            http_get: false,
+            exec: words.iter().map(|w| (*w).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn pre_stop_quits_php_fpm_only_when_it_waits() {
+        let sh = |script: &str| pre_stop(&["/bin/sh", "-c", script]);
+        assert!(sh("kill -QUIT 1; sleep 30").quits_php_fpm());
+        assert!(
+            sh("sleep 5 && kill -s SIGQUIT 1 && while kill -0 1; do sleep 1; done").quits_php_fpm()
+        );
+        assert!(sh("kill -3 $(cat /run/php-fpm.pid); sleep 20").quits_php_fpm());
+        assert!(sh("pkill -QUIT php-fpm; sleep 20").quits_php_fpm());
+        // Returns right after the signal: the kubelet's SIGTERM follows.
+        assert_eq!(sh("sleep 5 && kill -QUIT 1").php_fpm_quit(), Some(false));
+        assert_eq!(
+            pre_stop(&["kill", "-QUIT", "1"]).php_fpm_quit(),
+            Some(false)
+        );
+        // No SIGQUIT to php-fpm.
+        assert_eq!(sh("sleep 10").php_fpm_quit(), None);
+        assert_eq!(sh("kill -TERM 1; sleep 10").php_fpm_quit(), None);
+        assert_eq!(sh("pkill -QUIT nginx; sleep 10").php_fpm_quit(), None);
+        assert_eq!(sh("php-fpm -s quit; sleep 10").php_fpm_quit(), None);
+    }
+
+    #[test]
+    fn horizon_plan_merges_defaults_per_environment() {
+        let p = crate::parse::php::parse(
+            "<?php return ['env' => env('HORIZON_ENV'), 'fast_termination' => false,
+            'defaults' => ['a' => ['timeout' => 60], 'b' => ['queue' => ['x']]],
+            'environments' => [
+              'production' => ['a' => ['timeout' => 300], 'c' => ['timeout' => 90]],
+              'stag*' => ['b' => ['timeout' => 120]],
+            ]];",
+        );
+        let h = horizon(&p);
+        assert!(!h.opaque);
+        assert_eq!(
+            h.env.as_ref().and_then(|e| e.env.as_deref()),
+            Some("HORIZON_ENV")
+        );
+        let prod = h.environment_for("production").expect("production");
+        let t: Vec<(String, Option<i64>)> = h
+            .supervisors(prod)
+            .into_iter()
+            .map(|s| (s.supervisor, s.setting.and_then(|t| t.as_i64())))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("a".into(), Some(300)),
+                ("b".into(), None),
+                ("c".into(), Some(90))
+            ]
+        );
+        assert_eq!(
+            h.environment_for("staging-eu")
+                .map(|e| e.name.text.as_str()),
+            Some("stag*")
+        );
+        assert!(h.environment_for("local").is_none());
+        assert!(str_is("*", "anything") && str_is("a*c", "abc") && !str_is("a*c", "ab"));
+        let opaque = horizon(&crate::parse::php::parse(
+            "<?php return ['defaults' => [...$x], 'environments' => ['production' => []]];",
+        ));
+        assert!(opaque.opaque);
+    }
 }
