@@ -984,7 +984,7 @@ fn link_horizon(
             .filter(|(r, _)| inside(r))
             .map(|(r, id)| (r.len(), id))
             .collect();
-        best.sort_by(|a, b| b.0.cmp(&a.0));
+        best.sort_by_key(|b| std::cmp::Reverse(b.0));
         match best.as_slice() {
             [(n, id), rest @ ..] if rest.first().is_none_or(|(m, _)| m < n) => {
                 return Some(evidence(

@@ -34,10 +34,13 @@ struct Pool {
     at: Option<(FileId, Span)>,
 }
 
+/// A pool's name, its `pm.max_children` text and where that is set.
+type MergedPool = (String, Option<String>, Option<(FileId, Span)>);
+
 /// The pools the container's php-fpm runs with their `pm.max_children`,
 /// merged by name in read order over the official `[www]` defaults.
 fn pools(project: &Project, node: &ContainerNode, official: bool) -> Option<Vec<Pool>> {
-    let mut out: Vec<(String, Option<String>, Option<(FileId, Span)>)> = Vec::new();
+    let mut out: Vec<MergedPool> = Vec::new();
     if official {
         out.push(("www".into(), PHP_FPM.fpm_www("pm.max_children").map(str::to_owned), None));
     }
