@@ -289,6 +289,8 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         }
     } else if lower == "octane.php" && parent("config") {
         Octane
+    } else if lower == "horizon.php" && parent("config") {
+        Horizon
     } else if lower == ".rr.yaml"
         || lower == ".rr.yml"
         || lower.starts_with(".rr.") && is_yaml_name(&lower)
@@ -791,6 +793,8 @@ mod tests {
         );
         assert_eq!(kind("config/octane.php"), Some(NameGuess::Kind(Octane)));
         assert_eq!(kind("app/octane.php"), None);
+        assert_eq!(kind("config/horizon.php"), Some(NameGuess::Kind(Horizon)));
+        assert_eq!(kind("horizon.php"), None);
         assert_eq!(kind(".rr.yaml"), Some(NameGuess::Kind(RoadRunner)));
         assert_eq!(kind("Caddyfile"), Some(NameGuess::Kind(Caddyfile)));
         assert_eq!(kind("worker.Caddyfile"), Some(NameGuess::Kind(Caddyfile)));

@@ -155,7 +155,7 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = d.errors.iter().map(|e| dockerfile_error(e, file)).collect();
             (Document::Dockerfile(d), diags)
         }
-        FileKind::Octane => {
+        FileKind::Octane | FileKind::Horizon => {
             let p = php::parse(&source.text);
             let diags = p.errors.iter().map(|e| php_error(e, file)).collect();
             (Document::Php(p), diags)

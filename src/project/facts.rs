@@ -45,6 +45,7 @@ pub enum FileFacts {
     Ini(IniFacts),
     Compose(ComposeFacts),
     Octane(Box<OctaneFacts>),
+    Horizon(Box<HorizonFacts>),
     RoadRunner(RrFacts),
     Nginx(Box<super::nginx::NginxFacts>),
 }
@@ -77,6 +78,12 @@ impl FileFacts {
     pub fn octane(&self) -> Option<&OctaneFacts> {
         match self {
             FileFacts::Octane(o) => Some(o),
+            _ => None,
+        }
+    }
+    pub fn horizon(&self) -> Option<&HorizonFacts> {
+        match self {
+            FileFacts::Horizon(h) => Some(h),
             _ => None,
         }
     }
@@ -118,6 +125,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
+        (Document::Php(p), Some(FileKind::Horizon)) => FileFacts::Horizon(Box::new(horizon(p))),
         _ => FileFacts::None,
     }
 }
@@ -672,6 +680,85 @@ pub struct PreStopFact {
     pub exec: Vec<String>,
 }
 
+impl PreStopFact {
+    /// The hook stops php-fpm gracefully: it sends SIGQUIT to the master
+    /// (`kill -QUIT 1`, a pid file, `pkill -QUIT php-fpm`) and then waits
+    /// (`sleep`, a `while`/`until` loop, `wait`), so php-fpm finishes its
+    /// requests and exits before the kubelet's SIGTERM. A hook that returns
+    /// right after the signal does not: the SIGTERM that follows it
+    /// overrides php-fpm's graceful stop (`fpm_pctl`: "finishing" can be
+    /// overridden by "terminating").
+    pub fn quits_php_fpm(&self) -> bool {
+        self.php_fpm_quit() == Some(true)
+    }
+
+    /// The hook sends php-fpm SIGQUIT: `Some(waits)` (whether it waits
+    /// after), `None` when it sends no SIGQUIT to php-fpm.
+    pub fn php_fpm_quit(&self) -> Option<bool> {
+        let script = match self.exec.as_slice() {
+            [sh, flag, rest @ ..]
+                if flag.starts_with('-')
+                    && flag.contains('c')
+                    && matches!(
+                        sh.rsplit('/').next().unwrap_or(sh),
+                        "sh" | "bash" | "ash" | "dash"
+                    ) =>
+            {
+                rest.join(" ")
+            }
+            words => words.join(" "),
+        };
+        let commands: Vec<Vec<&str>> = script
+            .split(['\n', ';', '&', '|'])
+            .map(|c| c.split_whitespace().collect())
+            .filter(|w: &Vec<&str>| !w.is_empty())
+            .collect();
+        let quit = commands.iter().position(|w| is_fpm_quit(w))?;
+        Some(commands[quit + 1..].iter().any(|w| {
+            let head = w[0].rsplit('/').next().unwrap_or(w[0]);
+            match head {
+                "sleep" => w.get(1).is_some_and(|n| {
+                    n.trim_end_matches(['s', 'm'])
+                        .parse::<f64>()
+                        .is_ok_and(|n| n > 0.0)
+                }),
+                "while" | "until" | "wait" => true,
+                _ => false,
+            }
+        }))
+    }
+}
+
+/// `kill -QUIT 1` (php-fpm is the container's process), `kill -s QUIT
+/// $(cat /run/php-fpm.pid)`, `pkill -QUIT php-fpm`, `killall -QUIT php-fpm`.
+fn is_fpm_quit(w: &[&str]) -> bool {
+    let head = w[0].rsplit('/').next().unwrap_or(w[0]);
+    if !matches!(head, "kill" | "pkill" | "killall") {
+        return false;
+    }
+    let quit = |s: &str| matches!(s.to_ascii_uppercase().as_str(), "QUIT" | "SIGQUIT" | "3");
+    let mut signal = false;
+    let mut target = false;
+    let mut i = 1;
+    while i < w.len() {
+        let a = w[i];
+        if a == "-s" || a == "--signal" {
+            signal |= w.get(i + 1).is_some_and(|s| quit(s));
+            i += 2;
+            continue;
+        }
+        if let Some(s) = a.strip_prefix('-') {
+            signal |= quit(s);
+        } else if head == "kill" {
+            target |= a == "1" || a.contains("fpm") || a.contains(".pid");
+        } else {
+            target |= a.contains("php-fpm") || a.contains("php_fpm");
+        }
+        i += 1;
+    }
+    signal && target
+}
+
 #[derive(Debug)]
 pub struct EnvFact {
     pub name: String,
@@ -790,6 +877,7 @@ pub struct Resources {
     pub limits_cpu: Option<K8sQuantity>,
     pub limits_memory: Option<K8sQuantity>,
     pub limits_memory_span: Option<Span>,
+    pub limits_cpu_span: Option<Span>,
 }
 
 #[derive(Debug)]
@@ -1438,6 +1526,9 @@ fn resources(node: Option<&Node>) -> Resources {
         limits_memory_span: node
             .and_then(|n| n.path(&["limits", "memory"]))
             .map(|n| n.span),
+        limits_cpu_span: node
+            .and_then(|n| n.path(&["limits", "cpu"]))
+            .map(|n| n.span),
     }
 }
 
@@ -1464,6 +1555,8 @@ pub struct PoolFact {
     pub span: Span,
     /// Directives as written in this file (name lower-cased, with `[offset]`).
     pub directives: Vec<(String, String)>,
+    /// The span of each directive (key to end of value), same order.
+    pub spans: Vec<Span>,
 }
 
 impl PoolFact {
@@ -1473,6 +1566,16 @@ impl PoolFact {
             .rev()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The last directive `name` with its span.
+    pub fn get_at(&self, name: &str) -> Option<(&str, Span)> {
+        self.directives
+            .iter()
+            .zip(&self.spans)
+            .rev()
+            .find(|((k, _), _)| k.eq_ignore_ascii_case(name))
+            .map(|((_, v), s)| (v.as_str(), *s))
     }
 }
 
@@ -1494,6 +1597,7 @@ fn fpm(f: &crate::parse::fpm::FpmFile) -> FpmFacts {
                         (key, d.value.text.clone())
                     })
                     .collect(),
+                spans: s.directives.iter().map(|d| d.span).collect(),
             })
             .collect(),
         has_global: f.global_scopes().next().is_some(),
@@ -1676,6 +1780,181 @@ fn octane(p: &crate::parse::php::PhpFile) -> OctaneFacts {
     f
 }
 
+// ---------------------------------------------------------------- Horizon
+
+/// What `config/horizon.php` sets about its supervisors, as Horizon reads
+/// it (`ProvisioningPlan`: each environment is
+/// `array_replace_recursive(defaults, environments[env])`, and `horizon`
+/// deploys the first environment whose name matches the app's, `Str::is`).
+#[derive(Debug, Default)]
+pub struct HorizonFacts {
+    /// `env` (`config('horizon.env') ?? config('app.env')`).
+    pub env: Option<OctaneSetting>,
+    pub fast_termination: Option<OctaneSetting>,
+    pub defaults: Vec<HorizonSupervisor>,
+    /// `environments` in file order.
+    pub environments: Vec<HorizonEnvironment>,
+    /// `defaults` or `environments` holds something not read literally (a
+    /// spread, a computed key, a non-array supervisor): the plan is unknown.
+    pub opaque: bool,
+    /// The returned array, for links.
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct HorizonEnvironment {
+    pub name: Loc,
+    pub supervisors: Vec<HorizonSupervisor>,
+}
+
+#[derive(Debug)]
+pub struct HorizonSupervisor {
+    pub name: Loc,
+    /// `timeout` (literal or `env()` with its default and variable).
+    pub timeout: Option<OctaneSetting>,
+}
+
+/// One supervisor of an environment after Horizon's merge.
+#[derive(Debug, Clone)]
+pub struct HorizonTimeout {
+    pub supervisor: String,
+    /// `None`: not set anywhere, Horizon's default (60).
+    pub setting: Option<OctaneSetting>,
+}
+
+/// Horizon's supervisor `timeout` when none is configured (`SupervisorOptions`).
+pub const HORIZON_DEFAULT_TIMEOUT: i64 = 60;
+
+impl HorizonFacts {
+    /// The environment `horizon` deploys for the app environment `app_env`:
+    /// the first of `environments` whose name matches it (`Str::is`, `*` a
+    /// wildcard).
+    pub fn environment_for(&self, app_env: &str) -> Option<&HorizonEnvironment> {
+        self.environments
+            .iter()
+            .find(|e| str_is(&e.name.text, app_env))
+    }
+
+    /// The supervisors an environment runs, with their `timeout`:
+    /// `defaults` overlaid by the environment's entries, key by key.
+    pub fn supervisors(&self, env: &HorizonEnvironment) -> Vec<HorizonTimeout> {
+        let mut out: Vec<HorizonTimeout> = self
+            .defaults
+            .iter()
+            .map(|s| HorizonTimeout {
+                supervisor: s.name.text.clone(),
+                setting: s.timeout.clone(),
+            })
+            .collect();
+        for s in &env.supervisors {
+            match out.iter_mut().find(|o| o.supervisor == s.name.text) {
+                Some(o) => {
+                    if s.timeout.is_some() {
+                        o.setting = s.timeout.clone();
+                    }
+                }
+                None => out.push(HorizonTimeout {
+                    supervisor: s.name.text.clone(),
+                    setting: s.timeout.clone(),
+                }),
+            }
+        }
+        out
+    }
+}
+
+/// Laravel's `Str::is`: `*` matches any run of characters, the rest literally.
+fn str_is(pattern: &str, value: &str) -> bool {
+    if pattern == value {
+        return true;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return false;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !value.starts_with(first) || value.len() < first.len() + last.len() || !value.ends_with(last)
+    {
+        return false;
+    }
+    let mut rest = &value[first.len()..value.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn horizon_supervisors(v: &crate::parse::php::Value, opaque: &mut bool) -> Vec<HorizonSupervisor> {
+    use crate::parse::php::ValueKind;
+    if !matches!(v.kind, ValueKind::Array(_)) {
+        *opaque = true;
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for e in v.as_array() {
+        let (Some(name), ValueKind::Array(items)) = (e.key.as_ref(), &e.value.kind) else {
+            *opaque = true;
+            continue;
+        };
+        let Some(text) = name.as_str() else {
+            *opaque = true;
+            continue;
+        };
+        if items
+            .iter()
+            .any(|i| i.spread || i.key.as_ref().is_some_and(|k| k.as_str().is_none()))
+        {
+            *opaque = true;
+        }
+        let timeout = e.value.entry("timeout").map(setting);
+        if timeout.as_ref().is_some_and(|t| t.as_i64().is_none()) {
+            *opaque = true;
+        }
+        out.push(HorizonSupervisor {
+            name: Loc::new(text, name.span),
+            timeout,
+        });
+    }
+    out
+}
+
+fn horizon(p: &crate::parse::php::PhpFile) -> HorizonFacts {
+    use crate::parse::php::ValueKind;
+    let mut f = HorizonFacts::default();
+    let Some(root) = &p.root else {
+        f.opaque = true;
+        return f;
+    };
+    f.span = root.span;
+    f.env = root.entry("env").map(setting);
+    f.fast_termination = root.entry("fast_termination").map(setting);
+    let mut opaque = false;
+    if let Some(d) = root.get("defaults") {
+        f.defaults = horizon_supervisors(d, &mut opaque);
+    }
+    match root.get("environments") {
+        Some(v) if matches!(v.kind, ValueKind::Array(_)) => {
+            for e in v.as_array() {
+                let Some(name) = e.key.as_ref().and_then(|k| k.as_str().map(|s| (s, k.span)))
+                else {
+                    opaque = true;
+                    continue;
+                };
+                f.environments.push(HorizonEnvironment {
+                    name: Loc::new(name.0, name.1),
+                    supervisors: horizon_supervisors(&e.value, &mut opaque),
+                });
+            }
+        }
+        _ => opaque = true,
+    }
+    f.opaque = opaque;
+    f
+}
+
 // ---------------------------------------------------------------- RoadRunner
 
 /// What a `.rr.yaml` sets that the rest of the deployment depends on.
@@ -1782,5 +2061,79 @@ mod tests {
         assert_eq!(address_port(&f.other_addresses[0].text), Some(6001));
         assert_eq!(address_port("unix:///tmp/rr.sock"), None);
         assert_eq!(address_port("${RR_ADDR}"), None);
+    }
+
+    fn pre_stop(words: &[&str]) -> PreStopFact {
+        PreStopFact {
+            span: Span::default(),
+            sleep: false,
+            http_get: false,
+            exec: words.iter().map(|w| (*w).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn pre_stop_quits_php_fpm_only_when_it_waits() {
+        let sh = |script: &str| pre_stop(&["/bin/sh", "-c", script]);
+        assert!(sh("kill -QUIT 1; sleep 30").quits_php_fpm());
+        assert!(
+            sh("sleep 5 && kill -s SIGQUIT 1 && while kill -0 1; do sleep 1; done").quits_php_fpm()
+        );
+        assert!(sh("kill -3 $(cat /run/php-fpm.pid); sleep 20").quits_php_fpm());
+        assert!(sh("pkill -QUIT php-fpm; sleep 20").quits_php_fpm());
+        // Returns right after the signal: the kubelet's SIGTERM follows.
+        assert_eq!(sh("sleep 5 && kill -QUIT 1").php_fpm_quit(), Some(false));
+        assert_eq!(
+            pre_stop(&["kill", "-QUIT", "1"]).php_fpm_quit(),
+            Some(false)
+        );
+        // No SIGQUIT to php-fpm.
+        assert_eq!(sh("sleep 10").php_fpm_quit(), None);
+        assert_eq!(sh("kill -TERM 1; sleep 10").php_fpm_quit(), None);
+        assert_eq!(sh("pkill -QUIT nginx; sleep 10").php_fpm_quit(), None);
+        assert_eq!(sh("php-fpm -s quit; sleep 10").php_fpm_quit(), None);
+    }
+
+    #[test]
+    fn horizon_plan_merges_defaults_per_environment() {
+        let p = crate::parse::php::parse(
+            "<?php return ['env' => env('HORIZON_ENV'), 'fast_termination' => false,
+            'defaults' => ['a' => ['timeout' => 60], 'b' => ['queue' => ['x']]],
+            'environments' => [
+              'production' => ['a' => ['timeout' => 300], 'c' => ['timeout' => 90]],
+              'stag*' => ['b' => ['timeout' => 120]],
+            ]];",
+        );
+        let h = horizon(&p);
+        assert!(!h.opaque);
+        assert_eq!(
+            h.env.as_ref().and_then(|e| e.env.as_deref()),
+            Some("HORIZON_ENV")
+        );
+        let prod = h.environment_for("production").expect("production");
+        let t: Vec<(String, Option<i64>)> = h
+            .supervisors(prod)
+            .into_iter()
+            .map(|s| (s.supervisor, s.setting.and_then(|t| t.as_i64())))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("a".into(), Some(300)),
+                ("b".into(), None),
+                ("c".into(), Some(90))
+            ]
+        );
+        assert_eq!(
+            h.environment_for("staging-eu")
+                .map(|e| e.name.text.as_str()),
+            Some("stag*")
+        );
+        assert!(h.environment_for("local").is_none());
+        assert!(str_is("*", "anything") && str_is("a*c", "abc") && !str_is("a*c", "ab"));
+        let opaque = horizon(&crate::parse::php::parse(
+            "<?php return ['defaults' => [...$x], 'environments' => ['production' => []]];",
+        ));
+        assert!(opaque.opaque);
     }
 }

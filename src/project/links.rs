@@ -103,6 +103,9 @@ pub struct ContainerNode {
     /// ConfigMap keys mounted at PHP config paths.
     pub config_mounts: Vec<Link<ConfigMount>>,
     pub env_sources: Vec<Link<EnvSource>>,
+    /// The `config/horizon.php` a Horizon container reads (a guess: the one
+    /// of the app its Dockerfile sits in, else the workspace's only one).
+    pub horizon: Option<Link<FileId>>,
 }
 
 #[derive(Clone, Debug)]
@@ -430,6 +433,20 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
                 hpas: Vec::new(),
                 pdbs: Vec::new(),
             });
+        }
+    }
+    let horizons: Vec<FileId> = files
+        .iter()
+        .filter(|f| facts.get(f.id).and_then(FileFacts::horizon).is_some())
+        .map(|f| f.id)
+        .collect();
+    if !horizons.is_empty() {
+        for w in &mut graph.workloads {
+            for c in &mut w.containers {
+                if c.process.kind == ProcessKind::Horizon {
+                    c.horizon = link_horizon(&ix, &horizons, c.dockerfile.as_ref());
+                }
+            }
         }
     }
     link_selectors(&ix, &mut graph);
@@ -928,6 +945,70 @@ fn container_node(
         inis,
         config_mounts,
         env_sources,
+        horizon: None,
+    }
+}
+
+/// The `config/horizon.php` a Horizon container reads. The image copies the
+/// app (`COPY . .` names no file), so the link is a guess: the config of the
+/// app whose tree holds the container's Dockerfile (the nearest such app),
+/// else the only one of the workspace.
+fn link_horizon(
+    ix: &Index<'_>,
+    horizons: &[FileId],
+    dockerfile: Option<&Link<FileId>>,
+) -> Option<Link<FileId>> {
+    let root = |id: FileId| {
+        let p = ix.path(id);
+        parent(parent(p)).to_owned()
+    };
+    let evidence = |id: FileId, why: String| Link {
+        to: id,
+        evidence: Evidence {
+            why,
+            file: id,
+            span: ix
+                .facts
+                .get(id)
+                .and_then(FileFacts::horizon)
+                .map_or(Span::default(), |h| Span::new(h.span.start, h.span.start)),
+            guess: true,
+        },
+    };
+    if let Some(df) = dockerfile {
+        let dir = parent(ix.path(df.to));
+        let inside = |r: &str| dir == r || r.is_empty() || dir.starts_with(&format!("{r}/"));
+        let mut best: Vec<(usize, FileId)> = horizons
+            .iter()
+            .map(|&id| (root(id), id))
+            .filter(|(r, _)| inside(r))
+            .map(|(r, id)| (r.len(), id))
+            .collect();
+        best.sort_by_key(|b| std::cmp::Reverse(b.0));
+        match best.as_slice() {
+            [(n, id), rest @ ..] if rest.first().is_none_or(|(m, _)| m < n) => {
+                return Some(evidence(
+                    *id,
+                    format!(
+                        "`{}` is in the app `{}` builds",
+                        ix.display(*id),
+                        ix.display(df.to)
+                    ),
+                ));
+            }
+            [] => {}
+            _ => return None,
+        }
+    }
+    match horizons {
+        [id] => Some(evidence(
+            *id,
+            format!(
+                "`{}` is the workspace's only Horizon config",
+                ix.display(*id)
+            ),
+        )),
+        _ => None,
     }
 }
 

@@ -61,6 +61,8 @@ pub struct ContainerView {
     pub ini: Vec<LinkView>,
     pub config_mounts: Vec<LinkView>,
     pub env: Vec<LinkView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<LinkView>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +156,7 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                     linked.insert(d.to);
                 }
                 linked.extend(c.pools.iter().map(|l| l.to));
+                linked.extend(c.horizon.iter().map(|l| l.to));
                 linked.extend(c.inis.iter().map(|l| l.to));
                 let env = c
                     .env_sources
@@ -208,6 +211,7 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                     ini: c.inis.iter().map(|l| cx.file_link(l)).collect(),
                     config_mounts,
                     env,
+                    horizon: c.horizon.as_ref().map(|l| cx.file_link(l)),
                 })
             })
             .collect();
@@ -275,6 +279,7 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                         | FileKind::Dockerfile
                         | FileKind::Kubernetes
                         | FileKind::Octane
+                        | FileKind::Horizon
                         | FileKind::RoadRunner
                 )
             ) && !linked.contains(&f.id)
@@ -386,6 +391,9 @@ pub fn write_human(view: &GraphView, out: &mut dyn Write) -> io::Result<()> {
             }
             for l in &c.env {
                 link_line(out, "env", l)?;
+            }
+            if let Some(l) = &c.horizon {
+                link_line(out, "horizon", l)?;
             }
         }
         for l in &w.services {

@@ -18,6 +18,8 @@ pub enum FileKind {
     PhpFpm,
     PhpIni,
     Octane,
+    /// Laravel Horizon's `config/horizon.php`.
+    Horizon,
     RoadRunner,
     Kubernetes,
     Compose,
@@ -30,11 +32,12 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 10] = [
+    pub const ALL: [FileKind; 11] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
         FileKind::Octane,
+        FileKind::Horizon,
         FileKind::RoadRunner,
         FileKind::Kubernetes,
         FileKind::Compose,
@@ -50,6 +53,7 @@ impl FileKind {
             FileKind::PhpFpm => "php-fpm",
             FileKind::PhpIni => "php-ini",
             FileKind::Octane => "octane",
+            FileKind::Horizon => "horizon",
             FileKind::RoadRunner => "roadrunner",
             FileKind::Kubernetes => "kubernetes",
             FileKind::Compose => "compose",
