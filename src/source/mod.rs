@@ -27,10 +27,12 @@ pub enum FileKind {
     DotEnv,
     /// nginx configuration (`nginx.conf`, server blocks, snippets).
     Nginx,
+    /// kustomize's `kustomization.yaml` (resources, generators, what a build adds).
+    Kustomization,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 10] = [
+    pub const ALL: [FileKind; 11] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
@@ -41,6 +43,7 @@ impl FileKind {
         FileKind::Caddyfile,
         FileKind::DotEnv,
         FileKind::Nginx,
+        FileKind::Kustomization,
     ];
 
     /// The name used in config files, the catalog and `--verbose` output.
@@ -56,6 +59,7 @@ impl FileKind {
             FileKind::Caddyfile => "caddyfile",
             FileKind::DotEnv => "dotenv",
             FileKind::Nginx => "nginx",
+            FileKind::Kustomization => "kustomization",
         }
     }
 
