@@ -50,11 +50,13 @@ impl<'p> ConfigMaps<'p> {
     }
 
     /// `key` of the ConfigMap `name` that kustomize generators of the
-    /// workload's build make from `literals`, with where it is written. `None`
-    /// when none sets it, or overlays of one base set different values (which
-    /// one a cluster runs is not known here).
+    /// workload's build make from `literals`, with where it is written.
+    /// Overlays whose path says development (`overlays/dev/`) give way to the
+    /// others. `None` when none sets it, or the remaining overlays set
+    /// different values (which one a cluster runs is not known here).
     fn generated(&self, w: &Workload, name: &str, key: &str) -> Option<(String, Source)> {
-        let mut found: Option<(String, Source)> = None;
+        // (development overlay, value, source)
+        let mut found: Vec<(bool, String, Source)> = Vec::new();
         for g in &w.generated {
             let Some(generator) = self
                 .project_facts
@@ -71,25 +73,25 @@ impl<'p> ConfigMaps<'p> {
                 continue;
             };
             let Some(value) = &l.value else { continue };
-            match &found {
-                Some((v, _)) if v != value => return None,
-                Some(_) => {}
-                None => {
-                    found = Some((
-                        value.clone(),
-                        Source {
-                            file: g.file,
-                            span: l.key.span,
-                            what: format!(
-                                "configMapGenerator `{name}` literal in `{}`",
-                                self.paths.get(g.file).copied().unwrap_or("")
-                            ),
-                        },
-                    ));
-                }
-            }
+            let path = self.paths.get(g.file).copied().unwrap_or("");
+            found.push((
+                crate::config::is_development_path(path),
+                value.clone(),
+                Source {
+                    file: g.file,
+                    span: l.key.span,
+                    what: format!("configMapGenerator `{name}` literal in `{path}`"),
+                },
+            ));
         }
-        found
+        if found.iter().any(|(dev, _, _)| !dev) {
+            found.retain(|(dev, _, _)| !dev);
+        }
+        let first = found.first()?;
+        if found.iter().any(|(_, v, _)| *v != first.1) {
+            return None;
+        }
+        found.into_iter().next().map(|(_, v, s)| (v, s))
     }
 }
 

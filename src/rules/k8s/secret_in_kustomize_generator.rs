@@ -31,6 +31,8 @@ impl Rule for SecretInKustomizeGenerator {
         let Some(k) = ctx.facts.kustomization() else { return };
         let text = &file.source.text;
         for g in &k.generators {
+            // Keys of a secretGenerator's committed values (one finding per generator).
+            let mut committed: Vec<&str> = Vec::new();
             for l in &g.literals {
                 // Secret values are not in the facts: read them where they are.
                 let raw = text.get(l.value_span.start..l.value_span.end).unwrap_or("");
@@ -43,39 +45,52 @@ impl Rule for SecretInKustomizeGenerator {
                 };
                 let value = kustomize::unquote(raw);
                 let name = &l.key.text;
-                let what = match g.kind {
+                match g.kind {
                     GeneratorKind::Secret => {
                         if is_placeholder(value) || value.starts_with("ENC[") {
                             continue;
                         }
-                        format!(
-                            "secretGenerator `{}` commits the value of `{name}` in `literals`",
-                            g.name.text
-                        )
+                        ctx.mask(l.value_span);
+                        committed.push(name);
                     }
-                    GeneratorKind::ConfigMap => match plaintext_secret(name, value) {
-                        Some(kind) => format!(
-                            "configMapGenerator `{}` literal `{name}` holds a credential ({kind}) in plain text",
-                            g.name.text
-                        ),
-                        None => continue,
-                    },
-                };
-                ctx.mask(l.value_span);
-                let label = match g.kind {
-                    GeneratorKind::Secret => "secret value in the repository",
-                    GeneratorKind::ConfigMap => "credential in a generated ConfigMap",
-                };
-                let hint = match g.kind {
-                    GeneratorKind::Secret => format!(
-                        "Keep the value out of git: `envs: [secrets.env]` with `secrets.env` in `.gitignore` (created at deploy time), or a Sealed Secret / SOPS-encrypted file; rotate `{name}`"
-                    ),
-                    GeneratorKind::ConfigMap => format!(
-                        "Move `{name}` to a `secretGenerator` fed from a file that is not committed (`envs: [secrets.env]`, in `.gitignore`), and rotate it"
-                    ),
-                };
-                ctx.report(l.key.span, what).label_text(label).hint(hint);
+                    GeneratorKind::ConfigMap => {
+                        let Some(kind) = plaintext_secret(name, value) else { continue };
+                        ctx.mask(l.value_span);
+                        ctx.report(
+                            l.key.span,
+                            format!(
+                                "configMapGenerator `{}` literal `{name}` holds a credential ({kind}) in plain text: a ConfigMap is not encrypted and anyone who can read the namespace sees it",
+                                g.name.text
+                            ),
+                        )
+                        .label_text("credential in a generated ConfigMap")
+                        .hint(format!(
+                            "Move `{name}` to a `secretGenerator` fed from a file that is not committed (`envs: [secrets.env]`, in `.gitignore`), and rotate it"
+                        ));
+                    }
+                }
             }
+            if committed.is_empty() {
+                continue;
+            }
+            let keys = committed
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let n = committed.len();
+            ctx.report(
+                g.name.span,
+                format!(
+                    "secretGenerator `{}` commits {n} Secret value{} in `literals` ({keys}): they are in the repository and its history",
+                    g.name.text,
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .label_text("secret values in the repository")
+            .hint(
+                "Keep the values out of git: `envs: [secrets.env]` with `secrets.env` in `.gitignore` (created at deploy time), or a Sealed Secret / SOPS-encrypted file; rotate the committed values",
+            );
         }
     }
 
