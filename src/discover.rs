@@ -969,7 +969,7 @@ mod tests {
             detect(
                 NameGuess::Yaml,
                 &d.join("kustomization.yaml"),
-                "resources: [{{ .x }}]\n"
+                "namespace: {{ .Values.ns }}\n"
             ),
             None
         );
