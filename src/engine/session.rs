@@ -446,9 +446,14 @@ impl Session {
         let due: Vec<usize> = (0..self.rules.rules.len())
             .filter(|&i| {
                 let inputs = self.rules.rules[i].project_inputs();
-                changed
-                    .iter()
-                    .any(|k| k.is_none_or(|k| inputs.contains(&k)))
+                // A kustomization changes what the manifests it builds refer
+                // to (generated ConfigMaps and Secrets, their files).
+                let reads_manifests = inputs.contains(&FileKind::Kubernetes);
+                changed.iter().any(|k| {
+                    k.is_none_or(|k| {
+                        inputs.contains(&k) || reads_manifests && k == FileKind::Kustomization
+                    })
+                })
             })
             .collect();
         let runs = due.len();

@@ -48,6 +48,8 @@ pub enum FileFacts {
     Horizon(Box<HorizonFacts>),
     RoadRunner(RrFacts),
     Nginx(Box<super::nginx::NginxFacts>),
+    /// A `kustomization.yaml`: its resources, generators and what a build adds.
+    Kustomization(Box<crate::model::kustomize::Kustomization>),
 }
 
 impl FileFacts {
@@ -99,6 +101,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn kustomization(&self) -> Option<&crate::model::kustomize::Kustomization> {
+        match self {
+            FileFacts::Kustomization(k) => Some(k),
+            _ => None,
+        }
+    }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
             FileFacts::Compose(c) => Some(c),
@@ -121,6 +129,8 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         }
         (Document::Nginx(n), _) => FileFacts::Nginx(Box::new(super::nginx::extract(n, &|s| s))),
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
+        (Document::Yaml(y), Some(FileKind::Kustomization)) => crate::model::kustomize::of(y)
+            .map_or(FileFacts::None, |k| FileFacts::Kustomization(Box::new(k))),
         (Document::Yaml(y), Some(FileKind::RoadRunner)) => FileFacts::RoadRunner(roadrunner(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),

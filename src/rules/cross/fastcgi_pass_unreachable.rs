@@ -178,6 +178,20 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
                 });
             }
         }
+        // nginx files a kustomize configMapGenerator puts into the pod.
+        for l in &node.nginx {
+            if let Some(facts) = project.facts_of(l.to).nginx() {
+                out.push(Site {
+                    file: l.to,
+                    facts,
+                    via: (
+                        l.evidence.file,
+                        l.evidence.span,
+                        format!("generated into a ConfigMap mounted into container `{}` here", c.name),
+                    ),
+                });
+            }
+        }
         if let Some(image) = node
             .dockerfile
             .as_ref()

@@ -118,6 +118,32 @@ pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>
             }
         }
     }
+    // ini files kustomize configMapGenerators mount (a file per key). Two
+    // generators (overlays) putting different files at one path: which one a
+    // cluster runs is not known here.
+    let mut dests: Vec<&str> = Vec::new();
+    for (id, dest) in &dep.node.generated_dests {
+        let Some(ini) = project.facts_of(*id).ini() else { continue };
+        if dests.contains(&dest.as_str()) {
+            return None;
+        }
+        dests.push(dest);
+        let name = dest.rsplit('/').next().unwrap_or(dest).to_owned();
+        let what = format!("`{}`", project.path(*id));
+        let ds = ini
+            .directives
+            .iter()
+            .zip(&ini.spans)
+            .map(|((k, v), s)| Directive {
+                key: k.clone(),
+                value: v.trim().trim_matches('"').to_owned(),
+                file: *id,
+                span: *s,
+                what: what.clone(),
+            })
+            .collect();
+        files.push((name != "php.ini", name, ds));
+    }
     for m in &dep.node.config_mounts {
         let (Some(key), Some(r)) = (&m.to.key, m.to.object) else { continue };
         if !m.to.path.ends_with(".ini") {
