@@ -563,8 +563,8 @@ impl Session {
         let mut all = Vec::with_capacity(total);
         let mut absorbed: Vec<(&'static str, usize)> = Vec::new();
         let mut suppressed: Vec<Suppressed> = Vec::new();
-        for id in 0..self.meta.len() {
-            let mut list = std::mem::take(&mut by_file[id]);
+        for (id, list) in by_file.iter_mut().enumerate() {
+            let mut list = std::mem::take(list);
             if !named(id) {
                 continue;
             }
