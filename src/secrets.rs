@@ -67,19 +67,18 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// [`is_secret_name`] of a name already upper-cased with `_` for `-` and `.`.
 fn upper_is_secret_name(upper: &str) -> bool {
-    if NOT_SECRET_NAMES.contains(&upper)
-        || upper.ends_with("_FILE")
-        || upper.ends_with("_PATH")
-        || upper.ends_with("_TTL")
-        || upper.ends_with("_TIMEOUT")
-        || upper.ends_with("_LENGTH")
-    {
-        return false;
-    }
-    upper
-        .split('_')
-        .any(|w| matches!(w, "PASS" | "PWD" | "PW" | "DSN" | "AUTH" | "PASSPHRASE"))
-        || contains_secret_part(upper.as_bytes())
+    // Most names hold no secret word: that test first, the exceptions after.
+    let secret_word = contains_secret_part(upper.as_bytes())
+        || upper
+            .split('_')
+            .any(|w| matches!(w, "PASS" | "PWD" | "PW" | "DSN" | "AUTH" | "PASSPHRASE"));
+    secret_word
+        && !(NOT_SECRET_NAMES.contains(&upper)
+            || upper.ends_with("_FILE")
+            || upper.ends_with("_PATH")
+            || upper.ends_with("_TTL")
+            || upper.ends_with("_TIMEOUT")
+            || upper.ends_with("_LENGTH"))
 }
 
 /// Whether any of [`SECRET_NAME_PARTS`] but `PASS`, `PWD` and `DSN` (which
@@ -261,15 +260,30 @@ const CREDENTIAL_NEEDLES: &[&[u8]] = &[
 ];
 
 fn may_hold_credential(bytes: &[u8]) -> bool {
-    (0..bytes.len()).any(|i| {
-        let rest = &bytes[i..];
-        matches!(
-            rest[0],
-            b':' | b'B' | b'A' | b'g' | b'x' | b's' | b'r' | b'b' | b'e' | b'"'
-        ) && CREDENTIAL_NEEDLES
-            .iter()
-            .any(|n| n[0] == rest[0] && rest.starts_with(n))
+    // Every needle is at least three bytes long: a candidate needs a next
+    // byte, and the pair of bytes rules out nearly every position before the
+    // needles are compared (`s`, `e`, `:` are common; `sk`, `ey`, `:/` rare).
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        may_start_needle(pair[0], pair[1])
+            && CREDENTIAL_NEEDLES.iter().any(|n| bytes[i..].starts_with(n))
     })
+}
+
+/// Whether a needle of [`CREDENTIAL_NEEDLES`] starts with these two bytes
+/// (a test keeps this table equal to the list).
+fn may_start_needle(a: u8, b: u8) -> bool {
+    matches!(
+        (a, b),
+        (b':', b'/')
+            | (b'B', b'E')
+            | (b'A', b'K' | b'S')
+            | (b'g', b'h' | b'i' | b'l')
+            | (b'x', b'o')
+            | (b's' | b'r', b'k')
+            | (b'b', b'a')
+            | (b'e', b'y')
+            | (b'"', b's')
+    )
 }
 
 /// A JSON Web Token: three base64url segments, the first a JSON header
@@ -562,8 +576,13 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
         // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
         // env form, also when the YAML does not parse).
         if !trimmed.is_empty() {
-            named_secret = trimmed
-                .trim_start_matches("- ")
+            // (`strip_prefix` in a loop: a `&str` pattern to
+            // `trim_start_matches` builds a substring searcher per line.)
+            let mut item = trimmed;
+            while let Some(rest) = item.strip_prefix("- ") {
+                item = rest;
+            }
+            named_secret = item
                 .strip_prefix("name:")
                 .map(|n| n.trim().trim_matches(['"', '\'']))
                 .is_some_and(|n| n.len() <= MAX_KEY && is_secret_name(n));
@@ -751,6 +770,25 @@ fn value_extent(line: &str, from: usize, whole_line: bool) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_needle_pair_table_is_the_needle_list() {
+        for n in CREDENTIAL_NEEDLES {
+            assert!(n.len() >= 3, "{n:?}");
+            assert!(
+                may_start_needle(n[0], n[1]),
+                "{:?}",
+                String::from_utf8_lossy(n)
+            );
+        }
+        let pairs: std::collections::HashSet<(u8, u8)> =
+            CREDENTIAL_NEEDLES.iter().map(|n| (n[0], n[1])).collect();
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                assert_eq!(may_start_needle(a, b), pairs.contains(&(a, b)), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn the_part_table_is_the_part_list() {
