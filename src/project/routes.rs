@@ -57,13 +57,29 @@ pub fn normalize(uri: &str) -> String {
 }
 
 fn role_and_root(path: &str) -> (RoutesRole, String) {
-    let parts: Vec<&str> = path
+    // Lexically normalized (`a/../b` -> `b`), so the root is the same
+    // whichever directory the run starts from.
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path
         .split(['/', '\\'])
         .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
+    {
+        if p == ".." && parts.last().is_some_and(|l| *l != "..") {
+            parts.pop();
+        } else {
+            parts.push(p);
+        }
+    }
     let n = parts.len();
     let name = parts.last().copied().unwrap_or("");
-    let root_of = |depth: usize| parts[..n.saturating_sub(depth)].join("/");
+    // Run from inside `routes/` (`web.php`): the root is `..`.
+    let root_of = |depth: usize| {
+        if n >= depth {
+            parts[..n - depth].join("/")
+        } else {
+            vec![".."; depth - n].join("/")
+        }
+    };
     if name.eq_ignore_ascii_case("app.php")
         && n >= 2
         && parts[n - 2].eq_ignore_ascii_case("bootstrap")
@@ -202,6 +218,22 @@ mod tests {
 
     #[test]
     fn roles_and_roots() {
+        assert_eq!(
+            role_and_root("web.php"),
+            (RoutesRole::Routes("web".into()), "..".into())
+        );
+        assert_eq!(
+            role_and_root("../routes/web.php"),
+            (RoutesRole::Routes("web".into()), "..".into())
+        );
+        assert_eq!(
+            role_and_root("../bootstrap/app.php"),
+            (RoutesRole::App, "..".into())
+        );
+        assert_eq!(
+            role_and_root("shop/routes/../bootstrap/app.php"),
+            (RoutesRole::App, "shop".into())
+        );
         assert_eq!(
             role_and_root("routes/web.php"),
             (RoutesRole::Routes("web".into()), String::new())

@@ -80,7 +80,9 @@ fn app_routes(project: &Project) -> Option<(Vec<Defined>, Vec<String>)> {
     }
     let routing = app.routing.as_ref()?;
     let mut defined = Vec::new();
-    let mut read = vec![project.path(*app_id).to_owned()];
+    // Named from the app's root (the same whichever directory the run
+    // starts from); labels carry the paths.
+    let mut read = vec!["bootstrap/app.php".to_owned()];
     if let Some(h) = &routing.health {
         defined.push(Defined {
             uri: h.text.clone(),
@@ -96,7 +98,7 @@ fn app_routes(project: &Project) -> Option<(Vec<Defined>, Vec<String>)> {
         if !f.complete() {
             return None;
         }
-        let path = project.path(*id).to_owned();
+        let path = format!("routes/{stem}.php");
         for u in &f.uris {
             let uri = if arg == "api" && !routing.api_prefix.is_empty() {
                 normalize(&format!("{}/{}", routing.api_prefix, u.text.trim_start_matches('/')))
