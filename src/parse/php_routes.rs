@@ -274,17 +274,18 @@ pub fn parse(text: &str) -> RoutesFile {
     let punct_at =
         |k: usize, p: &str| matches!(toks.get(k).map(|t| &t.tok), Some(Tok::Punct(q)) if *q == p);
     let mut k = 0;
-    // `{`...`}` nesting: calls at the top level run when the file loads;
-    // calls in closure bodies run per request (or register routes in a group).
-    let mut braces = 0usize;
+    // A call that begins a statement (`Healthz::endpoint();`, at the top
+    // level or in a group's closure), not one inside an expression
+    // (`return Auth::user();`, `'x' => Category::all()`).
+    let statement_start = |k: usize| {
+        k == 0
+            || matches!(&toks[k - 1].tok, Tok::Punct("{") | Tok::Punct("}"))
+            || matches!(&toks[k - 1].tok, Tok::Name(n) if n.eq_ignore_ascii_case("php"))
+            || (toks[k - 1].tok == Tok::Other && toks[k - 1].span_text(text) == ";")
+    };
     while k < toks.len() {
         let t = &toks[k];
         let Tok::Name(name) = &t.tok else {
-            match t.tok {
-                Tok::Punct("{") => braces += 1,
-                Tok::Punct("}") => braces = braces.saturating_sub(1),
-                _ => {}
-            }
             k += 1;
             continue;
         };
@@ -332,7 +333,7 @@ pub fn parse(text: &str) -> RoutesFile {
             let class = name.rsplit('\\').next().unwrap_or(name);
             // A package's facade called at the top level of a route file
             // (`Healthz::endpoint()`, `Auth::routes()`) may register routes.
-            if braces == 0 || method.contains("route") {
+            if statement_start(k) || method.contains("route") {
                 f.doubts.push(Doubt {
                     reason: format!(
                         "`{class}::{}()` may register routes",
@@ -527,10 +528,14 @@ mod tests {
 
     #[test]
     fn plain_groups_keep_uris() {
-        let text = "<?php\nRoute::middleware(['auth'])->group(function () {\n    Route::get('/profile', [ProfileController::class, 'edit']);\n    Route::get('/me', fn () => Auth::user()->delete());\n});\nRoute::controller(OrderController::class)->group(function () {\n    Route::get('/orders/{id}', 'show');\n});\n";
+        let text = "<?php\nRoute::view('/', 'home', ['categories' => Category::select(['name'])->get()]);\nRoute::middleware(['auth'])->group(function () {\n    Route::get('/profile', [ProfileController::class, 'edit']);\n    Route::get('/me', fn () => Auth::user()->delete());\n});\nRoute::controller(OrderController::class)->group(function () {\n    Route::get('/orders/{id}', 'show');\n});\n";
         let f = parse(text);
-        assert_eq!(uris(&f), ["/profile", "/me", "/orders/{id}"]);
+        assert_eq!(uris(&f), ["/", "/profile", "/me", "/orders/{id}"]);
         assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+        let f = parse(
+            "<?php\nRoute::middleware('auth')->group(function () {\n    Healthz::endpoint();\n});",
+        );
+        assert_eq!(f.doubts.len(), 1, "{f:?}");
     }
 
     #[test]
