@@ -1,7 +1,7 @@
-//! X023: an HTTP probe on Octane's port asks for a path no route of the
-//! Laravel app defines (info).
+//! X023: an HTTP probe on Octane's (or `artisan serve`'s) port asks for a
+//! path no route of the Laravel app defines (info).
 //!
-//! Octane hands every request to Laravel's router: a path no route matches
+//! Octane and `artisan serve` hand every request to Laravel's router: a path no route matches
 //! is a 404, and the kubelet counts any status outside 200-399 as a failed
 //! probe. The routes come from the workspace's `bootstrap/app.php`
 //! (`withRouting(web:, api:, health:, apiPrefix:)`) and the route files it
@@ -13,10 +13,10 @@
 //! that register their own routes (Horizon, Telescope, Pulse, ...) are
 //! never judged.
 
-use super::env::configmaps;
+use super::env::{ConfigMaps, configmaps, env_value, image_env};
 use super::probe_port_not_octane::octane_port;
 use crate::diagnostic::FileId;
-use crate::project::Project;
+use crate::project::{Deployed, Project};
 use crate::project::facts::{Handler, PortRefFact, Role};
 use crate::project::process::ProcessKind;
 use crate::project::routes::{RoutesFacts, RoutesRole, normalize, route_matches};
@@ -136,6 +136,20 @@ fn judged_path(raw: &str) -> Option<String> {
     Some(path)
 }
 
+/// `php artisan serve`'s port: `--port`, else `SERVER_PORT`, else 8000;
+/// `None` when it cannot be known.
+fn serve_port(project: &Project, cms: &ConfigMaps<'_>, dep: &Deployed) -> Option<i64> {
+    if let Some(v) = dep.node.process.flag("--port") {
+        return v.trim().parse().ok();
+    }
+    let env = image_env(project, dep.node);
+    match env_value(cms, dep.workload, dep.object, dep.container, &env, "SERVER_PORT") {
+        Some((v, _)) => v.trim().parse().ok(),
+        None if dep.container.env.iter().any(|e| e.name == "SERVER_PORT") => None,
+        None => Some(8000),
+    }
+}
+
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -179,12 +193,18 @@ impl Rule for ProbePathNotRouted {
         let cms = configmaps(project);
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);
-            if c.role != Role::Main || node.process.kind != ProcessKind::Octane || node.process_guess {
+            if c.role != Role::Main || node.process_guess {
                 continue;
             }
-            let Some((port, _)) = octane_port(project, &cms, &dep, octane_sets_port) else {
-                continue;
+            let (port, server) = match node.process.kind {
+                ProcessKind::Octane => (
+                    octane_port(project, &cms, &dep, octane_sets_port).map(|(p, _)| p),
+                    "Octane",
+                ),
+                ProcessKind::ArtisanServe => (serve_port(project, &cms, &dep), "`artisan serve`"),
+                _ => continue,
             };
+            let Some(port) = port else { continue };
             for probe in &c.probes {
                 let Handler::Http {
                     path: Some(raw),
@@ -217,7 +237,7 @@ impl Rule for ProbePathNotRouted {
                     dep.file(),
                     probe.path_span.unwrap_or(probe.handler_span),
                     format!(
-                        "The {} of container `{}` of {} requests `{path}` from Octane, but no route in {} defines it: Laravel answers 404 and the kubelet counts the probe as failed",
+                        "The {} of container `{}` of {} requests `{path}` from {server}, but no route in {} defines it: Laravel answers 404 and the kubelet counts the probe as failed",
                         probe.field,
                         c.name,
                         dep.object.display(),
