@@ -391,9 +391,12 @@ pub fn detect(guess: NameGuess, path: &Path, text: &str) -> Option<FileKind> {
         }
         NameGuess::Kind(k) => Some(k),
         NameGuess::Yaml => {
+            if is_kustomize_config(path, text) {
+                return (!is_helm_template(path, text) && !has_template_placeholders(text))
+                    .then_some(FileKind::Kustomization);
+            }
             if is_helm_template(path, text)
                 || has_template_placeholders(text)
-                || is_kustomize_config(path, text)
                 || is_kustomize_patch(path)
             {
                 return None;
@@ -429,6 +432,9 @@ pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str
             "skipped: a dotenv template (`.env.example`, `.env.dist`, `.env.testing`) without real-looking credentials"
         }
         (NameGuess::Kind(_), _) => return None,
+        (NameGuess::Yaml, Some(FileKind::Kustomization)) => {
+            "kustomization (its name, or `apiVersion: kustomize.config.k8s.io/...`): read for the resources, generators, namespace and labels a build adds"
+        }
         (NameGuess::Yaml, Some(_)) if !is_yaml_name(&lower_name(path)) => {
             "kubernetes by content (JSON with `apiVersion` and `kind`)"
         }
@@ -438,9 +444,6 @@ pub fn explain(guess: NameGuess, path: &Path, text: &str) -> Option<&'static str
         }
         (NameGuess::Yaml, None) if has_template_placeholders(text) => {
             "skipped: a template (values such as `{{ .x }}` or `{name}`), not a manifest"
-        }
-        (NameGuess::Yaml, None) if is_kustomize_config(path, text) => {
-            "skipped: a kustomize configuration (lint `kustomize build` output for the result)"
         }
         (NameGuess::Yaml, None) if is_kustomize_patch(path) => {
             "skipped: a kustomize patch (listed under `patches` in kustomization.yaml), not a whole object"
@@ -956,7 +959,7 @@ mod tests {
     }
 
     #[test]
-    fn kustomize_files_and_patches_are_not_manifests() {
+    fn kustomizations_are_their_own_kind_and_patches_are_not_manifests() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let d = dir.path();
         let patch =
@@ -976,6 +979,18 @@ mod tests {
         let kz = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
         assert_eq!(
             detect(NameGuess::Yaml, &d.join("kustomization.yaml"), kz),
+            Some(FileKind::Kustomization)
+        );
+        assert_eq!(
+            detect(NameGuess::Yaml, &d.join("overlay.yaml"), kz),
+            Some(FileKind::Kustomization)
+        );
+        assert_eq!(
+            detect(
+                NameGuess::Yaml,
+                &d.join("kustomization.yaml"),
+                "namespace: {{ .Values.ns }}\n"
+            ),
             None
         );
     }

@@ -341,6 +341,7 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
         for d in &yaml.documents {
             let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
             walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
+            secret_generator_literals(&d.root, &mut out);
         }
     }
     if let Some(env) = doc.as_dotenv() {
@@ -362,6 +363,32 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The values of a kustomization's `secretGenerator` `literals`
+/// (`- APP_KEY=base64:...`): every one is a Secret value, whatever its key.
+fn secret_generator_literals(root: &Node, out: &mut Vec<Span>) {
+    for g in root
+        .get("secretGenerator")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+    {
+        for l in g.get("literals").map(Node::as_seq).unwrap_or_default() {
+            let NodeKind::Scalar(s) = &l.kind else {
+                continue;
+            };
+            let Some((_, value)) = s.value.split_once('=') else {
+                out.push(l.span);
+                continue;
+            };
+            // A plain scalar is its source text: the value follows the `=`.
+            if s.style == crate::parse::yaml::Style::Plain && l.span.len() == s.value.len() {
+                out.push(Span::new(l.span.end - value.len(), l.span.end));
+            } else {
+                out.push(l.span);
+            }
+        }
+    }
 }
 
 /// A key whose value is a secret. camelCase keys are schema fields

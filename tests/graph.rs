@@ -55,7 +55,7 @@ fn findings(o: &Output, prefix: &str) -> BTreeMap<String, BTreeSet<String>> {
 /// The config files of a project, relative to its root (from `--verbose`).
 fn files_of(project: &Path) -> Vec<String> {
     let o = run_in(project, &["check", ".", "--verbose", "--quiet"]);
-    const KINDS: [&str; 7] = [
+    const KINDS: [&str; 8] = [
         "dockerfile",
         "php-fpm",
         "php-ini",
@@ -63,6 +63,7 @@ fn files_of(project: &Path) -> Vec<String> {
         "roadrunner",
         "kubernetes",
         "compose",
+        "kustomization",
     ];
     // `path: kind` or `path: kind (why)`; skipped files say only why.
     let mut files: Vec<String> = String::from_utf8_lossy(&o.stderr)

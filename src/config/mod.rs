@@ -886,3 +886,28 @@ mod version_tests {
         assert!(!dev("devops/php.ini"));
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use crate::source::FileKind;
+
+    /// `kinds:` in `.deploylint.yaml` is validated against the schema's
+    /// enum: every kind deploylint knows must be accepted there.
+    #[test]
+    fn config_schema_accepts_every_file_kind() {
+        let schema: serde_json::Value =
+            serde_json::from_str(super::CONFIG_SCHEMA).expect("config schema parses");
+        let kinds = schema
+            .pointer("/properties/kinds/additionalProperties/enum")
+            .and_then(|v| v.as_array())
+            .expect("kinds enum");
+        for k in FileKind::ALL {
+            assert!(
+                kinds.iter().any(|v| v.as_str() == Some(k.name())),
+                "config schema lacks kind `{}`",
+                k.name()
+            );
+        }
+        assert_eq!(kinds.len(), FileKind::ALL.len());
+    }
+}

@@ -446,9 +446,14 @@ impl Session {
         let due: Vec<usize> = (0..self.rules.rules.len())
             .filter(|&i| {
                 let inputs = self.rules.rules[i].project_inputs();
-                changed
-                    .iter()
-                    .any(|k| k.is_none_or(|k| inputs.contains(&k)))
+                // A kustomization changes what the manifests it builds refer
+                // to (generated ConfigMaps and Secrets, their files).
+                let reads_manifests = inputs.contains(&FileKind::Kubernetes);
+                changed.iter().any(|k| {
+                    k.is_none_or(|k| {
+                        inputs.contains(&k) || reads_manifests && k == FileKind::Kustomization
+                    })
+                })
             })
             .collect();
         let runs = due.len();
@@ -558,8 +563,8 @@ impl Session {
         let mut all = Vec::with_capacity(total);
         let mut absorbed: Vec<(&'static str, usize)> = Vec::new();
         let mut suppressed: Vec<Suppressed> = Vec::new();
-        for id in 0..self.meta.len() {
-            let mut list = std::mem::take(&mut by_file[id]);
+        for (id, list) in by_file.iter_mut().enumerate() {
+            let mut list = std::mem::take(list);
             if !named(id) {
                 continue;
             }

@@ -8,4 +8,5 @@ pub mod k8s;
 pub mod k8s_pod;
 pub mod k8s_set;
 pub mod k8s_versions;
+pub mod kustomize;
 pub mod units;

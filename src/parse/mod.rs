@@ -145,7 +145,10 @@ impl Document {
 
 pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Vec<Diagnostic>) {
     match kind {
-        FileKind::Kubernetes | FileKind::Compose | FileKind::RoadRunner => {
+        FileKind::Kubernetes
+        | FileKind::Compose
+        | FileKind::RoadRunner
+        | FileKind::Kustomization => {
             let y = yaml::parse(&source.text);
             let diags = y.errors.iter().map(|e| yaml_error(e, file)).collect();
             (Document::Yaml(y), diags)

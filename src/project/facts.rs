@@ -49,6 +49,8 @@ pub enum FileFacts {
     RoadRunner(RrFacts),
     Nginx(Box<super::nginx::NginxFacts>),
     Routes(Box<super::routes::RoutesFacts>),
+    /// A `kustomization.yaml`: its resources, generators and what a build adds.
+    Kustomization(Box<crate::model::kustomize::Kustomization>),
 }
 
 impl FileFacts {
@@ -106,6 +108,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn kustomization(&self) -> Option<&crate::model::kustomize::Kustomization> {
+        match self {
+            FileFacts::Kustomization(k) => Some(k),
+            _ => None,
+        }
+    }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
             FileFacts::Compose(c) => Some(c),
@@ -128,6 +136,8 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         }
         (Document::Nginx(n), _) => FileFacts::Nginx(Box::new(super::nginx::extract(n, &|s| s))),
         (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
+        (Document::Yaml(y), Some(FileKind::Kustomization)) => crate::model::kustomize::of(y)
+            .map_or(FileFacts::None, |k| FileFacts::Kustomization(Box::new(k))),
         (Document::Yaml(y), Some(FileKind::RoadRunner)) => FileFacts::RoadRunner(roadrunner(y)),
         (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),

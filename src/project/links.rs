@@ -13,6 +13,7 @@ use super::process::{Process, ProcessKind};
 use crate::config::Settings;
 use crate::diagnostic::FileId;
 use crate::model::image::{repository, short_name};
+use crate::model::kustomize::{Generator, GeneratorKind};
 use crate::parse::ParsedFile;
 use crate::source::{FileKind, Span};
 use std::collections::HashMap;
@@ -37,6 +38,14 @@ pub struct Link<T> {
 /// A Kubernetes object: its file and index in that file's facts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjRef {
+    pub file: FileId,
+    pub index: usize,
+}
+
+/// A ConfigMap or Secret generator of a kustomization: its file and index
+/// in that file's generators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GenRef {
     pub file: FileId,
     pub index: usize,
 }
@@ -87,6 +96,9 @@ pub struct Workload {
     pub services: Vec<Link<ObjRef>>,
     pub hpas: Vec<Link<ObjRef>>,
     pub pdbs: Vec<Link<ObjRef>>,
+    /// The kustomize generators whose build includes the workload's file
+    /// (kustomize rewrites references to their names in that build).
+    pub generated: Vec<GenRef>,
 }
 
 #[derive(Debug)]
@@ -106,12 +118,20 @@ pub struct ContainerNode {
     /// The `config/horizon.php` a Horizon container reads (a guess: the one
     /// of the app its Dockerfile sits in, else the workspace's only one).
     pub horizon: Option<Link<FileId>>,
+    /// nginx configs mounted from a kustomize-generated ConfigMap (the
+    /// generator's `files:` entry is the evidence).
+    pub nginx: Vec<Link<FileId>>,
+    /// Where each file mounted from a generated ConfigMap lands (pools,
+    /// ini files, nginx configs above), in mount order.
+    pub generated_dests: Vec<(FileId, String)>,
 }
 
 #[derive(Clone, Debug)]
 pub struct ConfigMount {
     pub configmap: String,
     pub object: Option<ObjRef>,
+    /// The kustomize generators of that name in the workload's build.
+    pub generated: Vec<GenRef>,
     pub key: Option<String>,
     pub path: String,
 }
@@ -126,6 +146,13 @@ pub enum EnvSource {
     Secret {
         name: String,
         object: Option<ObjRef>,
+    },
+    /// A ConfigMap or Secret no manifest defines that kustomize generators
+    /// of the workload's build do.
+    Generated {
+        name: String,
+        secret: bool,
+        generators: Vec<GenRef>,
     },
     Field,
 }
@@ -218,6 +245,12 @@ struct Index<'a> {
     dockerfile_by_path: HashMap<String, FileId>,
     /// (namespace, kind, name) to object.
     objects: HashMap<(String, String, String), ObjRef>,
+    /// Every file by its normalized absolute path.
+    by_path: HashMap<String, FileId>,
+    /// Kustomization files by their directory.
+    kustomization_in: HashMap<String, FileId>,
+    /// Per manifest file: the generators whose kustomize build includes it.
+    generated_for: HashMap<FileId, Vec<GenRef>>,
 }
 
 impl<'a> Index<'a> {
@@ -237,8 +270,17 @@ impl<'a> Index<'a> {
             dockerfiles: Vec::new(),
             dockerfile_by_path: HashMap::new(),
             objects: HashMap::new(),
+            by_path: HashMap::new(),
+            kustomization_in: HashMap::new(),
+            generated_for: HashMap::new(),
         };
         for f in files {
+            ix.by_path.entry(ix.paths[f.id].clone()).or_insert(f.id);
+            if facts.get(f.id).and_then(FileFacts::kustomization).is_some() {
+                ix.kustomization_in
+                    .entry(parent(&ix.paths[f.id]).to_owned())
+                    .or_insert(f.id);
+            }
             match f.kind() {
                 Some(FileKind::PhpFpm | FileKind::PhpIni | FileKind::Nginx) => {
                     let path = ix.paths[f.id].clone();
@@ -278,7 +320,39 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        ix.generated_for = generated_for(&ix);
         ix
+    }
+
+    /// The generators of kind `kind` named `name` in the build of `file`.
+    fn generators(&self, file: FileId, kind: GeneratorKind, name: &str) -> Vec<GenRef> {
+        self.generated_for
+            .get(&file)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|g| {
+                self.generator(*g)
+                    .is_some_and(|generator| generator.kind == kind && generator.name.text == name)
+            })
+            .collect()
+    }
+
+    fn generator(&self, g: GenRef) -> Option<&'a Generator> {
+        self.facts
+            .get(g.file)
+            .and_then(FileFacts::kustomization)
+            .and_then(|k| k.generators.get(g.index))
+    }
+
+    /// A path of a kustomization (`files:`, `envs:`, `resources:` entries are
+    /// relative to its directory) as a file of the run.
+    fn relative_file(&self, kustomization: FileId, rel: &str) -> Option<FileId> {
+        if rel.contains("://") {
+            return None;
+        }
+        let dir = parent(self.path(kustomization));
+        self.by_path.get(&join(dir, rel)).copied()
     }
 
     /// The normalized absolute path, for matching.
@@ -432,6 +506,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
                 services: Vec::new(),
                 hpas: Vec::new(),
                 pdbs: Vec::new(),
+                generated: ix.generated_for.get(&f.id).cloned().unwrap_or_default(),
             });
         }
     }
@@ -863,18 +938,63 @@ fn container_node(
             .copied()
     };
     let mut config_mounts = Vec::new();
+    let mut nginx = Vec::new();
+    let mut generated_dests = Vec::new();
     for m in &c.mounts {
-        if !(is_fpm_dest(&m.path) || is_ini_dest(&m.path)) {
-            continue;
-        }
         let Some(v) = pod.and_then(|p| p.volumes.iter().find(|v| v.name == m.volume)) else {
             continue;
         };
-        if let VolumeSource::ConfigMap(cm) = &v.source {
+        let VolumeSource::ConfigMap(cm) = &v.source else {
+            continue;
+        };
+        let generated = ix.generators(file, GeneratorKind::ConfigMap, cm);
+        // The files of generators of that name land in the container: the
+        // key a `subPath` names at the mount path, else every key under it.
+        for &g in &generated {
+            let Some(generator) = ix.generator(g) else {
+                continue;
+            };
+            for gf in &generator.files {
+                let dest = match &m.sub_path {
+                    Some(sp) if *sp != gf.key => continue,
+                    Some(_) => m.path.clone(),
+                    None => format!("{}/{}", m.path.trim_end_matches('/'), gf.key),
+                };
+                let Some(id) = ix.relative_file(g.file, &gf.path.text) else {
+                    continue;
+                };
+                let link = || Link {
+                    to: id,
+                    evidence: generated_file_link(
+                        ix,
+                        g,
+                        generator,
+                        &gf.key,
+                        gf.path.span,
+                        &m.volume,
+                        &dest,
+                    ),
+                };
+                match ix.files.get(id).and_then(ParsedFile::kind) {
+                    Some(FileKind::PhpFpm) if is_fpm_dest(&dest) => pools.push(link()),
+                    Some(FileKind::PhpIni) if is_ini_dest(&dest) => inis.push(link()),
+                    Some(FileKind::Nginx)
+                        if process.kind == ProcessKind::Nginx
+                            || dest.to_ascii_lowercase().contains("nginx") =>
+                    {
+                        nginx.push(link());
+                    }
+                    _ => continue,
+                }
+                generated_dests.push((id, dest));
+            }
+        }
+        if is_fpm_dest(&m.path) || is_ini_dest(&m.path) {
             config_mounts.push(Link {
                 to: ConfigMount {
                     configmap: cm.clone(),
                     object: find("ConfigMap", cm),
+                    generated,
                     key: m.sub_path.clone(),
                     path: m.path.clone(),
                 },
@@ -887,18 +1007,38 @@ fn container_node(
             });
         }
     }
+    // A name no manifest defines may be a kustomize generator's.
+    let reference = |name: &str, secret: bool| {
+        let kind = if secret { "Secret" } else { "ConfigMap" };
+        let object = find(kind, name);
+        let gen_kind = if secret {
+            GeneratorKind::Secret
+        } else {
+            GeneratorKind::ConfigMap
+        };
+        let generators = ix.generators(file, gen_kind, name);
+        match (object, secret) {
+            (None, _) if !generators.is_empty() => EnvSource::Generated {
+                name: name.to_owned(),
+                secret,
+                generators,
+            },
+            (object, true) => EnvSource::Secret {
+                name: name.to_owned(),
+                object,
+            },
+            (object, false) => EnvSource::ConfigMap {
+                name: name.to_owned(),
+                object,
+            },
+        }
+    };
     let mut env_sources = Vec::new();
     for e in &c.env {
         let to = match &e.value {
             EnvValue::Literal(_) => EnvSource::Inline,
-            EnvValue::ConfigMapKey { name, .. } => EnvSource::ConfigMap {
-                name: name.clone(),
-                object: find("ConfigMap", name),
-            },
-            EnvValue::SecretKey { name, .. } => EnvSource::Secret {
-                name: name.clone(),
-                object: find("Secret", name),
-            },
+            EnvValue::ConfigMapKey { name, .. } => reference(name, false),
+            EnvValue::SecretKey { name, .. } => reference(name, true),
             _ => EnvSource::Field,
         };
         env_sources.push(Link {
@@ -913,18 +1053,7 @@ fn container_node(
     }
     for e in &c.env_from {
         let kind = if e.secret { "Secret" } else { "ConfigMap" };
-        let object = find(kind, &e.name);
-        let to = if e.secret {
-            EnvSource::Secret {
-                name: e.name.clone(),
-                object,
-            }
-        } else {
-            EnvSource::ConfigMap {
-                name: e.name.clone(),
-                object,
-            }
-        };
+        let to = reference(&e.name, e.secret);
         env_sources.push(Link {
             to,
             evidence: Evidence {
@@ -946,6 +1075,8 @@ fn container_node(
         config_mounts,
         env_sources,
         horizon: None,
+        nginx,
+        generated_dests,
     }
 }
 
@@ -1227,4 +1358,83 @@ pub fn php_versions(
         }
     }
     found
+}
+
+/// Per manifest file, the kustomize generators whose build includes it: a
+/// kustomization's `resources` (files, and directories with a kustomization
+/// of their own, followed down) are built together with its generators, and
+/// kustomize rewrites the references of that build to the generated names
+/// (hash suffix included), so a pod in any of them that names a generator
+/// gets that generated object. Overlays of one base (development,
+/// production) each contribute theirs.
+fn generated_for(ix: &Index<'_>) -> HashMap<FileId, Vec<GenRef>> {
+    let mut out: HashMap<FileId, Vec<GenRef>> = HashMap::new();
+    for f in ix.files {
+        let Some(k) = ix.facts.get(f.id).and_then(FileFacts::kustomization) else {
+            continue;
+        };
+        if k.generators.is_empty() {
+            continue;
+        }
+        let gens: Vec<GenRef> = (0..k.generators.len())
+            .map(|index| GenRef { file: f.id, index })
+            .collect();
+        let mut seen = std::collections::HashSet::from([f.id]);
+        let mut stack = vec![f.id];
+        // A build tree is small; the bound only guards against odd repositories.
+        while let Some(kid) = stack.pop() {
+            if seen.len() > 256 {
+                break;
+            }
+            let Some(kz) = ix.facts.get(kid).and_then(FileFacts::kustomization) else {
+                continue;
+            };
+            for r in &kz.resources {
+                let Some(dir_or_file) =
+                    (!r.text.contains("://")).then(|| join(parent(ix.path(kid)), &r.text))
+                else {
+                    continue;
+                };
+                if let Some(&id) = ix.by_path.get(&dir_or_file) {
+                    if ix.files.get(id).and_then(ParsedFile::kind) == Some(FileKind::Kubernetes) {
+                        let v = out.entry(id).or_default();
+                        for g in &gens {
+                            if !v.contains(g) {
+                                v.push(*g);
+                            }
+                        }
+                    }
+                } else if let Some(&sub) = ix.kustomization_in.get(&dir_or_file) {
+                    if seen.insert(sub) {
+                        stack.push(sub);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How a kustomize-generated file reaches a container: through a volume of
+/// the generated ConfigMap mounted at `dest`.
+fn generated_file_link(
+    ix: &Index<'_>,
+    g: GenRef,
+    generator: &Generator,
+    key: &str,
+    entry: Span,
+    volume: &str,
+    dest: &str,
+) -> Evidence {
+    Evidence {
+        why: format!(
+            "{} `{}` key `{key}` in `{}`, mounted (volume `{volume}`) at `{dest}`",
+            generator.kind.field(),
+            generator.name.text,
+            ix.display(g.file)
+        ),
+        file: g.file,
+        span: entry,
+        guess: false,
+    }
 }

@@ -59,6 +59,9 @@ pub struct ContainerView {
     pub dockerfile: Option<LinkView>,
     pub pools: Vec<LinkView>,
     pub ini: Vec<LinkView>,
+    /// nginx configs mounted from kustomize-generated ConfigMaps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nginx: Vec<LinkView>,
     pub config_mounts: Vec<LinkView>,
     pub env: Vec<LinkView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,6 +161,7 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                 linked.extend(c.pools.iter().map(|l| l.to));
                 linked.extend(c.horizon.iter().map(|l| l.to));
                 linked.extend(c.inis.iter().map(|l| l.to));
+                linked.extend(c.nginx.iter().map(|l| l.to));
                 let env = c
                     .env_sources
                     .iter()
@@ -173,6 +177,11 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                             EnvSource::Secret { name, object } => {
                                 describe_ref(&cx, "Secret", name, *object, &mut linked)
                             }
+                            EnvSource::Generated {
+                                name,
+                                secret,
+                                generators,
+                            } => describe_generated(&cx, *secret, name, generators, &mut linked),
                         };
                         LinkView {
                             target,
@@ -187,10 +196,15 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                         let ConfigMount {
                             configmap,
                             object,
+                            generated,
                             key,
                             path,
                         } = &l.to;
-                        let what = describe_ref(&cx, "ConfigMap", configmap, *object, &mut linked);
+                        let what = if object.is_none() && !generated.is_empty() {
+                            describe_generated(&cx, false, configmap, generated, &mut linked)
+                        } else {
+                            describe_ref(&cx, "ConfigMap", configmap, *object, &mut linked)
+                        };
                         LinkView {
                             target: match key {
                                 Some(k) => format!("{what} key `{k}` at {path}"),
@@ -209,6 +223,7 @@ pub fn view(files: &[ParsedFile], facts: &[FileFacts], graph: &Graph) -> GraphVi
                     dockerfile: c.dockerfile.as_ref().map(|l| cx.file_link(l)),
                     pools: c.pools.iter().map(|l| cx.file_link(l)).collect(),
                     ini: c.inis.iter().map(|l| cx.file_link(l)).collect(),
+                    nginx: c.nginx.iter().map(|l| cx.file_link(l)).collect(),
                     config_mounts,
                     env,
                     horizon: c.horizon.as_ref().map(|l| cx.file_link(l)),
@@ -322,6 +337,31 @@ fn describe_ref(
     }
 }
 
+/// A ConfigMap or Secret kustomize generates: the kustomizations that do.
+fn describe_generated(
+    cx: &Ctx<'_>,
+    secret: bool,
+    name: &str,
+    generators: &[crate::project::links::GenRef],
+    linked: &mut BTreeSet<FileId>,
+) -> String {
+    let kind = if secret { "Secret" } else { "ConfigMap" };
+    let mut files: Vec<String> = Vec::new();
+    for g in generators {
+        linked.insert(g.file);
+        let p = cx.path(g.file);
+        if !files.contains(&p) {
+            files.push(p);
+        }
+    }
+    let field = if secret {
+        "secretGenerator"
+    } else {
+        "configMapGenerator"
+    };
+    format!("{kind}/{name} ({field} in {})", files.join(", "))
+}
+
 /// Control characters from file names or content never reach the terminal.
 fn clean(s: &str) -> String {
     s.chars()
@@ -385,6 +425,9 @@ pub fn write_human(view: &GraphView, out: &mut dyn Write) -> io::Result<()> {
             }
             for l in &c.ini {
                 link_line(out, "ini", l)?;
+            }
+            for l in &c.nginx {
+                link_line(out, "nginx", l)?;
             }
             for l in &c.config_mounts {
                 link_line(out, "config", l)?;

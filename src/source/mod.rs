@@ -32,10 +32,12 @@ pub enum FileKind {
     DotEnv,
     /// nginx configuration (`nginx.conf`, server blocks, snippets).
     Nginx,
+    /// kustomize's `kustomization.yaml` (resources, generators, what a build adds).
+    Kustomization,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 12] = [
+    pub const ALL: [FileKind; 13] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
@@ -48,6 +50,7 @@ impl FileKind {
         FileKind::Caddyfile,
         FileKind::DotEnv,
         FileKind::Nginx,
+        FileKind::Kustomization,
     ];
 
     /// The name used in config files, the catalog and `--verbose` output.
@@ -65,6 +68,7 @@ impl FileKind {
             FileKind::Caddyfile => "caddyfile",
             FileKind::DotEnv => "dotenv",
             FileKind::Nginx => "nginx",
+            FileKind::Kustomization => "kustomization",
         }
     }
 

@@ -178,27 +178,34 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
                 });
             }
         }
+        // nginx files a kustomize configMapGenerator puts into the pod.
+        out.extend(node.nginx.iter().filter_map(|l| {
+            linked_site(project, l, format!("generated into a ConfigMap mounted into container `{}` here", c.name))
+        }));
         if let Some(image) = node
             .dockerfile
             .as_ref()
             .and_then(|l| project.graph.images.iter().find(|n| n.file == l.to))
         {
-            for l in &image.nginx {
-                if let Some(facts) = project.facts_of(l.to).nginx() {
-                    out.push(Site {
-                        file: l.to,
-                        facts,
-                        via: (
-                            l.evidence.file,
-                            l.evidence.span,
-                            format!("copied into the image of container `{}` here", c.name),
-                        ),
-                    });
-                }
-            }
+            out.extend(image.nginx.iter().filter_map(|l| {
+                linked_site(project, l, format!("copied into the image of container `{}` here", c.name))
+            }));
         }
     }
     out
+}
+
+/// An nginx file the graph links into a pod, reached as `via` says.
+fn linked_site<'a>(
+    project: &Project<'a>,
+    l: &crate::project::links::Link<FileId>,
+    via: String,
+) -> Option<Site<'a>> {
+    Some(Site {
+        file: l.to,
+        facts: project.facts_of(l.to).nginx()?,
+        via: (l.evidence.file, l.evidence.span, via),
+    })
 }
 
 /// The ConfigMap a pod mounts: the one in the pod's own file, else the

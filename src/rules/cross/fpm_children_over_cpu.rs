@@ -13,7 +13,7 @@
 
 use crate::diagnostic::FileId;
 use crate::project::Project;
-use crate::project::defaults::{OfficialPhp, PHP_FPM, PhpVariant};
+use crate::project::defaults::PHP_FPM;
 use crate::project::facts::Role;
 use crate::project::links::ContainerNode;
 use crate::project::process::ProcessKind;
@@ -102,17 +102,7 @@ impl Rule for FpmChildrenOverCpu {
             else {
                 continue;
             };
-            let official = match &node.dockerfile {
-                Some(l) => project
-                    .facts_of(l.to)
-                    .dockerfile()
-                    .is_some_and(|d| d.keeps_official_fpm_config()),
-                None => c
-                    .image
-                    .as_ref()
-                    .and_then(|i| OfficialPhp::parse(&i.text))
-                    .is_some_and(|o| o.variant == PhpVariant::Fpm),
-            };
+            let official = super::fpm_memory_over_limit::runs_official_fpm_config(project, node, c);
             let Some(pools) = pools(project, node, official) else { continue };
             let total: i64 = pools.iter().map(|p| p.children).sum();
             let cpus = i64::try_from(cpu.units_ceil().max(1)).unwrap_or(i64::MAX);

@@ -50,6 +50,27 @@ fn bytes(text: &str) -> Option<i64> {
 
 /// The pools the container's php-fpm runs, merged by name in read order,
 /// over the official image's `[www]` defaults when the image keeps them.
+/// Whether the container's php-fpm reads the official image's pool files
+/// (`docker.conf`, `zz-docker.conf`, the default `[www]`): by the Dockerfile
+/// that builds its image, else by an official `php:*-fpm*` image reference.
+pub fn runs_official_fpm_config(
+    project: &Project,
+    node: &ContainerNode,
+    c: &crate::project::facts::ContainerFacts,
+) -> bool {
+    match &node.dockerfile {
+        Some(l) => project
+            .facts_of(l.to)
+            .dockerfile()
+            .is_some_and(|d| d.keeps_official_fpm_config()),
+        None => c
+            .image
+            .as_ref()
+            .and_then(|i| OfficialPhp::parse(&i.text))
+            .is_some_and(|o| o.variant == PhpVariant::Fpm),
+    }
+}
+
 fn pools(
     project: &Project,
     node: &ContainerNode,
@@ -146,17 +167,7 @@ impl Rule for FpmMemoryOverLimit {
                 continue;
             };
             let limit = limit.bytes();
-            let official = match &node.dockerfile {
-                Some(l) => project
-                    .facts_of(l.to)
-                    .dockerfile()
-                    .is_some_and(|d| d.keeps_official_fpm_config()),
-                None => c
-                    .image
-                    .as_ref()
-                    .and_then(|i| OfficialPhp::parse(&i.text))
-                    .is_some_and(|o| o.variant == PhpVariant::Fpm),
-            };
+            let official = runs_official_fpm_config(project, node, c);
             let pools = pools(project, node, official, ctx.settings.php_version);
             let total: i128 = pools
                 .iter()

@@ -86,6 +86,25 @@ pub struct Directive {
 /// files (`subPath`). `None` when that set is not certain: a guessed
 /// Dockerfile, or a ConfigMap mounted over a config directory (it replaces
 /// the image's files).
+/// The directives of an ini file of the run, as PHP reads their values.
+fn file_directives(project: &Project, id: FileId) -> Option<Vec<Directive>> {
+    let ini = project.facts_of(id).ini()?;
+    let what = format!("`{}`", project.path(id));
+    Some(
+        ini.directives
+            .iter()
+            .zip(&ini.spans)
+            .map(|((k, v), s)| Directive {
+                key: k.clone(),
+                value: v.trim().trim_matches('"').to_owned(),
+                file: id,
+                span: *s,
+                what: what.clone(),
+            })
+            .collect(),
+    )
+}
+
 pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>> {
     if config_dir_mounted(dep) {
         return None;
@@ -98,25 +117,25 @@ pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>
         }
         if let Some(image) = project.graph.images.iter().find(|n| n.file == l.to) {
             for id in image.inis_in_read_order() {
-                let Some(ini) = project.facts_of(id).ini() else { continue };
+                let Some(ds) = file_directives(project, id) else { continue };
                 let dest = image.dests.get(&id).map_or("", String::as_str);
                 let name = dest.rsplit('/').next().unwrap_or(dest).to_owned();
-                let what = format!("`{}`", project.path(id));
-                let ds = ini
-                    .directives
-                    .iter()
-                    .zip(&ini.spans)
-                    .map(|((k, v), s)| Directive {
-                        key: k.clone(),
-                        value: v.trim().trim_matches('"').to_owned(),
-                        file: id,
-                        span: *s,
-                        what: what.clone(),
-                    })
-                    .collect();
                 files.push((name != "php.ini", name, ds));
             }
         }
+    }
+    // ini files kustomize configMapGenerators mount (a file per key). Two
+    // generators (overlays) putting different files at one path: which one a
+    // cluster runs is not known here.
+    let mut dests: Vec<&str> = Vec::new();
+    for (id, dest) in &dep.node.generated_dests {
+        let Some(ds) = file_directives(project, *id) else { continue };
+        if dests.contains(&dest.as_str()) {
+            return None;
+        }
+        dests.push(dest);
+        let name = dest.rsplit('/').next().unwrap_or(dest).to_owned();
+        files.push((name != "php.ini", name, ds));
     }
     for m in &dep.node.config_mounts {
         let (Some(key), Some(r)) = (&m.to.key, m.to.object) else { continue };

@@ -13,11 +13,20 @@
 //! Only the `kustomization.yaml` (or `.yml`, `Kustomization`) in the
 //! manifest's own directory is read, and only when its `resources` list names
 //! the file; overlays elsewhere are not followed.
+//!
+//! Kustomization files are now files of the run (`FileKind::Kustomization`,
+//! their facts a [`kustomize::Kustomization`], which the graph uses for
+//! generated ConfigMaps and Secrets), but this helper still reads the file
+//! beside a manifest from disk (cached): file rules (K8S schema rules) see only
+//! their own file's facts, and a manifest linted alone outside any workspace
+//! (no config file, no git root: no context files are loaded) must keep the
+//! same findings. The file is parsed with the same model.
 
 use crate::config::Settings;
 use crate::diagnostic::FileId;
 use crate::model::k8s_set::Selector;
-use crate::parse::yaml::{self, Node};
+use crate::model::kustomize;
+use crate::parse::yaml;
 use crate::project::{ObjectSet, Project};
 use std::collections::HashMap;
 use std::path::Path;
@@ -96,52 +105,17 @@ fn kustomization_in(dir: &Path) -> Option<std::sync::Arc<str>> {
     found
 }
 
-/// `text` is a kustomization; `name` the manifest's file name.
+/// `text` is a kustomization; `name` the manifest's file name. Read with
+/// the same model as the run's kustomization files ([`kustomize::of`]).
 pub fn from_text(text: &str, name: &str) -> Option<Kustomized> {
-    let file = yaml::parse(text);
-    let root = &file.documents.first()?.root;
-    if !root.is_map() {
+    let k = kustomize::of(&yaml::parse(text))?;
+    if !k.lists(name) {
         return None;
-    }
-    let listed = root
-        .get("resources")
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Node::as_str)
-        .any(|r| r.trim().trim_start_matches("./") == name);
-    if !listed {
-        return None;
-    }
-    let namespace = root
-        .get("namespace")
-        .and_then(Node::as_str)
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
-    let mut selector_labels = pairs(root.get("commonLabels"));
-    for entry in root.get("labels").map(Node::as_seq).unwrap_or_default() {
-        let include = entry
-            .get("includeSelectors")
-            .and_then(Node::as_str)
-            .is_some_and(|v| v.trim() == "true");
-        if include {
-            selector_labels.extend(pairs(entry.get("pairs")));
-        }
     }
     Some(Kustomized {
-        namespace,
-        selector_labels,
+        namespace: k.namespace.map(|n| n.text),
+        selector_labels: k.selector_labels,
     })
-}
-
-fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
-    node.filter(|n| n.is_map())
-        .map(Node::as_map)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| Some((e.key.as_str()?.to_owned(), e.value.as_str()?.to_owned())))
-        .collect()
 }
 
 /// The kustomizations of a run's manifests, read once per rule run: per
