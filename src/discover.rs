@@ -291,6 +291,11 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
         Octane
     } else if lower == "horizon.php" && parent("config") {
         Horizon
+    } else if (lower.ends_with(".php") && parent("routes"))
+        || (lower == "app.php" && parent("bootstrap"))
+        || (lower == "routeserviceprovider.php" && parent("providers"))
+    {
+        LaravelRoutes
     } else if lower == ".rr.yaml"
         || lower == ".rr.yml"
         || lower.starts_with(".rr.") && is_yaml_name(&lower)
@@ -798,6 +803,17 @@ mod tests {
         assert_eq!(kind("app/octane.php"), None);
         assert_eq!(kind("config/horizon.php"), Some(NameGuess::Kind(Horizon)));
         assert_eq!(kind("horizon.php"), None);
+        assert_eq!(kind("routes/web.php"), Some(NameGuess::Kind(LaravelRoutes)));
+        assert_eq!(
+            kind("app/bootstrap/app.php"),
+            Some(NameGuess::Kind(LaravelRoutes))
+        );
+        assert_eq!(
+            kind("app/Providers/RouteServiceProvider.php"),
+            Some(NameGuess::Kind(LaravelRoutes))
+        );
+        assert_eq!(kind("config/app.php"), None);
+        assert_eq!(kind("routes/web.js"), None);
         assert_eq!(kind(".rr.yaml"), Some(NameGuess::Kind(RoadRunner)));
         assert_eq!(kind("Caddyfile"), Some(NameGuess::Kind(Caddyfile)));
         assert_eq!(kind("worker.Caddyfile"), Some(NameGuess::Kind(Caddyfile)));

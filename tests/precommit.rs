@@ -122,6 +122,12 @@ fn sample_paths() -> Vec<String> {
         "etc/nginx/sites-enabled/example.com",
         "etc/nginx/sites-enabled/.hidden",
         "docker/nginx/default.conf",
+        "routes/web.php",
+        "routes/admin/web.php",
+        "bootstrap/app.php",
+        "bootstrap/providers.php",
+        "app/Providers/RouteServiceProvider.php",
+        "routes/web.php.orig",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -59,7 +59,7 @@ fn comment_markers(kind: Option<FileKind>) -> &'static [&'static str] {
     match kind {
         // `#` is no comment in INI files since PHP 7.0 (php-fpm refuses the line).
         Some(FileKind::PhpFpm | FileKind::PhpIni) => &[";"],
-        Some(FileKind::Octane | FileKind::Horizon) => &["//", "#"],
+        Some(FileKind::Octane | FileKind::Horizon | FileKind::LaravelRoutes) => &["//", "#"],
         _ => &["#"],
     }
 }

@@ -754,7 +754,7 @@ impl Server {
         let src = self.source(file)?;
         let marker = match src.kind? {
             FileKind::PhpIni | FileKind::PhpFpm => ";",
-            FileKind::Octane | FileKind::Horizon => "//",
+            FileKind::Octane | FileKind::Horizon | FileKind::LaravelRoutes => "//",
             _ => "#",
         };
         let line = src.lines.line_of(d.span.start);

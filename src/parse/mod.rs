@@ -8,6 +8,7 @@ pub mod fpm;
 pub mod ini;
 pub mod nginx;
 pub mod php;
+pub mod php_routes;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -65,6 +66,8 @@ pub enum Document {
     Dockerfile(dockerfile::Dockerfile),
     /// PHP config files (`config/octane.php`).
     Php(php::PhpFile),
+    /// Laravel route files and `bootstrap/app.php` (scanned, not parsed).
+    Routes(php_routes::RoutesFile),
     /// Caddy / FrankenPHP Caddyfiles.
     Caddyfile(caddyfile::Caddyfile),
     /// `.env` files.
@@ -100,6 +103,13 @@ impl Document {
     pub fn as_php(&self) -> Option<&php::PhpFile> {
         match self {
             Document::Php(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn as_routes(&self) -> Option<&php_routes::RoutesFile> {
+        match self {
+            Document::Routes(r) => Some(r),
             _ => None,
         }
     }
@@ -163,6 +173,10 @@ pub fn parse(source: &SourceFile, kind: FileKind, file: FileId) -> (Document, Ve
             let diags = p.errors.iter().map(|e| php_error(e, file)).collect();
             (Document::Php(p), diags)
         }
+        FileKind::LaravelRoutes => (
+            Document::Routes(php_routes::parse(&source.text)),
+            Vec::new(),
+        ),
         FileKind::Caddyfile => {
             let c = caddyfile::parse(&source.text);
             let diags = c.errors.iter().map(|e| caddyfile_error(e, file)).collect();

@@ -48,6 +48,7 @@ pub enum FileFacts {
     Horizon(Box<HorizonFacts>),
     RoadRunner(RrFacts),
     Nginx(Box<super::nginx::NginxFacts>),
+    Routes(Box<super::routes::RoutesFacts>),
     /// A `kustomization.yaml`: its resources, generators and what a build adds.
     Kustomization(Box<crate::model::kustomize::Kustomization>),
 }
@@ -101,6 +102,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn routes(&self) -> Option<&super::routes::RoutesFacts> {
+        match self {
+            FileFacts::Routes(r) => Some(r),
+            _ => None,
+        }
+    }
     pub fn kustomization(&self) -> Option<&crate::model::kustomize::Kustomization> {
         match self {
             FileFacts::Kustomization(k) => Some(k),
@@ -136,6 +143,9 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
         (Document::Php(p), Some(FileKind::Horizon)) => FileFacts::Horizon(Box::new(horizon(p))),
+        (Document::Routes(r), _) => {
+            FileFacts::Routes(Box::new(super::routes::extract(r, &file.source.path)))
+        }
         _ => FileFacts::None,
     }
 }
@@ -860,6 +870,8 @@ pub struct ProbeFact {
     pub handler_span: Span,
     /// The port value, to point at.
     pub port_span: Option<Span>,
+    /// `httpGet.path`'s value, to point at.
+    pub path_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1477,6 +1489,7 @@ fn port_ref(node: Option<&Node>) -> Option<PortRefFact> {
 fn probe(c: &Node, field: &'static str) -> Option<ProbeFact> {
     let entry = c.entry(field).filter(|e| e.value.is_map())?;
     let p = &entry.value;
+    let path_span = p.get("httpGet").and_then(|h| h.get("path")).map(|n| n.span);
     let (handler, handler_span, port_span) = if let Some(h) = p.entry("httpGet") {
         (
             Handler::Http {
@@ -1519,6 +1532,7 @@ fn probe(c: &Node, field: &'static str) -> Option<ProbeFact> {
         span: entry.key.span,
         handler_span,
         port_span,
+        path_span,
     })
 }
 

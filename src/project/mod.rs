@@ -13,6 +13,7 @@ pub mod links;
 pub mod nginx;
 pub mod objects;
 pub mod process;
+pub mod routes;
 
 pub use crate::parse::ParsedFile;
 pub use facts::FileFacts;

@@ -20,6 +20,9 @@ pub enum FileKind {
     Octane,
     /// Laravel Horizon's `config/horizon.php`.
     Horizon,
+    /// Laravel's route files (`routes/*.php`), `bootstrap/app.php` and
+    /// `app/Providers/RouteServiceProvider.php`: the URIs the app defines.
+    LaravelRoutes,
     RoadRunner,
     Kubernetes,
     Compose,
@@ -34,12 +37,13 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 12] = [
+    pub const ALL: [FileKind; 13] = [
         FileKind::Dockerfile,
         FileKind::PhpFpm,
         FileKind::PhpIni,
         FileKind::Octane,
         FileKind::Horizon,
+        FileKind::LaravelRoutes,
         FileKind::RoadRunner,
         FileKind::Kubernetes,
         FileKind::Compose,
@@ -57,6 +61,7 @@ impl FileKind {
             FileKind::PhpIni => "php-ini",
             FileKind::Octane => "octane",
             FileKind::Horizon => "horizon",
+            FileKind::LaravelRoutes => "laravel-routes",
             FileKind::RoadRunner => "roadrunner",
             FileKind::Kubernetes => "kubernetes",
             FileKind::Compose => "compose",

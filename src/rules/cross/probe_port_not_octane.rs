@@ -28,7 +28,7 @@ type Listener = (i64, String, Option<(FileId, Span)>);
 
 /// Octane's HTTP port for the container and how it was decided; `None` when
 /// it cannot be known.
-fn octane_port(
+pub(super) fn octane_port(
     project: &Project,
     cms: &ConfigMaps<'_>,
     dep: &Deployed,
