@@ -344,7 +344,9 @@ impl Session {
         let rules = &self.rules;
         let opts = &self.opts;
         let keep = self.keep_documents;
-        let needed = self.project_document_kinds();
+        // Whether a project rule reads this file's document, not only its facts.
+        let read_later =
+            |k: FileKind, facts: &FileFacts| rules.rules.iter().any(|r| r.keeps_document(k, facts));
         let jobs: Vec<(FileId, Input, Role, Option<PhpVersion>)> = dirty
             .iter()
             .map(|&id| {
@@ -383,12 +385,7 @@ impl Session {
                     Vec::new()
                 };
                 // Documents no project rule reads are dropped: facts stay.
-                if !keep
-                    && !o.file.kind().is_some_and(|k| {
-                        needed.contains(&k)
-                            && rules.rules.iter().any(|r| r.keeps_document(k, &o.facts))
-                    })
-                {
+                if !keep && !o.file.kind().is_some_and(|k| read_later(k, &o.facts)) {
                     o.file.document = Document::Unparsed;
                 }
                 (o, sups)
@@ -408,19 +405,6 @@ impl Session {
             m.settings = Some(o.settings);
         }
         self.rebuild_project();
-    }
-
-    /// Kinds whose documents enabled project rules still read.
-    fn project_document_kinds(&self) -> Vec<FileKind> {
-        let mut kinds = Vec::new();
-        for r in &self.rules.rules {
-            for k in r.project_documents() {
-                if !kinds.contains(k) {
-                    kinds.push(*k);
-                }
-            }
-        }
-        kinds
     }
 
     fn rebuild_project(&mut self) {

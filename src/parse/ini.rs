@@ -152,15 +152,7 @@ impl Value {
         if let ValueKind::Bool(b) = self.kind {
             return Some(b);
         }
-        let t = self.text()?;
-        let t = t.trim();
-        if ["on", "yes", "true"]
-            .iter()
-            .any(|w| t.eq_ignore_ascii_case(w))
-        {
-            return Some(true);
-        }
-        Some(leading_int(t) != 0)
+        Some(text_as_bool(&self.text()?))
     }
 
     /// Evaluates the value as an integer expression (error levels, bitmasks),
@@ -181,6 +173,16 @@ impl Value {
         let v = p.expr(0)?;
         (p.pos == self.parts.len()).then_some(v)
     }
+}
+
+/// The boolean PHP's `OnUpdateBool` reads from a value's text: `on`, `yes`,
+/// `true` (any case), otherwise the leading integer.
+pub fn text_as_bool(text: &str) -> bool {
+    let t = text.trim();
+    ["on", "yes", "true"]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w))
+        || leading_int(t) != 0
 }
 
 /// C `atoi`-like: optional sign and leading digits, 0 when there are none.
@@ -291,18 +293,10 @@ impl IniFile {
             .find(|e| e.key == key && e.offset.is_none() && self.is_global(e))
     }
 
-    /// Whether the file configures OPcache: an `[opcache]` section, an
-    /// `opcache.*` directive or the line that loads the extension.
-    pub fn configures_opcache(&self) -> bool {
-        self.section_named("opcache").is_some()
-            || self
-                .entries
-                .iter()
-                .any(|e| e.key.starts_with("opcache.") || e.is_opcache_load())
-    }
-
-    /// Where to point when an OPcache directive is absent: the `[opcache]`
-    /// header, else the first `opcache.*` directive (or the line loading it).
+    /// Where the file configures OPcache, if it does (`None`: no
+    /// `[opcache]` section, no `opcache.*` directive, no line loading it):
+    /// the `[opcache]` header, else the first `opcache.*` directive (or the
+    /// line loading it). Where to point when an OPcache directive is absent.
     pub fn opcache_anchor(&self) -> Option<Span> {
         self.section_named("opcache").map(|s| s.span).or_else(|| {
             self.entries

@@ -309,11 +309,7 @@ impl Setting<'_> {
         if let Some(e) = self.entry {
             return e.value.as_bool();
         }
-        let t = self.text.as_deref()?.trim().to_owned();
-        Some(
-            ["on", "yes", "true"].iter().any(|w| t.eq_ignore_ascii_case(w))
-                || crate::parse::ini::leading_int(&t) != 0,
-        )
+        self.text.as_deref().map(crate::parse::ini::text_as_bool)
     }
 
     /// A number, reading shorthand bytes (`128M`).
@@ -361,16 +357,10 @@ pub fn cli_file(path: &str) -> bool {
         .any(|w| w == "cli")
 }
 
-/// Whether the file configures OPcache at all (an `[opcache]` section or an
-/// `opcache.*` directive): rules about unset OPcache directives only apply then.
-pub fn configures_opcache(ini: &IniFile) -> bool {
-    ini.configures_opcache()
-}
-
-/// Where to point when an OPcache directive is absent: the `[opcache]`
-/// header, else the first `opcache.*` directive (or the line loading it).
-pub fn opcache_anchor(ini: &IniFile) -> Option<crate::source::Span> {
-    ini.opcache_anchor()
+/// For the OPcache project rules (INI011-INI013), which report only in files
+/// that configure OPcache: whether a file's document must be kept for them.
+pub fn configures_opcache(kind: crate::source::FileKind, facts: &crate::project::facts::FileFacts) -> bool {
+    kind == crate::source::FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
 }
 
 /// Where to insert a new `opcache.*` line: after the last one PHP reads, else
@@ -394,7 +384,6 @@ pub fn opcache_insertion(ini: &IniFile, text: &str) -> (usize, bool) {
     let needs_newline = at > 0 && !text[..at.min(text.len())].ends_with('\n');
     (at.min(text.len()), needs_newline)
 }
-
 
 #[cfg(test)]
 mod tests {

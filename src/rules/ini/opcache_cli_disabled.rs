@@ -101,11 +101,7 @@ fn linked_verdict(project: &Project, ix: &Index<'_>, file: FileId) -> Linked {
             .into_iter()
             .filter_map(|id| project.facts_of(id).ini()?.get("opcache.enable_cli"))
             .last();
-        let on = effective.is_some_and(|v| {
-            let v = v.trim();
-            ["on", "yes", "true"].iter().any(|w| v.eq_ignore_ascii_case(w))
-                || crate::parse::ini::leading_int(v) != 0
-        });
+        let on = effective.is_some_and(crate::parse::ini::text_as_bool);
         if on {
             if matches!(verdict, Linked::Unknown) {
                 verdict = Linked::Fine;
@@ -261,11 +257,7 @@ impl Rule for OpcacheCliDisabled {
                 None => schema()
                     .get("opcache.enable_cli")
                     .and_then(|d| d.default_at(at))
-                    .map(|t| {
-                        let t = t.trim();
-                        ["on", "yes", "true"].iter().any(|w| t.eq_ignore_ascii_case(w))
-                            || crate::parse::ini::leading_int(t) != 0
-                    }),
+                    .map(crate::parse::ini::text_as_bool),
             } == Some(false);
             if !off {
                 continue;

@@ -28,7 +28,7 @@ impl Rule for OpcacheJitInactive {
     // directive, `[opcache]` or the line loading it): other php.ini
     // documents are not kept for it.
     fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-        kind == FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+        super::directives::configures_opcache(kind, facts)
     }
 
     // A project rule: `opcache.jit` and `opcache.jit_buffer_size` are often

@@ -1,6 +1,6 @@
 //! INI012: OPcache sized below what a Laravel application with vendor/ needs.
 
-use super::directives::{opcache_anchor, setting};
+use super::directives::setting;
 use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -45,7 +45,7 @@ impl Rule for OpcacheUndersized {
     // directive, `[opcache]` or the line loading it): other php.ini
     // documents are not kept for it.
     fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-        kind == FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+        super::directives::configures_opcache(kind, facts)
     }
 
     // A project rule: an unset directive is fine when another php.ini/conf.d
@@ -72,7 +72,7 @@ impl Rule for OpcacheUndersized {
                 let (span, what) = match s.entry {
                     Some(e) => (e.value.span, format!("`{name}` is {n}{unit}")),
                     // Unset: only worth saying where OPcache is being configured.
-                    None => match opcache_anchor(ini) {
+                    None => match ini.opcache_anchor() {
                         Some(a) if !set_elsewhere(file, name) => {
                             (a, format!("`{name}` is not set, so it is {n}{unit}"))
                         }

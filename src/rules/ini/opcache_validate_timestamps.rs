@@ -1,6 +1,6 @@
 //! INI011: OPcache revalidates file timestamps in production.
 
-use super::directives::{opcache_anchor, opcache_insertion, production, setting};
+use super::directives::{opcache_insertion, production, setting};
 use crate::diagnostic::Edit;
 use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
@@ -23,7 +23,7 @@ impl Rule for OpcacheValidateTimestamps {
     // directive, `[opcache]` or the line loading it): other php.ini
     // documents are not kept for it.
     fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-        kind == FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+        super::directives::configures_opcache(kind, facts)
     }
 
     // A project rule: a file that leaves the directive unset is fine when
@@ -83,7 +83,7 @@ fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
         }
         None => {
             // Only files that configure OPcache are expected to set it.
-            let Some(anchor) = opcache_anchor(ini) else { return };
+            let Some(anchor) = ini.opcache_anchor() else { return };
             if set_elsewhere {
                 return;
             }
