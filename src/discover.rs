@@ -602,17 +602,32 @@ fn is_helm_template(path: &Path, text: &str) -> bool {
 /// Text templates rendered before they are YAML: a value that starts with `{{`
 /// (Go/Jinja) or is a lone `{name}` placeholder (which YAML would read as a map).
 fn has_template_placeholders(text: &str) -> bool {
-    text.lines().any(|l| {
-        let t = l.trim_start().trim_start_matches("- ");
-        let value = t.split_once(": ").map_or(t, |(_, v)| v).trim();
-        value.starts_with("{{")
-            || value.len() > 2
-                && value.starts_with('{')
-                && value.ends_with('}')
-                && value[1..value.len() - 1]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
+    // Only lines with a brace can hold one: visit those (found by memchr),
+    // not every line.
+    let mut from = 0;
+    while let Some(i) = text[from..].find('{') {
+        let at = from + i;
+        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = &text[start..end];
+        if line_has_placeholder(line.strip_suffix('\r').unwrap_or(line)) {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+fn line_has_placeholder(l: &str) -> bool {
+    let t = l.trim_start().trim_start_matches("- ");
+    let value = t.split_once(": ").map_or(t, |(_, v)| v).trim();
+    value.starts_with("{{")
+        || value.len() > 2
+            && value.starts_with('{')
+            && value.ends_with('}')
+            && value[1..value.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `kustomization.yaml` itself (kustomize reads it; it is never applied).

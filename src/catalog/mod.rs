@@ -197,29 +197,47 @@ pub fn catalog() -> &'static Catalog {
 }
 
 fn load() -> Catalog {
-    let mut rules = Vec::new();
-    let mut errors = Vec::new();
-    for (path, text) in CATALOG_FILES {
-        let file = yaml::parse(text);
-        if let Some(e) = file.errors.first() {
-            errors.push(format!("{path}: {}", e.message));
-            continue;
-        }
-        let Some(doc) = file.documents.first() else {
-            errors.push(format!("{path}: empty"));
-            continue;
-        };
-        match serde_json::from_value::<RuleMeta>(doc.root.to_json()) {
-            Ok(mut meta) => {
-                meta.file = (*path).to_owned();
-                meta.help_text = reflow(&meta.remediation);
-                rules.push(meta);
+    use rayon::prelude::*;
+    // Parsed on all cores: every run reads the catalog (rule selection,
+    // help texts), so its few milliseconds are part of each start-up.
+    let parsed: Vec<Result<RuleMeta, String>> = CATALOG_FILES
+        .par_iter()
+        .map(|(path, text)| {
+            let file = yaml::parse(text);
+            if let Some(e) = file.errors.first() {
+                return Err(format!("{path}: {}", e.message));
             }
-            Err(e) => errors.push(format!("{path}: {e}")),
+            let Some(doc) = file.documents.first() else {
+                return Err(format!("{path}: empty"));
+            };
+            match serde_json::from_value::<RuleMeta>(doc.root.to_json()) {
+                Ok(mut meta) => {
+                    meta.file = (*path).to_owned();
+                    meta.help_text = reflow(&meta.remediation);
+                    Ok(meta)
+                }
+                Err(e) => Err(format!("{path}: {e}")),
+            }
+        })
+        .collect();
+    let mut rules = Vec::with_capacity(parsed.len());
+    let mut errors = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(meta) => rules.push(meta),
+            Err(e) => errors.push(e),
         }
     }
     rules.sort_by(|a, b| a.code.cmp(&b.code));
     Catalog { rules, errors }
+}
+
+/// Starts loading the catalog on another thread (the caller goes on with
+/// its own start-up work; the first user waits for the same load).
+pub fn preload() {
+    rayon::spawn(|| {
+        catalog();
+    });
 }
 
 #[cfg(test)]

@@ -137,6 +137,9 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
+    // Every run needs the catalog: load it while the config is read and
+    // the tree is walked.
+    crate::catalog::preload();
     let color = !args.no_color
         && match args.color {
             ColorChoice::Always => true,
@@ -489,6 +492,10 @@ fn write_report_file(
 /// codes of the rules carrying that alias. Anything else is an error with
 /// the closest known word, so a CI step cannot pass vacuously on a typo.
 pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<String>, String> {
+    if words.iter().all(|w| w.trim().is_empty()) {
+        // Nothing to look up: do not wait for the catalog here.
+        return Ok(Vec::new());
+    }
     let cat = crate::catalog::catalog();
     let mut out = Vec::new();
     for raw in words {

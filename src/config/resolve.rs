@@ -190,6 +190,10 @@ impl Config {
         let Ok(root_abs) = std::fs::canonicalize(root_dir) else {
             return Ok(());
         };
+        // Directories are compared by name first (no system call per
+        // directory): a directory below the root as named needs no
+        // `canonicalize`, which costs a `readlink` per path component.
+        let root_lexical = lexical(&cwd.join(root_dir));
         let mut seen_dirs = std::collections::HashSet::new();
         let mut visited = std::collections::HashSet::new();
         let mut found: Vec<PathBuf> = Vec::new();
@@ -203,11 +207,17 @@ impl Config {
             } else {
                 dir
             };
-            let Ok(abs) = std::fs::canonicalize(dir) else {
-                continue;
+            let named = lexical(&cwd.join(dir));
+            let (abs, root) = if named.starts_with(&root_lexical) {
+                (named, &root_lexical)
+            } else {
+                match std::fs::canonicalize(dir) {
+                    Ok(abs) => (abs, &root_abs),
+                    Err(_) => continue,
+                }
             };
             for d in abs.ancestors() {
-                if d == root_abs || !d.starts_with(&root_abs) || !visited.insert(d.to_path_buf()) {
+                if d == root || !d.starts_with(root) || !visited.insert(d.to_path_buf()) {
                     break;
                 }
                 if let Some(f) = super::CONFIG_NAMES

@@ -102,6 +102,10 @@ impl LintResult {
 /// The rules a run uses, after config and command-line selection.
 pub struct RuleSet {
     rules: Vec<Box<dyn Rule>>,
+    /// Which rules are on, per distinct file settings (files share an `Arc`
+    /// per config and matched overrides): decided once per settings, not
+    /// once per file and rule.
+    enabled: std::sync::Mutex<Vec<(Arc<Settings>, Arc<[bool]>)>>,
 }
 
 impl RuleSet {
@@ -110,7 +114,37 @@ impl RuleSet {
             .into_iter()
             .filter(|r| is_enabled_anywhere(r.code(), config, opts))
             .collect();
-        RuleSet { rules }
+        RuleSet {
+            rules,
+            enabled: Default::default(),
+        }
+    }
+
+    /// Adds a rule (a custom one) after the built-in ones.
+    fn push(&mut self, rule: Box<dyn Rule>) {
+        self.rules.push(rule);
+        if let Ok(mut cache) = self.enabled.lock() {
+            cache.clear();
+        }
+    }
+
+    /// For each rule (by index), whether it is on for files with `settings`.
+    fn enabled_for(&self, settings: &Arc<Settings>, opts: &LintOptions) -> Arc<[bool]> {
+        let compute = || -> Arc<[bool]> {
+            self.rules
+                .iter()
+                .map(|r| is_enabled(r.code(), settings, opts))
+                .collect()
+        };
+        let Ok(mut cache) = self.enabled.lock() else {
+            return compute();
+        };
+        if let Some((_, on)) = cache.iter().find(|(s, _)| Arc::ptr_eq(s, settings)) {
+            return Arc::clone(on);
+        }
+        let on = compute();
+        cache.push((Arc::clone(settings), Arc::clone(&on)));
+        on
     }
 
     pub fn codes(&self) -> Vec<&'static str> {
@@ -299,11 +333,12 @@ fn lint_file(
             s
         });
         let settings = versioned.as_ref().unwrap_or(&*file_settings);
-        let on = |code: &str| is_enabled(code, &file_settings, opts);
-        for rule in rules
+        let on = rules.enabled_for(&file_settings, opts);
+        for (rule, _) in rules
             .rules
             .iter()
-            .filter(|r| r.kinds().contains(&kind) && on(r.code()))
+            .zip(on.iter())
+            .filter(|(r, on)| **on && r.kinds().contains(&kind))
         {
             let mut ctx = Context::new(rule.code(), id, settings).with_facts(&facts);
             let ok =

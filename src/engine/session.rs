@@ -374,7 +374,8 @@ impl Session {
             .map(|(id, input, role, php)| {
                 let mut o =
                     super::lint_file(id, input, config, rules, opts, role == Role::Named, php);
-                let sups = if o.file.kind().is_some() {
+                // Suppressions apply to reported files only.
+                let sups = if role == Role::Named && o.file.kind().is_some() {
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
                         let mut s = suppress::collect(&o.file.source);
                         s.extend(suppress::from_annotations(&o.file.document));
@@ -547,6 +548,7 @@ impl Session {
         let mut all = Vec::with_capacity(total);
         let mut absorbed: Vec<(&'static str, usize)> = Vec::new();
         let mut suppressed: Vec<Suppressed> = Vec::new();
+        let mut per_file: Vec<(FileId, Vec<Diagnostic>)> = Vec::new();
         for (id, list) in by_file.iter_mut().enumerate() {
             let mut list = std::mem::take(list);
             if !named(id) {
@@ -591,7 +593,7 @@ impl Session {
             let mut list = kept;
             if self.opts.no_inline_ignores {
                 // Audit: every finding is reported, no suppression is judged.
-                all.extend(list);
+                per_file.push((id, list));
                 continue;
             }
             let mut sups = self.meta[id].suppressions.clone();
@@ -624,18 +626,27 @@ impl Session {
                     .into_iter()
                     .filter(|d| is_enabled(&d.code, &settings, opts)),
             );
-            all.extend(list);
+            per_file.push((id, list));
         }
         absorbed.sort();
         self.absorbed = absorbed;
+        // In path order, then by position, code and message: the files are
+        // ordered once (paths compared per file, not per finding pair), then
+        // each file's findings among themselves.
         let files = &self.files;
-        let order = |a: &Diagnostic, b: &Diagnostic| {
-            let pa = &files[a.file].source.path;
-            let pb = &files[b.file].source.path;
-            (pa, a.span.start, &a.code, &a.message).cmp(&(pb, b.span.start, &b.code, &b.message))
+        let path = |id: FileId| files[id].source.path.as_str();
+        let in_file = |a: &Diagnostic, b: &Diagnostic| {
+            (a.span.start, &a.code, &a.message).cmp(&(b.span.start, &b.code, &b.message))
         };
-        all.sort_by(order);
-        suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
+        per_file.sort_by(|(a, _), (b, _)| path(*a).cmp(path(*b)));
+        for (_, mut list) in per_file {
+            list.sort_by(in_file);
+            all.extend(list);
+        }
+        suppressed.sort_by(|a, b| {
+            let (a, b) = (&a.diagnostic, &b.diagnostic);
+            path(a.file).cmp(path(b.file)).then_with(|| in_file(a, b))
+        });
         self.suppressed = suppressed;
         (all, masks)
     }
@@ -669,7 +680,7 @@ impl Session {
     pub fn add_rules(&mut self, rules: Vec<Box<dyn crate::rules::Rule>>) {
         for r in rules {
             if is_enabled_anywhere(r.code(), &self.config, &self.opts) {
-                self.rules.rules.push(r);
+                self.rules.push(r);
                 self.project_out.push(Default::default());
             }
         }

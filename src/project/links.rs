@@ -663,12 +663,18 @@ fn compose_nodes(
     }
 }
 
+/// Dockerfile names, then each directory above the Dockerfile: the
+/// Dockerfiles with that name at or below it (looked up by `&str`, no key
+/// built per question).
+type DockerfileNames = HashMap<String, HashMap<String, Vec<FileId>>>;
+
 /// Names a Dockerfile answers to: its directory (`docker/worker/Dockerfile`
 /// is `worker`), its suffix (`Dockerfile.worker`, `worker.Dockerfile`), and
 /// the workspace's name for a Dockerfile at the root.
-/// Dockerfile names keyed by (each directory above the Dockerfile, name),
-/// so the nearest Dockerfile of a name is found by walking up from a manifest.
-fn dockerfile_names(ix: &Index<'_>, root: &str) -> HashMap<(String, String), Vec<FileId>> {
+/// Dockerfile names keyed by name then by each directory above the
+/// Dockerfile, so the nearest Dockerfile of a name is found by walking up
+/// from a manifest.
+fn dockerfile_names(ix: &Index<'_>, root: &str) -> DockerfileNames {
     let mut out: Vec<(String, FileId)> = Vec::new();
     let root_name = Path::new(root).canonicalize().ok().and_then(|p| {
         p.file_name()
@@ -695,11 +701,12 @@ fn dockerfile_names(ix: &Index<'_>, root: &str) -> HashMap<(String, String), Vec
             }
         }
     }
-    let mut map: HashMap<(String, String), Vec<FileId>> = HashMap::new();
+    let mut map: DockerfileNames = HashMap::new();
     for (name, id) in out {
         let mut dir = parent(ix.path(id));
+        let by_dir = map.entry(name).or_default();
         loop {
-            let ids = map.entry((dir.to_owned(), name.clone())).or_default();
+            let ids = by_dir.entry(dir.to_owned()).or_default();
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -726,7 +733,7 @@ fn link_dockerfile(
     span: Span,
     mapped: &[(String, FileId, String)],
     compose_images: &[(String, Link<FileId>)],
-    names: &HashMap<(String, String), Vec<FileId>>,
+    names: &DockerfileNames,
 ) -> Option<Link<FileId>> {
     let repo = repository(image);
     let no_tag = image
@@ -778,9 +785,12 @@ fn link_dockerfile(
     // directory, then each directory above it.
     let here = parent(ix.path(file));
     for name in suffixes {
+        let Some(by_dir) = names.get(name) else {
+            continue;
+        };
         let mut dir = here;
         loop {
-            if let Some(ids) = names.get(&(dir.to_owned(), name.to_owned())) {
+            if let Some(ids) = by_dir.get(dir) {
                 if ids.len() > 1 {
                     return None; // as near as each other: ambiguous
                 }

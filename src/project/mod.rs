@@ -137,6 +137,11 @@ pub struct Project<'a> {
     pub graph: &'a Graph,
     objects: OnceLock<ObjectSet<'a>>,
     fpm_sets: OnceLock<Vec<ConfigSet<'a>>>,
+    /// For each pool file, the include sets (indexes) it belongs to.
+    fpm_set_index: OnceLock<HashMap<FileId, Vec<usize>>>,
+    /// For each Dockerfile, the (workload, container) indexes of the
+    /// containers whose image it builds.
+    by_dockerfile: OnceLock<HashMap<FileId, Vec<(usize, usize)>>>,
     ini_peers: OnceLock<HashMap<FileId, Vec<FileId>>>,
 }
 
@@ -148,6 +153,8 @@ impl<'a> Project<'a> {
             graph,
             objects: OnceLock::new(),
             fpm_sets: OnceLock::new(),
+            fpm_set_index: OnceLock::new(),
+            by_dockerfile: OnceLock::new(),
             ini_peers: OnceLock::new(),
         }
     }
@@ -174,6 +181,29 @@ impl<'a> Project<'a> {
     /// The php-fpm include sets (built once).
     pub fn fpm_sets(&self) -> &[ConfigSet<'a>] {
         self.fpm_sets.get_or_init(|| config_sets(self.files))
+    }
+
+    /// The php-fpm include sets `file` is part of (an index built once, not
+    /// a scan of every set per question).
+    pub fn fpm_sets_with(&self, file: FileId) -> impl Iterator<Item = &ConfigSet<'a>> {
+        let sets = self.fpm_sets();
+        let index = self.fpm_set_index.get_or_init(|| {
+            let mut index: HashMap<FileId, Vec<usize>> = HashMap::new();
+            for (i, set) in sets.iter().enumerate() {
+                for f in &set.files {
+                    let list = index.entry(f.id).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            index
+        });
+        index
+            .get(&file)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&i| sets.get(i))
     }
 
     /// The php.ini files PHP reads together with `file` (itself included).
@@ -228,6 +258,46 @@ impl<'a> Project<'a> {
                     node,
                 })
             })
+        })
+    }
+
+    /// The containers whose image the Dockerfile `file` builds (by the
+    /// graph's links; an index built once).
+    pub fn containers_of(&self, dockerfile: FileId) -> impl Iterator<Item = Deployed<'a>> + '_ {
+        let index = self.by_dockerfile.get_or_init(|| {
+            let mut index: HashMap<FileId, Vec<(usize, usize)>> = HashMap::new();
+            for (w, workload) in self.graph.workloads.iter().enumerate() {
+                for (c, node) in workload.containers.iter().enumerate() {
+                    if let Some(l) = &node.dockerfile {
+                        index.entry(l.to).or_default().push((w, c));
+                    }
+                }
+            }
+            index
+        });
+        index
+            .get(&dockerfile)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&(w, c)| self.deployed(w, c))
+    }
+
+    /// Container `c` of workload `w` as deployed.
+    fn deployed(&self, w: usize, c: usize) -> Option<Deployed<'a>> {
+        let workload = self.graph.workloads.get(w)?;
+        let node = workload.containers.get(c)?;
+        let object = self
+            .facts
+            .get(workload.object.file)
+            .and_then(FileFacts::kubernetes)
+            .and_then(|k| k.objects.get(workload.object.index))?;
+        let pod = object.pod.as_ref()?;
+        Some(Deployed {
+            workload,
+            object,
+            container: pod.containers.get(node.index)?,
+            pod,
+            node,
         })
     }
 

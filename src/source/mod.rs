@@ -214,13 +214,20 @@ impl ReadError {
 
 /// Reads a file, refusing files over `limit` bytes, binary files and invalid UTF-8.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, (ReadError, String)> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| (ReadError::Io(e), String::new()))?
-        .len();
+    use std::io::Read;
+    let io = |e| (ReadError::Io(e), String::new());
+    // One open and one `fstat` (not a `stat` by name, then an open).
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > limit {
         return Err((ReadError::TooLarge { size, limit }, String::new()));
     }
-    let bytes = std::fs::read(path).map_err(|e| (ReadError::Io(e), String::new()))?;
+    // The size may change under us: never read more than the limit allows.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.by_ref()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     decode(bytes, limit)
 }
 

@@ -30,7 +30,6 @@ impl Rule for GracePeriodShorterThanFpmDrain {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        let sets = project.fpm_sets();
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);
             if c.role == Role::Ephemeral
@@ -42,9 +41,15 @@ impl Rule for GracePeriodShorterThanFpmDrain {
             }
             // The include sets the image's pool files belong to, and the
             // drain each one's global scope sets.
-            let drain = sets
+            let mut sets: Vec<&crate::model::fpm::ConfigSet> = node
+                .pools
                 .iter()
-                .filter(|s| s.files.iter().any(|f| node.pools.iter().any(|l| l.to == f.id)))
+                .flat_map(|l| project.fpm_sets_with(l.to))
+                .collect();
+            sets.sort_by_key(|s| *s as *const _ as usize);
+            sets.dedup_by_key(|s| *s as *const _ as usize);
+            let drain = sets
+                .into_iter()
                 .filter_map(|s| {
                     let found = s.global.get("process_control_timeout")?;
                     let secs = found.directive.value.as_duration().ok()?;

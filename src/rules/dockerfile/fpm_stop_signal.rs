@@ -32,7 +32,7 @@ fn pods_quit_gracefully(project: &Project, dockerfile: FileId) -> bool {
         return false;
     }
     let mut any = false;
-    for dep in project.containers().filter(|d| runs(&d.node.dockerfile)) {
+    for dep in project.containers_of(dockerfile) {
         if dep.node.process.kind != ProcessKind::PhpFpm {
             continue;
         }
@@ -47,16 +47,14 @@ fn pods_quit_gracefully(project: &Project, dockerfile: FileId) -> bool {
 /// Points at the preStop hooks that send SIGQUIT but return at once (the
 /// kubelet's SIGTERM then overrides php-fpm's graceful stop).
 fn quit_without_wait(project: &Project, dockerfile: FileId, d: &mut crate::diagnostic::Diagnostic) {
-    for dep in project.containers() {
-        if dep.node.dockerfile.as_ref().is_some_and(|l| l.to == dockerfile) {
-            if let Some(p) = &dep.container.pre_stop {
-                if p.php_fpm_quit() == Some(false) {
-                    d.secondary(
-                        dep.file(),
-                        p.span,
-                        "sends SIGQUIT but returns at once: the kubelet's SIGTERM follows and cuts the requests",
-                    );
-                }
+    for dep in project.containers_of(dockerfile) {
+        if let Some(p) = &dep.container.pre_stop {
+            if p.php_fpm_quit() == Some(false) {
+                d.secondary(
+                    dep.file(),
+                    p.span,
+                    "sends SIGQUIT but returns at once: the kubelet's SIGTERM follows and cuts the requests",
+                );
             }
         }
     }
