@@ -105,8 +105,11 @@ pub struct RuleSet {
     /// Which rules are on, per distinct file settings (files share an `Arc`
     /// per config and matched overrides): decided once per settings, not
     /// once per file and rule.
-    enabled: std::sync::Mutex<Vec<(Arc<Settings>, Arc<[bool]>)>>,
+    enabled: std::sync::Mutex<Vec<EnabledFor>>,
 }
+
+/// A file settings and, per rule of the set, whether it is on.
+type EnabledFor = (Arc<Settings>, Arc<[bool]>);
 
 impl RuleSet {
     pub fn new(config: &Config, opts: &LintOptions) -> Self {
