@@ -267,16 +267,26 @@ impl Session {
     /// Runs once and hands over everything (the CLI's one-shot use): the
     /// findings are moved out, not copied.
     pub fn into_result(mut self) -> LintResult {
+        self.take_result()
+    }
+
+    /// As [`Session::into_result`], leaving the session with its facts and
+    /// graph but no files or findings: the CLI frees what is left on another
+    /// thread (freeing a large run's facts is not free) while it reports.
+    pub fn take_result(&mut self) -> LintResult {
         self.refresh_on_pool();
         let (diagnostics, masks) = self.collect(true);
         let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
+        // The slots no longer match the files: nothing may run on them again.
+        self.meta.clear();
+        self.by_name.clear();
         LintResult {
-            files: self.files,
+            files: std::mem::take(&mut self.files),
             diagnostics,
             masks,
             context,
-            absorbed: self.absorbed,
-            suppressed: self.suppressed,
+            absorbed: std::mem::take(&mut self.absorbed),
+            suppressed: std::mem::take(&mut self.suppressed),
         }
     }
 

@@ -16,6 +16,7 @@ use crate::model::image::{repository, short_name};
 use crate::model::kustomize::{Generator, GeneratorKind};
 use crate::parse::ParsedFile;
 use crate::source::{FileKind, Span};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Component, Path};
 
@@ -436,9 +437,13 @@ impl<'a> Index<'a> {
 pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, root: &Path) -> Graph {
     let ix = Index::new(files, facts);
     let mut graph = Graph::default();
-    for &id in &ix.dockerfiles {
-        graph.images.push(image_node(&ix, id));
-    }
+    // Images and workloads are linked independently of each other: on all
+    // cores (the graph is built once per run, between the parallel phases).
+    graph.images = ix
+        .dockerfiles
+        .par_iter()
+        .map(|&id| image_node(&ix, id))
+        .collect();
     let images: HashMap<FileId, usize> = graph
         .images
         .iter()
@@ -471,45 +476,22 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
         .collect();
     let names = dockerfile_names(&ix, &config_root);
 
-    for f in files {
-        let Some(k) = facts.get(f.id).and_then(FileFacts::kubernetes) else {
-            continue;
-        };
-        for (i, o) in k.objects.iter().enumerate() {
-            let Some(pod) = &o.pod else { continue };
-            let object = ObjRef {
-                file: f.id,
-                index: i,
-            };
-            let containers = pod
-                .containers
-                .iter()
-                .enumerate()
-                .map(|(ci, c)| {
-                    let dockerfile = c.image.as_ref().and_then(|img| {
-                        link_dockerfile(
-                            &ix,
-                            f.id,
-                            &img.text,
-                            img.span,
-                            &mapped,
-                            &compose_images,
-                            &names,
-                        )
-                    });
-                    container_node(&ix, f.id, o, ci, c, dockerfile, &graph.images, &images)
-                })
-                .collect();
-            graph.workloads.push(Workload {
-                object,
-                containers,
-                services: Vec::new(),
-                hpas: Vec::new(),
-                pdbs: Vec::new(),
-                generated: ix.generated_for.get(&f.id).cloned().unwrap_or_default(),
-            });
-        }
-    }
+    let linking = Linking {
+        ix: &ix,
+        images: &graph.images,
+        image_index: &images,
+        mapped: &mapped,
+        compose_images: &compose_images,
+        names: &names,
+    };
+    let per_file: Vec<Vec<Workload>> = files
+        .par_iter()
+        .map(|f| match facts.get(f.id).and_then(FileFacts::kubernetes) {
+            Some(k) => linking.workloads(f.id, k),
+            None => Vec::new(),
+        })
+        .collect();
+    graph.workloads = per_file.into_iter().flatten().collect();
     let horizons: Vec<FileId> = files
         .iter()
         .filter(|f| facts.get(f.id).and_then(FileFacts::horizon).is_some())
@@ -526,6 +508,65 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
     }
     link_selectors(&ix, &mut graph);
     graph
+}
+
+/// What linking a manifest's containers reads (built once per run).
+struct Linking<'a, 'b> {
+    ix: &'a Index<'b>,
+    images: &'a [ImageNode],
+    image_index: &'a HashMap<FileId, usize>,
+    mapped: &'a [(String, FileId, String)],
+    compose_images: &'a [(String, Link<FileId>)],
+    names: &'a DockerfileNames,
+}
+
+impl Linking<'_, '_> {
+    /// The workloads of one manifest, each container linked to its image's
+    /// Dockerfile and what the image and the pod give it.
+    fn workloads(&self, file: FileId, k: &super::facts::K8sFacts) -> Vec<Workload> {
+        let ix = self.ix;
+        let mut out = Vec::new();
+        for (i, o) in k.objects.iter().enumerate() {
+            let Some(pod) = &o.pod else { continue };
+            let containers = pod
+                .containers
+                .iter()
+                .enumerate()
+                .map(|(ci, c)| {
+                    let dockerfile = c.image.as_ref().and_then(|img| {
+                        link_dockerfile(
+                            ix,
+                            file,
+                            &img.text,
+                            img.span,
+                            self.mapped,
+                            self.compose_images,
+                            self.names,
+                        )
+                    });
+                    container_node(
+                        ix,
+                        file,
+                        o,
+                        ci,
+                        c,
+                        dockerfile,
+                        self.images,
+                        self.image_index,
+                    )
+                })
+                .collect();
+            out.push(Workload {
+                object: ObjRef { file, index: i },
+                containers,
+                services: Vec::new(),
+                hpas: Vec::new(),
+                pdbs: Vec::new(),
+                generated: ix.generated_for.get(&file).cloned().unwrap_or_default(),
+            });
+        }
+        out
+    }
 }
 
 fn image_node(ix: &Index<'_>, id: FileId) -> ImageNode {
