@@ -436,14 +436,16 @@ impl<'a> Index<'a> {
 /// Builds the graph from the facts of every file of the run.
 pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, root: &Path) -> Graph {
     let ix = Index::new(files, facts);
-    let mut graph = Graph::default();
     // Images and workloads are linked independently of each other: on all
     // cores (the graph is built once per run, between the parallel phases).
-    graph.images = ix
-        .dockerfiles
-        .par_iter()
-        .map(|&id| image_node(&ix, id))
-        .collect();
+    let mut graph = Graph {
+        images: ix
+            .dockerfiles
+            .par_iter()
+            .map(|&id| image_node(&ix, id))
+            .collect(),
+        ..Graph::default()
+    };
     let images: HashMap<FileId, usize> = graph
         .images
         .iter()
