@@ -236,8 +236,9 @@ struct Index<'a> {
     files: &'a [ParsedFile],
     facts: &'a [FileFacts],
     paths: Vec<String>,
-    /// Config files (php-fpm, php.ini) by file name.
-    config_by_name: HashMap<&'a str, Vec<FileId>>,
+    /// Config files (php-fpm, php.ini, nginx) by their normalized absolute
+    /// path (a `COPY` source naming a file finds it in one lookup).
+    config_at: HashMap<String, Vec<FileId>>,
     /// Config files by every directory above them (`a/b/c.ini` is under `a/b` and `a`).
     config_under: HashMap<String, Vec<FileId>>,
     /// Config files by their own directory.
@@ -265,7 +266,7 @@ impl<'a> Index<'a> {
             files,
             facts,
             paths,
-            config_by_name: HashMap::new(),
+            config_at: HashMap::new(),
             config_under: HashMap::new(),
             config_in: HashMap::new(),
             dockerfiles: Vec::new(),
@@ -297,8 +298,8 @@ impl<'a> Index<'a> {
                             .push(f.id);
                         dir = parent(dir);
                     }
-                    ix.config_by_name
-                        .entry(file_name(&f.source.path))
+                    ix.config_at
+                        .entry(ix.paths[f.id].clone())
                         .or_default()
                         .push(f.id);
                 }
@@ -395,14 +396,7 @@ impl<'a> Index<'a> {
             let hits: Vec<FileId> = match &glob {
                 None => {
                     // The file itself, else the files under the directory.
-                    let exact: Vec<FileId> = self
-                        .config_by_name
-                        .get(name)
-                        .into_iter()
-                        .flatten()
-                        .copied()
-                        .filter(|&id| self.path(id) == full)
-                        .collect();
+                    let exact: Vec<FileId> = self.config_at.get(&full).cloned().unwrap_or_default();
                     if exact.is_empty() {
                         self.config_under.get(&full).cloned().unwrap_or_default()
                     } else {
