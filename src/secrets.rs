@@ -538,12 +538,16 @@ fn walk_yaml(
 
 /// `DB_PASSWORD=value` as one string (compose `environment:` lists).
 fn env_assignment_is_secret(s: &str) -> bool {
-    s.split_once('=').is_some_and(|(k, v)| {
+    let Some(eq) = s.bytes().position(|b| b == b'=') else {
+        return false;
+    };
+    let (k, v) = (&s[..eq], &s[eq + 1..]);
+    {
         k.len() <= MAX_KEY
             && !k.contains(char::is_whitespace)
             && is_secret_name(k)
             && !is_placeholder(v)
-    })
+    }
 }
 
 /// Credentials located one by one on a line before the rest of it is masked whole.
@@ -695,7 +699,12 @@ fn scan_line(
             while k_start > 0 && is_key_byte(bytes[k_start - 1]) && k_end - k_start <= MAX_KEY {
                 k_start -= 1;
             }
-            let mut key = line[k_start..k_end].trim_start_matches('-');
+            // (`trim_start_matches('-')` as a byte loop: it runs on every separator.)
+            let mut key_from = k_start;
+            while key_from < k_end && bytes[key_from] == b'-' {
+                key_from += 1;
+            }
+            let mut key = &line[key_from..k_end];
             // `php_admin_value[mysqli.default_pw]`, `env[DB_PASSWORD]`.
             if let Some(inner) = key.strip_suffix(']').and_then(|k| k.rsplit_once('[')) {
                 key = inner.1;
