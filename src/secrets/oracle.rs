@@ -1,0 +1,765 @@
+//! The detector as it was before the single-pass rewrite (commit 986b202),
+//! kept verbatim as the oracle the tests compare [`super::detect`] with.
+#![allow(dead_code)]
+
+use crate::parse::Document;
+use crate::parse::yaml::{Node, NodeKind};
+use crate::source::{FileKind, SourceFile, Span};
+
+/// Name fragments that mark a variable as holding a secret.
+/// (The scan in `contains_secret_part` uses a copy keyed by first byte; a
+/// test keeps the two equal.)
+#[cfg_attr(not(test), allow(dead_code))]
+const SECRET_NAME_PARTS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "ACCESS_KEY",
+    "PRIVATE_KEY",
+    "APP_KEY",
+    "CREDENTIAL",
+    "AUTH_KEY",
+    "CLIENT_SECRET",
+    "DSN",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CONNECTION_STRING",
+];
+
+/// Names that contain a fragment above but are not secrets.
+const NOT_SECRET_NAMES: &[&str] = &[
+    "PASSWORD_TIMEOUT",
+    "PASSWORD_RESET_TIMEOUT",
+    "TOKEN_TTL",
+    "SECRET_NAME",
+    "PASSPORT_PRIVATE_KEY_PATH",
+];
+
+/// Whether an environment variable or key name says it holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    // Upper-cased with `-` and `.` as `_`, on the stack for the usual short
+    // names (this runs on every key of every file).
+    let mut buf = [0u8; 64];
+    if name.len() <= buf.len() {
+        for (d, b) in buf.iter_mut().zip(name.bytes()) {
+            *d = match b.to_ascii_uppercase() {
+                b'-' | b'.' => b'_',
+                u => u,
+            };
+        }
+        // ASCII-only changes keep the UTF-8 valid.
+        match std::str::from_utf8(&buf[..name.len()]) {
+            Ok(upper) => upper_is_secret_name(upper),
+            Err(_) => upper_is_secret_name(&name.to_ascii_uppercase().replace(['-', '.'], "_")),
+        }
+    } else {
+        upper_is_secret_name(&name.to_ascii_uppercase().replace(['-', '.'], "_"))
+    }
+}
+
+/// [`is_secret_name`] of a name already upper-cased with `_` for `-` and `.`.
+pub(crate) fn upper_is_secret_name(upper: &str) -> bool {
+    // Most names hold no secret word: that test first, the exceptions after.
+    let secret_word = contains_secret_part(upper.as_bytes())
+        || upper
+            .split('_')
+            .any(|w| matches!(w, "PASS" | "PWD" | "PW" | "DSN" | "AUTH" | "PASSPHRASE"));
+    secret_word
+        && !(NOT_SECRET_NAMES.contains(&upper)
+            || upper.ends_with("_FILE")
+            || upper.ends_with("_PATH")
+            || upper.ends_with("_TTL")
+            || upper.ends_with("_TIMEOUT")
+            || upper.ends_with("_LENGTH"))
+}
+
+/// Whether any of [`SECRET_NAME_PARTS`] but `PASS`, `PWD` and `DSN` (which
+/// count only as whole words) occurs in `upper`: one pass over the bytes,
+/// looking only at the parts that start with the byte at hand (a test keeps
+/// this table equal to the list).
+pub(crate) fn contains_secret_part(upper: &[u8]) -> bool {
+    (0..upper.len()).any(|i| {
+        let parts: &[&[u8]] = match upper[i] {
+            b'P' => &[b"PASSWORD", b"PASSWD", b"PRIVATE_KEY"],
+            b'S' => &[b"SECRET"],
+            b'T' => &[b"TOKEN"],
+            b'A' => &[
+                b"API_KEY",
+                b"APIKEY",
+                b"ACCESS_KEY",
+                b"APP_KEY",
+                b"AUTH_KEY",
+            ],
+            b'C' => &[b"CREDENTIAL", b"CLIENT_SECRET", b"CONNECTION_STRING"],
+            b'D' => &[b"DATABASE_URL"],
+            b'R' => &[b"REDIS_URL"],
+            _ => return false,
+        };
+        parts.iter().any(|p| upper[i..].starts_with(p))
+    })
+}
+
+/// Values that are clearly not real secrets: empty, placeholders, references.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    v.is_empty()
+        || v.starts_with("${") && v.ends_with('}')
+        || v.starts_with('$')
+            && v[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || v.starts_with("{{") && v.ends_with("}}")
+        || v.starts_with('<') && v.ends_with('>')
+        || matches!(
+            lower.as_str(),
+            "null"
+                | "none"
+                | "changeme"
+                | "change-me"
+                | "change_me"
+                | "xxx"
+                | "redacted"
+                | "secret"
+                | "password"
+                | "placeholder"
+                | "todo"
+                | "dummy"
+                | "example"
+                | "true"
+                | "false"
+        )
+        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+        || lower.starts_with("/run/secrets/")
+        || lower.starts_with("file:")
+        || lower.starts_with("vault:")
+        || lower.starts_with("arn:aws:secretsmanager")
+}
+
+/// A credential recognised by its shape, wherever it appears.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    /// Byte range of the secret part within the scanned value.
+    pub range: std::ops::Range<usize>,
+    pub kind: &'static str,
+}
+
+/// Finds credential patterns: AWS access key ids, private key headers,
+/// `scheme://user:password@host` URLs, GitHub and Slack tokens, Laravel APP_KEYs.
+pub fn find_credential(value: &str) -> Option<Credential> {
+    if !may_hold_credential(value.as_bytes()) {
+        return None;
+    }
+    if let Some(c) = url_password(value) {
+        return Some(c);
+    }
+    // PEM headers, also with fewer dashes than the standard five
+    // (`---BEGIN OPENSSH PRIVATE KEY---` is common in pasted config).
+    if let Some(i) = value.find("BEGIN") {
+        let dashed = value[..i].ends_with("---");
+        let header_end = value[i..].find('\n').map_or(value.len(), |e| i + e);
+        if dashed && value[i..header_end].contains("PRIVATE KEY") {
+            return Some(Credential {
+                range: i - 3..value.len(),
+                kind: "private key",
+            });
+        }
+    }
+    for (prefix, len, kind) in [
+        ("AKIA", 20, "AWS access key id"),
+        ("ASIA", 20, "AWS temporary access key id"),
+        ("ghp_", 40, "GitHub token"),
+        ("gho_", 40, "GitHub OAuth token"),
+        ("ghs_", 40, "GitHub app token"),
+        ("github_pat_", 40, "GitHub fine-grained token"),
+        ("glpat-", 26, "GitLab token"),
+        ("xoxb-", 20, "Slack bot token"),
+        ("xoxp-", 20, "Slack user token"),
+        ("ghu_", 40, "GitHub user-to-server token"),
+        ("ghr_", 40, "GitHub refresh token"),
+        ("xoxa-", 20, "Slack app token"),
+        ("xoxr-", 20, "Slack refresh token"),
+        ("sk_live_", 24, "Stripe secret key"),
+        ("rk_live_", 24, "Stripe restricted key"),
+        ("sk-ant-", 40, "Anthropic API key"),
+        ("base64:", 44, "Laravel APP_KEY"),
+    ] {
+        // A byte scan for the prefix's first byte: `str::find` would build a
+        // two-way searcher per prefix per call (this runs on every line).
+        let (bytes, needle) = (value.as_bytes(), prefix.as_bytes());
+        let mut from = 0;
+        while let Some(i) = bytes[from..].iter().position(|&b| b == needle[0]) {
+            let start = from + i;
+            if !bytes[start..].starts_with(needle) {
+                from = start + 1;
+                continue;
+            }
+            let end = value[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "_-+/=:".contains(c)))
+                .map_or(value.len(), |e| start + e);
+            let boundary = start == 0
+                || !value[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            if boundary && end - start >= len {
+                return Some(Credential {
+                    range: start..end,
+                    kind,
+                });
+            }
+            from = start + prefix.len();
+        }
+    }
+    if let Some(c) = jwt(value) {
+        return Some(c);
+    }
+    // A Google Cloud service-account key file pasted as JSON.
+    if value.contains("\"service_account\"") && value.contains("\"private_key\"") {
+        return Some(Credential {
+            range: 0..value.len(),
+            kind: "GCP service-account key",
+        });
+    }
+    None
+}
+
+/// Every literal a shape in [`find_credential`] needs: a value holding none
+/// of them holds no credential. One pass over the bytes (most values and
+/// lines hold none), instead of a search per shape.
+const CREDENTIAL_NEEDLES: &[&[u8]] = &[
+    b"://",
+    b"BEGIN",
+    b"AKIA",
+    b"ASIA",
+    b"ghp_",
+    b"gho_",
+    b"ghs_",
+    b"github_pat_",
+    b"glpat-",
+    b"xoxb-",
+    b"xoxp-",
+    b"ghu_",
+    b"ghr_",
+    b"xoxa-",
+    b"xoxr-",
+    b"sk_live_",
+    b"rk_live_",
+    b"sk-ant-",
+    b"base64:",
+    b"eyJ",
+    b"\"service_account\"",
+];
+
+pub(crate) fn may_hold_credential(bytes: &[u8]) -> bool {
+    // Every needle is at least three bytes long: a candidate needs a next
+    // byte, and the pair of bytes rules out nearly every position before the
+    // needles are compared (`s`, `e`, `:` are common; `sk`, `ey`, `:/` rare).
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        may_start_needle(pair[0], pair[1])
+            && CREDENTIAL_NEEDLES.iter().any(|n| bytes[i..].starts_with(n))
+    })
+}
+
+/// Whether a needle of [`CREDENTIAL_NEEDLES`] starts with these two bytes
+/// (a test keeps this table equal to the list).
+pub(crate) fn may_start_needle(a: u8, b: u8) -> bool {
+    matches!(
+        (a, b),
+        (b':', b'/')
+            | (b'B', b'E')
+            | (b'A', b'K' | b'S')
+            | (b'g', b'h' | b'i' | b'l')
+            | (b'x', b'o')
+            | (b's' | b'r', b'k')
+            | (b'b', b'a')
+            | (b'e', b'y')
+            | (b'"', b's')
+    )
+}
+
+/// A JSON Web Token: three base64url segments, the first a JSON header
+/// (`eyJ`). A failed candidate is skipped whole, so the scan stays linear.
+pub(crate) fn jwt(value: &str) -> Option<Credential> {
+    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut from = 0;
+    while let Some(i) = value[from..].find("eyJ") {
+        let start = from + i;
+        let end = value[start..]
+            .find(|c: char| !is_token(c))
+            .map_or(value.len(), |e| start + e);
+        let boundary = !value[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let parts: Vec<&str> = value[start..end].split('.').collect();
+        if boundary && parts.len() == 3 && parts.iter().all(|p| p.len() >= 10) {
+            return Some(Credential {
+                range: start..end,
+                kind: "JSON Web Token",
+            });
+        }
+        from = end.max(start + 3);
+    }
+    None
+}
+
+/// `scheme://user:password@host` -> the password's range.
+pub(crate) fn url_password(value: &str) -> Option<Credential> {
+    let scheme_end = value.find("://")?;
+    let rest_start = scheme_end + 3;
+    let rest = &value[rest_start..];
+    let at = rest.find('@')?;
+    let userinfo = &rest[..at];
+    if userinfo.contains('/') {
+        return None;
+    }
+    let colon = userinfo.find(':')?;
+    let password = &userinfo[colon + 1..];
+    if password.is_empty() || is_placeholder(password) {
+        return None;
+    }
+    let start = rest_start + colon + 1;
+    Some(Credential {
+        range: start..start + password.len(),
+        kind: "password in URL",
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Masking pass. Runs on every file whatever rules are enabled: rules decide
+// what to report, this decides what is never printed.
+// ---------------------------------------------------------------------------
+
+/// Spans of `source` whose text must never be printed: secret-named values,
+/// credential-shaped strings, Secret `data`/`stringData` values, command-line
+/// passwords. Uses the parsed document where there is one, and always also a
+/// raw-text scan, so a file that fails to parse is masked too. Linear in the
+/// size of the file.
+pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
+    let mut out = Vec::new();
+    if let Some(yaml) = doc.as_yaml() {
+        // Only an alias (`*name`, of an `&name` anchor) makes the tree repeat a node; without one
+        // every node is walked once anyway and the set is not needed (walking
+        // a node twice would only add spans the dedup below removes).
+        let mut seen = (source.text.contains('&') && source.text.contains('*'))
+            .then(std::collections::HashSet::new);
+        for d in &yaml.documents {
+            let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
+            walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
+            secret_generator_literals(&d.root, &mut out);
+        }
+    }
+    if let Some(env) = doc.as_dotenv() {
+        // A dotenv line that does not parse may still hold a value (`DB PASSWORD=x`,
+        // an unclosed quote): never print it. Entries are judged like `KEY=value`.
+        for e in &env.errors {
+            out.push(e.span);
+        }
+        for e in &env.entries {
+            if is_secret_name(&e.key) && !is_placeholder(&e.value)
+                || find_credential(&e.value).is_some()
+            {
+                out.push(e.value_span);
+            }
+        }
+    }
+    scan_text(&source.text, source.kind, &mut out);
+    out.retain(|s| !s.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The values of a kustomization's `secretGenerator` `literals`
+/// (`- APP_KEY=base64:...`): every one is a Secret value, whatever its key.
+pub(crate) fn secret_generator_literals(root: &Node, out: &mut Vec<Span>) {
+    for g in root
+        .get("secretGenerator")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+    {
+        for l in g.get("literals").map(Node::as_seq).unwrap_or_default() {
+            let NodeKind::Scalar(s) = &l.kind else {
+                continue;
+            };
+            let Some((_, value)) = s.value.split_once('=') else {
+                out.push(l.span);
+                continue;
+            };
+            // A plain scalar is its source text: the value follows the `=`.
+            if s.style == crate::parse::yaml::Style::Plain && l.span.len() == s.value.len() {
+                out.push(Span::new(l.span.end - value.len(), l.span.end));
+            } else {
+                out.push(l.span);
+            }
+        }
+    }
+}
+
+/// A key whose value is a secret. camelCase keys are schema fields
+/// (`secretName`, `tokenExpirationSeconds`): only those that end in a secret
+/// word (`adminPassword`, `clientSecret`) count.
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    let camel = key
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if camel {
+        let key = key.as_bytes();
+        return [
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "accesskey",
+            "privatekey",
+        ]
+        .iter()
+        .any(|s| {
+            key.len() >= s.len() && key[key.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        });
+    }
+    is_secret_name(key)
+}
+
+/// Bounded recursion: the YAML loader already caps nesting at 200.
+/// `seen`: nodes already walked (alias expansions repeat the same node, with
+/// the same span; walking each once keeps alias bombs cheap).
+pub(crate) fn walk_yaml(
+    node: &Node,
+    secret_object: bool,
+    depth: usize,
+    seen: &mut Option<std::collections::HashSet<(Span, u8)>>,
+    out: &mut Vec<Span>,
+) {
+    let tag = match node.kind {
+        NodeKind::Scalar(_) => 0,
+        NodeKind::Seq(_) => 1,
+        NodeKind::Map(_) => 2,
+    };
+    if depth > 256 || seen.as_mut().is_some_and(|s| !s.insert((node.span, tag))) {
+        return;
+    }
+    match &node.kind {
+        NodeKind::Scalar(s) => {
+            if find_credential(&s.value).is_some() || env_assignment_is_secret(&s.value) {
+                out.push(node.span);
+            }
+        }
+        NodeKind::Seq(items) => {
+            for i in items {
+                walk_yaml(i, false, depth + 1, seen, out);
+            }
+        }
+        NodeKind::Map(entries) => {
+            // `{name: DB_PASSWORD, value: ...}` (Kubernetes env, compose long form).
+            let named_secret = node
+                .get("name")
+                .and_then(Node::as_str)
+                .is_some_and(is_secret_name);
+            for e in entries {
+                let key = e.key.as_str().unwrap_or("");
+                let in_secret_data = secret_object && (key == "data" || key == "stringData");
+                if let NodeKind::Scalar(s) = &e.value.kind {
+                    let secret_key = is_secret_key(key) || named_secret && key == "value";
+                    if secret_key && !e.value.is_null() && !is_placeholder(&s.value) {
+                        out.push(e.value.span);
+                    }
+                }
+                if in_secret_data {
+                    for v in e.value.as_map() {
+                        if let NodeKind::Scalar(s) = &v.value.kind {
+                            if !v.value.is_null() && !is_placeholder(&s.value) {
+                                out.push(v.value.span);
+                            }
+                        }
+                    }
+                }
+                walk_yaml(&e.value, false, depth + 1, seen, out);
+            }
+        }
+    }
+}
+
+/// `DB_PASSWORD=value` as one string (compose `environment:` lists).
+pub(crate) fn env_assignment_is_secret(s: &str) -> bool {
+    s.split_once('=').is_some_and(|(k, v)| {
+        k.len() <= MAX_KEY
+            && !k.contains(char::is_whitespace)
+            && is_secret_name(k)
+            && !is_placeholder(v)
+    })
+}
+
+/// Credentials located one by one on a line before the rest of it is masked whole.
+const MAX_CREDENTIALS_PER_LINE: usize = 32;
+
+/// Keys longer than this are not looked at (no real key is).
+const MAX_KEY: usize = 256;
+
+pub(crate) fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']')
+}
+
+/// Raw-text scan of every line: `KEY = value`, `KEY: value`, `KEY=value`
+/// with a secret-looking key, credential shapes, `--password value`,
+/// `mysql -pVALUE`, `Authorization: Bearer VALUE`, and for a YAML `Secret`
+/// the values under `data:` / `stringData:` (also when the YAML is broken).
+pub(crate) fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
+    // Looked for per line only when the file names a MySQL client at all.
+    let mysql_file = text.contains("mysql") || text.contains("mariadb");
+    let yaml = matches!(
+        kind,
+        Some(FileKind::Kubernetes | FileKind::Compose | FileKind::RoadRunner) | None
+    );
+    let whole_line_values = matches!(kind, Some(FileKind::PhpIni | FileKind::PhpFpm));
+    let secret_manifest = yaml
+        && crate::source::lines_any(text).any(|l| {
+            let t = l.trim();
+            t == "kind: Secret" || t == "kind: \"Secret\"" || t == "kind: 'Secret'"
+        });
+    // Indentation of the `data:`/`stringData:` key whose block we are in.
+    let mut data_block: Option<usize> = None;
+    let mut named_secret = false;
+    let mut offset = 0;
+    for raw in crate::source::split_lines_inclusive(text) {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if secret_manifest {
+            if let Some(i) = data_block {
+                if !trimmed.is_empty() && indent <= i {
+                    data_block = None;
+                }
+            }
+            if data_block.is_some() {
+                if let Some(colon) = line
+                    .find(": ")
+                    .or_else(|| line.strip_suffix(':').map(|l| l.len()))
+                {
+                    let v = line[colon + 1..].trim();
+                    if !v.is_empty() && !is_placeholder(v) && !v.starts_with('#') {
+                        let vs = start
+                            + colon
+                            + 1
+                            + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
+                        out.push(Span::new(vs, start + line.trim_end().len().max(vs - start)));
+                    }
+                }
+            }
+            if trimmed == "data:" || trimmed == "stringData:" {
+                data_block = Some(indent);
+            }
+        }
+        let mysql = mysql_file && (line.contains("mysql") || line.contains("mariadb"));
+        scan_line(
+            line,
+            start,
+            yaml,
+            whole_line_values,
+            named_secret,
+            mysql,
+            out,
+        );
+        // `- name: DB_PASSWORD` makes the next line's `value:` a secret (the
+        // env form, also when the YAML does not parse).
+        if !trimmed.is_empty() {
+            // (`strip_prefix` in a loop: a `&str` pattern to
+            // `trim_start_matches` builds a substring searcher per line.)
+            let mut item = trimmed;
+            while let Some(rest) = item.strip_prefix("- ") {
+                item = rest;
+            }
+            named_secret = item
+                .strip_prefix("name:")
+                .map(|n| n.trim().trim_matches(['"', '\'']))
+                .is_some_and(|n| n.len() <= MAX_KEY && is_secret_name(n));
+        }
+    }
+}
+
+pub(crate) fn scan_line(
+    line: &str,
+    base: usize,
+    yaml: bool,
+    whole_line: bool,
+    named_secret: bool,
+    mysql: bool,
+    out: &mut Vec<Span>,
+) {
+    let bytes = line.as_bytes();
+    // Shape-recognised credentials, every occurrence.
+    let mut from = 0;
+    let mut hits = 0;
+    while from < line.len() {
+        let Some(c) = find_credential(&line[from..]) else {
+            break;
+        };
+        hits += 1;
+        if hits > MAX_CREDENTIALS_PER_LINE {
+            // Each search costs the rest of the line: past this many, mask the
+            // rest of the line rather than go quadratic.
+            out.push(Span::new(base + from + c.range.start, base + line.len()));
+            break;
+        }
+        out.push(Span::new(
+            base + from + c.range.start,
+            base + from + c.range.end,
+        ));
+        from += c.range.end.max(1);
+        while from < line.len() && !line.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    let t = line.trim_start();
+    let comment = t.starts_with('#') || t.starts_with(';') || t.starts_with("//");
+    let mut prev_word: &str = "";
+    // End of the last value masked: separators inside it are not looked at
+    // again (`A=A=A=...` stays linear).
+    let mut masked_to = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // In a comment, `word: text` is prose; `KEY=value` is commented-out config.
+        let separator = b == b'='
+            || b == b':' && !comment && bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t');
+        if separator && i >= masked_to {
+            // The key: the run of key bytes before the separator (and the
+            // blanks ini files put around `=`).
+            let mut k_end = i;
+            while k_end > 0 && (bytes[k_end - 1] == b' ' || bytes[k_end - 1] == b'\t') && b == b'='
+            {
+                k_end -= 1;
+            }
+            let mut k_start = k_end;
+            while k_start > 0 && is_key_byte(bytes[k_start - 1]) && k_end - k_start <= MAX_KEY {
+                k_start -= 1;
+            }
+            let mut key = line[k_start..k_end].trim_start_matches('-');
+            // `php_admin_value[mysqli.default_pw]`, `env[DB_PASSWORD]`.
+            if let Some(inner) = key.strip_suffix(']').and_then(|k| k.rsplit_once('[')) {
+                key = inner.1;
+            }
+            let env_value = named_secret && b == b':' && key == "value";
+            if !key.is_empty() && key.len() <= MAX_KEY && (is_secret_key(key) || env_value) {
+                // Only a key that starts the line owns the rest of it.
+                let leads = line[..k_start]
+                    .trim_start_matches([' ', '\t', '-'])
+                    .is_empty();
+                let to_eol = leads && (whole_line || yaml && b == b':');
+                let (vs, ve) = value_extent(line, i + 1, to_eol);
+                if ve > vs && !is_placeholder(&line[vs..ve]) {
+                    out.push(Span::new(base + vs, base + ve));
+                }
+                masked_to = masked_to.max(ve);
+            }
+            // `Authorization: Bearer X` / `Authorization: token X`.
+            if b == b':' && key.eq_ignore_ascii_case("authorization") {
+                let rest = &line[i + 1..];
+                let lead = rest.len() - rest.trim_start().len();
+                let after_scheme = rest.trim_start();
+                let skip = after_scheme
+                    .find(' ')
+                    .filter(|_| {
+                        let w = after_scheme.split(' ').next().unwrap_or("");
+                        ["bearer", "token", "basic"]
+                            .iter()
+                            .any(|s| w.eq_ignore_ascii_case(s))
+                    })
+                    .map_or(0, |s| s + 1);
+                let vs = i + 1 + lead + skip;
+                let (vs, ve) = value_extent(line, vs, false);
+                if ve > vs {
+                    out.push(Span::new(base + vs, base + ve));
+                }
+                masked_to = masked_to.max(ve);
+            }
+            i += 1;
+            continue;
+        }
+        if b == b' ' || b == b'\t' || i == 0 {
+            // Word starts: `--password VALUE`, `-pVALUE` of mysql clients.
+            let ws = if b == b' ' || b == b'\t' { i + 1 } else { i };
+            let we = line[ws..].find([' ', '\t']).map_or(line.len(), |e| ws + e);
+            let word = &line[ws..we];
+            if is_password_flag(prev_word)
+                && !word.is_empty()
+                && !word.starts_with('-')
+                && !is_placeholder(word)
+            {
+                out.push(Span::new(base + ws, base + we));
+            }
+            if mysql && word.len() > 2 && word.starts_with("-p") && !word.starts_with("-p=") {
+                let v = &word[2..];
+                if !is_placeholder(v.trim_matches(['"', '\''])) && v != "-" {
+                    out.push(Span::new(base + ws + 2, base + we));
+                }
+            }
+            if !word.is_empty() {
+                prev_word = word;
+            }
+            // Separators inside the word are looked at too (`ENV A=b`).
+        }
+        i += 1;
+    }
+}
+
+pub(crate) fn is_password_flag(w: &str) -> bool {
+    let Some(w) = w.strip_prefix('-') else {
+        return false;
+    };
+    let w = w.trim_start_matches('-');
+    !w.is_empty() && w.len() < 40 && w.len() + 1 < 64 && {
+        let lower = w.to_ascii_lowercase();
+        matches!(
+            lower.as_str(),
+            "password"
+                | "pass"
+                | "passwd"
+                | "token"
+                | "api-key"
+                | "apikey"
+                | "secret"
+                | "client-secret"
+                // redis-server / valkey-server
+                | "requirepass"
+                | "masterauth"
+        )
+    }
+}
+
+/// Where the value after a separator at `from` starts and ends: quoted values
+/// to their closing quote; `whole_line` values to the end of the line (before
+/// a ` #`/` ;` comment); others to the next blank, quote, `&` or `;`.
+pub(crate) fn value_extent(line: &str, from: usize, whole_line: bool) -> (usize, usize) {
+    let from = from.min(line.len());
+    let rest = &line[from..];
+    let vs = from + (rest.len() - rest.trim_start().len());
+    let v = &line[vs..];
+    if let Some(q) = v.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = v[1..].find(q).map_or(line.len(), |e| vs + 1 + e);
+        return (vs + 1, end);
+    }
+    let end = if whole_line {
+        let cut = [" #", " ;", "\t#", "\t;"]
+            .iter()
+            .filter_map(|c| v.find(c))
+            .min()
+            .unwrap_or(v.len());
+        vs + v[..cut].trim_end().len()
+    } else {
+        vs + v
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '&' | ';' | ','))
+            .unwrap_or(v.len())
+    };
+    (vs, end)
+}
