@@ -608,7 +608,7 @@ pub(super) fn lint_custom(
     let mut result = session.take_result();
     // What is left (facts, graph, rules) is freed off the main thread; the
     // process may exit before that ends.
-    std::thread::spawn(move || drop(session));
+    crate::engine::drop_in_background(session);
     append_failures(&mut result, custom);
     result
 }

@@ -203,6 +203,14 @@ fn is_enabled(code: &str, settings: &Settings, opts: &LintOptions) -> bool {
     }
 }
 
+/// Frees `value` on another thread (freeing the facts of a large run takes
+/// a while, and the caller has other work); inline when no thread starts.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    // When no thread starts, the closure and the value in it are dropped
+    // here, inline.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 pub fn lint(inputs: Vec<Input>, config: &Config, opts: &LintOptions) -> LintResult {
     let mut session = Session::new(config.clone(), opts.clone());
     for input in inputs {

@@ -275,6 +275,12 @@ impl Session {
     /// thread (freeing a large run's facts is not free) while it reports.
     pub fn take_result(&mut self) -> LintResult {
         self.refresh_on_pool();
+        // The facts and the graph are not part of the result: freed on
+        // another thread while the findings are collected, so the run's peak
+        // memory does not hold both.
+        let facts = std::mem::take(&mut self.facts);
+        let graph = std::mem::take(&mut self.graph);
+        super::drop_in_background((facts, graph));
         let (diagnostics, masks) = self.collect(true);
         let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
         // The slots no longer match the files: nothing may run on them again.
