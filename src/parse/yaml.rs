@@ -238,8 +238,10 @@ enum Frame {
         anchor: usize,
         tag: Option<String>,
         entries: Vec<Entry>,
-        /// Index in `entries` of each string key seen, for O(1) duplicate checks.
-        seen: HashMap<String, usize>,
+        /// Index in `entries` of each string key seen, for O(1) duplicate
+        /// checks in large maps; built once the map has `INDEX_FROM` entries
+        /// (smaller maps are scanned, which allocates nothing).
+        seen: Option<HashMap<String, usize>>,
         key: Option<Node>,
     },
 }
@@ -353,7 +355,7 @@ impl<'a> Loader<'a> {
                     anchor,
                     tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                     entries: Vec::new(),
-                    seen: HashMap::new(),
+                    seen: None,
                     key: None,
                 }),
                 Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
@@ -515,7 +517,12 @@ impl<'a> Loader<'a> {
                 None => *key = Some(node),
                 Some(k) => {
                     if let Some(name) = k.as_str().filter(|n| *n != "<<") {
-                        match seen.get(name).and_then(|&i| entries.get(i)) {
+                        // The first entry with this key (later ones were reported).
+                        let first = match seen {
+                            Some(seen) => seen.get(name).and_then(|&i| entries.get(i)),
+                            None => entries.iter().find(|e| e.key.is_key(name)),
+                        };
+                        match first {
                             Some(prev) => self.errors.push(YamlError {
                                 kind: ErrorKind::DuplicateKey,
                                 span: k.span,
@@ -525,7 +532,9 @@ impl<'a> Loader<'a> {
                                 related: Some(prev.key.span),
                             }),
                             None => {
-                                seen.insert(name.to_owned(), entries.len());
+                                if let Some(seen) = seen {
+                                    seen.insert(name.to_owned(), entries.len());
+                                }
                             }
                         }
                     }
@@ -533,11 +542,28 @@ impl<'a> Loader<'a> {
                         key: k,
                         value: node,
                     });
+                    if seen.is_none() && entries.len() >= INDEX_FROM {
+                        *seen = Some(index_keys(entries));
+                    }
                 }
             },
         }
         Ok(())
     }
+}
+
+/// Maps with this many entries index their keys for duplicate checks.
+const INDEX_FROM: usize = 16;
+
+/// Each string key (but `<<`) of a map, at its first entry.
+fn index_keys(entries: &[Entry]) -> HashMap<String, usize> {
+    let mut seen = HashMap::with_capacity(entries.len() * 2);
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(name) = e.key.as_str().filter(|n| *n != "<<") {
+            seen.entry(name.to_owned()).or_insert(i);
+        }
+    }
+    seen
 }
 
 fn convert_style(style: ScalarStyle) -> Style {
@@ -649,10 +675,12 @@ impl Node {
     /// The entry for `key` (the last one when the key is duplicated, as
     /// Kubernetes decoders keep the last).
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_map()
-            .iter()
-            .rev()
-            .find(|e| e.key.as_str() == Some(key))
+        self.as_map().iter().rev().find(|e| e.key.is_key(key))
+    }
+
+    /// `self.as_str() == Some(key)`, comparing the text before the null check.
+    fn is_key(&self, key: &str) -> bool {
+        matches!(&self.kind, NodeKind::Scalar(s) if s.value == key) && !self.is_null()
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -795,7 +823,11 @@ fn parse_int(v: &str) -> Option<i64> {
     if digits.is_empty() || !digits.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let clean: std::borrow::Cow<str> = if digits.contains('_') {
+        digits.replace('_', "").into()
+    } else {
+        digits.into()
+    };
     let n = if let Some(hex) = clean.strip_prefix("0x") {
         i64::from_str_radix(hex, 16).ok()?
     } else if let Some(oct) = clean.strip_prefix("0o") {
@@ -826,7 +858,11 @@ fn parse_float(v: &str) -> Option<f64> {
     if !b.iter().any(u8::is_ascii_digit) {
         return None;
     }
-    v.replace('_', "").parse().ok()
+    if v.contains('_') {
+        v.replace('_', "").parse().ok()
+    } else {
+        v.parse().ok()
+    }
 }
 
 #[cfg(test)]

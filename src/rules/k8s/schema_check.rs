@@ -14,6 +14,8 @@ use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
+use super::schema_instance::{Instance, Yaml};
+use jsonschema::json::{Json, SerdeJson};
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -119,7 +121,7 @@ fn compute(file: &ParsedFile, version: &str) -> Vec<Finding> {
     for obj in k8s::objects(yaml) {
         match bundle.definition(obj.api_version, obj.kind) {
             Some(def) => match bundle.validator(def) {
-                Ok(v) => validate_object(bundle, &v, &obj, &mut out),
+                Ok(v) => validate_object(bundle, def, &v, &obj, &mut out),
                 // Bundled schemas are tested to compile; never silently pass.
                 Err(e) => out.push(Finding {
                     code: INVALID_VALUE,
@@ -141,7 +143,21 @@ fn compute(file: &ParsedFile, version: &str) -> Vec<Finding> {
     out
 }
 
-fn validate_object(bundle: &Bundle, validator: &Validator, obj: &Object, out: &mut Vec<Finding>) {
+fn validate_object(
+    bundle: &Bundle,
+    def: &str,
+    validator: &Validator,
+    obj: &Object,
+    out: &mut Vec<Finding>,
+) {
+    // Most objects are valid: ask on the YAML tree itself, which spares
+    // building (and dropping) the JSON. Only a `true` is trusted.
+    if bundle
+        .yaml_validator(def)
+        .is_ok_and(|v| v.is_valid(Instance::Node(obj.root)))
+    {
+        return;
+    }
     let instance = obj.root.to_json();
     if validator.is_valid(&instance) {
         return;
@@ -548,7 +564,10 @@ fn unknown_kind(bundle: &Bundle, obj: &Object) -> Finding {
 }
 
 /// A validator compiled at most once (or why it could not be).
-type ValidatorCell = OnceLock<Result<Arc<Validator>, String>>;
+type ValidatorCell<F = SerdeJson> = OnceLock<Result<Arc<Validator<F>>, String>>;
+
+/// Compiled validators by definition name.
+type Validators<F> = Mutex<HashMap<String, Arc<ValidatorCell<F>>>>;
 
 /// One bundled version: its definitions, what they define, compiled validators.
 pub struct Bundle {
@@ -560,7 +579,9 @@ pub struct Bundle {
     /// kind -> the apiVersions that serve it.
     kinds: HashMap<String, Vec<String>>,
     groups: HashSet<String>,
-    validators: Mutex<HashMap<String, Arc<ValidatorCell>>>,
+    validators: Validators<SerdeJson>,
+    /// The same definitions, compiled for the YAML tree (`schema_instance`).
+    yaml_validators: Validators<Yaml>,
 }
 
 fn bundle_of(version: &str) -> Option<&'static Bundle> {
@@ -629,6 +650,7 @@ impl Bundle {
             kinds,
             groups,
             validators: Mutex::new(HashMap::new()),
+            yaml_validators: Mutex::new(HashMap::new()),
         })
     }
 
@@ -642,16 +664,31 @@ impl Bundle {
     /// The compiled validator of a definition, compiled on first use. Threads
     /// asking for the same one wait for a single compilation.
     pub fn validator(&self, def: &str) -> Result<Arc<Validator>, String> {
+        self.compiled(&self.validators, def)
+    }
+
+    /// The validator of a definition for the YAML tree itself.
+    pub fn yaml_validator(&self, def: &str) -> Result<Arc<Validator<Yaml>>, String> {
+        self.compiled(&self.yaml_validators, def)
+    }
+
+    fn compiled<F: Json>(
+        &self,
+        validators: &Validators<F>,
+        def: &str,
+    ) -> Result<Arc<Validator<F>>, String> {
         let cell = {
-            let mut map = self
-                .validators
+            let mut map = validators
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            Arc::clone(map.entry(def.to_owned()).or_default())
+            match map.get(def) {
+                Some(cell) => Arc::clone(cell),
+                None => Arc::clone(map.entry(def.to_owned()).or_default()),
+            }
         };
         cell.get_or_init(|| {
             let schema = serde_json::json!({ "$ref": format!("{BASE_URI}#/$defs/{def}") });
-            jsonschema::options()
+            jsonschema::options_for::<F>()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .with_registry(&self.registry)
                 .build(&schema)
@@ -799,6 +836,67 @@ mod tests {
         });
         assert!(compiled.iter().all(|v| Arc::ptr_eq(v, &compiled[0])));
         assert!(Arc::ptr_eq(&b.validator(def).unwrap(), &compiled[0]));
+    }
+
+    /// The YAML-tree validator (`schema_instance`) must give the verdict the
+    /// JSON one gives, on every object of the fixtures, the bug reproducers,
+    /// the real-world projects and odd hand-written ones, for every version.
+    #[test]
+    fn yaml_tree_and_json_verdicts_agree() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+                {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["fixtures", "../shared/realworld", "../shared/bugs"] {
+            walk(&root.join(dir), &mut files);
+        }
+        let mut texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .collect();
+        texts.push(concat!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {x: 1, y: .inf, ~: n, [1]: 2}}\n",
+            "spec:\n  containers:\n    - {name: a, image: b, tty: yes, stdin: !!str true}\n",
+            "    - {name: a, image: b, name: 5, ports: [{containerPort: '80'}]}\n",
+            "  hostNetwork: .nan\n  priority: 0x10\n  nodeSelector: {a: 0o17, b: 1_000}\n",
+        ).to_owned());
+        texts.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: 1, a: x}\n".to_owned());
+        texts.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: x, a: 1}\n".to_owned());
+        assert!(texts.len() > 100, "{} YAML files", texts.len());
+        let (mut valid, mut invalid) = (0, 0);
+        for (version, _) in BUNDLED {
+            let b = bundle(version).unwrap();
+            for text in &texts {
+                let yaml = crate::parse::yaml::parse(text);
+                for obj in k8s::objects(&yaml) {
+                    let Some(def) = b.definition(obj.api_version, obj.kind) else {
+                        continue;
+                    };
+                    let json = b.validator(def).unwrap().is_valid(&obj.root.to_json());
+                    let tree = b
+                        .yaml_validator(def)
+                        .unwrap()
+                        .is_valid(Instance::Node(obj.root));
+                    assert_eq!(tree, json, "{version} {def}:\n{text}");
+                    if json { valid += 1 } else { invalid += 1 }
+                }
+            }
+        }
+        assert!(valid > 100 && invalid > 10, "{valid} valid, {invalid} invalid");
     }
 
     #[test]
