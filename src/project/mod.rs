@@ -126,6 +126,29 @@ impl Deployed<'_> {
     }
 }
 
+/// Container `c` of workload `w` as deployed.
+fn deployed<'a>(
+    graph: &'a Graph,
+    facts: &'a [FileFacts],
+    w: usize,
+    c: usize,
+) -> Option<Deployed<'a>> {
+    let workload = graph.workloads.get(w)?;
+    let node = workload.containers.get(c)?;
+    let object = facts
+        .get(workload.object.file)
+        .and_then(FileFacts::kubernetes)
+        .and_then(|k| k.objects.get(workload.object.index))?;
+    let pod = object.pod.as_ref()?;
+    Some(Deployed {
+        workload,
+        object,
+        container: pod.containers.get(node.index)?,
+        pod,
+        node,
+    })
+}
+
 /// Everything project rules see: the files (documents are kept for the
 /// kinds whose rules still read them), their facts, and the graph. The
 /// Kubernetes object set and the php-fpm include sets are built at most once
@@ -240,25 +263,14 @@ impl<'a> Project<'a> {
     /// Every container of every workload, with its workload, object, pod
     /// template and graph node: the loop cross-file rules start from.
     pub fn containers(&self) -> impl Iterator<Item = Deployed<'a>> + use<'a> {
-        let graph = self.graph;
-        let facts = self.facts;
-        graph.workloads.iter().flat_map(move |workload| {
-            let object = facts
-                .get(workload.object.file)
-                .and_then(FileFacts::kubernetes)
-                .and_then(|k| k.objects.get(workload.object.index));
-            let pod = object.and_then(|o| o.pod.as_ref().map(|p| (o, p)));
-            workload.containers.iter().filter_map(move |node| {
-                let (object, pod) = pod?;
-                Some(Deployed {
-                    workload,
-                    object,
-                    container: pod.containers.get(node.index)?,
-                    pod,
-                    node,
-                })
+        let (graph, facts) = (self.graph, self.facts);
+        graph
+            .workloads
+            .iter()
+            .enumerate()
+            .flat_map(move |(w, workload)| {
+                (0..workload.containers.len()).filter_map(move |c| deployed(graph, facts, w, c))
             })
-        })
     }
 
     /// The containers whose image the Dockerfile `file` builds (by the
@@ -279,26 +291,7 @@ impl<'a> Project<'a> {
             .get(&dockerfile)
             .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter_map(|&(w, c)| self.deployed(w, c))
-    }
-
-    /// Container `c` of workload `w` as deployed.
-    fn deployed(&self, w: usize, c: usize) -> Option<Deployed<'a>> {
-        let workload = self.graph.workloads.get(w)?;
-        let node = workload.containers.get(c)?;
-        let object = self
-            .facts
-            .get(workload.object.file)
-            .and_then(FileFacts::kubernetes)
-            .and_then(|k| k.objects.get(workload.object.index))?;
-        let pod = object.pod.as_ref()?;
-        Some(Deployed {
-            workload,
-            object,
-            container: pod.containers.get(node.index)?,
-            pod,
-            node,
-        })
+            .filter_map(|&(w, c)| deployed(self.graph, self.facts, w, c))
     }
 
     /// The path of a file, for messages.
