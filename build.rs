@@ -17,7 +17,12 @@ fn main() {
     let mut catalog = Vec::new();
     collect(&root.join("rules"), "yaml", &mut catalog);
     catalog.sort();
+    // Each entry as (path, its YAML turned into JSON): the YAML is turned
+    // into JSON here, once, so a run deserializes JSON instead of parsing
+    // 300 KB of YAML at every start. The YAML texts stay for the test that
+    // compares both.
     let mut code = String::from("pub static CATALOG_FILES: &[(&str, &str)] = &[\n");
+    let mut yaml = String::from("#[cfg(test)]\npub static CATALOG_YAML: &[&str] = &[\n");
     for path in &catalog {
         let rel = path
             .strip_prefix(&root)
@@ -25,14 +30,14 @@ fn main() {
             .display()
             .to_string();
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(
-            code,
-            "    ({rel:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .ok();
+        let text = fs::read_to_string(path).expect("read catalog entry");
+        let json = yaml_to_json(&rel, &text);
+        writeln!(code, "    ({rel:?}, {json:?}),").ok();
+        writeln!(yaml, "    include_str!({:?}),", path.display().to_string()).ok();
     }
     code.push_str("];\n");
+    yaml.push_str("];\n");
+    code.push_str(&yaml);
     fs::write(out.join("catalog_files.rs"), code).expect("write catalog_files.rs");
 
     let mut registry = String::new();
@@ -98,4 +103,114 @@ fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// A catalog entry (one YAML document of mappings, sequences and scalars) as
+/// JSON text. Plain scalars resolve as the run-time YAML loader resolves
+/// them for the catalog's fields: null, booleans, decimal integers, else
+/// strings; quoted and block scalars and keys are strings. A test compares
+/// every entry with the run-time parse of its YAML.
+fn yaml_to_json(path: &str, text: &str) -> String {
+    use saphyr_parser::{Event, Parser, ScalarStyle};
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Per open collection: is it a mapping, how many nodes it holds so far.
+    let mut stack: Vec<(bool, usize)> = Vec::new();
+    let mut documents = 0;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.unwrap_or_else(|e| panic!("{path}: {e}"));
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => continue,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                assert!(documents == 1, "{path}: more than one document");
+                continue;
+            }
+            Event::SequenceEnd => {
+                stack.pop();
+                out.push(']');
+                continue;
+            }
+            Event::MappingEnd => {
+                stack.pop();
+                out.push('}');
+                continue;
+            }
+            _ => {}
+        }
+        let mut is_key = false;
+        if let Some((is_map, n)) = stack.last_mut() {
+            if *is_map && *n % 2 == 1 {
+                out.push(':');
+            } else if *n > 0 {
+                out.push(',');
+            }
+            is_key = *is_map && *n % 2 == 0;
+            *n += 1;
+        }
+        match event {
+            Event::Scalar(value, style, _, tag) => {
+                let plain = style == ScalarStyle::Plain && tag.is_none() && !is_key;
+                match value.as_ref() {
+                    "" | "~" | "null" | "Null" | "NULL" if plain => out.push_str("null"),
+                    "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y"
+                    | "Y"
+                        if plain =>
+                    {
+                        out.push_str("true")
+                    }
+                    "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF"
+                    | "n" | "N"
+                        if plain =>
+                    {
+                        out.push_str("false")
+                    }
+                    v if plain
+                        && !v.is_empty()
+                        && v.len() < 16
+                        && v.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        out.push_str(v.trim_start_matches('0'));
+                        if v.bytes().all(|b| b == b'0') {
+                            out.push('0');
+                        }
+                    }
+                    v => json_string(&mut out, v),
+                }
+            }
+            Event::SequenceStart(..) if !is_key => {
+                out.push('[');
+                stack.push((false, 0));
+            }
+            Event::MappingStart(..) if !is_key => {
+                out.push('{');
+                stack.push((true, 0));
+            }
+            _ => panic!(
+                "{path}:{}: the catalog uses no aliases and no collection keys",
+                span.start.line()
+            ),
+        }
+    }
+    if out.is_empty() {
+        out.push_str("null");
+    }
+    out
+}
+
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                write!(out, "\\u{:04x}", c as u32).ok();
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

@@ -34,14 +34,16 @@ pub fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
         .map_err(|e| format!("bundled schema does not compile: {e}"))
 }
 
-/// Validates `instance` (the JSON of `root`) and locates each error in `root`.
+/// Validates `instance` and locates each error in `root`.
 /// `schema` is the document the validator's keyword locations point into: the
 /// compiled schema itself, or the registry document a `$ref` schema resolves to.
-pub fn validate(
-    validator: &jsonschema::Validator,
+/// `instance` is `root` as the validator's representation: its JSON for a
+/// `serde_json` validator, the tree itself for the Kubernetes one.
+pub fn validate<'i, F: jsonschema::json::Json>(
+    validator: &'i jsonschema::Validator<F>,
     schema: &Value,
     root: &Node,
-    instance: &Value,
+    instance: F::Node<'i>,
 ) -> Vec<SchemaIssue> {
     let mut issues = Vec::new();
     for error in validator.iter_errors(instance) {
@@ -205,7 +207,7 @@ fn expected(kind: &ValidationErrorKind) -> Vec<String> {
 }
 
 /// Property names declared next to the failing `additionalProperties`.
-fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+pub(crate) fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
     let parent = schema_path
         .strip_suffix("/additionalProperties")
         .unwrap_or(schema_path);
@@ -216,7 +218,7 @@ fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn escape(segment: &str) -> String {
+pub(crate) fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
@@ -240,7 +242,7 @@ pub fn dotted(pointer: &str) -> String {
 /// Where to point for a finding about a whole collection that has no key (a
 /// list item): its first entry (`name: web`, or the key when the value is a
 /// collection), else its first character.
-fn first_line(node: &Node) -> Span {
+pub(crate) fn first_line(node: &Node) -> Span {
     match node.as_map().first() {
         Some(e) if e.value.as_scalar().is_some() => e.key.span.cover(e.value.span),
         Some(e) => e.key.span,

@@ -3,7 +3,6 @@
 //! all read it; severities here are only defaults.
 
 use crate::diagnostic::Severity;
-use crate::parse::yaml;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -197,27 +196,18 @@ pub fn catalog() -> &'static Catalog {
 }
 
 fn load() -> Catalog {
-    use rayon::prelude::*;
-    // Parsed on all cores: every run reads the catalog (rule selection,
-    // help texts), so its few milliseconds are part of each start-up.
+    // build.rs turned each entry's YAML into JSON: a typed JSON read of
+    // every entry is cheaper than parsing the YAML at each start-up.
     let parsed: Vec<Result<RuleMeta, String>> = CATALOG_FILES
-        .par_iter()
-        .map(|(path, text)| {
-            let file = yaml::parse(text);
-            if let Some(e) = file.errors.first() {
-                return Err(format!("{path}: {}", e.message));
-            }
-            let Some(doc) = file.documents.first() else {
-                return Err(format!("{path}: empty"));
-            };
-            match serde_json::from_value::<RuleMeta>(doc.root.to_json()) {
-                Ok(mut meta) => {
+        .iter()
+        .map(|(path, json)| {
+            serde_json::from_str::<RuleMeta>(json)
+                .map(|mut meta| {
                     meta.file = (*path).to_owned();
                     meta.help_text = reflow(&meta.remediation);
-                    Ok(meta)
-                }
-                Err(e) => Err(format!("{path}: {e}")),
-            }
+                    meta
+                })
+                .map_err(|e| format!("{path}: {e}"))
         })
         .collect();
     let mut rules = Vec::with_capacity(parsed.len());
@@ -238,6 +228,43 @@ pub fn preload() {
     rayon::spawn(|| {
         catalog();
     });
+}
+
+/// An entry as the run-time YAML loader reads it, which is what build.rs's
+/// JSON must match.
+#[cfg(test)]
+fn from_yaml(path: &str, text: &str) -> Result<RuleMeta, String> {
+    let file = crate::parse::yaml::parse(text);
+    if let Some(e) = file.errors.first() {
+        return Err(format!("{path}: {}", e.message));
+    }
+    let Some(doc) = file.documents.first() else {
+        return Err(format!("{path}: empty"));
+    };
+    serde_json::from_value::<RuleMeta>(doc.root.to_json()).map_err(|e| format!("{path}: {e}"))
+}
+
+#[cfg(test)]
+mod build_tests {
+    use super::*;
+
+    #[test]
+    fn build_time_json_reads_as_the_yaml_does() {
+        assert_eq!(CATALOG_FILES.len(), CATALOG_YAML.len());
+        assert!(CATALOG_FILES.len() > 100);
+        for ((path, json), yaml) in CATALOG_FILES.iter().zip(CATALOG_YAML) {
+            let from_json: serde_json::Value = serde_json::from_str(json).unwrap();
+            let tree = crate::parse::yaml::parse(yaml).documents[0].root.to_json();
+            assert_eq!(from_json, tree, "{path}");
+            let meta = from_yaml(path, yaml).unwrap();
+            let built = serde_json::from_str::<RuleMeta>(json).unwrap();
+            assert_eq!(
+                serde_json::to_value(&meta).unwrap(),
+                serde_json::to_value(&built).unwrap(),
+                "{path}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

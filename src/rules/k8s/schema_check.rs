@@ -2,10 +2,11 @@
 //! (`schemas/kubernetes/`, versions in `model::k8s_versions`), shared by the
 //! K8S100-K8S105 rules.
 //!
-//! Each bundled version is parsed once per process, and each (version, kind)
-//! validator is compiled once, on first use, and shared across threads. The
-//! rules of one file run on one thread one after another, so the file's
-//! findings are computed by the first of them and reused by the rest.
+//! Each bundled version is parsed once per process, on first use, and shared
+//! across threads; objects are validated by walking their definition
+//! (`schema_tree`), so nothing is compiled. The rules of one file run on one
+//! thread one after another, so the file's findings are computed by the
+//! first of them and reused by the rest.
 
 use crate::config::Settings;
 use crate::model::k8s_versions::{BUNDLED, bundled_versions, normalize_version};
@@ -14,16 +15,15 @@ use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
-use super::schema_instance::{Instance, Yaml};
-use jsonschema::json::{Json, SerdeJson};
-use jsonschema::{Registry, Validator};
+use super::schema_tree::{self, Definitions};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// The URI the definitions are registered under (their own `$id`).
+#[cfg(test)]
 const BASE_URI: &str = "https://kubernetes.io/api/_definitions.json";
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 
@@ -120,17 +120,15 @@ fn compute(file: &ParsedFile, version: &str) -> Vec<Finding> {
     let mut unknown_seen: HashSet<(&str, &str)> = HashSet::new();
     for obj in k8s::objects(yaml) {
         match bundle.definition(obj.api_version, obj.kind) {
-            Some(def) => match bundle.validator(def) {
-                Ok(v) => validate_object(bundle, def, &v, &obj, &mut out),
-                // Bundled schemas are tested to compile; never silently pass.
-                Err(e) => out.push(Finding {
-                    code: INVALID_VALUE,
-                    span: obj.anchor_span(),
-                    message: format!("cannot validate {}: {e}", obj.display()),
-                    hint: None,
-                    label: "not validated",
-                }),
-            },
+            Some(def) => {
+                // Most objects are valid: the verdict alone stops at the
+                // first error and builds nothing.
+                if !schema_tree::is_valid(bundle, def, obj.root) {
+                    for issue in schema_tree::validate(bundle, def, obj.root) {
+                        out.push(classify(bundle, issue, &obj));
+                    }
+                }
+            }
             None => {
                 if let Some(f) = not_served(bundle, &obj) {
                     out.push(f);
@@ -141,30 +139,6 @@ fn compute(file: &ParsedFile, version: &str) -> Vec<Finding> {
         }
     }
     out
-}
-
-fn validate_object(
-    bundle: &Bundle,
-    def: &str,
-    validator: &Validator,
-    obj: &Object,
-    out: &mut Vec<Finding>,
-) {
-    // Most objects are valid: ask on the YAML tree itself, which spares
-    // building (and dropping) the JSON. Only a `true` is trusted.
-    if bundle
-        .yaml_validator(def)
-        .is_ok_and(|v| v.is_valid(Instance::Node(obj.root)))
-    {
-        return;
-    }
-    let instance = obj.root.to_json();
-    if validator.is_valid(&instance) {
-        return;
-    }
-    for issue in crate::schema::validate(validator, &bundle.doc, obj.root, &instance) {
-        out.push(classify(bundle, issue, obj));
-    }
 }
 
 /// Turns a located schema issue into the finding of the matching rule.
@@ -563,25 +537,17 @@ fn unknown_kind(bundle: &Bundle, obj: &Object) -> Finding {
     }
 }
 
-/// A validator compiled at most once (or why it could not be).
-type ValidatorCell<F = SerdeJson> = OnceLock<Result<Arc<Validator<F>>, String>>;
-
-/// Compiled validators by definition name.
-type Validators<F> = Mutex<HashMap<String, Arc<ValidatorCell<F>>>>;
-
-/// One bundled version: its definitions, what they define, compiled validators.
+/// One bundled version: its definitions and what they define.
 pub struct Bundle {
     pub version: &'static str,
-    doc: Arc<Value>,
-    registry: Registry<'static>,
+    doc: Value,
     /// (apiVersion, kind) -> definition name.
     index: HashMap<(String, String), String>,
     /// kind -> the apiVersions that serve it.
     kinds: HashMap<String, Vec<String>>,
     groups: HashSet<String>,
-    validators: Validators<SerdeJson>,
-    /// The same definitions, compiled for the YAML tree (`schema_instance`).
-    yaml_validators: Validators<Yaml>,
+    /// The `pattern`s of the definitions, compiled on first use.
+    patterns: OnceLock<Vec<(String, Option<regex::Regex>)>>,
 }
 
 fn bundle_of(version: &str) -> Option<&'static Bundle> {
@@ -636,21 +602,13 @@ impl Bundle {
         for served in kinds.values_mut() {
             served.sort();
         }
-        let doc = Arc::new(doc);
-        let registry = Registry::new()
-            .add(BASE_URI, Arc::clone(&doc))
-            .ok()?
-            .prepare()
-            .ok()?;
         Some(Bundle {
             version,
             doc,
-            registry,
             index,
             kinds,
             groups,
-            validators: Mutex::new(HashMap::new()),
-            yaml_validators: Mutex::new(HashMap::new()),
+            patterns: OnceLock::new(),
         })
     }
 
@@ -661,50 +619,68 @@ impl Bundle {
             .map(String::as_str)
     }
 
-    /// The compiled validator of a definition, compiled on first use. Threads
-    /// asking for the same one wait for a single compilation.
-    pub fn validator(&self, def: &str) -> Result<Arc<Validator>, String> {
-        self.compiled(&self.validators, def)
-    }
-
-    /// The validator of a definition for the YAML tree itself.
-    pub fn yaml_validator(&self, def: &str) -> Result<Arc<Validator<Yaml>>, String> {
-        self.compiled(&self.yaml_validators, def)
-    }
-
-    fn compiled<F: Json>(
-        &self,
-        validators: &Validators<F>,
-        def: &str,
-    ) -> Result<Arc<Validator<F>>, String> {
-        let cell = {
-            let mut map = validators
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match map.get(def) {
-                Some(cell) => Arc::clone(cell),
-                None => Arc::clone(map.entry(def.to_owned()).or_default()),
-            }
-        };
-        cell.get_or_init(|| {
-            let schema = serde_json::json!({ "$ref": format!("{BASE_URI}#/$defs/{def}") });
-            jsonschema::options_for::<F>()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .with_registry(&self.registry)
-                .build(&schema)
-                .map(Arc::new)
-                .map_err(|e| format!("bundled schema `{def}` does not compile: {e}"))
-        })
-        .clone()
+    /// A `jsonschema` validator of a definition, the oracle `schema_tree` is
+    /// tested against.
+    #[cfg(test)]
+    fn validator(&self, def: &str) -> Result<jsonschema::Validator, String> {
+        let registry = jsonschema::Registry::new()
+            .add(BASE_URI, self.doc.clone())
+            .and_then(|r| r.prepare())
+            .map_err(|e| e.to_string())?;
+        let schema = serde_json::json!({ "$ref": format!("{BASE_URI}#/$defs/{def}") });
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_registry(&registry)
+            .build(&schema)
+            .map_err(|e| format!("bundled schema `{def}` does not compile: {e}"))
     }
 }
 
-/// Every definition with a single group-version-kind, for tests.
-#[cfg(test)]
-fn definitions(version: &'static str) -> Vec<String> {
-    bundle(version)
-        .map(|b| b.index.values().cloned().collect())
-        .unwrap_or_default()
+impl Definitions for Bundle {
+    fn doc(&self) -> &Value {
+        &self.doc
+    }
+
+    fn schema_of(&self, name: &str) -> Option<&Value> {
+        self.doc.get("$defs")?.get(name)
+    }
+
+    fn pattern_matches(&self, pattern: &str, text: &str) -> bool {
+        let patterns = self.patterns.get_or_init(|| {
+            let mut found = Vec::new();
+            collect_patterns(&self.doc, &mut found);
+            found.sort();
+            found.dedup();
+            found
+                .into_iter()
+                .map(|p| {
+                    let re = regex::Regex::new(&p).ok();
+                    (p, re)
+                })
+                .collect()
+        });
+        match patterns.iter().find(|(p, _)| p == pattern) {
+            Some((_, Some(re))) => re.is_match(text),
+            // A pattern that does not compile checks nothing (a test compiles them all).
+            _ => true,
+        }
+    }
+}
+
+/// Every `pattern` keyword's value in a schema document.
+fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("pattern", Value::String(p)) => out.push(p.clone()),
+                    _ => collect_patterns(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_patterns(v, out)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -824,25 +800,47 @@ mod tests {
     }
 
     #[test]
-    fn validators_are_compiled_once_and_shared_across_threads() {
-        let b = bundle("1.30").unwrap();
-        let def = "io.k8s.api.batch.v1.CronJob";
-        let compiled: Vec<Arc<Validator>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| b.validator(def))).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap().unwrap())
-                .collect()
-        });
-        assert!(compiled.iter().all(|v| Arc::ptr_eq(v, &compiled[0])));
-        assert!(Arc::ptr_eq(&b.validator(def).unwrap(), &compiled[0]));
+    fn every_reference_resolves_and_every_pattern_compiles() {
+        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match v {
+                Value::Object(o) => o.iter().for_each(|(k, v)| match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r),
+                    _ => refs(v, out),
+                }),
+                Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        for v in bundled_versions() {
+            let b = bundle(v).unwrap();
+            let mut found = Vec::new();
+            refs(&b.doc, &mut found);
+            assert!(found.len() > 500, "{v}: {} references", found.len());
+            for r in found {
+                let name = r.strip_prefix("#/$defs/").expect(r);
+                assert!(b.schema_of(name).is_some(), "{v}: {r}");
+            }
+            let mut patterns = Vec::new();
+            collect_patterns(&b.doc, &mut patterns);
+            assert!(!patterns.is_empty());
+            for p in patterns {
+                assert!(regex::Regex::new(&p).is_ok(), "{v}: {p}");
+            }
+            assert!(b.pattern_matches(&quantity_pattern(b), "512Mi"));
+            assert!(!b.pattern_matches(&quantity_pattern(b), "512MB"));
+        }
     }
 
-    /// The YAML-tree validator (`schema_instance`) must give the verdict the
-    /// JSON one gives, on every object of the fixtures, the bug reproducers,
-    /// the real-world projects and odd hand-written ones, for every version.
+    fn quantity_pattern(b: &Bundle) -> String {
+        b.schema_of(QUANTITY).unwrap()["pattern"].as_str().unwrap().to_owned()
+    }
+
+    /// The schema walk (`schema_tree`) must give the findings `jsonschema`
+    /// gives on the object's JSON, on every object of the fixtures, the bug
+    /// reproducers, the real-world projects and odd hand-written ones, for
+    /// every version.
     #[test]
-    fn yaml_tree_and_json_verdicts_agree() {
+    fn schema_walk_and_jsonschema_agree() {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             let Ok(rd) = std::fs::read_dir(dir) else {
                 return;
@@ -877,35 +875,50 @@ mod tests {
         texts.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: 1, a: x}\n".to_owned());
         texts.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: x, a: 1}\n".to_owned());
         assert!(texts.len() > 100, "{} YAML files", texts.len());
+        texts.push(concat!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n",
+            "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: 1}}\n",
+            "    spec:\n      restartPolicy: Sometimes\n      imagePullPolicy: Always\n",
+            "      containers:\n        - name: a\n          imagePullPolicy: always\n",
+            "          resources: {limits: {memory: 512MB, cpu: 1.5}, requests: {cpu: [1]}}\n",
+            "          ports: [{containerPort: 1.0}, {containerPort: 1.5}, {protocol: 5}]\n",
+        ).to_owned());
         let (mut valid, mut invalid) = (0, 0);
         for (version, _) in BUNDLED {
             let b = bundle(version).unwrap();
+            let mut validators = HashMap::new();
             for text in &texts {
                 let yaml = crate::parse::yaml::parse(text);
                 for obj in k8s::objects(&yaml) {
                     let Some(def) = b.definition(obj.api_version, obj.kind) else {
                         continue;
                     };
-                    let json = b.validator(def).unwrap().is_valid(&obj.root.to_json());
-                    let tree = b
-                        .yaml_validator(def)
-                        .unwrap()
-                        .is_valid(Instance::Node(obj.root));
+                    let oracle = validators
+                        .entry(def.to_owned())
+                        .or_insert_with(|| b.validator(def).unwrap());
+                    let value = obj.root.to_json();
+                    let json = oracle.is_valid(&value);
+                    let tree = schema_tree::is_valid(b, def, obj.root);
                     assert_eq!(tree, json, "{version} {def}:\n{text}");
-                    if json { valid += 1 } else { invalid += 1 }
+                    if json {
+                        valid += 1;
+                        continue;
+                    }
+                    invalid += 1;
+                    let expected: Vec<Finding> =
+                        crate::schema::validate(oracle, &b.doc, obj.root, &value)
+                            .into_iter()
+                            .map(|i| classify(b, i, &obj))
+                            .collect();
+                    let found: Vec<Finding> = schema_tree::validate(b, def, obj.root)
+                        .into_iter()
+                        .map(|i| classify(b, i, &obj))
+                        .collect();
+                    assert!(!found.is_empty(), "{version} {def}:\n{text}");
+                    assert_eq!(found, expected, "{version} {def}:\n{text}");
                 }
             }
         }
         assert!(valid > 100 && invalid > 10, "{valid} valid, {invalid} invalid");
-    }
-
-    #[test]
-    fn every_definition_of_every_version_compiles() {
-        for v in bundled_versions() {
-            let b = bundle(v).unwrap();
-            for def in definitions(v) {
-                assert!(b.validator(&def).is_ok(), "{v} {def}");
-            }
-        }
     }
 }

@@ -1,0 +1,426 @@
+//! Validates a Kubernetes object's YAML tree against a bundled definition,
+//! walking the schema as it walks the tree: nothing is compiled, and only
+//! the definitions an object reaches are ever visited.
+//!
+//! The bundled schemas (`schemas/kubernetes/`, see its README) use a small
+//! part of JSON Schema: `$ref` to `#/$defs/NAME`, `type`, `properties`,
+//! `additionalProperties` (`false` or a schema), `required`, `items`,
+//! `enum` and one `pattern` (Quantity). This is that part, on the value
+//! `Node::to_json` would make of the tree (YAML 1.1 scalars, non-finite
+//! floats as strings, a key's scalar text or the JSON text of a collection
+//! key, the last of duplicated keys), with the issues `schema::validate`
+//! reports for the same errors from `jsonschema`. A test compares the
+//! findings of both on every object of the fixtures, the real-world
+//! projects and the bug reproducers, for every bundled version.
+
+use crate::parse::yaml::{Entry, Node, NodeKind, Resolved, resolve};
+use crate::schema::{SchemaIssue, allowed_properties, dotted, escape, first_line};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// JSON types in `jsonschema`'s order, which is the order of `expected`.
+const TYPES: [&str; 7] = [
+    "null", "boolean", "integer", "number", "string", "array", "object",
+];
+
+/// What a walk needs from the bundle: the whole document (for `$ref` and
+/// the `allowed_properties` of a did-you-mean) and compiled patterns.
+pub trait Definitions {
+    fn doc(&self) -> &Value;
+    fn schema_of(&self, name: &str) -> Option<&Value>;
+    fn pattern_matches(&self, pattern: &str, text: &str) -> bool;
+}
+
+/// Whether `root` is valid against the definition `def`.
+pub fn is_valid(defs: &impl Definitions, def: &str, root: &Node) -> bool {
+    let mut walk = Walk {
+        defs,
+        root,
+        issues: None,
+    };
+    walk.reference(def, root, &mut String::new())
+}
+
+/// The located issues of `root` against the definition `def`, sorted by span
+/// and message, without duplicates (as `schema::validate` gives them).
+pub fn validate(defs: &impl Definitions, def: &str, root: &Node) -> Vec<SchemaIssue> {
+    let mut walk = Walk {
+        defs,
+        root,
+        issues: Some(Vec::new()),
+    };
+    walk.reference(def, root, &mut String::new());
+    let mut issues = walk.issues.unwrap_or_default();
+    issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    issues.dedup();
+    issues
+}
+
+struct Walk<'d, 'n, D> {
+    defs: &'d D,
+    root: &'n Node,
+    /// `None` when only the verdict is wanted: the walk stops at the first error.
+    issues: Option<Vec<SchemaIssue>>,
+}
+
+impl<D: Definitions> Walk<'_, '_, D> {
+    /// Validates `node` (at `pointer`) against the definition `name`.
+    fn reference(&mut self, name: &str, node: &Node, pointer: &mut String) -> bool {
+        match self.defs.schema_of(name) {
+            Some(schema) => {
+                let mut location = format!("/$defs/{name}");
+                self.schema(schema, &mut location, node, pointer)
+            }
+            // The bundle is tested to resolve every reference.
+            None => true,
+        }
+    }
+
+    /// Validates `node` against `schema` at `location` in the bundle. False
+    /// when it is invalid; with `issues`, every error is recorded first.
+    fn schema(
+        &mut self,
+        schema: &Value,
+        location: &mut String,
+        node: &Node,
+        pointer: &mut String,
+    ) -> bool {
+        let Some(schema) = schema.as_object() else {
+            return schema.as_bool() != Some(false);
+        };
+        let mut valid = true;
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let name = reference.strip_prefix("#/$defs/").unwrap_or(reference);
+            valid &= self.reference(name, node, pointer);
+            if !valid && self.issues.is_none() {
+                return false;
+            }
+        }
+        let json_type = json_type(node);
+        if let Some(types) = schema.get("type")
+            && !type_matches(types, json_type, node)
+        {
+            valid = false;
+            let expected = type_names(types);
+            let detail = match expected.as_slice() {
+                [one] => format!("value is not of type \"{one}\""),
+                many => format!(
+                    "value is not of types {}",
+                    many.iter()
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let expected = expected.into_iter().filter(|t| *t != "null").map(str::to_owned).collect();
+            if !self.issue(location, "type", pointer, detail, expected) {
+                return false;
+            }
+        }
+        if let Some(options) = schema.get("enum").and_then(Value::as_array)
+            && !options.iter().any(|o| equals(node, o))
+        {
+            valid = false;
+            let detail = enum_message(options);
+            let expected = options.iter().map(Value::to_string).collect();
+            if !self.issue(location, "enum", pointer, detail, expected) {
+                return false;
+            }
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+            && let Some(text) = string_value(node)
+            && !self.defs.pattern_matches(pattern, &text)
+        {
+            valid = false;
+            let detail = format!("value does not match \"{pattern}\"");
+            if !self.issue(location, "pattern", pointer, detail, Vec::new()) {
+                return false;
+            }
+        }
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                if !self.object(schema, location, entries, pointer) {
+                    valid = false;
+                    if self.issues.is_none() {
+                        return false;
+                    }
+                }
+            }
+            NodeKind::Seq(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    let (loc_len, ptr_len) = (location.len(), pointer.len());
+                    location.push_str("/items");
+                    for (i, item) in items.iter().enumerate() {
+                        pointer.push('/');
+                        pointer.push_str(&i.to_string());
+                        let ok = self.schema(item_schema, location, item, pointer);
+                        pointer.truncate(ptr_len);
+                        if !ok {
+                            valid = false;
+                            if self.issues.is_none() {
+                                break;
+                            }
+                        }
+                    }
+                    location.truncate(loc_len);
+                }
+            }
+            NodeKind::Scalar(_) => {}
+        }
+        valid
+    }
+
+    /// `properties`, `additionalProperties` and `required` on a mapping.
+    fn object(
+        &mut self,
+        schema: &Map<String, Value>,
+        location: &mut String,
+        entries: &[Entry],
+        pointer: &mut String,
+    ) -> bool {
+        let mut valid = true;
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let additional = schema.get("additionalProperties");
+        let mut unexpected: Vec<Cow<'_, str>> = Vec::new();
+        let (loc_len, ptr_len) = (location.len(), pointer.len());
+        for entry in kept(entries) {
+            let name = member_name(&entry.key);
+            let (sub, keyword) = match properties.and_then(|p| p.get(name.as_ref())) {
+                Some(sub) => (sub, "properties"),
+                None => match additional {
+                    Some(Value::Bool(false)) => {
+                        valid = false;
+                        if self.issues.is_none() {
+                            return false;
+                        }
+                        unexpected.push(name);
+                        continue;
+                    }
+                    Some(sub) => (sub, "additionalProperties"),
+                    None => continue,
+                },
+            };
+            location.push('/');
+            location.push_str(keyword);
+            if keyword == "properties" {
+                location.push('/');
+                location.push_str(&escape(&name));
+            }
+            pointer.push('/');
+            pointer.push_str(&escape(&name));
+            let ok = self.schema(sub, location, &entry.value, pointer);
+            location.truncate(loc_len);
+            pointer.truncate(ptr_len);
+            if !ok {
+                valid = false;
+                if self.issues.is_none() {
+                    return false;
+                }
+            }
+        }
+        if !unexpected.is_empty() {
+            location.push_str("/additionalProperties");
+            let known = allowed_properties(self.defs.doc(), location);
+            for name in unexpected {
+                let child = format!("{pointer}/{}", escape(&name));
+                let (key, value) = self.root.locate(&child);
+                let span = key.map_or(value.span, |k| k.span);
+                let mut message = format!("unknown field `{name}`");
+                if let Some(s) = crate::suggest::did_you_mean(&name, known.iter().map(String::as_str)) {
+                    message.push_str(&format!(": did you mean `{s}`?"));
+                }
+                self.push(SchemaIssue {
+                    span,
+                    path: dotted(&child),
+                    message,
+                    keyword: "additionalProperties".to_owned(),
+                    pointer: child,
+                    expected: Vec::new(),
+                    schema_location: location.clone(),
+                });
+            }
+            location.truncate(loc_len);
+        }
+        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            for name in required.iter().filter_map(Value::as_str) {
+                if entries.iter().any(|e| member_name(&e.key) == name) {
+                    continue;
+                }
+                valid = false;
+                if self.issues.is_none() {
+                    return false;
+                }
+                let (key, value) = self.root.locate(pointer);
+                self.push(SchemaIssue {
+                    span: key.map_or_else(|| first_line(value), |k| k.span),
+                    path: dotted(pointer),
+                    message: format!("missing required field `{name}`"),
+                    keyword: "required".to_owned(),
+                    pointer: pointer.clone(),
+                    expected: Vec::new(),
+                    schema_location: format!("{location}/required"),
+                });
+            }
+        }
+        valid
+    }
+
+    /// Records an issue of `keyword` at `pointer`; false when only the
+    /// verdict is wanted (the walk can stop).
+    fn issue(
+        &mut self,
+        location: &str,
+        keyword: &str,
+        pointer: &str,
+        detail: String,
+        expected: Vec<String>,
+    ) -> bool {
+        if self.issues.is_none() {
+            return false;
+        }
+        let (_, value) = self.root.locate(pointer);
+        let path = dotted(pointer);
+        let message = if path.is_empty() {
+            detail
+        } else {
+            format!("`{path}`: {detail}")
+        };
+        self.push(SchemaIssue {
+            span: value.span,
+            path,
+            message,
+            keyword: keyword.to_owned(),
+            pointer: pointer.to_owned(),
+            expected,
+            schema_location: format!("{location}/{keyword}"),
+        });
+        true
+    }
+
+    fn push(&mut self, issue: SchemaIssue) {
+        if let Some(issues) = &mut self.issues {
+            issues.push(issue);
+        }
+    }
+}
+
+/// The JSON type `Node::to_json` gives a node (numbers as `number`).
+fn json_type(node: &Node) -> &'static str {
+    match &node.kind {
+        NodeKind::Map(_) => "object",
+        NodeKind::Seq(_) => "array",
+        NodeKind::Scalar(_) => match resolve(node) {
+            Resolved::Null => "null",
+            Resolved::Bool(_) => "boolean",
+            Resolved::Int(_) => "number",
+            Resolved::Float(f) if f.is_finite() => "number",
+            Resolved::Float(_) | Resolved::Str(_) => "string",
+        },
+    }
+}
+
+fn is_integer(node: &Node) -> bool {
+    match resolve(node) {
+        Resolved::Int(_) => true,
+        Resolved::Float(f) => f.is_finite() && f.fract() == 0.0,
+        _ => false,
+    }
+}
+
+fn type_matches(types: &Value, actual: &str, node: &Node) -> bool {
+    let one = |t: &str| match t {
+        "integer" => actual == "number" && is_integer(node),
+        t => t == actual,
+    };
+    match types {
+        Value::String(t) => one(t),
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(one),
+        _ => true,
+    }
+}
+
+/// The schema's types in `jsonschema`'s order.
+fn type_names(types: &Value) -> Vec<&'static str> {
+    let listed = |t: &str| match types {
+        Value::String(s) => s == t,
+        Value::Array(ts) => ts.iter().any(|v| v.as_str() == Some(t)),
+        _ => false,
+    };
+    TYPES.into_iter().filter(|t| listed(t)).collect()
+}
+
+/// The string `Node::to_json` would make of a scalar, if it makes one.
+fn string_value(node: &Node) -> Option<Cow<'_, str>> {
+    match &node.kind {
+        NodeKind::Scalar(_) => match resolve(node) {
+            Resolved::Str(s) => Some(Cow::Borrowed(s)),
+            Resolved::Float(f) if !f.is_finite() => Some(Cow::Owned(node.to_json().as_str()?.to_owned())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `enum` equality: numbers compare by value, the rest as JSON.
+fn equals(node: &Node, option: &Value) -> bool {
+    match (&node.kind, option) {
+        (NodeKind::Scalar(_), Value::String(s)) => string_value(node).is_some_and(|v| v == s.as_str()),
+        (NodeKind::Scalar(_), Value::Null) => matches!(resolve(node), Resolved::Null),
+        (NodeKind::Scalar(_), Value::Bool(b)) => matches!(resolve(node), Resolved::Bool(x) if x == *b),
+        (NodeKind::Scalar(_), Value::Number(n)) => match resolve(node) {
+            Resolved::Int(i) => n.as_f64() == Some(i as f64),
+            Resolved::Float(f) if f.is_finite() => n.as_f64() == Some(f),
+            _ => false,
+        },
+        _ => node.to_json() == *option,
+    }
+}
+
+/// `jsonschema`'s wording of an `enum` error, with the value masked.
+fn enum_message(options: &[Value]) -> String {
+    let shown: Vec<String> = options.iter().map(Value::to_string).collect();
+    match shown.as_slice() {
+        [] => "value is not one of ".to_owned(),
+        [one] => format!("value is not one of {one}"),
+        [init @ .., last] => format!("value is not one of {} or {last}", init.join(", ")),
+    }
+}
+
+/// The JSON member name of a key (`Node::to_json`'s rule).
+fn member_name(key: &Node) -> Cow<'_, str> {
+    match &key.kind {
+        NodeKind::Scalar(s) => Cow::Borrowed(s.value.as_str()),
+        _ => Cow::Owned(key.to_json().to_string()),
+    }
+}
+
+fn names_equal(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar(x), NodeKind::Scalar(y)) => x.value == y.value,
+        _ => member_name(a) == member_name(b),
+    }
+}
+
+/// Maps up to this size find later duplicates by scanning.
+const SCAN_UP_TO: usize = 32;
+
+/// The entries that survive into JSON: the last of each name, in order.
+fn kept(entries: &[Entry]) -> Vec<&Entry> {
+    if entries.len() <= SCAN_UP_TO {
+        return entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| !entries[i + 1..].iter().any(|l| names_equal(&e.key, &l.key)))
+            .map(|(_, e)| e)
+            .collect();
+    }
+    let mut seen = HashSet::with_capacity(entries.len());
+    let mut kept: Vec<&Entry> = entries
+        .iter()
+        .rev()
+        .filter(|e| seen.insert(member_name(&e.key)))
+        .collect();
+    kept.reverse();
+    kept
+}
