@@ -774,6 +774,7 @@ impl Node {
 }
 
 /// A plain scalar's type under YAML 1.1 (the core of what go-yaml v2 accepts).
+#[derive(Clone, Copy)]
 pub enum Resolved<'a> {
     Null,
     Bool(bool),

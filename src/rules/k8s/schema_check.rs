@@ -259,7 +259,7 @@ fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding 
         .then(|| newer_version_with(bundle, issue))
         .flatten();
     let home = (suggestion.is_none() && newer.is_none())
-        .then(|| nested_home(&bundle.doc, issue))
+        .then(|| nested_home(bundle.doc, issue))
         .flatten();
     let (message, hint) = match (suggestion, newer, home) {
         (Some(s), _, _) => (
@@ -540,7 +540,10 @@ fn unknown_kind(bundle: &Bundle, obj: &Object) -> Finding {
 /// One bundled version: its definitions and what they define.
 pub struct Bundle {
     pub version: &'static str,
-    doc: Value,
+    /// Parsed once per process and never freed (bundles live in a static).
+    doc: &'static Value,
+    /// Definition name -> its schema (`#/$defs/NAME`), for `$ref`.
+    defs: HashMap<&'static str, &'static Value>,
     /// (apiVersion, kind) -> definition name.
     index: HashMap<(String, String), String>,
     /// kind -> the apiVersions that serve it.
@@ -573,7 +576,7 @@ fn bundle(version: &'static str) -> Option<&'static Bundle> {
 
 impl Bundle {
     fn load(version: &'static str, text: &str) -> Option<Bundle> {
-        let doc: Value = serde_json::from_str(text).ok()?;
+        let doc: &'static Value = Box::leak(Box::new(serde_json::from_str(text).ok()?));
         let mut index = HashMap::new();
         let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
         let mut groups = HashSet::new();
@@ -605,6 +608,12 @@ impl Bundle {
         Some(Bundle {
             version,
             doc,
+            defs: doc
+                .get("$defs")?
+                .as_object()?
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
             index,
             kinds,
             groups,
@@ -624,7 +633,7 @@ impl Bundle {
     #[cfg(test)]
     fn validator(&self, def: &str) -> Result<jsonschema::Validator, String> {
         let registry = jsonschema::Registry::new()
-            .add(BASE_URI, self.doc.clone())
+            .add(BASE_URI, Value::clone(self.doc))
             .and_then(|r| r.prepare())
             .map_err(|e| e.to_string())?;
         let schema = serde_json::json!({ "$ref": format!("{BASE_URI}#/$defs/{def}") });
@@ -638,17 +647,17 @@ impl Bundle {
 
 impl Definitions for Bundle {
     fn doc(&self) -> &Value {
-        &self.doc
+        self.doc
     }
 
     fn schema_of(&self, name: &str) -> Option<&Value> {
-        self.doc.get("$defs")?.get(name)
+        self.defs.get(name).copied()
     }
 
     fn pattern_matches(&self, pattern: &str, text: &str) -> bool {
         let patterns = self.patterns.get_or_init(|| {
             let mut found = Vec::new();
-            collect_patterns(&self.doc, &mut found);
+            collect_patterns(self.doc, &mut found);
             found.sort();
             found.dedup();
             found
@@ -814,14 +823,14 @@ mod tests {
         for v in bundled_versions() {
             let b = bundle(v).unwrap();
             let mut found = Vec::new();
-            refs(&b.doc, &mut found);
+            refs(b.doc, &mut found);
             assert!(found.len() > 500, "{v}: {} references", found.len());
             for r in found {
                 let name = r.strip_prefix("#/$defs/").expect(r);
                 assert!(b.schema_of(name).is_some(), "{v}: {r}");
             }
             let mut patterns = Vec::new();
-            collect_patterns(&b.doc, &mut patterns);
+            collect_patterns(b.doc, &mut patterns);
             assert!(!patterns.is_empty());
             for p in patterns {
                 assert!(regex::Regex::new(&p).is_ok(), "{v}: {p}");
@@ -906,7 +915,7 @@ mod tests {
                     }
                     invalid += 1;
                     let expected: Vec<Finding> =
-                        crate::schema::validate(oracle, &b.doc, obj.root, &value)
+                        crate::schema::validate(oracle, b.doc, obj.root, &value)
                             .into_iter()
                             .map(|i| classify(b, i, &obj))
                             .collect();

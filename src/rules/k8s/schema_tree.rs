@@ -39,7 +39,7 @@ pub fn is_valid(defs: &impl Definitions, def: &str, root: &Node) -> bool {
         root,
         issues: None,
     };
-    walk.reference(def, root, &mut String::new())
+    walk.reference(def, root, &mut Trail::new(false, ""))
 }
 
 /// The located issues of `root` against the definition `def`, sorted by span
@@ -50,11 +50,58 @@ pub fn validate(defs: &impl Definitions, def: &str, root: &Node) -> Vec<SchemaIs
         root,
         issues: Some(Vec::new()),
     };
-    walk.reference(def, root, &mut String::new());
+    walk.reference(def, root, &mut Trail::new(true, ""));
     let mut issues = walk.issues.unwrap_or_default();
     issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     issues.dedup();
     issues
+}
+
+/// A JSON pointer being built as the walk descends; only kept when issues
+/// are wanted (a verdict needs no paths).
+struct Trail {
+    on: bool,
+    text: String,
+}
+
+impl Trail {
+    fn new(on: bool, start: &str) -> Trail {
+        Trail {
+            on,
+            text: if on { start.to_owned() } else { String::new() },
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.text.truncate(len);
+    }
+
+    /// Appends `/segment`, escaped as RFC 6901 says.
+    fn push(&mut self, segment: &str) {
+        if self.on {
+            self.text.push('/');
+            if segment.contains(['~', '/']) {
+                self.text.push_str(&escape(segment));
+            } else {
+                self.text.push_str(segment);
+            }
+        }
+    }
+
+    fn push_index(&mut self, i: usize) {
+        if self.on {
+            use std::fmt::Write as _;
+            let _ = write!(self.text, "/{i}");
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        &self.text
+    }
 }
 
 struct Walk<'d, 'n, D> {
@@ -66,10 +113,11 @@ struct Walk<'d, 'n, D> {
 
 impl<D: Definitions> Walk<'_, '_, D> {
     /// Validates `node` (at `pointer`) against the definition `name`.
-    fn reference(&mut self, name: &str, node: &Node, pointer: &mut String) -> bool {
+    fn reference(&mut self, name: &str, node: &Node, pointer: &mut Trail) -> bool {
         match self.defs.schema_of(name) {
             Some(schema) => {
-                let mut location = format!("/$defs/{name}");
+                let mut location = Trail::new(self.issues.is_some(), "/$defs");
+                location.push(name);
                 self.schema(schema, &mut location, node, pointer)
             }
             // The bundle is tested to resolve every reference.
@@ -82,9 +130,9 @@ impl<D: Definitions> Walk<'_, '_, D> {
     fn schema(
         &mut self,
         schema: &Value,
-        location: &mut String,
+        location: &mut Trail,
         node: &Node,
-        pointer: &mut String,
+        pointer: &mut Trail,
     ) -> bool {
         let Some(schema) = schema.as_object() else {
             return schema.as_bool() != Some(false);
@@ -97,11 +145,18 @@ impl<D: Definitions> Walk<'_, '_, D> {
                 return false;
             }
         }
-        let json_type = json_type(node);
+        // A scalar is resolved once for every keyword.
+        let scalar = match node.kind {
+            NodeKind::Scalar(_) => Some(resolve(node)),
+            _ => None,
+        };
         if let Some(types) = schema.get("type")
-            && !type_matches(types, json_type, node)
+            && !type_matches(types, node, scalar)
         {
             valid = false;
+            if self.issues.is_none() {
+                return false;
+            }
             let expected = type_names(types);
             let detail = match expected.as_slice() {
                 [one] => format!("value is not of type \"{one}\""),
@@ -113,30 +168,34 @@ impl<D: Definitions> Walk<'_, '_, D> {
                         .join(", ")
                 ),
             };
-            let expected = expected.into_iter().filter(|t| *t != "null").map(str::to_owned).collect();
-            if !self.issue(location, "type", pointer, detail, expected) {
-                return false;
-            }
+            let expected = expected
+                .into_iter()
+                .filter(|t| *t != "null")
+                .map(str::to_owned)
+                .collect();
+            self.issue(location, "type", pointer, detail, expected);
         }
         if let Some(options) = schema.get("enum").and_then(Value::as_array)
-            && !options.iter().any(|o| equals(node, o))
+            && !options.iter().any(|o| equals(node, scalar, o))
         {
             valid = false;
-            let detail = enum_message(options);
-            let expected = options.iter().map(Value::to_string).collect();
-            if !self.issue(location, "enum", pointer, detail, expected) {
+            if self.issues.is_none() {
                 return false;
             }
+            let detail = enum_message(options);
+            let expected = options.iter().map(Value::to_string).collect();
+            self.issue(location, "enum", pointer, detail, expected);
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
-            && let Some(text) = string_value(node)
+            && let Some(text) = scalar.and_then(string_value)
             && !self.defs.pattern_matches(pattern, &text)
         {
             valid = false;
-            let detail = format!("value does not match \"{pattern}\"");
-            if !self.issue(location, "pattern", pointer, detail, Vec::new()) {
+            if self.issues.is_none() {
                 return false;
             }
+            let detail = format!("value does not match \"{pattern}\"");
+            self.issue(location, "pattern", pointer, detail, Vec::new());
         }
         match &node.kind {
             NodeKind::Map(entries) => {
@@ -150,10 +209,9 @@ impl<D: Definitions> Walk<'_, '_, D> {
             NodeKind::Seq(items) => {
                 if let Some(item_schema) = schema.get("items") {
                     let (loc_len, ptr_len) = (location.len(), pointer.len());
-                    location.push_str("/items");
+                    location.push("items");
                     for (i, item) in items.iter().enumerate() {
-                        pointer.push('/');
-                        pointer.push_str(&i.to_string());
+                        pointer.push_index(i);
                         let ok = self.schema(item_schema, location, item, pointer);
                         pointer.truncate(ptr_len);
                         if !ok {
@@ -175,16 +233,29 @@ impl<D: Definitions> Walk<'_, '_, D> {
     fn object(
         &mut self,
         schema: &Map<String, Value>,
-        location: &mut String,
+        location: &mut Trail,
         entries: &[Entry],
-        pointer: &mut String,
+        pointer: &mut Trail,
     ) -> bool {
         let mut valid = true;
         let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
         let mut unexpected: Vec<Cow<'_, str>> = Vec::new();
         let (loc_len, ptr_len) = (location.len(), pointer.len());
-        for entry in kept(entries) {
+        // Small maps skip overwritten keys by scanning; big ones build the list.
+        let big = (entries.len() > SCAN_UP_TO).then(|| kept(entries));
+        let mut small = entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| !entries[i + 1..].iter().any(|l| names_equal(&e.key, &l.key)))
+            .map(|(_, e)| e);
+        let mut listed = big.iter().flatten().copied();
+        let members: &mut dyn Iterator<Item = &Entry> = if big.is_some() {
+            &mut listed
+        } else {
+            &mut small
+        };
+        for entry in members {
             let name = member_name(&entry.key);
             let (sub, keyword) = match properties.and_then(|p| p.get(name.as_ref())) {
                 Some(sub) => (sub, "properties"),
@@ -201,14 +272,11 @@ impl<D: Definitions> Walk<'_, '_, D> {
                     None => continue,
                 },
             };
-            location.push('/');
-            location.push_str(keyword);
+            location.push(keyword);
             if keyword == "properties" {
-                location.push('/');
-                location.push_str(&escape(&name));
+                location.push(&name);
             }
-            pointer.push('/');
-            pointer.push_str(&escape(&name));
+            pointer.push(&name);
             let ok = self.schema(sub, location, &entry.value, pointer);
             location.truncate(loc_len);
             pointer.truncate(ptr_len);
@@ -220,10 +288,10 @@ impl<D: Definitions> Walk<'_, '_, D> {
             }
         }
         if !unexpected.is_empty() {
-            location.push_str("/additionalProperties");
-            let known = allowed_properties(self.defs.doc(), location);
+            location.push("additionalProperties");
+            let known = allowed_properties(self.defs.doc(), location.as_str());
             for name in unexpected {
-                let child = format!("{pointer}/{}", escape(&name));
+                let child = format!("{}/{}", pointer.as_str(), escape(&name));
                 let (key, value) = self.root.locate(&child);
                 let span = key.map_or(value.span, |k| k.span);
                 let mut message = format!("unknown field `{name}`");
@@ -237,7 +305,7 @@ impl<D: Definitions> Walk<'_, '_, D> {
                     keyword: "additionalProperties".to_owned(),
                     pointer: child,
                     expected: Vec::new(),
-                    schema_location: location.clone(),
+                    schema_location: location.as_str().to_owned(),
                 });
             }
             location.truncate(loc_len);
@@ -251,34 +319,31 @@ impl<D: Definitions> Walk<'_, '_, D> {
                 if self.issues.is_none() {
                     return false;
                 }
-                let (key, value) = self.root.locate(pointer);
+                let (key, value) = self.root.locate(pointer.as_str());
                 self.push(SchemaIssue {
                     span: key.map_or_else(|| first_line(value), |k| k.span),
-                    path: dotted(pointer),
+                    path: dotted(pointer.as_str()),
                     message: format!("missing required field `{name}`"),
                     keyword: "required".to_owned(),
-                    pointer: pointer.clone(),
+                    pointer: pointer.as_str().to_owned(),
                     expected: Vec::new(),
-                    schema_location: format!("{location}/required"),
+                    schema_location: format!("{}/required", location.as_str()),
                 });
             }
         }
         valid
     }
 
-    /// Records an issue of `keyword` at `pointer`; false when only the
-    /// verdict is wanted (the walk can stop).
+    /// Records an issue of `keyword` at `pointer`.
     fn issue(
         &mut self,
-        location: &str,
+        location: &Trail,
         keyword: &str,
-        pointer: &str,
+        pointer: &Trail,
         detail: String,
         expected: Vec<String>,
-    ) -> bool {
-        if self.issues.is_none() {
-            return false;
-        }
+    ) {
+        let (location, pointer) = (location.as_str(), pointer.as_str());
         let (_, value) = self.root.locate(pointer);
         let path = dotted(pointer);
         let message = if path.is_empty() {
@@ -295,7 +360,6 @@ impl<D: Definitions> Walk<'_, '_, D> {
             expected,
             schema_location: format!("{location}/{keyword}"),
         });
-        true
     }
 
     fn push(&mut self, issue: SchemaIssue) {
@@ -305,33 +369,19 @@ impl<D: Definitions> Walk<'_, '_, D> {
     }
 }
 
-/// The JSON type `Node::to_json` gives a node (numbers as `number`).
-fn json_type(node: &Node) -> &'static str {
-    match &node.kind {
-        NodeKind::Map(_) => "object",
-        NodeKind::Seq(_) => "array",
-        NodeKind::Scalar(_) => match resolve(node) {
-            Resolved::Null => "null",
-            Resolved::Bool(_) => "boolean",
-            Resolved::Int(_) => "number",
-            Resolved::Float(f) if f.is_finite() => "number",
-            Resolved::Float(_) | Resolved::Str(_) => "string",
-        },
-    }
-}
-
-fn is_integer(node: &Node) -> bool {
-    match resolve(node) {
-        Resolved::Int(_) => true,
-        Resolved::Float(f) => f.is_finite() && f.fract() == 0.0,
+/// Whether `types` (a name or a list) admits the JSON `Node::to_json` makes
+/// of `node` (`scalar` is its resolution).
+fn type_matches(types: &Value, node: &Node, scalar: Option<Resolved<'_>>) -> bool {
+    let one = |t: &str| match (t, &node.kind, scalar) {
+        ("object", NodeKind::Map(_), _) | ("array", NodeKind::Seq(_), _) => true,
+        (_, _, None) => false,
+        ("null", _, Some(Resolved::Null)) | ("boolean", _, Some(Resolved::Bool(_))) => true,
+        ("number", _, Some(Resolved::Int(_))) | ("integer", _, Some(Resolved::Int(_))) => true,
+        ("number", _, Some(Resolved::Float(f))) => f.is_finite(),
+        ("integer", _, Some(Resolved::Float(f))) => f.is_finite() && f.fract() == 0.0,
+        ("string", _, Some(Resolved::Str(_))) => true,
+        ("string", _, Some(Resolved::Float(f))) => !f.is_finite(),
         _ => false,
-    }
-}
-
-fn type_matches(types: &Value, actual: &str, node: &Node) -> bool {
-    let one = |t: &str| match t {
-        "integer" => actual == "number" && is_integer(node),
-        t => t == actual,
     };
     match types {
         Value::String(t) => one(t),
@@ -350,30 +400,26 @@ fn type_names(types: &Value) -> Vec<&'static str> {
     TYPES.into_iter().filter(|t| listed(t)).collect()
 }
 
-/// The string `Node::to_json` would make of a scalar, if it makes one.
-fn string_value(node: &Node) -> Option<Cow<'_, str>> {
-    match &node.kind {
-        NodeKind::Scalar(_) => match resolve(node) {
-            Resolved::Str(s) => Some(Cow::Borrowed(s)),
-            Resolved::Float(f) if !f.is_finite() => Some(Cow::Owned(node.to_json().as_str()?.to_owned())),
-            _ => None,
-        },
+/// The string `Node::to_json` makes of a resolved scalar, if it makes one.
+fn string_value(scalar: Resolved<'_>) -> Option<Cow<'_, str>> {
+    match scalar {
+        Resolved::Str(s) => Some(Cow::Borrowed(s)),
+        // `Node::to_json` writes a non-finite float as Rust displays it.
+        Resolved::Float(f) if !f.is_finite() => Some(Cow::Owned(f.to_string())),
         _ => None,
     }
 }
 
 /// `enum` equality: numbers compare by value, the rest as JSON.
-fn equals(node: &Node, option: &Value) -> bool {
-    match (&node.kind, option) {
-        (NodeKind::Scalar(_), Value::String(s)) => string_value(node).is_some_and(|v| v == s.as_str()),
-        (NodeKind::Scalar(_), Value::Null) => matches!(resolve(node), Resolved::Null),
-        (NodeKind::Scalar(_), Value::Bool(b)) => matches!(resolve(node), Resolved::Bool(x) if x == *b),
-        (NodeKind::Scalar(_), Value::Number(n)) => match resolve(node) {
-            Resolved::Int(i) => n.as_f64() == Some(i as f64),
-            Resolved::Float(f) if f.is_finite() => n.as_f64() == Some(f),
-            _ => false,
-        },
-        _ => node.to_json() == *option,
+fn equals(node: &Node, scalar: Option<Resolved<'_>>, option: &Value) -> bool {
+    match (scalar, option) {
+        (None, _) => node.to_json() == *option,
+        (Some(r), Value::String(s)) => string_value(r).is_some_and(|v| v == s.as_str()),
+        (Some(Resolved::Null), Value::Null) => true,
+        (Some(Resolved::Bool(x)), Value::Bool(b)) => x == *b,
+        (Some(Resolved::Int(i)), Value::Number(n)) => n.as_f64() == Some(i as f64),
+        (Some(Resolved::Float(f)), Value::Number(n)) => f.is_finite() && n.as_f64() == Some(f),
+        _ => false,
     }
 }
 
@@ -407,14 +453,6 @@ const SCAN_UP_TO: usize = 32;
 
 /// The entries that survive into JSON: the last of each name, in order.
 fn kept(entries: &[Entry]) -> Vec<&Entry> {
-    if entries.len() <= SCAN_UP_TO {
-        return entries
-            .iter()
-            .enumerate()
-            .filter(|(i, e)| !entries[i + 1..].iter().any(|l| names_equal(&e.key, &l.key)))
-            .map(|(_, e)| e)
-            .collect();
-    }
     let mut seen = HashSet::with_capacity(entries.len());
     let mut kept: Vec<&Entry> = entries
         .iter()
