@@ -357,11 +357,20 @@ pub struct Instruction {
     pub trigger: Option<Box<Instruction>>,
     /// The stage it belongs to; `None` for `ARG`s before the first `FROM`.
     pub stage: Option<usize>,
+    /// The shell commands of a `RUN`, split on first use ([`Instruction::commands`]).
+    pub(crate) commands: std::sync::OnceLock<Vec<super::shell::Command>>,
 }
 
 impl Instruction {
     pub fn is(&self, keyword: Keyword) -> bool {
         self.keyword == keyword
+    }
+
+    /// The shell commands a `RUN` runs (its heredoc script included), split
+    /// on first use and kept; `escape` is the file's escape character.
+    pub fn commands(&self, escape: char) -> &[super::shell::Command] {
+        self.commands
+            .get_or_init(|| super::shell::run_commands(self, escape == '\\'))
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {
@@ -762,6 +771,7 @@ fn parse_instruction(logical: &Text, errors: &mut Vec<DockerfileError>) -> Optio
         heredocs: Vec::new(),
         trigger: None,
         stage: None,
+        commands: std::sync::OnceLock::new(),
     };
     check_arguments(&mut inst, &rest, errors);
     Some(inst)

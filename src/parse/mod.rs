@@ -9,6 +9,7 @@ pub mod ini;
 pub mod nginx;
 pub mod php;
 pub mod php_routes;
+pub mod shell;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};

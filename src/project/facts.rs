@@ -330,7 +330,7 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
             }
             Keyword::Run => {
                 let commands = df.commands(inst);
-                for c in &commands {
+                for c in commands {
                     let argv = c.argv();
                     if argv.first().is_some_and(|w| w.text == "chown") {
                         if let Some(owner) = argv.iter().skip(1).find(|w| !w.text.starts_with('-'))

@@ -35,7 +35,7 @@ impl Rule for AptListsNotCleaned {
             let same_run: Vec<&Command> = commands
                 .iter()
                 .filter(|(i, _)| std::ptr::eq(*i, *inst))
-                .map(|(_, c)| c)
+                .map(|(_, c)| *c)
                 .collect();
             if removes_lists(&same_run)
                 || has_cache_mount(inst, &["/var/lib/apt/lists", "/var/lib/apt"])

@@ -33,17 +33,20 @@ pub fn final_command(df: &Dockerfile, ctx: &Context) -> (Vec<usize>, Vec<Located
 }
 
 /// Every shell command `RUN` runs in the given stages, with its instruction.
-pub fn commands_in<'a>(df: &'a Dockerfile, stages: &'a [usize]) -> Vec<(&'a Instruction, Command)> {
+pub fn commands_in<'a>(
+    df: &'a Dockerfile,
+    stages: &'a [usize],
+) -> Vec<(&'a Instruction, &'a Command)> {
     df.instructions_of(stages)
-        .flat_map(|i| df.commands(i).into_iter().map(move |c| (i, c)))
+        .flat_map(|i| df.commands(i).iter().map(move |c| (i, c)))
         .collect()
 }
 
 /// Every shell command of every stage.
-pub fn all_commands(df: &Dockerfile) -> Vec<(&Instruction, Command)> {
+pub fn all_commands(df: &Dockerfile) -> Vec<(&Instruction, &Command)> {
     df.instructions
         .iter()
-        .flat_map(|i| df.commands(i).into_iter().map(move |c| (i, c)))
+        .flat_map(|i| df.commands(i).iter().map(move |c| (i, c)))
         .collect()
 }
 

@@ -29,7 +29,7 @@ impl Rule for ComposerDevDependencies {
         let Some(df) = dockerfile(file) else { return };
         let stages = df.reaching_final(target(ctx));
         for (inst, cmd) in commands_in(df, &stages) {
-            let Some(args) = composer_args(&cmd) else { continue };
+            let Some(args) = composer_args(cmd) else { continue };
             let Some(sub) = first_operand(args) else { continue };
             if !matches!(sub.text.as_str(), "install" | "i" | "update" | "u") {
                 continue;

@@ -1,0 +1,202 @@
+//! Shell words of `RUN` (and other shell text): simple commands split at
+//! `&&`, `||`, `|`, `;`, `&`, newlines and parentheses, with source spans.
+
+use super::dockerfile::{Args, Instruction, Keyword, Located, Text};
+use crate::source::Span;
+
+/// The shell commands a `RUN` runs (its heredoc script included); `unix` is
+/// false for a Windows escape character (`` ` ``).
+pub(crate) fn run_commands(inst: &Instruction, unix: bool) -> Vec<Command> {
+    if !inst.is(Keyword::Run) {
+        return Vec::new();
+    }
+    match &inst.args {
+        Args::Exec { items, span } => vec![Command {
+            words: items.clone(),
+            span: *span,
+        }],
+        Args::Shell(text) => {
+            let mut out = split_commands_with(text, unix);
+            // `RUN <<EOF` (optionally `RUN bash <<EOF`): the body is the script.
+            let runs_body = out.iter().all(|c| {
+                c.words.iter().all(|w| {
+                    w.text.starts_with("<<") || is_shell(&w.text) || w.text.starts_with('-')
+                })
+            });
+            if runs_body {
+                out.clear();
+                for h in &inst.heredocs {
+                    out.extend(split_commands_with(&h.body, unix));
+                }
+            }
+            out
+        }
+    }
+}
+
+fn is_shell(word: &str) -> bool {
+    matches!(
+        word.rsplit('/').next().unwrap_or(word),
+        "sh" | "bash" | "ash" | "dash" | "zsh"
+    )
+}
+
+/// One simple command: its words (env assignments included), quotes removed.
+#[derive(Clone, Debug)]
+pub struct Command {
+    pub words: Vec<Located>,
+    pub span: Span,
+}
+
+impl Command {
+    /// The program and its arguments: leading `VAR=value` assignments, heredoc
+    /// markers and shell keywords (`then apt-get ...`) are skipped; wrappers
+    /// such as `sudo` are kept (rules decide about them).
+    pub fn argv(&self) -> &[Located] {
+        let skip = self
+            .words
+            .iter()
+            .take_while(|w| {
+                is_assignment(&w.text)
+                    || w.text.starts_with("<<")
+                    || matches!(
+                        w.text.as_str(),
+                        "then"
+                            | "else"
+                            | "elif"
+                            | "do"
+                            | "if"
+                            | "while"
+                            | "until"
+                            | "!"
+                            | "{"
+                            | "time"
+                    )
+            })
+            .count();
+        &self.words[skip..]
+    }
+
+    /// The program name without its directory (`/usr/bin/composer` is `composer`).
+    pub fn program(&self) -> Option<&str> {
+        self.argv()
+            .first()
+            .map(|w| w.text.rsplit('/').next().unwrap_or(&w.text))
+    }
+
+    /// Whether the command is `program sub ...` (`apt-get install`), also when
+    /// options come between (`apt-get -y install`).
+    pub fn is(&self, programs: &[&str], sub: &str) -> bool {
+        self.program().is_some_and(|p| programs.contains(&p)) && self.subcommand() == Some(sub)
+    }
+
+    /// The first argument that is not an option.
+    pub fn subcommand(&self) -> Option<&str> {
+        let args = self.argv().get(1..).unwrap_or(&[]);
+        first_operand(args).map(|w| w.text.as_str())
+    }
+
+    pub fn has_arg(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.argv().iter().skip(1).any(|w| pred(&w.text))
+    }
+
+    pub fn arg(&self, name: &str) -> Option<&Located> {
+        self.argv().iter().skip(1).find(|w| w.text == name)
+    }
+}
+
+/// The first word of `args` that is not an option (`composer --no-ansi install` gives `install`).
+pub fn first_operand(args: &[Located]) -> Option<&Located> {
+    args.iter().find(|w| !w.text.starts_with('-'))
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !k.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// Splits shell text into simple commands at `&&`, `||`, `|`, `;`, `&`,
+/// newlines and parentheses, outside quotes. `#` at a word start comments
+/// to the end of the line. Words keep their source spans.
+pub fn split_commands(text: &Text) -> Vec<Command> {
+    split_commands_with(text, true)
+}
+
+/// As [`split_commands`]; `backslash_escapes` is false for Windows images
+/// (`# escape=` backtick), whose shells read `\` as a path separator.
+pub fn split_commands_with(text: &Text, backslash_escapes: bool) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut words: Vec<Located> = Vec::new();
+    let mut cur = String::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let s = &text.text;
+    let mut chars = s.char_indices().peekable();
+    let flush_word =
+        |words: &mut Vec<Located>, cur: &mut String, start: &mut Option<usize>, end: usize| {
+            if let Some(st) = start.take() {
+                words.push(Located {
+                    text: std::mem::take(cur),
+                    span: text.source_span(st, end),
+                });
+            }
+        };
+    let flush_command = |commands: &mut Vec<Command>, words: &mut Vec<Located>| {
+        if let (Some(first), Some(last)) = (words.first(), words.last()) {
+            let span = first.span.cover(last.span);
+            commands.push(Command {
+                words: std::mem::take(words),
+                span,
+            });
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' && backslash_escapes => {
+                if let Some((_, n)) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            Some(_) => cur.push(c),
+            None => match c {
+                '\'' | '"' => {
+                    start.get_or_insert(i);
+                    quote = Some(c);
+                }
+                '\\' if backslash_escapes => {
+                    // `\` newline joins lines (heredoc scripts); otherwise escapes.
+                    if let Some((_, n)) = chars.next() {
+                        if n != '\n' {
+                            start.get_or_insert(i);
+                            cur.push(n);
+                        }
+                    }
+                }
+                '#' if start.is_none() => {
+                    for (_, n) in chars.by_ref() {
+                        if n == '\n' {
+                            break;
+                        }
+                    }
+                    flush_command(&mut commands, &mut words);
+                }
+                '&' | '|' | ';' | '\n' | '(' | ')' => {
+                    flush_word(&mut words, &mut cur, &mut start, i);
+                    flush_command(&mut commands, &mut words);
+                }
+                c if c.is_whitespace() => flush_word(&mut words, &mut cur, &mut start, i),
+                _ => {
+                    start.get_or_insert(i);
+                    cur.push(c);
+                }
+            },
+        }
+    }
+    flush_word(&mut words, &mut cur, &mut start, s.len());
+    flush_command(&mut commands, &mut words);
+    commands
+}
