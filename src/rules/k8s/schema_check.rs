@@ -15,16 +15,19 @@ use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
+use super::json_scan;
 use super::schema_tree::{self, Definitions};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 /// The URI the definitions are registered under (their own `$id`).
 #[cfg(test)]
 const BASE_URI: &str = "https://kubernetes.io/api/_definitions.json";
+/// `"x-kubernetes-group-version-kind":`
+const GVK_KEY_LEN: usize = 34;
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 
 pub const UNKNOWN_FIELD: &str = "K8S100";
@@ -259,7 +262,7 @@ fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding 
         .then(|| newer_version_with(bundle, issue))
         .flatten();
     let home = (suggestion.is_none() && newer.is_none())
-        .then(|| nested_home(bundle.doc, issue))
+        .then(|| nested_home(bundle, issue))
         .flatten();
     let (message, hint) = match (suggestion, newer, home) {
         (Some(s), _, _) => (
@@ -298,7 +301,7 @@ fn unknown_field(bundle: &Bundle, issue: &SchemaIssue, obj: &Object) -> Finding 
 /// A field misplaced one level too high (`imagePullPolicy` in a pod spec,
 /// `runAsUser` in a container): the child field whose schema defines it,
 /// `containers[]` for list items.
-fn nested_home(doc: &Value, issue: &SchemaIssue) -> Option<String> {
+fn nested_home(doc: &Bundle, issue: &SchemaIssue) -> Option<String> {
     let parent = issue
         .schema_location
         .strip_suffix("/additionalProperties")?;
@@ -352,8 +355,7 @@ fn newer_version_with(bundle: &Bundle, issue: &SchemaIssue) -> Option<&'static s
         .skip(1)
         .find(|v| {
             bundle_of(v).is_some_and(|b| {
-                b.doc
-                    .pointer(parent)
+                b.pointer(parent)
                     .and_then(|s| s.get("properties"))
                     .is_some_and(|p| p.get(&field).is_some())
             })
@@ -540,24 +542,32 @@ fn unknown_kind(bundle: &Bundle, obj: &Object) -> Finding {
 /// One bundled version: its definitions and what they define.
 pub struct Bundle {
     pub version: &'static str,
-    /// Parsed once per process and never freed (bundles live in a static).
-    doc: &'static Value,
-    /// Definition name -> its schema (`#/$defs/NAME`), for `$ref`.
-    defs: HashMap<&'static str, &'static Value>,
+    /// Definition name -> its JSON text, parsed on first use (most runs
+    /// reach a few dozen of the ~700 definitions).
+    defs: HashMap<&'static str, Def>,
     /// (apiVersion, kind) -> definition name.
     index: HashMap<(String, String), String>,
     /// kind -> the apiVersions that serve it.
     kinds: HashMap<String, Vec<String>>,
     groups: HashSet<String>,
-    /// The `pattern`s of the definitions, compiled on first use.
-    patterns: OnceLock<Vec<(String, Option<regex::Regex>)>>,
+    /// The `pattern`s met so far, compiled (`None`: it does not compile).
+    patterns: RwLock<Vec<(String, Option<regex::Regex>)>>,
+    /// The whole document, for the tests that compare with `jsonschema`.
+    #[cfg(test)]
+    text: &'static str,
+}
+
+/// One definition of a bundle: its text, and its value once parsed.
+struct Def {
+    text: &'static str,
+    value: OnceLock<Option<Value>>,
 }
 
 fn bundle_of(version: &str) -> Option<&'static Bundle> {
     normalize_version(version).and_then(bundle)
 }
 
-/// The bundle of a bundled version (parsed on first use).
+/// The bundle of a bundled version (indexed on first use).
 fn bundle(version: &'static str) -> Option<&'static Bundle> {
     static BUNDLES: [OnceLock<Option<Bundle>>; 5] = [
         OnceLock::new(),
@@ -575,17 +585,35 @@ fn bundle(version: &'static str) -> Option<&'static Bundle> {
 }
 
 impl Bundle {
-    fn load(version: &'static str, text: &str) -> Option<Bundle> {
-        let doc: &'static Value = Box::leak(Box::new(serde_json::from_str(text).ok()?));
+    /// Indexes a bundle: the definitions' texts are found without parsing
+    /// them; only each one's `x-kubernetes-group-version-kind` is read.
+    fn load(version: &'static str, text: &'static str) -> Option<Bundle> {
+        let top = json_scan::members(text, 0)?;
+        let (_, range) = top.into_iter().find(|(k, _)| *k == "$defs")?;
+        let mut defs = HashMap::new();
         let mut index = HashMap::new();
         let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
         let mut groups = HashSet::new();
-        for (name, def) in doc.get("$defs")?.as_object()? {
-            let gvks = def
-                .get("x-kubernetes-group-version-kind")
-                .and_then(Value::as_array);
+        for (name, r) in json_scan::members(text, range.start)? {
+            let def_text = text.get(r.clone())?;
+            defs.insert(
+                name,
+                Def {
+                    text: def_text,
+                    value: OnceLock::new(),
+                },
+            );
+            // The key sorts after `properties`, so its last occurrence is
+            // the definition's own (a test compares the index with a full parse).
+            let gvks = def_text
+                .rfind("\"x-kubernetes-group-version-kind\":")
+                .and_then(|at| {
+                    let value = r.start + at + GVK_KEY_LEN;
+                    let end = json_scan::value_end(text.as_bytes(), value)?;
+                    serde_json::from_str::<Value>(text.get(value..end)?).ok()
+                });
             // Definitions shared by many groups (DeleteOptions, WatchEvent) are not manifests.
-            let Some([gvk]) = gvks.map(Vec::as_slice) else {
+            let Some([gvk]) = gvks.as_ref().and_then(Value::as_array).map(Vec::as_slice) else {
                 continue;
             };
             let field = |k: &str| gvk.get(k).and_then(Value::as_str).unwrap_or_default();
@@ -600,25 +628,42 @@ impl Bundle {
                 .entry(kind.to_owned())
                 .or_default()
                 .push(api_version.clone());
-            index.insert((api_version, kind.to_owned()), name.clone());
+            index.insert((api_version, kind.to_owned()), name.to_owned());
         }
         for served in kinds.values_mut() {
             served.sort();
         }
         Some(Bundle {
             version,
-            doc,
-            defs: doc
-                .get("$defs")?
-                .as_object()?
-                .iter()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect(),
+            defs,
             index,
             kinds,
             groups,
-            patterns: OnceLock::new(),
+            patterns: RwLock::new(Vec::new()),
+            #[cfg(test)]
+            text,
         })
+    }
+
+    /// The value at a JSON pointer into the bundle (`/$defs/NAME/...`).
+    fn pointer(&self, pointer: &str) -> Option<&Value> {
+        let rest = pointer.strip_prefix("/$defs/")?;
+        let (name, rest) = match rest.split_once('/') {
+            Some((name, rest)) => (name, rest),
+            None => (rest, ""),
+        };
+        let def = self.schema_of(name)?;
+        if rest.is_empty() {
+            Some(def)
+        } else {
+            def.pointer(&format!("/{rest}"))
+        }
+    }
+
+    /// The whole document, parsed (tests only).
+    #[cfg(test)]
+    fn doc(&self) -> Value {
+        serde_json::from_str(self.text).unwrap()
     }
 
     /// The definition name for an object, if this version has it.
@@ -633,7 +678,7 @@ impl Bundle {
     #[cfg(test)]
     fn validator(&self, def: &str) -> Result<jsonschema::Validator, String> {
         let registry = jsonschema::Registry::new()
-            .add(BASE_URI, Value::clone(self.doc))
+            .add(BASE_URI, self.doc())
             .and_then(|r| r.prepare())
             .map_err(|e| e.to_string())?;
         let schema = serde_json::json!({ "$ref": format!("{BASE_URI}#/$defs/{def}") });
@@ -646,37 +691,36 @@ impl Bundle {
 }
 
 impl Definitions for Bundle {
-    fn doc(&self) -> &Value {
-        self.doc
-    }
-
     fn schema_of(&self, name: &str) -> Option<&Value> {
-        self.defs.get(name).copied()
+        let def = self.defs.get(name)?;
+        def.value
+            .get_or_init(|| serde_json::from_str(def.text).ok())
+            .as_ref()
     }
 
     fn pattern_matches(&self, pattern: &str, text: &str) -> bool {
-        let patterns = self.patterns.get_or_init(|| {
-            let mut found = Vec::new();
-            collect_patterns(self.doc, &mut found);
-            found.sort();
-            found.dedup();
-            found
-                .into_iter()
-                .map(|p| {
-                    let re = regex::Regex::new(&p).ok();
-                    (p, re)
-                })
-                .collect()
-        });
-        match patterns.iter().find(|(p, _)| p == pattern) {
-            Some((_, Some(re))) => re.is_match(text),
-            // A pattern that does not compile checks nothing (a test compiles them all).
-            _ => true,
+        let find = |list: &[(String, Option<regex::Regex>)]| {
+            list.iter()
+                .find(|(p, _)| p == pattern)
+                .map(|(_, re)| re.as_ref().is_none_or(|re| re.is_match(text)))
+        };
+        // A poisoned lock only means another thread panicked mid-push.
+        let read = self.patterns.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = find(&read) {
+            return hit;
         }
+        drop(read);
+        let mut write = self.patterns.write().unwrap_or_else(|e| e.into_inner());
+        if find(&write).is_none() {
+            write.push((pattern.to_owned(), regex::Regex::new(pattern).ok()));
+        }
+        // A pattern that does not compile checks nothing (a test compiles them all).
+        find(&write).unwrap_or(true)
     }
 }
 
 /// Every `pattern` keyword's value in a schema document.
+#[cfg(test)]
 fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
     match schema {
         Value::Object(o) => {
@@ -822,21 +866,58 @@ mod tests {
         }
         for v in bundled_versions() {
             let b = bundle(v).unwrap();
+            let doc = b.doc();
             let mut found = Vec::new();
-            refs(b.doc, &mut found);
+            refs(&doc, &mut found);
             assert!(found.len() > 500, "{v}: {} references", found.len());
             for r in found {
                 let name = r.strip_prefix("#/$defs/").expect(r);
                 assert!(b.schema_of(name).is_some(), "{v}: {r}");
             }
             let mut patterns = Vec::new();
-            collect_patterns(b.doc, &mut patterns);
+            collect_patterns(&doc, &mut patterns);
             assert!(!patterns.is_empty());
             for p in patterns {
                 assert!(regex::Regex::new(&p).is_ok(), "{v}: {p}");
             }
             assert!(b.pattern_matches(&quantity_pattern(b), "512Mi"));
             assert!(!b.pattern_matches(&quantity_pattern(b), "512MB"));
+        }
+    }
+
+    /// The index built by scanning the text holds every definition, each
+    /// parsing to what the whole document's parse holds, and every served
+    /// kind.
+    #[test]
+    fn scanned_definitions_equal_the_full_parse() {
+        for v in bundled_versions() {
+            let b = bundle(v).unwrap();
+            let doc = b.doc();
+            let all = doc["$defs"].as_object().unwrap();
+            assert_eq!(b.defs.len(), all.len(), "{v}");
+            for (name, value) in all {
+                assert_eq!(b.schema_of(name), Some(value), "{v}: {name}");
+                assert_eq!(b.pointer(&format!("/$defs/{name}")), Some(value));
+            }
+            assert_eq!(
+                b.definition("apps/v1", "Deployment"),
+                Some("io.k8s.api.apps.v1.Deployment")
+            );
+            let mut served = HashMap::new();
+            for (name, def) in all {
+                if let Some([g]) = def["x-kubernetes-group-version-kind"].as_array().map(Vec::as_slice) {
+                    let (group, ver) = (g["group"].as_str().unwrap(), g["version"].as_str().unwrap());
+                    let api = if group.is_empty() { ver.to_owned() } else { format!("{group}/{ver}") };
+                    served.insert((api, g["kind"].as_str().unwrap().to_owned()), name.clone());
+                }
+            }
+            assert!(served.len() > 50, "{v}: {} kinds", served.len());
+            assert_eq!(b.index, served, "{v}");
+            assert!(
+                b.pointer("/$defs/io.k8s.api.core.v1.Container/properties/image")
+                    .is_some()
+            );
+            assert!(b.pointer("/$defs/io.k8s.api.core.v1.Nope").is_none());
         }
     }
 
@@ -895,6 +976,7 @@ mod tests {
         let (mut valid, mut invalid) = (0, 0);
         for (version, _) in BUNDLED {
             let b = bundle(version).unwrap();
+            let doc = b.doc();
             let mut validators = HashMap::new();
             for text in &texts {
                 let yaml = crate::parse::yaml::parse(text);
@@ -915,7 +997,7 @@ mod tests {
                     }
                     invalid += 1;
                     let expected: Vec<Finding> =
-                        crate::schema::validate(oracle, b.doc, obj.root, &value)
+                        crate::schema::validate(oracle, &doc, obj.root, &value)
                             .into_iter()
                             .map(|i| classify(b, i, &obj))
                             .collect();

@@ -14,7 +14,7 @@
 //! projects and the bug reproducers, for every bundled version.
 
 use crate::parse::yaml::{Entry, Node, NodeKind, Resolved, resolve};
-use crate::schema::{SchemaIssue, allowed_properties, dotted, escape, first_line};
+use crate::schema::{SchemaIssue, dotted, escape, first_line};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -24,10 +24,9 @@ const TYPES: [&str; 7] = [
     "null", "boolean", "integer", "number", "string", "array", "object",
 ];
 
-/// What a walk needs from the bundle: the whole document (for `$ref` and
-/// the `allowed_properties` of a did-you-mean) and compiled patterns.
+/// What a walk needs from the bundle: the schema of a definition (for
+/// `$ref`) and compiled patterns.
 pub trait Definitions {
-    fn doc(&self) -> &Value;
     fn schema_of(&self, name: &str) -> Option<&Value>;
     fn pattern_matches(&self, pattern: &str, text: &str) -> bool;
 }
@@ -289,13 +288,16 @@ impl<D: Definitions> Walk<'_, '_, D> {
         }
         if !unexpected.is_empty() {
             location.push("additionalProperties");
-            let known = allowed_properties(self.defs.doc(), location.as_str());
+            // (`schema::allowed_properties` at this location, without a lookup.)
+            let known: Vec<&str> = properties
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
             for name in unexpected {
                 let child = format!("{}/{}", pointer.as_str(), escape(&name));
                 let (key, value) = self.root.locate(&child);
                 let span = key.map_or(value.span, |k| k.span);
                 let mut message = format!("unknown field `{name}`");
-                if let Some(s) = crate::suggest::did_you_mean(&name, known.iter().map(String::as_str)) {
+                if let Some(s) = crate::suggest::did_you_mean(&name, known.iter().copied()) {
                     message.push_str(&format!(": did you mean `{s}`?"));
                 }
                 self.push(SchemaIssue {
