@@ -100,8 +100,19 @@ mkdir -p "$WORK/manifests" "$WORK/dockerfiles"
 (cd "$WORK/apps" && find . -path '*/k8s/*.yaml' | sort | awk 'NR <= 1000') | while read -r f; do
   d=$WORK/manifests/$(dirname "$f"); mkdir -p "$d"; cp "$WORK/apps/$f" "$d/"
 done
+# The same manifests flat in one `k8s/` directory: syncable-cli looks for
+# manifests only in a top-level `k8s/` (or `manifests/`, `deploy/`...) or
+# the root itself, and reports "No IaC files found" for the tree above.
+mkdir -p "$WORK/manifests-flat/k8s"
+(cd "$WORK/manifests" && find . -name '*.yaml' | sort) | while read -r f; do
+  cp "$WORK/manifests/$f" "$WORK/manifests-flat/k8s/$(echo "${f#./}" | tr / -)"
+done
 (cd "$WORK/apps" && find . -name Dockerfile | sort | awk 'NR <= 1000') | while read -r f; do
   d=$WORK/dockerfiles/$(dirname "$f"); mkdir -p "$d"; cp "$WORK/apps/$f" "$d/"
+done
+# The same Dockerfiles one directory deep: syncable-cli looks 4 levels down.
+(cd "$WORK/dockerfiles" && find . -name Dockerfile | sort) | while read -r f; do
+  d=$WORK/dockerfiles-flat/$(dirname "${f#./}" | tr / -); mkdir -p "$d"; cp "$WORK/dockerfiles/$f" "$d/"
 done
 python3 "$ROOT/bench/big-manifest.py" "$WORK/big/big.yaml" 20 2>/dev/null
 # Above the default 10 MB file-size limit.
@@ -172,8 +183,12 @@ row "deploylint check --jobs 1" 1000 "deploylint check" -- "${DL[@]}" --jobs 1 .
 row "saphyr-parser events only (read + tokenize)" 1000 "deploylint check" -- "$EVENTS" .
 [ -n "$CHECKOV" ] && row "checkov --framework kubernetes" 1000 "deploylint check" -- \
   "$CHECKOV" --quiet --compact --framework kubernetes -d .
-[ -n "$SYNC" ] && row "syncable-cli validate" 1000 "deploylint check" -- \
-  "$SYNC" --disable-telemetry -q validate .
+if [ -n "$SYNC" ]; then
+  cd "$WORK/manifests-flat"
+  row "deploylint check, the same files flat in k8s/" 1000 "" -- "${DL[@]}" .
+  row "syncable-cli validate (flat k8s/)" 1000 "deploylint check, the same files flat in k8s/" -- \
+    "$SYNC" --disable-telemetry -q validate .
+fi
 
 header "1,000 Dockerfiles"
 cd "$WORK/dockerfiles"
@@ -186,8 +201,12 @@ if [ -n "$HADOLINT" ]; then
 fi
 [ -n "$CHECKOV" ] && row "checkov --framework dockerfile" 1000 "deploylint check" -- \
   "$CHECKOV" --quiet --compact --framework dockerfile -d .
-[ -n "$SYNC" ] && row "syncable-cli validate" 1000 "deploylint check" -- \
-  "$SYNC" --disable-telemetry -q validate .
+if [ -n "$SYNC" ]; then
+  cd "$WORK/dockerfiles-flat"
+  row "deploylint check, the same files one level deep" 1000 "" -- "${DL[@]}" .
+  row "syncable-cli validate (one level deep)" 1000 "deploylint check, the same files one level deep" -- \
+    "$SYNC" --disable-telemetry -q validate .
+fi
 
 echo
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); medians of $RUNS runs"
