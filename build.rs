@@ -4,6 +4,10 @@
 //! - every `src/rules/<domain>/*.rs` becomes a module, and each file that
 //!   contains `impl Rule for X` registers `X`.
 
+#[path = "src/rules/k8s/json_scan.rs"]
+#[allow(dead_code)]
+mod json_scan;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -39,6 +43,8 @@ fn main() {
     yaml.push_str("];\n");
     code.push_str(&yaml);
     fs::write(out.join("catalog_files.rs"), code).expect("write catalog_files.rs");
+
+    k8s_schema_index(&root, &out);
 
     let mut registry = String::new();
     let mut rules = Vec::new();
@@ -213,4 +219,82 @@ fn json_string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+/// For each bundled Kubernetes schema (`schemas/kubernetes/vX.Y.json`), the
+/// byte range of each definition in its text and the (apiVersion, kind) a
+/// definition serves, so a run indexes nothing and parses only the
+/// definitions its manifests reach. `schema_check`'s tests compare this
+/// index with a full parse.
+fn k8s_schema_index(root: &Path, out: &Path) {
+    let dir = root.join("schemas/kubernetes");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = Vec::new();
+    collect(&dir, "json", &mut files);
+    files.sort();
+    let mut code = String::from(
+        "/// (definition, start, end) in the bundle's text.\n\
+         type DefRange = (&'static str, usize, usize);\n\
+         /// (apiVersion, kind, definition).\n\
+         type Served = (&'static str, &'static str, &'static str);\n\
+         /// Per bundled version: its definitions and the kinds they serve.\n\
+         pub(crate) static K8S_SCHEMA_INDEX: &[(&str, &[DefRange], &[Served])] = &[\n",
+    );
+    for path in files {
+        let version = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.strip_prefix('v'))
+            .expect("schemas/kubernetes/vX.Y.json")
+            .to_owned();
+        let text = fs::read_to_string(&path).expect("read bundled schema");
+        let fail = |what: &str| -> ! { panic!("{}: {what}", path.display()) };
+        let top = json_scan::members(&text, 0).unwrap_or_else(|| fail("not a JSON object"));
+        let defs_at = top
+            .iter()
+            .find(|(k, _)| *k == "$defs")
+            .map(|(_, r)| r.start)
+            .unwrap_or_else(|| fail("no $defs"));
+        let defs = json_scan::members(&text, defs_at).unwrap_or_else(|| fail("unreadable $defs"));
+        let mut ranges = String::new();
+        let mut served = String::new();
+        for (name, r) in &defs {
+            writeln!(ranges, "        ({name:?}, {}, {}),", r.start, r.end).ok();
+            let members = json_scan::members(&text, r.start).unwrap_or_else(|| fail(name));
+            let Some((_, g)) = members
+                .iter()
+                .find(|(k, _)| *k == "x-kubernetes-group-version-kind")
+            else {
+                continue;
+            };
+            // Definitions shared by many groups (DeleteOptions, WatchEvent) are not manifests:
+            // only a one-element list (`[{...}]`) names the kind a definition serves.
+            let one = text.as_bytes()[g.start] == b'['
+                && json_scan::value_end(text.as_bytes(), g.start + 1) == Some(g.end - 1);
+            if !one {
+                continue;
+            }
+            let gvk = json_scan::members(&text, g.start + 1).unwrap_or_else(|| fail(name));
+            let field = |k: &str| {
+                gvk.iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, v)| text[v.clone()].trim_matches('"').to_owned())
+                    .unwrap_or_default()
+            };
+            let (group, ver, kind) = (field("group"), field("version"), field("kind"));
+            let api_version = if group.is_empty() {
+                ver
+            } else {
+                format!("{group}/{ver}")
+            };
+            writeln!(served, "        ({api_version:?}, {kind:?}, {name:?}),").ok();
+        }
+        writeln!(
+            code,
+            "    ({version:?}, &[\n{ranges}    ], &[\n{served}    ]),"
+        )
+        .ok();
+    }
+    code.push_str("];\n");
+    fs::write(out.join("k8s_schema_index.rs"), code).expect("write k8s_schema_index.rs");
 }

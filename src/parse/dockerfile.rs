@@ -181,11 +181,12 @@ impl Text {
 
     /// The part of this text from logical offset `from`, still mapped.
     pub fn slice_from(&self, from: usize) -> Text {
-        let mut out = Text::default();
-        let mut starts: Vec<usize> = self.pieces.iter().map(|(l, _)| *l).collect();
-        starts.push(self.text.len());
+        let mut out = Text {
+            text: String::with_capacity(self.text.len().saturating_sub(from)),
+            ..Text::default()
+        };
         for (i, (l, s)) in self.pieces.iter().enumerate() {
-            let end = starts[i + 1];
+            let end = self.pieces.get(i + 1).map_or(self.text.len(), |p| p.0);
             if end <= from {
                 continue;
             }

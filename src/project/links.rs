@@ -168,6 +168,16 @@ pub struct ComposeNode {
 
 /// Path with `.` and `..` resolved and `./` removed, `/`-separated.
 pub fn normalize(path: &str) -> String {
+    // Most paths are normal already (linking tries a `COPY` source in every
+    // directory above the Dockerfile): one scan instead of a component walk.
+    let rest = path.strip_prefix('/').unwrap_or(path);
+    if !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
+    {
+        return path.to_owned();
+    }
     let mut out: Vec<&str> = Vec::new();
     let absolute = path.starts_with('/');
     for c in Path::new(path).components() {
@@ -1483,5 +1493,34 @@ fn generated_file_link(
         file: g.file,
         span: entry,
         guess: false,
+    }
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::normalize;
+
+    #[test]
+    fn normal_paths_come_back_and_dots_resolve() {
+        for (path, want) in [
+            ("/a/b/c.conf", "/a/b/c.conf"),
+            ("a/b", "a/b"),
+            ("/", "/"),
+            ("", ""),
+            (".", ""),
+            ("./a", "a"),
+            ("a/./b", "a/b"),
+            ("a//b/", "a/b"),
+            ("/a/../b", "/b"),
+            ("/../a", "/a"),
+            ("../a", "../a"),
+            ("a/../../b", "../b"),
+            ("a/..", ""),
+            ("/a/b/..", "/a"),
+            ("a.b/.c/..d", "a.b/.c/..d"),
+            ("/a/ b/c", "/a/ b/c"),
+        ] {
+            assert_eq!(normalize(path), want, "{path:?}");
+        }
     }
 }

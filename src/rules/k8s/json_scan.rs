@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn members_and_their_values() {
-        let text = r#" { "a" : {"x": [1, "]}", {"y": "\"}"}]}, "b":true,"c":"s\\" , "d": -1.5e3 } "#;
+        let text =
+            r#" { "a" : {"x": [1, "]}", {"y": "\"}"}]}, "b":true,"c":"s\\" , "d": -1.5e3 } "#;
         let m = members(text, 0).expect("members");
         let got: Vec<(&str, &str)> = m.iter().map(|(k, r)| (*k, &text[r.clone()])).collect();
         assert_eq!(
@@ -129,8 +130,19 @@ mod tests {
     #[test]
     fn broken_text_gives_none_not_a_panic() {
         for t in [
-            "", "{", "{\"a\"", "{\"a\":", "{\"a\":}", "{\"a\":1,", "{\"a\" 1}", "{\"a\":[1}",
-            "{\"a\":\"x", "[1]", "{\"a\":1]", "{\"\\u0061\":1}", "{\"a\":1}}",
+            "",
+            "{",
+            "{\"a\"",
+            "{\"a\":",
+            "{\"a\":}",
+            "{\"a\":1,",
+            "{\"a\" 1}",
+            "{\"a\":[1}",
+            "{\"a\":\"x",
+            "[1]",
+            "{\"a\":1]",
+            "{\"\\u0061\":1}",
+            "{\"a\":1}}",
         ] {
             let m = members(t, 0);
             // `{"a":1}}` reads as one member: the trailing text is not looked at.

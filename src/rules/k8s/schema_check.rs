@@ -15,7 +15,6 @@ use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
-use super::json_scan;
 use super::schema_tree::{self, Definitions};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -26,8 +25,8 @@ use std::sync::{OnceLock, RwLock};
 /// The URI the definitions are registered under (their own `$id`).
 #[cfg(test)]
 const BASE_URI: &str = "https://kubernetes.io/api/_definitions.json";
-/// `"x-kubernetes-group-version-kind":`
-const GVK_KEY_LEN: usize = 34;
+include!(concat!(env!("OUT_DIR"), "/k8s_schema_index.rs"));
+
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 
 pub const UNKNOWN_FIELD: &str = "K8S100";
@@ -585,50 +584,29 @@ fn bundle(version: &'static str) -> Option<&'static Bundle> {
 }
 
 impl Bundle {
-    /// Indexes a bundle: the definitions' texts are found without parsing
-    /// them; only each one's `x-kubernetes-group-version-kind` is read.
+    /// A bundle from its text and build.rs's index of it (each
+    /// definition's byte range, the kinds served): nothing is parsed here.
     fn load(version: &'static str, text: &'static str) -> Option<Bundle> {
-        let top = json_scan::members(text, 0)?;
-        let (_, range) = top.into_iter().find(|(k, _)| *k == "$defs")?;
-        let mut defs = HashMap::new();
-        let mut index = HashMap::new();
+        let (_, ranges, served) = K8S_SCHEMA_INDEX.iter().find(|(v, _, _)| *v == version)?;
+        let mut defs = HashMap::with_capacity(ranges.len());
+        for &(name, start, end) in *ranges {
+            let def = Def {
+                text: text.get(start..end)?,
+                value: OnceLock::new(),
+            };
+            defs.insert(name, def);
+        }
+        let mut index = HashMap::with_capacity(served.len());
         let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
         let mut groups = HashSet::new();
-        for (name, r) in json_scan::members(text, range.start)? {
-            let def_text = text.get(r.clone())?;
-            defs.insert(
-                name,
-                Def {
-                    text: def_text,
-                    value: OnceLock::new(),
-                },
-            );
-            // The key sorts after `properties`, so its last occurrence is
-            // the definition's own (a test compares the index with a full parse).
-            let gvks = def_text
-                .rfind("\"x-kubernetes-group-version-kind\":")
-                .and_then(|at| {
-                    let value = r.start + at + GVK_KEY_LEN;
-                    let end = json_scan::value_end(text.as_bytes(), value)?;
-                    serde_json::from_str::<Value>(text.get(value..end)?).ok()
-                });
-            // Definitions shared by many groups (DeleteOptions, WatchEvent) are not manifests.
-            let Some([gvk]) = gvks.as_ref().and_then(Value::as_array).map(Vec::as_slice) else {
-                continue;
-            };
-            let field = |k: &str| gvk.get(k).and_then(Value::as_str).unwrap_or_default();
-            let (group, ver, kind) = (field("group"), field("version"), field("kind"));
-            let api_version = if group.is_empty() {
-                ver.to_owned()
-            } else {
-                format!("{group}/{ver}")
-            };
+        for &(api_version, kind, name) in *served {
+            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
             groups.insert(group.to_owned());
             kinds
                 .entry(kind.to_owned())
                 .or_default()
-                .push(api_version.clone());
-            index.insert((api_version, kind.to_owned()), name.to_owned());
+                .push(api_version.to_owned());
+            index.insert((api_version.to_owned(), kind.to_owned()), name.to_owned());
         }
         for served in kinds.values_mut() {
             served.sort();
