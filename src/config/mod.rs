@@ -784,16 +784,23 @@ fn globs(node: Option<&yaml::Node>, errors: &mut Vec<Diagnostic>) -> Option<Glob
 /// `php/8/4/conf.d/`, or a `7.4/` directory. The file name is read first, then
 /// the directories from the nearest. Only PHP 5, 7 and 8 are taken.
 pub fn php_version_in_path(path: &str) -> Option<(u32, u32)> {
-    let parts: Vec<String> = path
+    // (Lowercased only where a part has capitals: it runs for every file.)
+    let parts: Vec<std::borrow::Cow<'_, str>> = path
         .split(['/', '\\'])
         .filter(|p| !p.is_empty())
-        .map(str::to_ascii_lowercase)
+        .map(|p| {
+            if p.bytes().any(|b| b.is_ascii_uppercase()) {
+                std::borrow::Cow::Owned(p.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(p)
+            }
+        })
         .collect();
     let valid = |major: u32, minor: u32| matches!(major, 5 | 7 | 8) && minor <= 9;
     for (i, part) in parts.iter().enumerate().rev() {
         // `php7.4`, `php-7.4`, `php_7.4`, `php74`, `php-fpm-7.4` in the component.
-        let mut rest = part.as_str();
-        while let Some(at) = rest.find("php") {
+        let mut rest: &str = part;
+        while let Some(at) = rest.as_bytes().windows(3).position(|w| w == b"php") {
             rest = &rest[at + 3..];
             let after = rest.trim_start_matches(['-', '_']);
             let after = after
@@ -843,19 +850,47 @@ pub fn php_version_in_path(path: &str) -> Option<(u32, u32)> {
 /// site's production override) (`php.development.ini`, `.devcontainer/`,
 /// `overlays/development/`, `tests-suite/`).
 pub fn is_development_path(path: &str) -> bool {
-    path.to_ascii_lowercase()
-        .split(['/', '\\', '.', '-', '_'])
-        .any(|w| {
-            matches!(
-                w,
-                "dev" | "development" | "devcontainer" | "debug" | "test" | "tests" | "testing"
-            )
-        })
+    // (Per word, without lowercasing the path: it runs for every file.)
+    const WORDS: [&str; 7] = [
+        "dev",
+        "development",
+        "devcontainer",
+        "debug",
+        "test",
+        "tests",
+        "testing",
+    ];
+    path.split(['/', '\\', '.', '-', '_'])
+        .filter(|w| (3..=12).contains(&w.len()))
+        .any(|w| WORDS.iter().any(|k| w.eq_ignore_ascii_case(k)))
 }
 
 #[cfg(test)]
 mod version_tests {
-    use super::php_version_in_path;
+    use super::{is_development_path, php_version_in_path};
+
+    #[test]
+    fn development_paths_by_word() {
+        for p in [
+            "docker/php.development.ini",
+            ".devcontainer/Dockerfile",
+            "k8s/overlays/Development/deploy.yaml",
+            "tests-suite/www.conf",
+            "docker/DEBUG_php.ini",
+            "C:\\app\\test\\php.ini",
+        ] {
+            assert!(is_development_path(p), "{p}");
+        }
+        for p in [
+            "docker/php.production.ini",
+            "conf.d/local.ini",
+            "devops/php.ini",
+            "latest/www.conf",
+            "k8s/developmental/deploy.yaml",
+        ] {
+            assert!(!is_development_path(p), "{p}");
+        }
+    }
 
     #[test]
     fn versions_named_by_paths() {
