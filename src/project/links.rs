@@ -715,12 +715,11 @@ fn compose_nodes(
 /// built per question).
 type DockerfileNames = HashMap<String, HashMap<String, Vec<FileId>>>;
 
-/// Names a Dockerfile answers to: its directory (`docker/worker/Dockerfile`
-/// is `worker`), its suffix (`Dockerfile.worker`, `worker.Dockerfile`), and
-/// the workspace's name for a Dockerfile at the root.
-/// Dockerfile names keyed by name then by each directory above the
-/// Dockerfile, so the nearest Dockerfile of a name is found by walking up
-/// from a manifest.
+/// The names each Dockerfile answers to (its directory: `docker/worker/Dockerfile`
+/// is `worker`; its suffix: `Dockerfile.worker`, `worker.Dockerfile`; the
+/// workspace's name for a Dockerfile at the root), keyed by name, then by
+/// each directory above the Dockerfile, so the nearest Dockerfile of a name
+/// is found by walking up from a manifest.
 fn dockerfile_names(ix: &Index<'_>, root: &str) -> DockerfileNames {
     let mut out: Vec<(String, FileId)> = Vec::new();
     let root_name = Path::new(root).canonicalize().ok().and_then(|p| {

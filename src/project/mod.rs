@@ -210,6 +210,15 @@ impl<'a> Project<'a> {
     /// a scan of every set per question).
     pub fn fpm_sets_with(&self, file: FileId) -> impl Iterator<Item = &ConfigSet<'a>> {
         let sets = self.fpm_sets();
+        self.fpm_set_indexes_with(file)
+            .iter()
+            .filter_map(|&i| sets.get(i))
+    }
+
+    /// As [`Project::fpm_sets_with`], the sets' indexes in [`Project::fpm_sets`]
+    /// (to tell sets apart without comparing them).
+    pub fn fpm_set_indexes_with(&self, file: FileId) -> &[usize] {
+        let sets = self.fpm_sets();
         let index = self.fpm_set_index.get_or_init(|| {
             let mut index: HashMap<FileId, Vec<usize>> = HashMap::new();
             for (i, set) in sets.iter().enumerate() {
@@ -222,11 +231,7 @@ impl<'a> Project<'a> {
             }
             index
         });
-        index
-            .get(&file)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .filter_map(|&i| sets.get(i))
+        index.get(&file).map_or(&[][..], Vec::as_slice)
     }
 
     /// The php.ini files PHP reads together with `file` (itself included).

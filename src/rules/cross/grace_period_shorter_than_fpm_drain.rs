@@ -41,15 +41,17 @@ impl Rule for GracePeriodShorterThanFpmDrain {
             }
             // The include sets the image's pool files belong to, and the
             // drain each one's global scope sets.
-            let mut sets: Vec<&crate::model::fpm::ConfigSet> = node
+            let mut sets: Vec<usize> = node
                 .pools
                 .iter()
-                .flat_map(|l| project.fpm_sets_with(l.to))
+                .flat_map(|l| project.fpm_set_indexes_with(l.to))
+                .copied()
                 .collect();
-            sets.sort_by_key(|s| *s as *const _ as usize);
-            sets.dedup_by_key(|s| *s as *const _ as usize);
+            sets.sort_unstable();
+            sets.dedup();
             let drain = sets
                 .into_iter()
+                .filter_map(|i| project.fpm_sets().get(i))
                 .filter_map(|s| {
                     let found = s.global.get("process_control_timeout")?;
                     let secs = found.directive.value.as_duration().ok()?;
