@@ -218,6 +218,18 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// [`join`] of a normal `dir` and a normal `rel` that does not climb
+/// (`..`): the same path, without normalizing it again.
+fn join_normal(dir: &str, rel: &str) -> String {
+    if dir.is_empty() || rel.starts_with('/') {
+        rel.to_owned()
+    } else if dir == "/" {
+        format!("/{rel}")
+    } else {
+        format!("{dir}/{rel}")
+    }
+}
+
 fn join(dir: &str, rel: &str) -> String {
     if dir.is_empty() || rel.starts_with('/') {
         normalize(rel)
@@ -402,7 +414,8 @@ impl<'a> Index<'a> {
         };
         let mut dir = df_dir;
         loop {
-            let full = join(dir, &src);
+            // (`src` is normal and does not climb; `dir` is a normal path's parent.)
+            let full = join_normal(dir, &src);
             let hits: Vec<FileId> = match &glob {
                 None => {
                     // The file itself, else the files under the directory.
@@ -1520,6 +1533,16 @@ mod normalize_tests {
             ("/a/ b/c", "/a/ b/c"),
         ] {
             assert_eq!(normalize(path), want, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn joining_normal_paths_needs_no_normalizing() {
+        use super::{join, join_normal};
+        for dir in ["", "/", "/a", "/a/b.c", "a", "a/b"] {
+            for rel in ["x", "x/y.conf", "/etc/php", "/", ".hidden/x"] {
+                assert_eq!(join_normal(dir, rel), join(dir, rel), "{dir:?} + {rel:?}");
+            }
         }
     }
 }
