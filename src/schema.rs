@@ -26,6 +26,35 @@ pub struct SchemaIssue {
     pub schema_location: String,
 }
 
+impl SchemaIssue {
+    /// An issue at the value `pointer` names (`span`): its dotted path, and the
+    /// message "`path`: detail" (the detail alone at the root).
+    pub(crate) fn at_value(
+        span: Span,
+        pointer: String,
+        detail: String,
+        keyword: String,
+        expected: Vec<String>,
+        schema_location: String,
+    ) -> SchemaIssue {
+        let path = dotted(&pointer);
+        let message = if path.is_empty() {
+            detail
+        } else {
+            format!("`{path}`: {detail}")
+        };
+        SchemaIssue {
+            span,
+            path,
+            message,
+            keyword,
+            pointer,
+            expected,
+            schema_location,
+        }
+    }
+}
+
 /// Compiles a bundled schema. Bundled schemas are tested to compile, so an
 /// error here is a build defect, reported rather than panicking.
 pub fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
@@ -90,7 +119,6 @@ pub fn validate<'i, F: jsonschema::json::Json>(
             }
             _ => {
                 let (_, value) = root.locate(&pointer);
-                let path = dotted(&pointer);
                 let detail = match error.kind() {
                     ValidationErrorKind::OneOfNotValid { .. }
                     | ValidationErrorKind::AnyOf { .. } => alternatives(schema, &schema_location)
@@ -98,20 +126,14 @@ pub fn validate<'i, F: jsonschema::json::Json>(
                         .unwrap_or_else(|| error.masked().to_string()),
                     _ => error.masked().to_string(),
                 };
-                let message = if path.is_empty() {
-                    detail
-                } else {
-                    format!("`{path}`: {detail}")
-                };
-                issues.push(SchemaIssue {
-                    span: value.span,
-                    path,
-                    message,
-                    keyword,
+                issues.push(SchemaIssue::at_value(
+                    value.span,
                     pointer,
+                    detail,
+                    keyword,
                     expected,
                     schema_location,
-                });
+                ));
             }
         }
     }

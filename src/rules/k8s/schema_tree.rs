@@ -347,21 +347,14 @@ impl<D: Definitions> Walk<'_, '_, D> {
     ) {
         let (location, pointer) = (location.as_str(), pointer.as_str());
         let (_, value) = self.root.locate(pointer);
-        let path = dotted(pointer);
-        let message = if path.is_empty() {
-            detail
-        } else {
-            format!("`{path}`: {detail}")
-        };
-        self.push(SchemaIssue {
-            span: value.span,
-            path,
-            message,
-            keyword: keyword.to_owned(),
-            pointer: pointer.to_owned(),
+        self.push(SchemaIssue::at_value(
+            value.span,
+            pointer.to_owned(),
+            detail,
+            keyword.to_owned(),
             expected,
-            schema_location: format!("{location}/{keyword}"),
-        });
+            format!("{location}/{keyword}"),
+        ));
     }
 
     fn push(&mut self, issue: SchemaIssue) {
