@@ -224,7 +224,7 @@ impl CustomRules {
     pub fn empty() -> CustomRules {
         CustomRules {
             rules: Vec::new(),
-            engine: Arc::new(script::engine()),
+            engine: Arc::new(script::idle_engine()),
             sources: Vec::new(),
         }
     }
@@ -330,7 +330,11 @@ impl CustomRules {
     /// Rule files given as (path, text); `script-file:` paths are read
     /// relative to each rule file.
     pub fn from_texts(texts: Vec<(PathBuf, String)>) -> Result<CustomRules, LoadError> {
-        let engine = script::engine();
+        let engine = if texts.is_empty() {
+            script::idle_engine()
+        } else {
+            script::engine()
+        };
         let mut out = CustomRules {
             rules: Vec::new(),
             engine: Arc::new(engine),

@@ -37,7 +37,19 @@ thread_local! {
 
 /// The sandboxed engine every script runs in.
 pub fn engine() -> Engine {
-    let mut e = Engine::new();
+    let mut e = sandboxed(Engine::new());
+    register_functions(&mut e);
+    e
+}
+
+/// The engine of a run without custom rules: nothing is compiled with it, so
+/// it is built without rhai's standard packages (most of `engine`'s cost, paid
+/// at every start-up), sandboxed all the same.
+pub fn idle_engine() -> Engine {
+    sandboxed(Engine::new_raw())
+}
+
+fn sandboxed(mut e: Engine) -> Engine {
     e.set_max_operations(MAX_OPERATIONS);
     e.set_max_call_levels(MAX_CALL_LEVELS);
     e.set_max_expr_depths(MAX_EXPR_DEPTH, MAX_EXPR_DEPTH);
@@ -55,6 +67,11 @@ pub fn engine() -> Engine {
         let late = DEADLINE.with(|d| d.borrow().is_some_and(|t| Instant::now() > t));
         late.then(|| Dynamic::from("time budget exceeded"))
     });
+    e
+}
+
+/// The functions scripts can call.
+fn register_functions(e: &mut Engine) {
     e.register_fn("report", |path: &str, message: &str| {
         push(path, message, None)
     });
@@ -101,7 +118,6 @@ pub fn engine() -> Engine {
                 .is_some_and(|m| m.is_match(s))
         })
     });
-    e
 }
 
 fn clamp(n: i128) -> i64 {
