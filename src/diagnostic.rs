@@ -96,8 +96,10 @@ impl Fix {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Rule code (`K8S001`), or a parse/read code such as `E001`.
-    pub code: String,
+    /// Rule code (`K8S001`), or a parse/read code such as `E001`: borrowed
+    /// for the built-in codes (no allocation per finding), owned for the
+    /// codes of custom rules.
+    pub code: Cow<'static, str>,
     pub severity: Severity,
     pub message: String,
     pub file: FileId,
@@ -108,12 +110,13 @@ pub struct Diagnostic {
     /// The fix hint. Always set for rule diagnostics (the catalog fills it
     /// in, borrowed from the catalog: one copy per rule, not per finding).
     pub help: Option<Cow<'static, str>>,
-    pub fix: Option<Fix>,
+    /// Boxed: few findings carry one, and all are kept until the report.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
     pub fn new(
-        code: impl Into<String>,
+        code: impl Into<Cow<'static, str>>,
         severity: Severity,
         file: FileId,
         span: Span,

@@ -506,7 +506,7 @@ fn unused_and_expired_suppressions_are_reported() {
     let custom = CustomRules::empty();
     let codes = |text: &str| -> Vec<String> {
         let r = lint(&custom, &[("pod.yaml", text)], &["K8S001", "S002", "S003"]);
-        r.diagnostics.iter().map(|d| d.code.clone()).collect()
+        r.diagnostics.iter().map(|d| d.code.to_string()).collect()
     };
     assert_eq!(codes(&unused), vec!["S002"]);
     assert!(codes(&used).is_empty(), "{:?}", codes(&used));

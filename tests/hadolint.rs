@@ -111,13 +111,13 @@ fn ours(files: &[String], claimed: &BTreeSet<String>) -> BTreeSet<Finding> {
     result
         .diagnostics
         .iter()
-        .filter(|d| claimed.contains(&d.code))
+        .filter(|d| claimed.contains(&*d.code))
         .map(|d| {
             let file = &result.files[d.file];
             (
                 file.source.path.clone(),
                 instruction_line(file, d.span.start),
-                d.code.clone(),
+                d.code.to_string(),
             )
         })
         .collect()

@@ -239,13 +239,13 @@ fn planted_secrets_never_reach_library_output_with_colour() {
                 span: d.span,
                 message: quoted.clone(),
             });
-            d.fix = Some(deploylint::diagnostic::Fix::safe(
+            d.fix = Some(Box::new(deploylint::diagnostic::Fix::safe(
                 quoted.clone(),
                 vec![deploylint::diagnostic::Edit {
                     span: d.span,
                     replacement: quoted,
                 }],
-            ));
+            )));
             result.diagnostics.push(d);
         }
         for (format, color) in [

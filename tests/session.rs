@@ -43,7 +43,7 @@ fn codes_in(session: &mut Session, path: &str) -> BTreeSet<String> {
     diagnostics
         .iter()
         .filter(|d| d.file == id)
-        .map(|d| d.code.clone())
+        .map(|d| d.code.to_string())
         .collect()
 }
 

@@ -74,7 +74,7 @@ pub fn fingerprint(result: &LintResult, i: usize, masked: &mut HashMap<usize, St
     };
     let key = format!("{}\u{0}{}\u{0}{}", d.code, path, content);
     Entry {
-        code: d.code.clone(),
+        code: d.code.to_string(),
         path,
         line,
         fingerprint: format!("{:016x}", fnv(key.as_bytes())),

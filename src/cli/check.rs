@@ -521,14 +521,14 @@ pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<Stri
         let aliased: Vec<&str> = cat
             .by_foreign_name(w)
             .into_iter()
-            .map(|r| r.code.as_str())
+            .map(|r| &*r.code)
             .collect();
         if !aliased.is_empty() {
             out.extend(aliased.into_iter().map(str::to_owned));
             continue;
         }
         let candidates = cat.rules.iter().flat_map(|r| {
-            std::iter::once(r.code.as_str())
+            std::iter::once(&*r.code)
                 .chain(std::iter::once(r.name.as_str()))
                 .chain(r.aliases.iter().map(String::as_str))
                 .chain(

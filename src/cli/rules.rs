@@ -340,7 +340,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
             let names = cat
                 .rules
                 .iter()
-                .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+                .flat_map(|r| [&*r.code, r.name.as_str()]);
             match crate::suggest::did_you_mean(&args.rule, names) {
                 Some(s) => eprintln!("error: unknown rule `{}`: did you mean `{s}`?", args.rule),
                 None => eprintln!(

@@ -718,7 +718,7 @@ fn parse_patch(
             let names = catalog()
                 .rules
                 .iter()
-                .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+                .flat_map(|r| [&*r.code, r.name.as_str()]);
             let mut msg = format!("unknown rule `{name}`");
             if let Some(s) = crate::suggest::did_you_mean(name, names) {
                 msg.push_str(&format!(": did you mean `{s}`?"));

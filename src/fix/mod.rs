@@ -63,7 +63,7 @@ pub fn planned(
         out.extend(which.into_iter().map(|i| {
             let d = diags[i];
             let title = d.fix.as_ref().map_or(String::new(), |f| f.title.clone());
-            (file.source.path.clone(), d.code.clone(), title)
+            (file.source.path.clone(), d.code.to_string(), title)
         }));
     }
     out
@@ -146,13 +146,13 @@ mod tests {
         use crate::diagnostic::{Diagnostic, Fix, Severity};
         let text = "[www]\r\npm = dynamic";
         let mut d = Diagnostic::new("X", Severity::Warning, 0, Span::at(0), "m");
-        d.fix = Some(Fix::safe(
+        d.fix = Some(Box::new(Fix::safe(
             "t",
             vec![Edit {
                 span: Span::at(text.len()),
                 replacement: "\npm.max_requests = 500\n".into(),
             }],
-        ));
+        )));
         let (out, n) = fixed_text(text, &[&d], false);
         assert_eq!(n, 1);
         assert_eq!(out, "[www]\r\npm = dynamic\r\npm.max_requests = 500");

@@ -131,7 +131,7 @@ pub fn apply(result: &LintResult, targets: &[Target], include_unsafe: bool) -> A
         let unparsed = result
             .diagnostics
             .iter()
-            .any(|d| d.file == file.id && matches!(d.code.as_str(), "E001" | "E006"));
+            .any(|d| d.file == file.id && matches!(&*d.code, "E001" | "E006"));
         let diags: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
@@ -147,7 +147,7 @@ pub fn apply(result: &LintResult, targets: &[Target], include_unsafe: bool) -> A
             which.iter().map(|&i| {
                 let d = diags[i];
                 let title = d.fix.as_ref().map_or(String::new(), |f| f.title.clone());
-                (file.source.path.clone(), d.code.clone(), title)
+                (file.source.path.clone(), d.code.to_string(), title)
             })
         };
         let Some(path) = &target.path else {

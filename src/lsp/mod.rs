@@ -548,7 +548,7 @@ impl Server {
                 Severity::Warning => lt::DiagnosticSeverity::WARNING,
                 Severity::Info => lt::DiagnosticSeverity::INFORMATION,
             }),
-            code: Some(lt::NumberOrString::String(d.code.clone())),
+            code: Some(lt::NumberOrString::String(d.code.to_string())),
             code_description: meta
                 .and_then(|m| lt::Uri::from_str(&m.docs_url()).ok())
                 .map(|href| lt::CodeDescription { href }),

@@ -307,13 +307,13 @@ fn fpm_error(e: &fpm::FpmError, file: FileId) -> Diagnostic {
         Diagnostic::new(code, Severity::Error, file, e.span, e.message.clone()).with_help(help);
     if e.kind == HashComment {
         // The author meant a comment: `;` makes it one without changing anything else.
-        d.fix = Some(crate::diagnostic::Fix::safe(
+        d.fix = Some(Box::new(crate::diagnostic::Fix::safe(
             "Replace `#` with `;`",
             vec![crate::diagnostic::Edit {
                 span: e.span,
                 replacement: ";".into(),
             }],
-        ));
+        )));
     }
     d
 }

@@ -442,7 +442,9 @@ pub struct ObjectFacts {
     /// `selector.matchExpressions` present (not modelled; matching is then skipped).
     pub selector_expressions: bool,
     pub replicas: Option<i64>,
-    pub pod: Option<PodFacts>,
+    /// Boxed, like the other kind-specific parts: most objects have none,
+    /// and every object's facts live until the end of the run.
+    pub pod: Option<Box<PodFacts>>,
     /// HPA `scaleTargetRef` (kind, name).
     pub scale_target: Option<(String, String)>,
     /// ConfigMap/Secret keys (`data`, `stringData`, `binaryData`).
@@ -464,12 +466,12 @@ pub struct ObjectFacts {
     /// `spec.replicas` read as text (`'3'` is 3), when it parses.
     pub replicas_text: Option<i64>,
     /// `spec.strategy` (Deployments), when present.
-    pub strategy: Option<StrategyFacts>,
+    pub strategy: Option<Box<StrategyFacts>>,
     /// What the cross-object rules read of Services, PDBs, HPAs and
     /// ServiceAccounts.
     pub relation: Relation,
     /// A PodDisruptionBudget's `minAvailable` / `maxUnavailable`.
-    pub pdb_budget: Option<PdbBudget>,
+    pub pdb_budget: Option<Box<PdbBudget>>,
 }
 
 /// A PodDisruptionBudget's budget, as written.
@@ -1057,17 +1059,19 @@ fn object(o: &Object<'_>) -> ObjectFacts {
             f.replicas_text = replicas
                 .and_then(|e| e.value.as_str())
                 .and_then(|s| s.parse().ok());
-            f.strategy = spec.and_then(|s| s.get("strategy")).map(strategy);
+            f.strategy = spec
+                .and_then(|s| s.get("strategy"))
+                .map(|s| Box::new(strategy(s)));
             match o.kind {
                 "PodDisruptionBudget" => {
                     let field = |name: &str| {
                         let e = spec.filter(|s| s.is_map())?.entry(name)?;
                         IntOrPercent::of(&e.key, &e.value)
                     };
-                    f.pdb_budget = Some(PdbBudget {
+                    f.pdb_budget = Some(Box::new(PdbBudget {
                         min_available: field("minAvailable"),
                         max_unavailable: field("maxUnavailable"),
-                    });
+                    }));
                     f.relation = Relation::Pdb(
                         spec.filter(|s| s.is_map())
                             .and_then(|s| s.entry("selector"))
@@ -1091,7 +1095,7 @@ fn object(o: &Object<'_>) -> ObjectFacts {
         }
     }
     if let Some(pod_spec) = o.pod_spec() {
-        f.pod = Some(pod(o, pod_spec));
+        f.pod = Some(Box::new(pod(o, pod_spec)));
     }
     f
 }

@@ -26,7 +26,7 @@ pub fn diff_fixes(result: &LintResult, include_unsafe: bool) -> (String, usize) 
         let unparsed = result
             .diagnostics
             .iter()
-            .any(|d| d.file == file.id && matches!(d.code.as_str(), "E001" | "E006"));
+            .any(|d| d.file == file.id && matches!(&*d.code, "E001" | "E006"));
         let diags: Vec<&Diagnostic> = result
             .diagnostics
             .iter()

@@ -298,7 +298,7 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                     code: Some(if opts.rich {
                         rich_code(d)
                     } else {
-                        d.code.clone()
+                        d.code.to_string()
                     }),
                     src: src(d.file),
                     labels,
@@ -346,7 +346,7 @@ fn safely_fixable(d: &Diagnostic) -> bool {
 
 /// `K8S001 (image-tag-latest)`, with ` [*]` when `--fix` would fix it.
 fn rich_code(d: &Diagnostic) -> String {
-    let mut s = d.code.clone();
+    let mut s = d.code.to_string();
     if let Some(m) = catalog().get(&d.code) {
         s.push_str(&format!(" ({})", m.name));
     }

@@ -145,7 +145,7 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
             }],
             "partialFingerprints": { FINGERPRINT_KEY: print },
         });
-        if let Ok(i) = rules.binary_search_by(|m| m.code.as_str().cmp(&d.code)) {
+        if let Ok(i) = rules.binary_search_by(|m| m.code.as_str().cmp(&*d.code)) {
             r["ruleIndex"] = json!(i);
         }
         if !d.labels.is_empty() {

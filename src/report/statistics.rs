@@ -11,7 +11,7 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
     // code -> (count, safely fixable count)
     let mut by_code: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for d in &result.diagnostics {
-        let e = by_code.entry(d.code.as_str()).or_default();
+        let e = by_code.entry(&*d.code).or_default();
         e.0 += 1;
         if d.fix
             .as_ref()

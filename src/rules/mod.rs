@@ -145,12 +145,12 @@ impl Diagnostic {
     }
 
     pub fn safe_fix(&mut self, title: impl Into<String>, edits: Vec<Edit>) -> &mut Self {
-        self.fix = Some(Fix::safe(title, edits));
+        self.fix = Some(Box::new(Fix::safe(title, edits)));
         self
     }
 
     pub fn unsafe_fix(&mut self, title: impl Into<String>, edits: Vec<Edit>) -> &mut Self {
-        self.fix = Some(Fix::unsafe_(title, edits));
+        self.fix = Some(Box::new(Fix::unsafe_(title, edits)));
         self
     }
 }

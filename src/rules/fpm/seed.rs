@@ -38,7 +38,7 @@ fn seed_pool_has_no_false_findings() {
             d.message
         );
     }
-    let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let codes: Vec<&str> = r.diagnostics.iter().map(|d| &*d.code).collect();
     for quiet in ["E020", "FPM001", "FPM002", "FPM003", "FPM004", "FPM005", "FPM006", "FPM007"] {
         assert!(!codes.contains(&quiet), "{quiet} fired on the seed: {codes:?}");
     }
@@ -91,7 +91,7 @@ fn parse_errors_are_located_diagnostics() {
     let got: Vec<(&str, &str)> = r
         .diagnostics
         .iter()
-        .map(|d| (d.code.as_str(), &text[d.span.range()]))
+        .map(|d| (&*d.code, &text[d.span.range()]))
         .collect();
     assert_eq!(
         got,
@@ -122,6 +122,6 @@ fn semicolon_suppressions_apply() {
     };
     let text = "; deploylint ignore=FPM005 -- probed over TCP by the sidecar\n[www]\nlisten = 9000\npm = static\npm.max_children = 2\n";
     let r = crate::lint_text("www.conf", text, &config, &opts);
-    let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let codes: Vec<&str> = r.diagnostics.iter().map(|d| &*d.code).collect();
     assert_eq!(codes, vec!["FPM006"]);
 }

@@ -102,7 +102,7 @@ mod tests {
                     .split('\n')
                     .next()
                     .unwrap_or("");
-                (d.code.as_str(), line_text)
+                (&*d.code, line_text)
             })
             .collect();
         assert_eq!(

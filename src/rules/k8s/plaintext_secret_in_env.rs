@@ -71,7 +71,7 @@ mod tests {
         result
             .diagnostics
             .iter()
-            .map(|d| d.code.as_str())
+            .map(|d| &*d.code)
             .filter(|c| matches!(*c, "K8S016" | "K8S021" | "K8S022"))
             .collect()
     }

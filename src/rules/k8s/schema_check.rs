@@ -734,7 +734,7 @@ mod tests {
                     d.span.end <= text.len() && d.span.start <= d.span.end,
                     "{d:?}"
                 );
-                (d.code.clone(), text[d.span.range()].to_owned())
+                (d.code.to_string(), text[d.span.range()].to_owned())
             })
             .collect()
     }
