@@ -318,8 +318,7 @@ fn catalog_matches_implementations() {
         }
     }
     for m in &cat.rules {
-        if m.engine == "builtin" && m.status != "removed" && !implemented.contains(&&*m.code)
-        {
+        if m.engine == "builtin" && m.status != "removed" && !implemented.contains(&&*m.code) {
             problems.push(format!("{}: catalog entry without implementation", m.code));
         }
         let expected = format!("{}-{}.yaml", m.code, m.name);

@@ -337,10 +337,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
                 super::print_stdout(&text);
                 return EXIT_OK;
             }
-            let names = cat
-                .rules
-                .iter()
-                .flat_map(|r| [&*r.code, r.name.as_str()]);
+            let names = cat.rules.iter().flat_map(|r| [&*r.code, r.name.as_str()]);
             match crate::suggest::did_you_mean(&args.rule, names) {
                 Some(s) => eprintln!("error: unknown rule `{}`: did you mean `{s}`?", args.rule),
                 None => eprintln!(

@@ -14,8 +14,9 @@
 use crate::parse::ParsedFile;
 use crate::parse::fpm::{Directive, FpmFile, Section, SectionKind};
 use crate::source::FileKind;
+use crate::source::hash::FastMap;
 use globset::GlobBuilder;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 /// One directive as found in one file.
@@ -133,7 +134,7 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
     let paths = absolute_paths(&files);
     // Files of one directory form one set: join each to the first file seen
     // in its directory (linear, not pairwise).
-    let mut first_in_dir: HashMap<&Path, usize> = HashMap::new();
+    let mut first_in_dir: FastMap<&Path, usize> = FastMap::default();
     for (i, p) in paths.iter().enumerate() {
         let dir = p.parent().unwrap_or(Path::new(""));
         match first_in_dir.get(dir) {
@@ -146,7 +147,7 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
     // A section-less fragment included from inside a pool section (kanboard's
     // `[www] ... include = /etc/php84/php-fpm.d/env.conf`) is read as part of
     // that pool: php-fpm parses the included lines in the current section.
-    let mut fragment_pool: HashMap<usize, String> = HashMap::new();
+    let mut fragment_pool: FastMap<usize, String> = FastMap::default();
     for (i, f) in files.iter().enumerate() {
         let Some(doc) = fpm(f) else { continue };
         for section in &doc.sections {
@@ -198,7 +199,7 @@ fn build(files: Vec<&ParsedFile>, into_pool: Vec<Option<String>>) -> ConfigSet<'
     let mut global = Scope::default();
     let mut pools: Vec<Pool> = Vec::new();
     // Pool names match case-insensitively, as in php-fpm.
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: FastMap<String, usize> = FastMap::default();
     for (n, f) in files.iter().enumerate() {
         let Some(doc) = fpm(f) else { continue };
         let into = into_pool.get(n).and_then(Option::as_deref);

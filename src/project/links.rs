@@ -15,6 +15,7 @@ use crate::diagnostic::FileId;
 use crate::model::image::{repository, short_name};
 use crate::model::kustomize::{Generator, GeneratorKind};
 use crate::parse::ParsedFile;
+use crate::source::hash::{FastMap, FastSet, map_with_capacity};
 use crate::source::{FileKind, Span};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -166,16 +167,22 @@ pub struct ComposeNode {
     pub process: Process,
 }
 
+/// Whether `path` (after one leading `/`) is non-empty and every segment is
+/// a name: no empty segment, `.` or `..`. One pass over the bytes.
+fn is_normal(path: &str) -> bool {
+    let rest = path.strip_prefix('/').unwrap_or(path).as_bytes();
+    if rest.is_empty() {
+        return false;
+    }
+    rest.split(|&b| b == b'/')
+        .all(|seg| !matches!(seg, b"" | b"." | b".."))
+}
+
 /// Path with `.` and `..` resolved and `./` removed, `/`-separated.
 pub fn normalize(path: &str) -> String {
     // Most paths are normal already (linking tries a `COPY` source in every
     // directory above the Dockerfile): one scan instead of a component walk.
-    let rest = path.strip_prefix('/').unwrap_or(path);
-    if !rest.is_empty()
-        && rest
-            .split('/')
-            .all(|s| !s.is_empty() && s != "." && s != "..")
-    {
+    if is_normal(path) {
         return path.to_owned();
     }
     let mut out: Vec<&str> = Vec::new();
@@ -205,7 +212,30 @@ pub fn normalize(path: &str) -> String {
 /// files named from different directories compare equal.
 fn absolute(path: &str, cwd: Option<&Path>) -> String {
     match cwd {
-        Some(cwd) if Path::new(path).is_relative() => normalize(&cwd.join(path).to_string_lossy()),
+        Some(cwd) if Path::new(path).is_relative() => {
+            // The walk names files `./dir/file`: without the `./` the joined
+            // path is usually normal already, which `normalize` sees in one scan.
+            let mut rel = path;
+            while let Some(r) = rel.strip_prefix("./") {
+                rel = r.trim_start_matches('/');
+            }
+            match cwd.to_str() {
+                // (`Path::join` and `to_string_lossy` cost more than the rest.)
+                Some(dir) if dir.starts_with('/') && !rel.is_empty() => {
+                    let dir = dir.trim_end_matches('/');
+                    let mut joined = String::with_capacity(dir.len() + 1 + rel.len());
+                    joined.push_str(dir);
+                    joined.push('/');
+                    joined.push_str(rel);
+                    if is_normal(&joined) {
+                        joined
+                    } else {
+                        normalize(&joined)
+                    }
+                }
+                _ => normalize(&cwd.join(rel).to_string_lossy()),
+            }
+        }
         _ => normalize(path),
     }
 }
@@ -260,21 +290,32 @@ struct Index<'a> {
     paths: Vec<String>,
     /// Config files (php-fpm, php.ini, nginx) by their normalized absolute
     /// path (a `COPY` source naming a file finds it in one lookup).
-    config_at: HashMap<String, Vec<FileId>>,
+    config_at: FastMap<String, Vec<FileId>>,
     /// Config files by every directory above them (`a/b/c.ini` is under `a/b` and `a`).
-    config_under: HashMap<String, Vec<FileId>>,
+    config_under: FastMap<String, Vec<FileId>>,
     /// Config files by their own directory.
-    config_in: HashMap<String, Vec<FileId>>,
+    config_in: FastMap<String, Vec<FileId>>,
     dockerfiles: Vec<FileId>,
-    dockerfile_by_path: HashMap<String, FileId>,
+    dockerfile_by_path: FastMap<String, FileId>,
     /// (namespace, kind, name) to object.
-    objects: HashMap<(String, String, String), ObjRef>,
+    objects: FastMap<(&'a str, &'a str, &'a str), ObjRef>,
     /// Every file by its normalized absolute path.
-    by_path: HashMap<String, FileId>,
+    by_path: FastMap<String, FileId>,
     /// Kustomization files by their directory.
-    kustomization_in: HashMap<String, FileId>,
+    kustomization_in: FastMap<String, FileId>,
     /// Per manifest file: the generators whose kustomize build includes it.
-    generated_for: HashMap<FileId, Vec<GenRef>>,
+    generated_for: FastMap<FileId, Vec<GenRef>>,
+}
+
+/// Adds `id` to the list at `key`; the key is copied only the first time
+/// (a directory holds many files, and is above many more).
+fn push_at(map: &mut FastMap<String, Vec<FileId>>, key: &str, id: FileId) {
+    match map.get_mut(key) {
+        Some(list) => list.push(id),
+        None => {
+            map.insert(key.to_owned(), vec![id]);
+        }
+    }
 }
 
 impl<'a> Index<'a> {
@@ -288,15 +329,15 @@ impl<'a> Index<'a> {
             files,
             facts,
             paths,
-            config_at: HashMap::new(),
-            config_under: HashMap::new(),
-            config_in: HashMap::new(),
+            config_at: FastMap::default(),
+            config_under: FastMap::default(),
+            config_in: FastMap::default(),
             dockerfiles: Vec::new(),
-            dockerfile_by_path: HashMap::new(),
-            objects: HashMap::new(),
-            by_path: HashMap::new(),
-            kustomization_in: HashMap::new(),
-            generated_for: HashMap::new(),
+            dockerfile_by_path: FastMap::default(),
+            objects: FastMap::default(),
+            by_path: map_with_capacity(files.len()),
+            kustomization_in: FastMap::default(),
+            generated_for: FastMap::default(),
         };
         for f in files {
             ix.by_path.entry(ix.paths[f.id].clone()).or_insert(f.id);
@@ -308,16 +349,10 @@ impl<'a> Index<'a> {
             match f.kind() {
                 Some(FileKind::PhpFpm | FileKind::PhpIni | FileKind::Nginx) => {
                     let path = ix.paths[f.id].clone();
-                    ix.config_in
-                        .entry(parent(&path).to_owned())
-                        .or_default()
-                        .push(f.id);
+                    push_at(&mut ix.config_in, parent(&path), f.id);
                     let mut dir = parent(&path);
                     while !dir.is_empty() && dir != "/" {
-                        ix.config_under
-                            .entry(dir.to_owned())
-                            .or_default()
-                            .push(f.id);
+                        push_at(&mut ix.config_under, dir, f.id);
                         dir = parent(dir);
                     }
                     ix.config_at
@@ -335,7 +370,7 @@ impl<'a> Index<'a> {
                 for (i, o) in k.objects.iter().enumerate() {
                     if let Some(name) = &o.name {
                         ix.objects
-                            .entry((o.namespace().to_owned(), o.kind.clone(), name.clone()))
+                            .entry((o.namespace(), o.kind.as_str(), name.as_str()))
                             .or_insert(ObjRef {
                                 file: f.id,
                                 index: i,
@@ -463,7 +498,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
             .collect(),
         ..Graph::default()
     };
-    let images: HashMap<FileId, usize> = graph
+    let images: FastMap<FileId, usize> = graph
         .images
         .iter()
         .enumerate()
@@ -533,7 +568,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
 struct Linking<'a, 'b> {
     ix: &'a Index<'b>,
     images: &'a [ImageNode],
-    image_index: &'a HashMap<FileId, usize>,
+    image_index: &'a FastMap<FileId, usize>,
     mapped: &'a [(String, FileId, String)],
     compose_images: &'a [(String, Link<FileId>)],
     names: &'a DockerfileNames,
@@ -726,7 +761,7 @@ fn compose_nodes(
 /// Dockerfile names, then each directory above the Dockerfile: the
 /// Dockerfiles with that name at or below it (looked up by `&str`, no key
 /// built per question).
-type DockerfileNames = HashMap<String, HashMap<String, Vec<FileId>>>;
+type DockerfileNames = FastMap<String, FastMap<String, Vec<FileId>>>;
 
 /// The names each Dockerfile answers to (its directory: `docker/worker/Dockerfile`
 /// is `worker`; its suffix: `Dockerfile.worker`, `worker.Dockerfile`; the
@@ -760,7 +795,7 @@ fn dockerfile_names(ix: &Index<'_>, root: &str) -> DockerfileNames {
             }
         }
     }
-    let mut map: DockerfileNames = HashMap::new();
+    let mut map: DockerfileNames = FastMap::default();
     for (name, id) in out {
         let mut dir = parent(ix.path(id));
         let by_dir = map.entry(name).or_default();
@@ -890,7 +925,7 @@ fn container_node(
     c: &ContainerFacts,
     dockerfile: Option<Link<FileId>>,
     images: &[ImageNode],
-    image_index: &HashMap<FileId, usize>,
+    image_index: &FastMap<FileId, usize>,
 ) -> ContainerNode {
     let df = dockerfile.as_ref().and_then(|l| ix.dockerfile_facts(l.to));
     let official = c.image.as_ref().and_then(|i| OfficialPhp::parse(&i.text));
@@ -1001,11 +1036,7 @@ fn container_node(
     }
     let pod = object.pod.as_ref();
     let ns = object.namespace();
-    let find = |kind: &str, name: &str| {
-        ix.objects
-            .get(&(ns.to_owned(), kind.to_owned(), name.to_owned()))
-            .copied()
-    };
+    let find = |kind: &str, name: &str| ix.objects.get(&(ns, kind, name)).copied();
     let mut config_mounts = Vec::new();
     let mut nginx = Vec::new();
     let mut generated_dests = Vec::new();
@@ -1249,8 +1280,8 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
             .and_then(FileFacts::kubernetes)
             .and_then(|k| k.objects.get(r.index))
     };
-    let mut by_label: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+    let mut by_label: FastMap<(String, String, String), Vec<usize>> = FastMap::default();
+    let mut by_name: FastMap<(String, String, String), Vec<usize>> = FastMap::default();
     for (wi, w) in graph.workloads.iter().enumerate() {
         let Some(o) = object(w.object) else { continue };
         let ns = o.namespace().to_owned();
@@ -1366,7 +1397,7 @@ pub fn php_versions(
     files: &[ParsedFile],
     facts: &[FileFacts],
     graph: &Graph,
-) -> HashMap<FileId, Option<(u32, u32)>> {
+) -> FastMap<FileId, Option<(u32, u32)>> {
     let version_of = |dockerfile: FileId| {
         facts
             .get(dockerfile)
@@ -1374,7 +1405,7 @@ pub fn php_versions(
             .and_then(|d| d.base_image.as_ref())
             .and_then(|b| super::defaults::php_version_of_image(&b.text))
     };
-    let mut found: HashMap<FileId, Option<(u32, u32)>> = HashMap::new();
+    let mut found: FastMap<FileId, Option<(u32, u32)>> = FastMap::default();
     let mut record = |id: FileId, version: Option<(u32, u32)>| {
         let slot = found.entry(id).or_insert(version);
         if *slot != version {
@@ -1387,7 +1418,7 @@ pub fn php_versions(
             record(link.to, version);
         }
     }
-    let by_path: HashMap<String, FileId> = files
+    let by_path: FastMap<String, FileId> = files
         .iter()
         .filter(|f| matches!(f.kind(), Some(FileKind::PhpIni | FileKind::PhpFpm)))
         .map(|f| (normalize(&f.source.path), f.id))
@@ -1436,8 +1467,8 @@ pub fn php_versions(
 /// (hash suffix included), so a pod in any of them that names a generator
 /// gets that generated object. Overlays of one base (development,
 /// production) each contribute theirs.
-fn generated_for(ix: &Index<'_>) -> HashMap<FileId, Vec<GenRef>> {
-    let mut out: HashMap<FileId, Vec<GenRef>> = HashMap::new();
+fn generated_for(ix: &Index<'_>) -> FastMap<FileId, Vec<GenRef>> {
+    let mut out: FastMap<FileId, Vec<GenRef>> = FastMap::default();
     for f in ix.files {
         let Some(k) = ix.facts.get(f.id).and_then(FileFacts::kustomization) else {
             continue;
@@ -1448,7 +1479,7 @@ fn generated_for(ix: &Index<'_>) -> HashMap<FileId, Vec<GenRef>> {
         let gens: Vec<GenRef> = (0..k.generators.len())
             .map(|index| GenRef { file: f.id, index })
             .collect();
-        let mut seen = std::collections::HashSet::from([f.id]);
+        let mut seen = FastSet::from_iter([f.id]);
         let mut stack = vec![f.id];
         // A build tree is small; the bound only guards against odd repositories.
         while let Some(kid) = stack.pop() {
@@ -1542,6 +1573,29 @@ mod normalize_tests {
         for dir in ["", "/", "/a", "/a/b.c", "a", "a/b"] {
             for rel in ["x", "x/y.conf", "/etc/php", "/", ".hidden/x"] {
                 assert_eq!(join_normal(dir, rel), join(dir, rel), "{dir:?} + {rel:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn absolute_paths_match_the_component_walk() {
+        use super::absolute;
+        use std::path::Path;
+        for cwd in ["/", "/w", "/w/", "/w/x y", "/w/./v", "/w/../v"] {
+            for path in [
+                "a", "./a", ".//a", "././a/b", "a/./b", "a/../b", "../a", "./", ".", "/abs/x",
+                "a//b", "a/b/",
+            ] {
+                let slow = if Path::new(path).is_relative() {
+                    normalize(&Path::new(cwd).join(path).to_string_lossy())
+                } else {
+                    normalize(path)
+                };
+                assert_eq!(
+                    absolute(path, Some(Path::new(cwd))),
+                    slow,
+                    "{cwd:?} {path:?}"
+                );
             }
         }
     }

@@ -23,17 +23,17 @@ pub use objects::ObjectSet;
 use crate::diagnostic::FileId;
 use crate::model::fpm::{ConfigSet, config_sets};
 use crate::source::FileKind;
-use std::collections::HashMap;
+use crate::source::hash::{FastMap, FastSet};
 use std::sync::OnceLock;
 
-fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>> {
+fn ini_sets(files: &[ParsedFile], graph: &Graph) -> FastMap<FileId, Vec<FileId>> {
     let ini: Vec<FileId> = files
         .iter()
         .filter(|f| f.kind() == Some(FileKind::PhpIni))
         .map(|f| f.id)
         .collect();
-    let mut parent: HashMap<FileId, FileId> = ini.iter().map(|&id| (id, id)).collect();
-    fn find(p: &mut HashMap<FileId, FileId>, mut i: FileId) -> FileId {
+    let mut parent: FastMap<FileId, FileId> = ini.iter().map(|&id| (id, id)).collect();
+    fn find(p: &mut FastMap<FileId, FileId>, mut i: FileId) -> FileId {
         while let Some(&up) = p.get(&i) {
             if up == i {
                 break;
@@ -44,7 +44,7 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>>
         }
         i
     }
-    fn union(p: &mut HashMap<FileId, FileId>, a: FileId, b: FileId) {
+    fn union(p: &mut FastMap<FileId, FileId>, a: FileId, b: FileId) {
         let (ra, rb) = (find(p, a), find(p, b));
         if ra != rb {
             p.insert(ra.max(rb), ra.min(rb));
@@ -60,7 +60,7 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>>
         abs.rsplit_once('/')
             .map_or(String::new(), |(d, _)| d.to_owned())
     };
-    let mut first_in_dir: HashMap<String, FileId> = HashMap::new();
+    let mut first_in_dir: FastMap<String, FileId> = FastMap::default();
     for &id in &ini {
         let mut dir = dir_of(id);
         // conf.d/*.ini join the php.ini of the directory above.
@@ -81,17 +81,17 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> HashMap<FileId, Vec<FileId>>
             union(&mut parent, pair[0].to, pair[1].to);
         }
     }
-    let mut groups: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    let mut groups: FastMap<FileId, Vec<FileId>> = FastMap::default();
     for &id in &ini {
         let root = find(&mut parent, id);
         groups.entry(root).or_default().push(id);
     }
-    let linked: std::collections::HashSet<FileId> = graph
+    let linked: FastSet<FileId> = graph
         .images
         .iter()
         .flat_map(|n| n.inis.iter().map(|l| l.to))
         .collect();
-    let mut out = HashMap::new();
+    let mut out = FastMap::default();
     for members in groups.into_values() {
         for &m in &members {
             out.insert(m, members.clone());
@@ -161,11 +161,11 @@ pub struct Project<'a> {
     objects: OnceLock<ObjectSet<'a>>,
     fpm_sets: OnceLock<Vec<ConfigSet<'a>>>,
     /// For each pool file, the include sets (indexes) it belongs to.
-    fpm_set_index: OnceLock<HashMap<FileId, Vec<usize>>>,
+    fpm_set_index: OnceLock<FastMap<FileId, Vec<usize>>>,
     /// For each Dockerfile, the (workload, container) indexes of the
     /// containers whose image it builds.
-    by_dockerfile: OnceLock<HashMap<FileId, Vec<(usize, usize)>>>,
-    ini_peers: OnceLock<HashMap<FileId, Vec<FileId>>>,
+    by_dockerfile: OnceLock<FastMap<FileId, Vec<(usize, usize)>>>,
+    ini_peers: OnceLock<FastMap<FileId, Vec<FileId>>>,
 }
 
 impl<'a> Project<'a> {
@@ -220,7 +220,7 @@ impl<'a> Project<'a> {
     pub fn fpm_set_indexes_with(&self, file: FileId) -> &[usize] {
         let sets = self.fpm_sets();
         let index = self.fpm_set_index.get_or_init(|| {
-            let mut index: HashMap<FileId, Vec<usize>> = HashMap::new();
+            let mut index: FastMap<FileId, Vec<usize>> = FastMap::default();
             for (i, set) in sets.iter().enumerate() {
                 for f in &set.files {
                     let list = index.entry(f.id).or_default();
@@ -282,7 +282,7 @@ impl<'a> Project<'a> {
     /// graph's links; an index built once).
     pub fn containers_of(&self, dockerfile: FileId) -> impl Iterator<Item = Deployed<'a>> + '_ {
         let index = self.by_dockerfile.get_or_init(|| {
-            let mut index: HashMap<FileId, Vec<(usize, usize)>> = HashMap::new();
+            let mut index: FastMap<FileId, Vec<(usize, usize)>> = FastMap::default();
             for (w, workload) in self.graph.workloads.iter().enumerate() {
                 for (c, node) in workload.containers.iter().enumerate() {
                     if let Some(l) = &node.dockerfile {

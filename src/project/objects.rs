@@ -11,7 +11,7 @@ use super::facts::{FileFacts, HpaFacts, ObjectFacts, PodFacts, PortRefFact, Rela
 use crate::diagnostic::FileId;
 use crate::model::k8s_set::{DEFAULT_NAMESPACE, Selector};
 use crate::source::Span;
-use std::collections::HashMap;
+use crate::source::hash::FastMap;
 
 /// An object and the file it came from.
 #[derive(Clone, Copy, Debug)]
@@ -104,16 +104,16 @@ impl<'a> Template<'a> {
 pub struct ObjectSet<'a> {
     pub objects: Vec<Located<'a>>,
     pub templates: Vec<Template<'a>>,
-    by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
-    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: FastMap<(&'a str, &'a str, &'a str), usize>,
+    by_kind: FastMap<&'a str, Vec<usize>>,
     /// Template index by object index.
-    template_of: HashMap<usize, usize>,
-    templates_by_ns: HashMap<&'a str, Vec<usize>>,
-    templates_by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+    template_of: FastMap<usize, usize>,
+    templates_by_ns: FastMap<&'a str, Vec<usize>>,
+    templates_by_label: FastMap<(&'a str, &'a str, &'a str), Vec<usize>>,
     /// (first, later) object indices sharing namespace, kind and name.
     duplicates: Vec<(usize, usize)>,
     /// HPA indices by the (namespace, kind, name) of their scale target.
-    hpa_by_target: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+    hpa_by_target: FastMap<(&'a str, &'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> ObjectSet<'a> {

@@ -1,5 +1,6 @@
 //! Source files: text, kind, and a line index, read once per run.
 
+pub mod hash;
 mod line_index;
 mod span;
 

@@ -18,7 +18,7 @@ use crate::source::Span;
 use super::schema_tree::{self, Definitions};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use crate::source::hash::{FastMap, FastSet, map_with_capacity};
 use std::rc::Rc;
 use std::sync::{OnceLock, RwLock};
 
@@ -119,7 +119,7 @@ fn compute(file: &ParsedFile, version: &str) -> Vec<Finding> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut unknown_seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut unknown_seen: FastSet<(&str, &str)> = FastSet::default();
     for obj in k8s::objects(yaml) {
         match bundle.definition(obj.api_version, obj.kind) {
             Some(def) => {
@@ -543,12 +543,12 @@ pub struct Bundle {
     pub version: &'static str,
     /// Definition name -> its JSON text, parsed on first use (most runs
     /// reach a few dozen of the ~700 definitions).
-    defs: HashMap<&'static str, Def>,
+    defs: FastMap<&'static str, Def>,
     /// (apiVersion, kind) -> definition name.
-    index: HashMap<(String, String), String>,
+    index: FastMap<(String, String), String>,
     /// kind -> the apiVersions that serve it.
-    kinds: HashMap<String, Vec<String>>,
-    groups: HashSet<String>,
+    kinds: FastMap<String, Vec<String>>,
+    groups: FastSet<String>,
     /// The `pattern`s met so far, compiled (`None`: it does not compile).
     patterns: RwLock<Vec<(String, Option<regex::Regex>)>>,
     /// The whole document, for the tests that compare with `jsonschema`.
@@ -588,7 +588,7 @@ impl Bundle {
     /// definition's byte range, the kinds served): nothing is parsed here.
     fn load(version: &'static str, text: &'static str) -> Option<Bundle> {
         let (_, ranges, served) = K8S_SCHEMA_INDEX.iter().find(|(v, _, _)| *v == version)?;
-        let mut defs = HashMap::with_capacity(ranges.len());
+        let mut defs = map_with_capacity(ranges.len());
         for &(name, start, end) in *ranges {
             let def = Def {
                 text: text.get(start..end)?,
@@ -596,9 +596,9 @@ impl Bundle {
             };
             defs.insert(name, def);
         }
-        let mut index = HashMap::with_capacity(served.len());
-        let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
-        let mut groups = HashSet::new();
+        let mut index = map_with_capacity(served.len());
+        let mut kinds: FastMap<String, Vec<String>> = FastMap::default();
+        let mut groups = FastSet::default();
         for &(api_version, kind, name) in *served {
             let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
             groups.insert(group.to_owned());
@@ -881,7 +881,7 @@ mod tests {
                 b.definition("apps/v1", "Deployment"),
                 Some("io.k8s.api.apps.v1.Deployment")
             );
-            let mut served = HashMap::new();
+            let mut served = FastMap::default();
             for (name, def) in all {
                 if let Some([g]) = def["x-kubernetes-group-version-kind"].as_array().map(Vec::as_slice) {
                     let (group, ver) = (g["group"].as_str().unwrap(), g["version"].as_str().unwrap());
@@ -955,7 +955,7 @@ mod tests {
         for (version, _) in BUNDLED {
             let b = bundle(version).unwrap();
             let doc = b.doc();
-            let mut validators = HashMap::new();
+            let mut validators = FastMap::default();
             for text in &texts {
                 let yaml = crate::parse::yaml::parse(text);
                 for obj in k8s::objects(&yaml) {
