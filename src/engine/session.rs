@@ -280,7 +280,7 @@ impl Session {
         // memory does not hold both.
         let facts = std::mem::take(&mut self.facts);
         let graph = std::mem::take(&mut self.graph);
-        super::drop_in_background((facts, graph));
+        drop((facts, graph));
         let (diagnostics, masks) = self.collect(true);
         let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
         // The slots no longer match the files: nothing may run on them again.

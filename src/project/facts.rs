@@ -41,12 +41,12 @@ pub enum FileFacts {
     None,
     Dockerfile(Box<DockerfileFacts>),
     Kubernetes(K8sFacts),
-    Fpm(FpmFacts),
-    Ini(IniFacts),
-    Compose(ComposeFacts),
+    Fpm(Box<FpmFacts>),
+    Ini(Box<IniFacts>),
+    Compose(Box<ComposeFacts>),
     Octane(Box<OctaneFacts>),
     Horizon(Box<HorizonFacts>),
-    RoadRunner(RrFacts),
+    RoadRunner(Box<RrFacts>),
     Nginx(Box<super::nginx::NginxFacts>),
     Routes(Box<super::routes::RoutesFacts>),
     /// A `kustomization.yaml`: its resources, generators and what a build adds.
@@ -68,13 +68,13 @@ impl FileFacts {
     }
     pub fn fpm(&self) -> Option<&FpmFacts> {
         match self {
-            FileFacts::Fpm(f) => Some(f),
+            FileFacts::Fpm(f) => Some(f.as_ref()),
             _ => None,
         }
     }
     pub fn ini(&self) -> Option<&IniFacts> {
         match self {
-            FileFacts::Ini(i) => Some(i),
+            FileFacts::Ini(i) => Some(i.as_ref()),
             _ => None,
         }
     }
@@ -92,7 +92,7 @@ impl FileFacts {
     }
     pub fn roadrunner(&self) -> Option<&RrFacts> {
         match self {
-            FileFacts::RoadRunner(r) => Some(r),
+            FileFacts::RoadRunner(r) => Some(r.as_ref()),
             _ => None,
         }
     }
@@ -116,7 +116,7 @@ impl FileFacts {
     }
     pub fn compose(&self) -> Option<&ComposeFacts> {
         match self {
-            FileFacts::Compose(c) => Some(c),
+            FileFacts::Compose(c) => Some(c.as_ref()),
             _ => None,
         }
     }
@@ -135,12 +135,14 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
             FileFacts::Kubernetes(k)
         }
         (Document::Nginx(n), _) => FileFacts::Nginx(Box::new(super::nginx::extract(n, &|s| s))),
-        (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(compose(y)),
+        (Document::Yaml(y), Some(FileKind::Compose)) => FileFacts::Compose(Box::new(compose(y))),
         (Document::Yaml(y), Some(FileKind::Kustomization)) => crate::model::kustomize::of(y)
             .map_or(FileFacts::None, |k| FileFacts::Kustomization(Box::new(k))),
-        (Document::Yaml(y), Some(FileKind::RoadRunner)) => FileFacts::RoadRunner(roadrunner(y)),
-        (Document::Fpm(f), _) => FileFacts::Fpm(fpm(f)),
-        (Document::Ini(i), _) => FileFacts::Ini(ini(i)),
+        (Document::Yaml(y), Some(FileKind::RoadRunner)) => {
+            FileFacts::RoadRunner(Box::new(roadrunner(y)))
+        }
+        (Document::Fpm(f), _) => FileFacts::Fpm(Box::new(fpm(f))),
+        (Document::Ini(i), _) => FileFacts::Ini(Box::new(ini(i))),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
         (Document::Php(p), Some(FileKind::Horizon)) => FileFacts::Horizon(Box::new(horizon(p))),
         (Document::Routes(r), _) => {

@@ -19,7 +19,10 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        // Counted first: the index lives as long as the file's findings, and
+        // a guessed capacity either grows (copying) or wastes room.
+        let lines = memchr_newlines(text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
         line_starts.push(0);
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
         LineIndex { line_starts }
