@@ -287,44 +287,35 @@ fn is_ini_dest(dest: &str) -> bool {
 struct Index<'a> {
     files: &'a [ParsedFile],
     facts: &'a [FileFacts],
-    paths: Vec<String>,
+    /// Every file's normalized absolute path; the maps below borrow their
+    /// keys from it (a directory key is a prefix of a path).
+    paths: &'a [String],
     /// Config files (php-fpm, php.ini, nginx) by their normalized absolute
     /// path (a `COPY` source naming a file finds it in one lookup).
-    config_at: FastMap<String, Vec<FileId>>,
+    config_at: FastMap<&'a str, Vec<FileId>>,
     /// Config files by every directory above them (`a/b/c.ini` is under `a/b` and `a`).
-    config_under: FastMap<String, Vec<FileId>>,
+    config_under: FastMap<&'a str, Vec<FileId>>,
     /// Config files by their own directory.
-    config_in: FastMap<String, Vec<FileId>>,
+    config_in: FastMap<&'a str, Vec<FileId>>,
     dockerfiles: Vec<FileId>,
-    dockerfile_by_path: FastMap<String, FileId>,
+    dockerfile_by_path: FastMap<&'a str, FileId>,
     /// (namespace, kind, name) to object.
     objects: FastMap<(&'a str, &'a str, &'a str), ObjRef>,
     /// Every file by its normalized absolute path.
-    by_path: FastMap<String, FileId>,
+    by_path: FastMap<&'a str, FileId>,
     /// Kustomization files by their directory.
-    kustomization_in: FastMap<String, FileId>,
+    kustomization_in: FastMap<&'a str, FileId>,
     /// Per manifest file: the generators whose kustomize build includes it.
     generated_for: FastMap<FileId, Vec<GenRef>>,
 }
 
-/// Adds `id` to the list at `key`; the key is copied only the first time
-/// (a directory holds many files, and is above many more).
-fn push_at(map: &mut FastMap<String, Vec<FileId>>, key: &str, id: FileId) {
-    match map.get_mut(key) {
-        Some(list) => list.push(id),
-        None => {
-            map.insert(key.to_owned(), vec![id]);
-        }
-    }
+/// Adds `id` to the list at `key`.
+fn push_at<'a>(map: &mut FastMap<&'a str, Vec<FileId>>, key: &'a str, id: FileId) {
+    map.entry(key).or_default().push(id);
 }
 
 impl<'a> Index<'a> {
-    fn new(files: &'a [ParsedFile], facts: &'a [FileFacts]) -> Self {
-        let cwd = std::env::current_dir().ok();
-        let paths: Vec<String> = files
-            .iter()
-            .map(|f| absolute(&f.source.path, cwd.as_deref()))
-            .collect();
+    fn new(files: &'a [ParsedFile], facts: &'a [FileFacts], paths: &'a [String]) -> Self {
         let mut ix = Index {
             files,
             facts,
@@ -340,29 +331,24 @@ impl<'a> Index<'a> {
             generated_for: FastMap::default(),
         };
         for f in files {
-            ix.by_path.entry(ix.paths[f.id].clone()).or_insert(f.id);
+            let path = paths[f.id].as_str();
+            ix.by_path.entry(path).or_insert(f.id);
             if facts.get(f.id).and_then(FileFacts::kustomization).is_some() {
-                ix.kustomization_in
-                    .entry(parent(&ix.paths[f.id]).to_owned())
-                    .or_insert(f.id);
+                ix.kustomization_in.entry(parent(path)).or_insert(f.id);
             }
             match f.kind() {
                 Some(FileKind::PhpFpm | FileKind::PhpIni | FileKind::Nginx) => {
-                    let path = ix.paths[f.id].clone();
-                    push_at(&mut ix.config_in, parent(&path), f.id);
-                    let mut dir = parent(&path);
+                    push_at(&mut ix.config_in, parent(path), f.id);
+                    let mut dir = parent(path);
                     while !dir.is_empty() && dir != "/" {
                         push_at(&mut ix.config_under, dir, f.id);
                         dir = parent(dir);
                     }
-                    ix.config_at
-                        .entry(ix.paths[f.id].clone())
-                        .or_default()
-                        .push(f.id);
+                    ix.config_at.entry(path).or_default().push(f.id);
                 }
                 Some(FileKind::Dockerfile) => {
                     ix.dockerfiles.push(f.id);
-                    ix.dockerfile_by_path.insert(ix.paths[f.id].clone(), f.id);
+                    ix.dockerfile_by_path.insert(path, f.id);
                 }
                 _ => {}
             }
@@ -411,7 +397,7 @@ impl<'a> Index<'a> {
             return None;
         }
         let dir = parent(self.path(kustomization));
-        self.by_path.get(&join(dir, rel)).copied()
+        self.by_path.get(join(dir, rel).as_str()).copied()
     }
 
     /// The normalized absolute path, for matching.
@@ -454,9 +440,16 @@ impl<'a> Index<'a> {
             let hits: Vec<FileId> = match &glob {
                 None => {
                     // The file itself, else the files under the directory.
-                    let exact: Vec<FileId> = self.config_at.get(&full).cloned().unwrap_or_default();
+                    let exact: Vec<FileId> = self
+                        .config_at
+                        .get(full.as_str())
+                        .cloned()
+                        .unwrap_or_default();
                     if exact.is_empty() {
-                        self.config_under.get(&full).cloned().unwrap_or_default()
+                        self.config_under
+                            .get(full.as_str())
+                            .cloned()
+                            .unwrap_or_default()
                     } else {
                         exact
                     }
@@ -487,7 +480,12 @@ impl<'a> Index<'a> {
 
 /// Builds the graph from the facts of every file of the run.
 pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, root: &Path) -> Graph {
-    let ix = Index::new(files, facts);
+    let cwd = std::env::current_dir().ok();
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| absolute(&f.source.path, cwd.as_deref()))
+        .collect();
+    let ix = Index::new(files, facts, &paths);
     // Images and workloads are linked independently of each other: on all
     // cores (the graph is built once per run, between the parallel phases).
     let mut graph = Graph {
@@ -524,7 +522,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
         .filter_map(|(image, path)| {
             let p = join(&config_root, path);
             ix.dockerfile_by_path
-                .get(&p)
+                .get(p.as_str())
                 .map(|&id| (image.clone(), id, path.clone()))
         })
         .collect();
@@ -707,7 +705,7 @@ fn compose_nodes(
             let context = join(&dir, ctx);
             let df = s.dockerfile.as_deref().unwrap_or("Dockerfile");
             let path = join(&context, df);
-            ix.dockerfile_by_path.get(&path).map(|&id| Link {
+            ix.dockerfile_by_path.get(path.as_str()).map(|&id| Link {
                 to: id,
                 evidence: Evidence {
                     why: format!("compose service `{}` builds `{}`", s.name, ix.display(id)),
@@ -1495,7 +1493,7 @@ fn generated_for(ix: &Index<'_>) -> FastMap<FileId, Vec<GenRef>> {
                 else {
                     continue;
                 };
-                if let Some(&id) = ix.by_path.get(&dir_or_file) {
+                if let Some(&id) = ix.by_path.get(dir_or_file.as_str()) {
                     if ix.files.get(id).and_then(ParsedFile::kind) == Some(FileKind::Kubernetes) {
                         let v = out.entry(id).or_default();
                         for g in &gens {
@@ -1504,7 +1502,7 @@ fn generated_for(ix: &Index<'_>) -> FastMap<FileId, Vec<GenRef>> {
                             }
                         }
                     }
-                } else if let Some(&sub) = ix.kustomization_in.get(&dir_or_file) {
+                } else if let Some(&sub) = ix.kustomization_in.get(dir_or_file.as_str()) {
                     if seen.insert(sub) {
                         stack.push(sub);
                     }
