@@ -639,31 +639,69 @@ fn is_kustomize_config(path: &Path, text: &str) -> bool {
     ) || text.contains("apiVersion: kustomize.config.k8s.io/")
 }
 
+/// The names kustomize reads a directory's kustomization from, in its order.
+pub const KUSTOMIZATION_NAMES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+type KustomizationCache =
+    std::sync::Mutex<crate::source::hash::FastMap<PathBuf, std::sync::Arc<[std::sync::Arc<str>]>>>;
+
+fn kustomization_cache() -> &'static KustomizationCache {
+    static CACHE: std::sync::OnceLock<KustomizationCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The kustomization files of `dir` that read, in [`KUSTOMIZATION_NAMES`]
+/// order, read once per directory until [`forget_kustomizations`]: every
+/// YAML file asks whether a sibling kustomization lists it as a patch (three
+/// failed opens per manifest without the cache), and the kustomize rules ask
+/// for every manifest.
+pub fn kustomizations_in(dir: &Path) -> std::sync::Arc<[std::sync::Arc<str>]> {
+    use std::sync::Arc;
+    let cache = kustomization_cache();
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        return hit;
+    }
+    let found: Arc<[Arc<str>]> = KUSTOMIZATION_NAMES
+        .iter()
+        .filter_map(|k| std::fs::read_to_string(dir.join(k)).ok())
+        .map(Arc::from)
+        .collect();
+    if let Ok(mut c) = cache.lock() {
+        c.insert(dir.to_path_buf(), Arc::clone(&found));
+    }
+    found
+}
+
+/// Forgets the kustomization files read so far (an editor saw files change).
+pub fn forget_kustomizations() {
+    if let Ok(mut c) = kustomization_cache().lock() {
+        c.clear();
+    }
+}
+
 /// A file a sibling `kustomization.yaml` lists under `patches` or
 /// `patchesStrategicMerge`: a partial object merged into another.
 fn is_kustomize_patch(path: &Path) -> bool {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
         return false;
     };
-    ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-        .iter()
-        .filter_map(|k| std::fs::read_to_string(dir.join(k)).ok())
-        .any(|k| {
-            let y = crate::parse::yaml::parse(&k);
-            y.documents.iter().any(|d| {
-                ["patches", "patchesStrategicMerge"].iter().any(|key| {
-                    d.root.get(key).is_some_and(|list| {
-                        list.as_seq().iter().any(|item| {
-                            let p = item
-                                .as_str()
-                                .or_else(|| item.str_at(&["path"]))
-                                .unwrap_or("");
-                            p.trim_start_matches("./") == name
-                        })
+    kustomizations_in(dir).iter().any(|k| {
+        let y = crate::parse::yaml::parse(k);
+        y.documents.iter().any(|d| {
+            ["patches", "patchesStrategicMerge"].iter().any(|key| {
+                d.root.get(key).is_some_and(|list| {
+                    list.as_seq().iter().any(|item| {
+                        let p = item
+                            .as_str()
+                            .or_else(|| item.str_at(&["path"]))
+                            .unwrap_or("");
+                        p.trim_start_matches("./") == name
                     })
                 })
             })
         })
+    })
 }
 
 /// Top-level `apiVersion:` and `kind:` keys (or a list of such objects).

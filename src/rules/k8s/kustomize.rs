@@ -54,8 +54,6 @@ impl Kustomized {
     }
 }
 
-const NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-
 /// The kustomization in `path`'s directory that lists it as a resource.
 /// `None` when there is none, it cannot be read, or it does not list the file.
 pub fn of(path: &str, settings: &Settings) -> Option<Kustomized> {
@@ -73,36 +71,18 @@ pub fn of(path: &str, settings: &Settings) -> Option<Kustomized> {
     from_text(&text, name)
 }
 
-type KustomizationCache = std::sync::Mutex<HashMap<std::path::PathBuf, Option<std::sync::Arc<str>>>>;
-
-fn cache() -> &'static KustomizationCache {
-    static CACHE: std::sync::OnceLock<KustomizationCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
 /// Forgets the kustomization files read so far (an editor saw files change).
 pub fn forget_cache() {
-    if let Ok(mut c) = cache().lock() {
-        c.clear();
-    }
+    crate::discover::forget_kustomizations();
 }
 
-/// The kustomization file of a directory, read once per directory until
-/// [`forget_cache`] (rules ask for every manifest of a directory, many times).
+/// The kustomization file of a directory (the first of
+/// [`crate::discover::KUSTOMIZATION_NAMES`] that reads), read once per
+/// directory until [`forget_cache`] (rules ask for every manifest of a
+/// directory, many times; discovery asks for every YAML file): one cache
+/// with discovery's.
 fn kustomization_in(dir: &Path) -> Option<std::sync::Arc<str>> {
-    use std::sync::Arc;
-    let cache = cache();
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
-        return hit;
-    }
-    let found: Option<Arc<str>> = NAMES
-        .iter()
-        .find_map(|k| std::fs::read_to_string(dir.join(k)).ok())
-        .map(Arc::from);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(dir.to_path_buf(), found.clone());
-    }
-    found
+    crate::discover::kustomizations_in(dir).first().cloned()
 }
 
 /// `text` is a kustomization; `name` the manifest's file name. Read with
