@@ -275,9 +275,10 @@ impl Session {
     /// thread (freeing a large run's facts is not free) while it reports.
     pub fn take_result(&mut self) -> LintResult {
         self.refresh_on_pool();
-        // The facts and the graph are not part of the result: freed on
-        // another thread while the findings are collected, so the run's peak
-        // memory does not hold both.
+        // The facts and the graph are not part of the result: freed before
+        // the findings are collected, so the run's peak memory does not hold
+        // both (freeing them on another thread raced the collection and
+        // kept them alive at the peak).
         let facts = std::mem::take(&mut self.facts);
         let graph = std::mem::take(&mut self.graph);
         drop((facts, graph));

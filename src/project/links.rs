@@ -309,11 +309,6 @@ struct Index<'a> {
     generated_for: FastMap<FileId, Vec<GenRef>>,
 }
 
-/// Adds `id` to the list at `key`.
-fn push_at<'a>(map: &mut FastMap<&'a str, Vec<FileId>>, key: &'a str, id: FileId) {
-    map.entry(key).or_default().push(id);
-}
-
 impl<'a> Index<'a> {
     fn new(files: &'a [ParsedFile], facts: &'a [FileFacts], paths: &'a [String]) -> Self {
         let mut ix = Index {
@@ -338,10 +333,10 @@ impl<'a> Index<'a> {
             }
             match f.kind() {
                 Some(FileKind::PhpFpm | FileKind::PhpIni | FileKind::Nginx) => {
-                    push_at(&mut ix.config_in, parent(path), f.id);
+                    ix.config_in.entry(parent(path)).or_default().push(f.id);
                     let mut dir = parent(path);
                     while !dir.is_empty() && dir != "/" {
-                        push_at(&mut ix.config_under, dir, f.id);
+                        ix.config_under.entry(dir).or_default().push(f.id);
                         dir = parent(dir);
                     }
                     ix.config_at.entry(path).or_default().push(f.id);
