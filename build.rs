@@ -4,6 +4,9 @@
 //! - every `src/rules/<domain>/*.rs` becomes a module, and each file that
 //!   contains `impl Rule for X` registers `X`.
 
+#[path = "src/catalog/reflow.rs"]
+mod reflow;
+
 #[path = "src/rules/k8s/json_scan.rs"]
 #[allow(dead_code)]
 mod json_scan;
@@ -21,12 +24,11 @@ fn main() {
     let mut catalog = Vec::new();
     collect(&root.join("rules"), "yaml", &mut catalog);
     catalog.sort();
-    // Each entry as (path, its YAML turned into JSON): the YAML is turned
-    // into JSON here, once, so a run deserializes JSON instead of parsing
-    // 300 KB of YAML at every start. The YAML texts stay for the test that
+    // Each entry becomes a `RuleMeta` literal, sorted by code, so a run
+    // parses nothing at start-up. The YAML texts stay for the test that
     // compares both.
-    let mut code = String::from("pub static CATALOG_FILES: &[(&str, &str)] = &[\n");
-    let mut yaml = String::from("#[cfg(test)]\npub static CATALOG_YAML: &[&str] = &[\n");
+    let mut entries: Vec<(String, String)> = Vec::new();
+    let mut yaml = String::from("#[cfg(test)]\npub static CATALOG_YAML: &[(&str, &str)] = &[\n");
     for path in &catalog {
         let rel = path
             .strip_prefix(&root)
@@ -35,9 +37,25 @@ fn main() {
             .to_string();
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(path).expect("read catalog entry");
-        let json = yaml_to_json(&rel, &text);
-        writeln!(code, "    ({rel:?}, {json:?}),").ok();
-        writeln!(yaml, "    include_str!({:?}),", path.display().to_string()).ok();
+        entries.push(meta_literal(&rel, &yaml_value(&rel, &text)));
+        writeln!(
+            yaml,
+            "    ({rel:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .ok();
+    }
+    entries.sort();
+    for pair in entries.windows(2) {
+        assert!(
+            pair[0].0 != pair[1].0,
+            "two catalog entries for {}",
+            pair[0].0
+        );
+    }
+    let mut code = String::from("pub static RULES: &[RuleMeta] = &[\n");
+    for (_, literal) in &entries {
+        code.push_str(literal);
     }
     code.push_str("];\n");
     yaml.push_str("];\n");
@@ -111,114 +129,222 @@ fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A catalog entry (one YAML document of mappings, sequences and scalars) as
-/// JSON text. Plain scalars resolve as the run-time YAML loader resolves
-/// them for the catalog's fields: null, booleans, decimal integers, else
-/// strings; quoted and block scalars and keys are strings. A test compares
-/// every entry with the run-time parse of its YAML.
-fn yaml_to_json(path: &str, text: &str) -> String {
+/// A catalog value: what the run-time YAML loader makes of the catalog's
+/// plain YAML (no anchors, no collection keys).
+enum Value {
+    Null,
+    Bool(bool),
+    Int,
+    Str(String),
+    Seq(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+/// A catalog entry (one YAML document of mappings, sequences and scalars).
+/// Plain scalars resolve as the run-time YAML loader resolves them for the
+/// catalog's fields: null, booleans, decimal integers, else strings; quoted
+/// and block scalars and keys are strings. A test compares every entry
+/// with the run-time parse of its YAML.
+fn yaml_value(path: &str, text: &str) -> Value {
     use saphyr_parser::{Event, Parser, ScalarStyle};
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    // Per open collection: is it a mapping, how many nodes it holds so far.
-    let mut stack: Vec<(bool, usize)> = Vec::new();
+    // Open collections, each with the key waiting for its value.
+    let mut stack: Vec<(Value, Option<String>)> = Vec::new();
+    let mut root: Option<Value> = None;
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.unwrap_or_else(|e| panic!("{path}: {e}"));
-        match event {
+        let is_key = matches!(stack.last(), Some((Value::Map(_), None)));
+        let node = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => continue,
             Event::DocumentStart(_) => {
                 documents += 1;
                 assert!(documents == 1, "{path}: more than one document");
                 continue;
             }
-            Event::SequenceEnd => {
-                stack.pop();
-                out.push(']');
+            Event::SequenceStart(..) if !is_key => {
+                stack.push((Value::Seq(Vec::new()), None));
                 continue;
             }
-            Event::MappingEnd => {
-                stack.pop();
-                out.push('}');
+            Event::MappingStart(..) if !is_key => {
+                stack.push((Value::Map(Vec::new()), None));
                 continue;
             }
-            _ => {}
-        }
-        let mut is_key = false;
-        if let Some((is_map, n)) = stack.last_mut() {
-            if *is_map && *n % 2 == 1 {
-                out.push(':');
-            } else if *n > 0 {
-                out.push(',');
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some((v, _)) => v,
+                None => panic!("{path}: unbalanced"),
+            },
+            Event::Scalar(value, _, _, _) if is_key => {
+                if let Some((_, key)) = stack.last_mut() {
+                    *key = Some(value.into_owned());
+                }
+                continue;
             }
-            is_key = *is_map && *n % 2 == 0;
-            *n += 1;
-        }
-        match event {
             Event::Scalar(value, style, _, tag) => {
-                let plain = style == ScalarStyle::Plain && tag.is_none() && !is_key;
+                let plain = style == ScalarStyle::Plain && tag.is_none();
                 match value.as_ref() {
-                    "" | "~" | "null" | "Null" | "NULL" if plain => out.push_str("null"),
+                    "" | "~" | "null" | "Null" | "NULL" if plain => Value::Null,
                     "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y"
                     | "Y"
                         if plain =>
                     {
-                        out.push_str("true")
+                        Value::Bool(true)
                     }
                     "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF"
                     | "n" | "N"
                         if plain =>
                     {
-                        out.push_str("false")
+                        Value::Bool(false)
                     }
                     v if plain
                         && !v.is_empty()
                         && v.len() < 16
                         && v.bytes().all(|b| b.is_ascii_digit()) =>
                     {
-                        out.push_str(v.trim_start_matches('0'));
-                        if v.bytes().all(|b| b == b'0') {
-                            out.push('0');
-                        }
+                        Value::Int
                     }
-                    v => json_string(&mut out, v),
+                    _ => Value::Str(value.into_owned()),
                 }
-            }
-            Event::SequenceStart(..) if !is_key => {
-                out.push('[');
-                stack.push((false, 0));
-            }
-            Event::MappingStart(..) if !is_key => {
-                out.push('{');
-                stack.push((true, 0));
             }
             _ => panic!(
                 "{path}:{}: the catalog uses no aliases and no collection keys",
                 span.start.line()
             ),
+        };
+        match stack.last_mut() {
+            Some((Value::Seq(items), _)) => items.push(node),
+            Some((Value::Map(members), key)) => {
+                let key = key
+                    .take()
+                    .unwrap_or_else(|| panic!("{path}: a value without a key"));
+                members.push((key, node));
+            }
+            Some(_) => unreachable!("only collections are pushed"),
+            None => root = Some(node),
         }
     }
-    if out.is_empty() {
-        out.push_str("null");
-    }
-    out
+    root.unwrap_or(Value::Null)
 }
 
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                write!(out, "\\u{:04x}", c as u32).ok();
-            }
-            c => out.push(c),
+/// A catalog entry as a `RuleMeta` literal, with the defaults and checks
+/// serde's `#[serde(default)]` and `deny_unknown_fields` would apply:
+/// (code, literal).
+fn meta_literal(path: &str, entry: &Value) -> (String, String) {
+    let fail = |what: &str| -> ! { panic!("{path}: {what}") };
+    let Value::Map(members) = entry else {
+        fail("not a mapping")
+    };
+    const FIELDS: &[&str] = &[
+        "code",
+        "name",
+        "title",
+        "format",
+        "category",
+        "severity",
+        "status",
+        "enabled",
+        "engine",
+        "fix",
+        "fix_safety",
+        "rationale",
+        "remediation",
+        "references",
+        "aliases",
+        "examples",
+        "since",
+    ];
+    for (i, (k, _)) in members.iter().enumerate() {
+        if !FIELDS.contains(&k.as_str()) {
+            fail(&format!("unknown field `{k}`"));
+        }
+        if members[..i].iter().any(|(other, _)| other == k) {
+            fail(&format!("duplicate field `{k}`"));
         }
     }
-    out.push('"');
+    let get = |k: &str| members.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+    let text = |k: &str, v: &Value| -> String {
+        match v {
+            Value::Str(s) => s.clone(),
+            _ => fail(&format!("`{k}` is not a string")),
+        }
+    };
+    let required = |k: &str| match get(k) {
+        Some(v) => text(k, v),
+        None => fail(&format!("missing field `{k}`")),
+    };
+    let or = |k: &str, default: &str| get(k).map_or_else(|| default.to_owned(), |v| text(k, v));
+    let optional = |k: &str| match get(k) {
+        None | Some(Value::Null) => "None".to_owned(),
+        Some(v) => format!("Some({:?})", text(k, v)),
+    };
+    let list = |k: &str| match get(k) {
+        None => "&[]".to_owned(),
+        Some(Value::Seq(items)) => {
+            let items: Vec<String> = items.iter().map(|i| format!("{:?}", text(k, i))).collect();
+            format!("&[{}]", items.join(", "))
+        }
+        Some(_) => fail(&format!("`{k}` is not a list")),
+    };
+    let severity = match required("severity").as_str() {
+        "info" => "Info",
+        "warning" => "Warning",
+        "error" => "Error",
+        other => fail(&format!("unknown severity `{other}`")),
+    };
+    let enabled = match get("enabled") {
+        None => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => fail("`enabled` is not a boolean"),
+    };
+    let examples = match get("examples") {
+        None => "Examples { filename: None, bad: None, good: None }".to_owned(),
+        Some(Value::Map(ex)) => {
+            let mut fields = Vec::new();
+            for name in ["filename", "bad", "good"] {
+                let v = match ex.iter().find(|(k, _)| k == name).map(|(_, v)| v) {
+                    None | Some(Value::Null) => "None".to_owned(),
+                    Some(v) => format!("Some({:?})", text(name, v)),
+                };
+                fields.push(format!("{name}: {v}"));
+            }
+            if let Some((k, _)) = ex
+                .iter()
+                .find(|(k, _)| !["filename", "bad", "good"].contains(&k.as_str()))
+            {
+                fail(&format!("unknown field `examples.{k}`"));
+            }
+            format!("Examples {{ {} }}", fields.join(", "))
+        }
+        Some(_) => fail("`examples` is not a mapping"),
+    };
+    let code = required("code");
+    let remediation = required("remediation");
+    let mut out = String::new();
+    writeln!(out, "    RuleMeta {{").ok();
+    writeln!(out, "        code: {code:?},").ok();
+    for k in ["name", "title", "format", "category"] {
+        writeln!(out, "        {k}: {:?},", required(k)).ok();
+    }
+    writeln!(out, "        severity: Severity::{severity},").ok();
+    writeln!(out, "        status: {:?},", or("status", "stable")).ok();
+    writeln!(out, "        enabled: {enabled},").ok();
+    writeln!(out, "        engine: {:?},", or("engine", "builtin")).ok();
+    writeln!(out, "        fix: {:?},", or("fix", "none")).ok();
+    writeln!(out, "        fix_safety: {},", optional("fix_safety")).ok();
+    writeln!(out, "        rationale: {:?},", required("rationale")).ok();
+    writeln!(out, "        remediation: {remediation:?},").ok();
+    writeln!(out, "        references: {},", list("references")).ok();
+    writeln!(out, "        aliases: {},", list("aliases")).ok();
+    writeln!(out, "        examples: {examples},").ok();
+    writeln!(out, "        since: {},", optional("since")).ok();
+    writeln!(out, "        file: {path:?},").ok();
+    writeln!(
+        out,
+        "        help_text: {:?},",
+        reflow::reflow(&remediation)
+    )
+    .ok();
+    writeln!(out, "    }},").ok();
+    (code, out)
 }
 
 /// For each bundled Kubernetes schema (`schemas/kubernetes/vX.Y.json`), the

@@ -73,10 +73,12 @@ fn corpus() -> Vec<String> {
 /// hadolint code -> our rule codes that claim it.
 fn aliases() -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for m in &catalog().rules {
-        for a in &m.aliases {
+    for m in catalog().rules {
+        for a in m.aliases {
             if let Some(dl) = a.strip_prefix("hadolint:") {
-                out.entry(dl.to_owned()).or_default().push(m.code.clone());
+                out.entry(dl.to_owned())
+                    .or_default()
+                    .push(m.code.to_owned());
             }
         }
     }

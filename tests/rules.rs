@@ -85,7 +85,7 @@ fn lint_fixture(path: &Path, code: &str) -> (LintResult, Config) {
     let meta = catalog()
         .get(code)
         .unwrap_or_else(|| panic!("{code}: no catalog entry"));
-    let kind = FileKind::from_name(&meta.format);
+    let kind = FileKind::from_name(meta.format);
     let config = config_for(path);
     let opts = LintOptions {
         select: vec![code.to_owned()],
@@ -262,7 +262,7 @@ fn rule_fixtures() {
 fn every_rule_has_fixtures() {
     let all = fixtures();
     let mut missing = Vec::new();
-    for meta in &catalog().rules {
+    for meta in catalog().rules {
         if meta.status == "removed" {
             continue;
         }
@@ -271,7 +271,7 @@ fn every_rule_has_fixtures() {
                 p.parent()
                     .and_then(|d| d.file_name())
                     .and_then(|n| n.to_str())
-                    == Some(&meta.code)
+                    == Some(meta.code)
                     && p.file_name()
                         .and_then(|n| n.to_str())
                         .is_some_and(|n| n.starts_with(prefix))
@@ -293,12 +293,8 @@ fn every_rule_has_fixtures() {
 /// The catalog loads, and matches the registered implementations one to one.
 #[test]
 fn catalog_matches_implementations() {
+    // (A malformed catalog entry fails the build: build.rs checks each.)
     let cat = catalog();
-    assert!(
-        cat.errors.is_empty(),
-        "catalog errors:\n{}",
-        cat.errors.join("\n")
-    );
     let implemented: Vec<&str> = deploylint::rules::builtin_rules()
         .iter()
         .map(|r| r.code())
@@ -317,8 +313,8 @@ fn catalog_matches_implementations() {
             problems.push(format!("{code}: implemented twice"));
         }
     }
-    for m in &cat.rules {
-        if m.engine == "builtin" && m.status != "removed" && !implemented.contains(&&*m.code) {
+    for m in cat.rules {
+        if m.engine == "builtin" && m.status != "removed" && !implemented.contains(&m.code) {
             problems.push(format!("{}: catalog entry without implementation", m.code));
         }
         let expected = format!("{}-{}.yaml", m.code, m.name);
@@ -354,9 +350,7 @@ fn catalog_matches_implementations() {
                 m.code
             ));
         }
-        if !["any", "project"].contains(&m.format.as_str())
-            && FileKind::from_name(&m.format).is_none()
-        {
+        if !["any", "project"].contains(&m.format) && FileKind::from_name(m.format).is_none() {
             problems.push(format!("{}: unknown format {}", m.code, m.format));
         }
         if cat
@@ -373,10 +367,10 @@ fn catalog_matches_implementations() {
 }
 
 fn example_file_name(meta: &deploylint::catalog::RuleMeta) -> String {
-    if let Some(f) = &meta.examples.filename {
-        return f.clone();
+    if let Some(f) = meta.examples.filename {
+        return f.to_owned();
     }
-    match meta.format.as_str() {
+    match meta.format {
         "dockerfile" => "Dockerfile",
         "php-fpm" => "www.conf",
         "php-ini" => "php.ini",
@@ -398,7 +392,7 @@ fn catalog_examples_run() {
         let name = example_file_name(m);
         let config = Config::with_defaults(PathBuf::from("."));
         let opts = LintOptions {
-            select: vec![m.code.clone()],
+            select: vec![m.code.to_owned()],
             ..LintOptions::default()
         };
         let lint = |text: &str| {
@@ -407,7 +401,7 @@ fn catalog_examples_run() {
         };
         if let Some(bad) = &m.examples.bad {
             let r = lint(bad);
-            if fired(&r, &m.code).is_empty() {
+            if fired(&r, m.code).is_empty() {
                 problems.push(format!("{}: examples.bad does not raise it", m.code));
             }
         } else if m.engine == "builtin" {
@@ -415,7 +409,7 @@ fn catalog_examples_run() {
         }
         if let Some(good) = &m.examples.good {
             let r = lint(good);
-            if !fired(&r, &m.code).is_empty() {
+            if !fired(&r, m.code).is_empty() {
                 problems.push(format!(
                     "{}: examples.good raises it:\n{}",
                     m.code,

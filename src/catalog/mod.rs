@@ -3,78 +3,60 @@
 //! all read it; severities here are only defaults.
 
 use crate::diagnostic::Severity;
-use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
+use serde::Serialize;
 
+mod reflow;
+pub use reflow::reflow;
+
+// `RULES`: build.rs turns each `rules/**/*.yaml` entry into a `RuleMeta`
+// literal (defaults applied, unknown fields refused, sorted by code), so a
+// run parses no catalog at start-up.
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 pub const DOCS_BASE: &str = "https://deploylint.dev/rules/";
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// One catalog entry. Fields left out of the YAML take the defaults noted
+/// here (build.rs applies them).
+#[derive(Clone, Debug, Serialize)]
 pub struct RuleMeta {
-    pub code: String,
-    pub name: String,
-    pub title: String,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub title: &'static str,
     /// The file kind it inspects (`dockerfile`, `php-fpm`, ..., `any`, `project`).
-    pub format: String,
-    pub category: String,
+    pub format: &'static str,
+    pub category: &'static str,
     pub severity: Severity,
-    #[serde(default = "default_status")]
-    pub status: String,
-    #[serde(default = "default_true")]
+    /// Default `stable`.
+    pub status: &'static str,
+    /// Default `true`.
     pub enabled: bool,
-    /// `builtin` (a Rust rule), `parser` (emitted while parsing), `engine`.
-    #[serde(default = "default_engine")]
-    pub engine: String,
-    #[serde(default = "default_fix")]
-    pub fix: String,
-    #[serde(default)]
-    pub fix_safety: Option<String>,
-    pub rationale: String,
-    pub remediation: String,
-    #[serde(default)]
-    pub references: Vec<String>,
+    /// `builtin` (a Rust rule, the default), `parser` (emitted while parsing), `engine`.
+    pub engine: &'static str,
+    /// Default `none`.
+    pub fix: &'static str,
+    pub fix_safety: Option<&'static str>,
+    pub rationale: &'static str,
+    pub remediation: &'static str,
+    pub references: &'static [&'static str],
     /// Equivalent checks of other linters (`hadolint:DL3007`, `kube-linter:latest-tag`,
     /// `polaris:tagNotSpecified`); their suppressions apply to this rule.
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
+    pub aliases: &'static [&'static str],
     pub examples: Examples,
-    #[serde(default)]
-    pub since: Option<String>,
-    /// Where the catalog file lives (filled in at load).
-    #[serde(skip_deserializing)]
-    pub file: String,
-    /// The remediation reflowed (filled in at load, once per rule, so each
-    /// finding borrows it instead of carrying its own copy).
+    pub since: Option<&'static str>,
+    /// Where the catalog file lives.
+    pub file: &'static str,
+    /// The remediation reflowed (at build time, so each finding borrows it
+    /// instead of carrying its own copy).
     #[serde(skip)]
-    pub help_text: String,
+    pub help_text: &'static str,
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Examples {
     /// File name the examples are linted as (defaults from `format`).
-    #[serde(default)]
-    pub filename: Option<String>,
-    #[serde(default)]
-    pub bad: Option<String>,
-    #[serde(default)]
-    pub good: Option<String>,
-}
-
-fn default_status() -> String {
-    "stable".into()
-}
-fn default_true() -> bool {
-    true
-}
-fn default_engine() -> String {
-    "builtin".into()
-}
-fn default_fix() -> String {
-    "none".into()
+    pub filename: Option<&'static str>,
+    pub bad: Option<&'static str>,
+    pub good: Option<&'static str>,
 }
 
 impl RuleMeta {
@@ -84,35 +66,13 @@ impl RuleMeta {
 
     /// The remediation as one-line paragraphs, for reporters that wrap text
     /// themselves (a `|` block's hard breaks would otherwise be wrapped twice).
-    pub fn help(&self) -> &str {
+    pub fn help(&self) -> &'static str {
         if self.help_text.is_empty() {
             self.remediation.trim()
         } else {
-            &self.help_text
+            self.help_text
         }
     }
-}
-
-/// Joins the lines of each paragraph; keeps blank lines, list items and
-/// indented (code) lines as they are.
-pub fn reflow(text: &str) -> String {
-    let mut out = String::new();
-    let mut prev_joinable = false;
-    for line in text.trim().lines() {
-        let t = line.trim_end();
-        let keep = t.is_empty() || t.starts_with("- ") || t.starts_with("* ") || t.starts_with(' ');
-        if out.is_empty() {
-            out.push_str(t);
-        } else if prev_joinable && !keep {
-            out.push(' ');
-            out.push_str(t);
-        } else {
-            out.push('\n');
-            out.push_str(t);
-        }
-        prev_joinable = !t.is_empty() && !t.starts_with(' ');
-    }
-    out
 }
 
 /// The files of a catalog example. A cross-file rule's example holds several
@@ -143,9 +103,8 @@ pub fn example_files(text: &str, default_name: &str) -> Vec<(String, String)> {
 }
 
 pub struct Catalog {
-    pub rules: Vec<RuleMeta>,
-    /// Problems found loading the embedded files (tested to be empty).
-    pub errors: Vec<String>,
+    /// Sorted by code.
+    pub rules: &'static [RuleMeta],
 }
 
 impl Catalog {
@@ -153,7 +112,7 @@ impl Catalog {
     /// runs for every finding.
     pub fn get(&self, code: &str) -> Option<&RuleMeta> {
         self.rules
-            .binary_search_by(|r| r.code.as_str().cmp(code))
+            .binary_search_by(|r| r.code.cmp(code))
             .ok()
             .and_then(|i| self.rules.get(i))
     }
@@ -189,80 +148,52 @@ impl Catalog {
     }
 }
 
-/// The embedded catalog, parsed on first use.
+/// The embedded catalog.
 pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(load)
-}
-
-fn load() -> Catalog {
-    // build.rs turned each entry's YAML into JSON: a typed JSON read of
-    // every entry is cheaper than parsing the YAML at each start-up.
-    let parsed: Vec<Result<RuleMeta, String>> = CATALOG_FILES
-        .iter()
-        .map(|(path, json)| {
-            serde_json::from_str::<RuleMeta>(json)
-                .map(|mut meta| {
-                    meta.file = (*path).to_owned();
-                    meta.help_text = reflow(&meta.remediation);
-                    meta
-                })
-                .map_err(|e| format!("{path}: {e}"))
-        })
-        .collect();
-    let mut rules = Vec::with_capacity(parsed.len());
-    let mut errors = Vec::new();
-    for p in parsed {
-        match p {
-            Ok(meta) => rules.push(meta),
-            Err(e) => errors.push(e),
-        }
-    }
-    rules.sort_by(|a, b| a.code.cmp(&b.code));
-    Catalog { rules, errors }
-}
-
-/// Starts loading the catalog on another thread (the caller goes on with
-/// its own start-up work; the first user waits for the same load).
-pub fn preload() {
-    rayon::spawn(|| {
-        catalog();
-    });
-}
-
-/// An entry as the run-time YAML loader reads it, which is what build.rs's
-/// JSON must match.
-#[cfg(test)]
-fn from_yaml(path: &str, text: &str) -> Result<RuleMeta, String> {
-    let file = crate::parse::yaml::parse(text);
-    if let Some(e) = file.errors.first() {
-        return Err(format!("{path}: {}", e.message));
-    }
-    let Some(doc) = file.documents.first() else {
-        return Err(format!("{path}: empty"));
-    };
-    serde_json::from_value::<RuleMeta>(doc.root.to_json()).map_err(|e| format!("{path}: {e}"))
+    static CATALOG: Catalog = Catalog { rules: RULES };
+    &CATALOG
 }
 
 #[cfg(test)]
 mod build_tests {
     use super::*;
+    use serde_json::{Value, json};
 
+    /// Every generated literal equals its YAML as the run-time loader reads
+    /// it, with serde-style defaults for the fields the YAML leaves out.
     #[test]
-    fn build_time_json_reads_as_the_yaml_does() {
-        assert_eq!(CATALOG_FILES.len(), CATALOG_YAML.len());
-        assert!(CATALOG_FILES.len() > 100);
-        for ((path, json), yaml) in CATALOG_FILES.iter().zip(CATALOG_YAML) {
-            let from_json: serde_json::Value = serde_json::from_str(json).unwrap();
-            let tree = crate::parse::yaml::parse(yaml).documents[0].root.to_json();
-            assert_eq!(from_json, tree, "{path}");
-            let meta = from_yaml(path, yaml).unwrap();
-            let built = serde_json::from_str::<RuleMeta>(json).unwrap();
-            assert_eq!(
-                serde_json::to_value(&meta).unwrap(),
-                serde_json::to_value(&built).unwrap(),
-                "{path}"
-            );
+    fn build_time_literals_read_as_the_yaml_does() {
+        assert_eq!(RULES.len(), CATALOG_YAML.len());
+        assert!(RULES.len() > 100);
+        assert!(RULES.windows(2).all(|w| w[0].code < w[1].code));
+        for (path, yaml) in CATALOG_YAML {
+            let mut tree = crate::parse::yaml::parse(yaml).documents[0].root.to_json();
+            let Some(map) = tree.as_object_mut() else {
+                panic!("{path}: not a mapping")
+            };
+            let defaults = [
+                ("status", json!("stable")),
+                ("enabled", json!(true)),
+                ("engine", json!("builtin")),
+                ("fix", json!("none")),
+                ("fix_safety", Value::Null),
+                ("references", json!([])),
+                ("aliases", json!([])),
+                ("since", Value::Null),
+            ];
+            for (k, v) in defaults {
+                map.entry(k).or_insert(v);
+            }
+            let examples = map.entry("examples").or_insert_with(|| json!({}));
+            if let Some(ex) = examples.as_object_mut() {
+                for k in ["filename", "bad", "good"] {
+                    ex.entry(k).or_insert(Value::Null);
+                }
+            }
+            map.insert("file".into(), json!(path));
+            let meta = RULES.iter().find(|m| m.file == *path).expect(path);
+            assert_eq!(serde_json::to_value(meta).unwrap(), tree, "{path}");
+            assert_eq!(meta.help_text, reflow(meta.remediation), "{path}");
         }
     }
 }

@@ -139,7 +139,6 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 pub fn run(args: CheckArgs) -> u8 {
     // Every run needs the catalog: load it while the config is read and
     // the tree is walked.
-    crate::catalog::preload();
     let color = !args.no_color
         && match args.color {
             ColorChoice::Always => true,
@@ -518,19 +517,15 @@ pub(super) fn resolve_selectors(words: &[String], flag: &str) -> Result<Vec<Stri
             continue;
         }
         // Aliases are stored as `tool:ID`; the bare ID is accepted too.
-        let aliased: Vec<&str> = cat
-            .by_foreign_name(w)
-            .into_iter()
-            .map(|r| &*r.code)
-            .collect();
+        let aliased: Vec<&str> = cat.by_foreign_name(w).into_iter().map(|r| r.code).collect();
         if !aliased.is_empty() {
             out.extend(aliased.into_iter().map(str::to_owned));
             continue;
         }
         let candidates = cat.rules.iter().flat_map(|r| {
-            std::iter::once(&*r.code)
-                .chain(std::iter::once(r.name.as_str()))
-                .chain(r.aliases.iter().map(String::as_str))
+            std::iter::once(r.code)
+                .chain(std::iter::once(r.name))
+                .chain(r.aliases.iter().copied())
                 .chain(
                     r.aliases
                         .iter()

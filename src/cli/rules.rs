@@ -70,8 +70,8 @@ pub fn list(args: RulesArgs) -> u8 {
         }
     };
     let mut listed: Vec<Listed> = Vec::new();
-    for r in &cat.rules {
-        if !selected(&args.select, &r.code, &r.name) {
+    for r in cat.rules {
+        if !selected(&args.select, r.code, r.name) {
             continue;
         }
         let mut json = serde_json::to_value(r).unwrap_or_default();
@@ -79,13 +79,13 @@ pub fn list(args: RulesArgs) -> u8 {
             o.insert("custom".into(), false.into());
         }
         listed.push(Listed {
-            code: &r.code,
-            name: &r.name,
+            code: r.code,
+            name: r.name,
             severity: r.severity.to_string(),
             enabled: r.enabled,
-            format: &r.format,
-            fix: &r.fix,
-            title: &r.title,
+            format: r.format,
+            fix: r.fix,
+            title: r.title,
             json,
         });
     }
@@ -142,7 +142,7 @@ pub fn list(args: RulesArgs) -> u8 {
             let rules: Vec<RuleMeta> = cat
                 .rules
                 .iter()
-                .filter(|r| selected(&args.select, &r.code, &r.name))
+                .filter(|r| selected(&args.select, r.code, r.name))
                 .cloned()
                 .collect();
             buf = markdown(&rules);
@@ -280,7 +280,7 @@ pub fn markdown(rules: &[RuleMeta]) -> String {
         .map(|(p, t)| (p.to_string(), t.to_string()))
         .collect();
     for r in rules {
-        let g = group_of(&r.code);
+        let g = group_of(r.code);
         if !groups.iter().any(|(p, _)| *p == g) {
             groups.push((g.clone(), g.clone()));
         }
@@ -288,7 +288,7 @@ pub fn markdown(rules: &[RuleMeta]) -> String {
     for (prefix, title) in &groups {
         let members: Vec<&RuleMeta> = rules
             .iter()
-            .filter(|r| group_of(&r.code) == *prefix)
+            .filter(|r| group_of(r.code) == *prefix)
             .collect();
         if members.is_empty() || seen.contains(prefix) {
             continue;
@@ -337,7 +337,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
                 super::print_stdout(&text);
                 return EXIT_OK;
             }
-            let names = cat.rules.iter().flat_map(|r| [&*r.code, r.name.as_str()]);
+            let names = cat.rules.iter().flat_map(|r| [r.code, r.name]);
             match crate::suggest::did_you_mean(&args.rule, names) {
                 Some(s) => eprintln!("error: unknown rule `{}`: did you mean `{s}`?", args.rule),
                 None => eprintln!(
@@ -406,7 +406,7 @@ pub fn render(m: &RuleMeta) -> String {
     }
     if !m.references.is_empty() {
         s.push_str("\nReferences\n");
-        for r in &m.references {
+        for r in m.references {
             s.push_str(&format!("    {r}\n"));
         }
     }

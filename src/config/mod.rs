@@ -670,7 +670,7 @@ fn parse_patch(
                     Level::Off
                 };
                 p.rules.push((
-                    m.code.clone(),
+                    m.code.to_owned(),
                     RuleConfig {
                         level: Some(level),
                         options: Value::Null,
@@ -715,10 +715,7 @@ fn parse_patch(
             continue;
         }
         if metas.is_empty() {
-            let names = catalog()
-                .rules
-                .iter()
-                .flat_map(|r| [&*r.code, r.name.as_str()]);
+            let names = catalog().rules.iter().flat_map(|r| [r.code, r.name]);
             let mut msg = format!("unknown rule `{name}`");
             if let Some(s) = crate::suggest::did_you_mean(name, names) {
                 msg.push_str(&format!(": did you mean `{s}`?"));
@@ -737,7 +734,7 @@ fn parse_patch(
                 }),
             });
             p.rules.push((
-                meta.code.clone(),
+                meta.code.to_owned(),
                 RuleConfig {
                     level,
                     options: options.clone(),

@@ -14,7 +14,7 @@ pub mod script;
 pub mod tree;
 pub mod views;
 
-use crate::catalog::{Examples, reflow};
+use crate::catalog::reflow;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::parse::yaml;
@@ -127,6 +127,20 @@ struct ScriptPlace {
 struct Failures {
     first: Option<(script::ScriptError, String)>,
     count: usize,
+}
+
+/// A custom rule's examples (the catalog's `Examples`, owned: read from the
+/// rule file at run time).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// File name the examples are linted as (defaults from `target`).
+    #[serde(default)]
+    pub filename: Option<String>,
+    #[serde(default)]
+    pub bad: Option<String>,
+    #[serde(default)]
+    pub good: Option<String>,
 }
 
 pub struct CustomRule {

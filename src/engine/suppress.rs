@@ -336,7 +336,7 @@ fn aliases_of(tool: &str) -> Vec<String> {
     crate::catalog::catalog()
         .rules
         .iter()
-        .flat_map(|m| &m.aliases)
+        .flat_map(|m| m.aliases)
         .filter_map(|a| a.strip_prefix(prefix.as_str()))
         .map(str::to_owned)
         .collect()
@@ -720,7 +720,7 @@ pub fn audit(
             .map(|id| {
                 catalog
                     .find(id)
-                    .map_or_else(|| id.clone(), |m| m.code.clone())
+                    .map_or_else(|| id.clone(), |m| m.code.to_owned())
             })
             .collect();
         if codes

@@ -37,7 +37,7 @@ pub fn render(result: &LintResult, fixes: &[(String, String, String)], applied: 
     for (path, rules) in by_file {
         let _ = writeln!(out, "- {}:", super::sanitize_for_terminal(path));
         for ((code, title), count) in rules {
-            let name = catalog.get(code).map_or("", |m| m.name.as_str());
+            let name = catalog.get(code).map_or("", |m| m.name);
             let _ = writeln!(
                 out,
                 "    {count} × {code} ({name}): {}",

@@ -70,7 +70,7 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
                 check_name: &d.code,
                 fingerprint,
                 severity: severity(d.severity),
-                categories: vec![category(meta.map(|m| m.category.as_str()))],
+                categories: vec![category(meta.map(|m| m.category))],
                 location: Location {
                     path: &result.files[d.file].source.path,
                     lines: Lines {

@@ -398,5 +398,5 @@ fn plural(n: usize, word: &str) -> String {
 fn short_label(d: &Diagnostic) -> String {
     catalog()
         .get(&d.code)
-        .map_or_else(|| d.severity.to_string(), |m| m.title.clone())
+        .map_or_else(|| d.severity.to_string(), |m| m.title.to_owned())
 }

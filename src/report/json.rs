@@ -136,7 +136,7 @@ fn diagnostic_out<'a>(
             })
             .collect(),
         message: redact(&d.message),
-        name: meta.map(|m| m.name.as_str()),
+        name: meta.map(|m| m.name),
         path: &result.files[d.file].source.path,
         range: primary,
         severity: d.severity,

@@ -62,7 +62,7 @@ fn encode(path: &str) -> String {
 fn rule_descriptor(m: &RuleMeta) -> Value {
     let mut markdown = format!(
         "{}\n\n**Fix:** {}\n\n[Documentation]({})",
-        reflow(&m.rationale),
+        reflow(m.rationale),
         m.help(),
         m.docs_url()
     );
@@ -88,7 +88,7 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
         "id": m.code,
         "name": m.name,
         "shortDescription": { "text": m.title },
-        "fullDescription": { "text": reflow(&m.rationale) },
+        "fullDescription": { "text": reflow(m.rationale) },
         "help": { "text": m.help(), "markdown": markdown },
         "helpUri": m.docs_url(),
         "defaultConfiguration": {
@@ -145,7 +145,7 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
             }],
             "partialFingerprints": { FINGERPRINT_KEY: print },
         });
-        if let Ok(i) = rules.binary_search_by(|m| m.code.as_str().cmp(&*d.code)) {
+        if let Ok(i) = rules.binary_search_by(|m| m.code.cmp(&*d.code)) {
             r["ruleIndex"] = json!(i);
         }
         if !d.labels.is_empty() {

@@ -30,7 +30,7 @@ pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
         .unwrap_or(1);
     let code_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(1);
     for (code, n, fixable) in &rows {
-        let name = catalog().get(code).map_or("", |m| m.name.as_str());
+        let name = catalog().get(code).map_or("", |m| m.name);
         let mark = if *fixable == *n { "[*]" } else { "[ ]" };
         writeln!(out, "{n:>count_width$}  {code:<code_width$}  {mark} {name}")?;
     }
