@@ -137,8 +137,6 @@ fn parse_php_version(s: &str) -> Result<(u32, u32), String> {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
-    // Every run needs the catalog: load it while the config is read and
-    // the tree is walked.
     let color = !args.no_color
         && match args.color {
             ColorChoice::Always => true,

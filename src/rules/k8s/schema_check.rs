@@ -15,7 +15,7 @@ use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
-use super::schema_tree::{self, Definitions};
+use super::schema_tree::{self, Definitions, Schema};
 use serde_json::Value;
 use std::cell::RefCell;
 use crate::source::hash::{FastMap, FastSet, map_with_capacity};
@@ -556,9 +556,12 @@ pub struct Bundle {
     text: &'static str,
 }
 
-/// One definition of a bundle: its text, and its value once parsed.
+/// One definition of a bundle: its text, the schema the walk reads once
+/// read, and its JSON value once a message needs it (rare: an unknown
+/// field's suggestions).
 struct Def {
     text: &'static str,
+    schema: OnceLock<Option<Schema>>,
     value: OnceLock<Option<Value>>,
 }
 
@@ -592,6 +595,7 @@ impl Bundle {
         for &(name, start, end) in *ranges {
             let def = Def {
                 text: text.get(start..end)?,
+                schema: OnceLock::new(),
                 value: OnceLock::new(),
             };
             defs.insert(name, def);
@@ -630,12 +634,20 @@ impl Bundle {
             Some((name, rest)) => (name, rest),
             None => (rest, ""),
         };
-        let def = self.schema_of(name)?;
+        let def = self.value_of(name)?;
         if rest.is_empty() {
             Some(def)
         } else {
             def.pointer(&format!("/{rest}"))
         }
+    }
+
+    /// A definition's JSON value, parsed on first use.
+    fn value_of(&self, name: &str) -> Option<&Value> {
+        let def = self.defs.get(name)?;
+        def.value
+            .get_or_init(|| serde_json::from_str(def.text).ok())
+            .as_ref()
     }
 
     /// The whole document, parsed (tests only).
@@ -669,9 +681,9 @@ impl Bundle {
 }
 
 impl Definitions for Bundle {
-    fn schema_of(&self, name: &str) -> Option<&Value> {
+    fn schema_of(&self, name: &str) -> Option<&Schema> {
         let def = self.defs.get(name)?;
-        def.value
+        def.schema
             .get_or_init(|| serde_json::from_str(def.text).ok())
             .as_ref()
     }
@@ -874,7 +886,8 @@ mod tests {
             let all = doc["$defs"].as_object().unwrap();
             assert_eq!(b.defs.len(), all.len(), "{v}");
             for (name, value) in all {
-                assert_eq!(b.schema_of(name), Some(value), "{v}: {name}");
+                assert_eq!(b.value_of(name), Some(value), "{v}: {name}");
+                assert!(b.schema_of(name).is_some(), "{v}: {name}");
                 assert_eq!(b.pointer(&format!("/$defs/{name}")), Some(value));
             }
             assert_eq!(
@@ -900,7 +913,7 @@ mod tests {
     }
 
     fn quantity_pattern(b: &Bundle) -> String {
-        b.schema_of(QUANTITY).unwrap()["pattern"].as_str().unwrap().to_owned()
+        b.schema_of(QUANTITY).unwrap().pattern.clone().unwrap()
     }
 
     /// The schema walk (`schema_tree`) must give the findings `jsonschema`

@@ -1,6 +1,7 @@
 //! Validates a Kubernetes object's YAML tree against a bundled definition,
-//! walking the schema as it walks the tree: nothing is compiled, and only
-//! the definitions an object reaches are ever visited.
+//! walking the schema as it walks the tree. Only the definitions an object
+//! reaches are ever read, each into a [`Schema`] whose keywords are fields
+//! (a keyword lookup per node was most of the walk's cost).
 //!
 //! The bundled schemas (`schemas/kubernetes/`, see its README) use a small
 //! part of JSON Schema: `$ref` to `#/$defs/NAME`, `type`, `properties`,
@@ -15,7 +16,9 @@
 
 use crate::parse::yaml::{Entry, Node, NodeKind, Resolved, resolve};
 use crate::schema::{SchemaIssue, dotted, escape, first_line};
-use serde_json::{Map, Value};
+use crate::source::hash::FastMap;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -27,8 +30,164 @@ const TYPES: [&str; 7] = [
 /// What a walk needs from the bundle: the schema of a definition (for
 /// `$ref`) and compiled patterns.
 pub trait Definitions {
-    fn schema_of(&self, name: &str) -> Option<&Value>;
+    fn schema_of(&self, name: &str) -> Option<&Schema>;
     fn pattern_matches(&self, pattern: &str, text: &str) -> bool;
+}
+
+/// A JSON schema as the walk reads it: the keywords of the subset above,
+/// each read as the walk read it from the JSON value (`$ref`, `enum`,
+/// `pattern`, `properties` and `required` only when of the right JSON
+/// type), every other member skipped. Deserialized straight from a
+/// definition's text.
+#[derive(Debug, Default)]
+pub struct Schema {
+    /// A schema that is not an object: only `false` rejects.
+    pub boolean: Option<bool>,
+    pub reference: Option<String>,
+    pub types: Option<Value>,
+    pub enumeration: Option<Vec<Value>>,
+    pub pattern: Option<String>,
+    pub properties: Option<FastMap<String, Schema>>,
+    pub additional: Option<Box<Schema>>,
+    pub items: Option<Box<Schema>>,
+    pub required: Vec<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Schema {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SchemaVisitor)
+    }
+}
+
+struct SchemaVisitor;
+
+impl SchemaVisitor {
+    fn other<E>(self) -> Result<Schema, E> {
+        Ok(Schema {
+            boolean: Some(true),
+            ..Schema::default()
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for SchemaVisitor {
+    type Value = Schema;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON schema")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Schema, E> {
+        Ok(Schema {
+            boolean: Some(b),
+            ..Schema::default()
+        })
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Schema, E> {
+        self.other()
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Schema, E> {
+        self.other()
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Schema, E> {
+        self.other()
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Schema, E> {
+        self.other()
+    }
+    fn visit_unit<E>(self) -> Result<Schema, E> {
+        self.other()
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Schema, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.other()
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Schema, A::Error> {
+        let mut s = Schema::default();
+        // The last of repeated members counts, as in a parsed JSON value.
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "$ref" => s.reference = map.next_value::<Value>()?.as_str().map(str::to_owned),
+                "type" => s.types = Some(map.next_value()?),
+                "enum" => {
+                    s.enumeration = match map.next_value::<Value>()? {
+                        Value::Array(a) => Some(a),
+                        _ => None,
+                    }
+                }
+                "pattern" => s.pattern = map.next_value::<Value>()?.as_str().map(str::to_owned),
+                "properties" => s.properties = map.next_value::<Members>()?.0,
+                "additionalProperties" => s.additional = Some(Box::new(map.next_value()?)),
+                "items" => s.items = Some(Box::new(map.next_value()?)),
+                "required" => {
+                    s.required = match map.next_value::<Value>()? {
+                        Value::Array(a) => a
+                            .into_iter()
+                            .filter_map(|v| match v {
+                                Value::String(s) => Some(s),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// `properties`: its members when it is an object.
+struct Members(Option<FastMap<String, Schema>>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MembersVisitor)
+    }
+}
+
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+        let mut members = FastMap::default();
+        while let Some((k, v)) = map.next_entry::<String, Schema>()? {
+            members.insert(k, v);
+        }
+        Ok(Members(Some(members)))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Members, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Members(None))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Members, E> {
+        Ok(Members(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Members, E> {
+        Ok(Members(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Members, E> {
+        Ok(Members(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Members, E> {
+        Ok(Members(None))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Members, E> {
+        Ok(Members(None))
+    }
+    fn visit_unit<E>(self) -> Result<Members, E> {
+        Ok(Members(None))
+    }
 }
 
 /// Whether `root` is valid against the definition `def`.
@@ -128,16 +287,16 @@ impl<D: Definitions> Walk<'_, '_, D> {
     /// when it is invalid; with `issues`, every error is recorded first.
     fn schema(
         &mut self,
-        schema: &Value,
+        schema: &Schema,
         location: &mut Trail,
         node: &Node,
         pointer: &mut Trail,
     ) -> bool {
-        let Some(schema) = schema.as_object() else {
-            return schema.as_bool() != Some(false);
-        };
+        if let Some(b) = schema.boolean {
+            return b;
+        }
         let mut valid = true;
-        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = schema.reference.as_deref() {
             let name = reference.strip_prefix("#/$defs/").unwrap_or(reference);
             valid &= self.reference(name, node, pointer);
             if !valid && self.issues.is_none() {
@@ -149,7 +308,7 @@ impl<D: Definitions> Walk<'_, '_, D> {
             NodeKind::Scalar(_) => Some(resolve(node)),
             _ => None,
         };
-        if let Some(types) = schema.get("type")
+        if let Some(types) = &schema.types
             && !type_matches(types, node, scalar)
         {
             valid = false;
@@ -174,7 +333,7 @@ impl<D: Definitions> Walk<'_, '_, D> {
                 .collect();
             self.issue(location, "type", pointer, detail, expected);
         }
-        if let Some(options) = schema.get("enum").and_then(Value::as_array)
+        if let Some(options) = &schema.enumeration
             && !options.iter().any(|o| equals(node, scalar, o))
         {
             valid = false;
@@ -185,7 +344,7 @@ impl<D: Definitions> Walk<'_, '_, D> {
             let expected = options.iter().map(Value::to_string).collect();
             self.issue(location, "enum", pointer, detail, expected);
         }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+        if let Some(pattern) = schema.pattern.as_deref()
             && let Some(text) = scalar.and_then(string_value)
             && !self.defs.pattern_matches(pattern, &text)
         {
@@ -206,7 +365,7 @@ impl<D: Definitions> Walk<'_, '_, D> {
                 }
             }
             NodeKind::Seq(items) => {
-                if let Some(item_schema) = schema.get("items") {
+                if let Some(item_schema) = &schema.items {
                     let (loc_len, ptr_len) = (location.len(), pointer.len());
                     location.push("items");
                     for (i, item) in items.iter().enumerate() {
@@ -231,14 +390,14 @@ impl<D: Definitions> Walk<'_, '_, D> {
     /// `properties`, `additionalProperties` and `required` on a mapping.
     fn object(
         &mut self,
-        schema: &Map<String, Value>,
+        schema: &Schema,
         location: &mut Trail,
         entries: &[Entry],
         pointer: &mut Trail,
     ) -> bool {
         let mut valid = true;
-        let properties = schema.get("properties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
+        let properties = schema.properties.as_ref();
+        let additional = schema.additional.as_deref();
         let mut unexpected: Vec<Cow<'_, str>> = Vec::new();
         let (loc_len, ptr_len) = (location.len(), pointer.len());
         // Small maps skip overwritten keys by scanning; big ones build the list.
@@ -259,7 +418,10 @@ impl<D: Definitions> Walk<'_, '_, D> {
             let (sub, keyword) = match properties.and_then(|p| p.get(name.as_ref())) {
                 Some(sub) => (sub, "properties"),
                 None => match additional {
-                    Some(Value::Bool(false)) => {
+                    Some(Schema {
+                        boolean: Some(false),
+                        ..
+                    }) => {
                         valid = false;
                         if self.issues.is_none() {
                             return false;
@@ -289,9 +451,11 @@ impl<D: Definitions> Walk<'_, '_, D> {
         if !unexpected.is_empty() {
             location.push("additionalProperties");
             // (`schema::allowed_properties` at this location, without a lookup.)
-            let known: Vec<&str> = properties
+            // (In name order, as the JSON object listed them.)
+            let mut known: Vec<&str> = properties
                 .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
+            known.sort_unstable();
             for name in unexpected {
                 let child = format!("{}/{}", pointer.as_str(), escape(&name));
                 let (key, value) = self.root.locate(&child);
@@ -312,9 +476,8 @@ impl<D: Definitions> Walk<'_, '_, D> {
             }
             location.truncate(loc_len);
         }
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
-            for name in required.iter().filter_map(Value::as_str) {
-                if entries.iter().any(|e| member_name(&e.key) == name) {
+            for name in &schema.required {
+                if entries.iter().any(|e| member_name(&e.key) == name.as_str()) {
                     continue;
                 }
                 valid = false;
@@ -332,7 +495,6 @@ impl<D: Definitions> Walk<'_, '_, D> {
                     schema_location: format!("{}/required", location.as_str()),
                 });
             }
-        }
         valid
     }
 
