@@ -488,7 +488,7 @@ fn not_served(bundle: &Bundle, obj: &Object) -> Option<Finding> {
         .index
         .keys()
         .filter(|(av, _)| av.split_once('/').map_or("", |(g, _)| g) == group)
-        .map(|(_, k)| k.as_str());
+        .map(|(_, k)| *k);
     let suggestion = crate::suggest::did_you_mean(obj.kind, same_group);
     Some(Finding {
         code: NOT_SERVED,
@@ -545,10 +545,10 @@ pub struct Bundle {
     /// reach a few dozen of the ~700 definitions).
     defs: FastMap<&'static str, Def>,
     /// (apiVersion, kind) -> definition name.
-    index: FastMap<(String, String), String>,
+    index: FastMap<(&'static str, &'static str), &'static str>,
     /// kind -> the apiVersions that serve it.
-    kinds: FastMap<String, Vec<String>>,
-    groups: FastSet<String>,
+    kinds: FastMap<&'static str, Vec<&'static str>>,
+    groups: FastSet<&'static str>,
     /// The `pattern`s met so far, compiled (`None`: it does not compile).
     patterns: RwLock<Vec<(String, Option<regex::Regex>)>>,
     /// The whole document, for the tests that compare with `jsonschema`.
@@ -601,16 +601,13 @@ impl Bundle {
             defs.insert(name, def);
         }
         let mut index = map_with_capacity(served.len());
-        let mut kinds: FastMap<String, Vec<String>> = FastMap::default();
+        let mut kinds: FastMap<&'static str, Vec<&'static str>> = FastMap::default();
         let mut groups = FastSet::default();
         for &(api_version, kind, name) in *served {
             let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-            groups.insert(group.to_owned());
-            kinds
-                .entry(kind.to_owned())
-                .or_default()
-                .push(api_version.to_owned());
-            index.insert((api_version.to_owned(), kind.to_owned()), name.to_owned());
+            groups.insert(group);
+            kinds.entry(kind).or_default().push(api_version);
+            index.insert((api_version, kind), name);
         }
         for served in kinds.values_mut() {
             served.sort();
@@ -658,9 +655,8 @@ impl Bundle {
 
     /// The definition name for an object, if this version has it.
     pub fn definition(&self, api_version: &str, kind: &str) -> Option<&str> {
-        self.index
-            .get(&(api_version.to_owned(), kind.to_owned()))
-            .map(String::as_str)
+        let index: &FastMap<(&str, &str), &'static str> = &self.index;
+        index.get(&(api_version, kind)).copied()
     }
 
     /// A `jsonschema` validator of a definition, the oracle `schema_tree` is
@@ -903,7 +899,12 @@ mod tests {
                 }
             }
             assert!(served.len() > 50, "{v}: {} kinds", served.len());
-            assert_eq!(b.index, served, "{v}");
+            let index: FastMap<(String, String), String> = b
+                .index
+                .iter()
+                .map(|(&(a, k), &n)| ((a.to_owned(), k.to_owned()), n.to_owned()))
+                .collect();
+            assert_eq!(index, served, "{v}");
             assert!(
                 b.pointer("/$defs/io.k8s.api.core.v1.Container/properties/image")
                     .is_some()
