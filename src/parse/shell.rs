@@ -79,9 +79,13 @@ impl Command {
 
     /// The program name without its directory (`/usr/bin/composer` is `composer`).
     pub fn program(&self) -> Option<&str> {
-        self.argv()
-            .first()
-            .map(|w| w.text.rsplit('/').next().unwrap_or(&w.text))
+        self.argv().first().map(|w| {
+            let t = w.text.as_str();
+            t.as_bytes()
+                .iter()
+                .rposition(|&b| b == b'/')
+                .map_or(t, |i| &t[i + 1..])
+        })
     }
 
     /// Whether the command is `program sub ...` (`apt-get install`), also when
@@ -111,10 +115,14 @@ pub fn first_operand(args: &[Located]) -> Option<&Located> {
 }
 
 fn is_assignment(word: &str) -> bool {
-    word.split_once('=').is_some_and(|(k, _)| {
+    // (A byte scan: it runs on the leading words of every command, each
+    // time a rule asks for `argv`.)
+    let b = word.as_bytes();
+    b.iter().position(|&c| c == b'=').is_some_and(|eq| {
+        let k = &b[..eq];
         !k.is_empty()
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !k.starts_with(|c: char| c.is_ascii_digit())
+            && k.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            && !k[0].is_ascii_digit()
     })
 }
 
@@ -199,4 +207,31 @@ pub fn split_commands_with(text: &Text, backslash_escapes: bool) -> Vec<Command>
     flush_word(&mut words, &mut cur, &mut start, s.len());
     flush_command(&mut commands, &mut words);
     commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignments_and_program_names() {
+        for (word, yes) in [
+            ("A=1", true),
+            ("_x=y", true),
+            ("PATH=$PATH:/x", true),
+            ("A==", true),
+            ("1A=2", false),
+            ("=x", false),
+            ("a-b=c", false),
+            ("é=1", false),
+            ("plain", false),
+            ("", false),
+        ] {
+            assert_eq!(is_assignment(word), yes, "{word:?}");
+        }
+        let text = Text::contiguous("A=1 /usr/bin/composer install && ./run.sh x && dir/ y", 0);
+        let commands = split_commands(&text);
+        let programs: Vec<Option<&str>> = commands.iter().map(Command::program).collect();
+        assert_eq!(programs, [Some("composer"), Some("run.sh"), Some("")]);
+    }
 }
