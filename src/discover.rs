@@ -250,10 +250,9 @@ pub fn guess_by_name(path: &Path) -> Option<NameGuess> {
     // `Dockerfile.prod`, `Dockerfile-fpm`, `app.dockerfile`; BuildKit's per-Dockerfile
     // ignore file `Dockerfile.dockerignore` is not one.
     let dockerfile_name = |base: &str| {
-        lower == base
-            || [".", "-", "_"]
-                .iter()
-                .any(|sep| lower.starts_with(&format!("{base}{sep}")))
+        lower
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_']))
     };
     let kind = if (dockerfile_name("dockerfile")
         || lower.ends_with(".dockerfile")
