@@ -67,11 +67,7 @@ impl RuleMeta {
     /// The remediation as one-line paragraphs, for reporters that wrap text
     /// themselves (a `|` block's hard breaks would otherwise be wrapped twice).
     pub fn help(&self) -> &'static str {
-        if self.help_text.is_empty() {
-            self.remediation.trim()
-        } else {
-            self.help_text
-        }
+        self.help_text
     }
 }
 

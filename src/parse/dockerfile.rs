@@ -1335,6 +1335,7 @@ pub fn expand(text: &str, vars: &[(String, Option<String>)]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     /// The unquoted fast path of `Text::words` splits as the general one.
     #[test]
@@ -1380,7 +1381,6 @@ mod tests {
         assert_eq!(&text[words[1].span.start..words[1].span.end], "b");
         assert_eq!(&text[words[2].span.start..words[2].span.end], "/dst/");
     }
-    use std::fmt::Write as _;
 
     /// Every located value with the exact source bytes its span covers.
     pub fn render(src: &str) -> String {

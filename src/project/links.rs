@@ -523,10 +523,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
         compose_nodes(&ix, f.id, c, &mut graph, &mut compose_images);
     }
 
-    let config_root = absolute(
-        &root.to_string_lossy(),
-        std::env::current_dir().ok().as_deref(),
-    );
+    let config_root = absolute(&root.to_string_lossy(), cwd.as_deref());
     let mapped: Vec<(String, FileId, String)> = settings
         .images
         .iter()

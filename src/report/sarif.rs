@@ -60,9 +60,10 @@ fn encode(path: &str) -> String {
 }
 
 fn rule_descriptor(m: &RuleMeta) -> Value {
+    let rationale = reflow(m.rationale);
     let mut markdown = format!(
         "{}\n\n**Fix:** {}\n\n[Documentation]({})",
-        reflow(m.rationale),
+        rationale,
         m.help(),
         m.docs_url()
     );
@@ -88,7 +89,7 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
         "id": m.code,
         "name": m.name,
         "shortDescription": { "text": m.title },
-        "fullDescription": { "text": reflow(m.rationale) },
+        "fullDescription": { "text": rationale },
         "help": { "text": m.help(), "markdown": markdown },
         "helpUri": m.docs_url(),
         "defaultConfiguration": {

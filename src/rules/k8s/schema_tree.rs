@@ -476,25 +476,25 @@ impl<D: Definitions> Walk<'_, '_, D> {
             }
             location.truncate(loc_len);
         }
-            for name in &schema.required {
-                if entries.iter().any(|e| member_name(&e.key) == name.as_str()) {
-                    continue;
-                }
-                valid = false;
-                if self.issues.is_none() {
-                    return false;
-                }
-                let (key, value) = self.root.locate(pointer.as_str());
-                self.push(SchemaIssue {
-                    span: key.map_or_else(|| first_line(value), |k| k.span),
-                    path: dotted(pointer.as_str()),
-                    message: format!("missing required field `{name}`"),
-                    keyword: "required".to_owned(),
-                    pointer: pointer.as_str().to_owned(),
-                    expected: Vec::new(),
-                    schema_location: format!("{}/required", location.as_str()),
-                });
+        for name in &schema.required {
+            if entries.iter().any(|e| member_name(&e.key) == name.as_str()) {
+                continue;
             }
+            valid = false;
+            if self.issues.is_none() {
+                return false;
+            }
+            let (key, value) = self.root.locate(pointer.as_str());
+            self.push(SchemaIssue {
+                span: key.map_or_else(|| first_line(value), |k| k.span),
+                path: dotted(pointer.as_str()),
+                message: format!("missing required field `{name}`"),
+                keyword: "required".to_owned(),
+                pointer: pointer.as_str().to_owned(),
+                expected: Vec::new(),
+                schema_location: format!("{}/required", location.as_str()),
+            });
+        }
         valid
     }
 
