@@ -36,7 +36,9 @@ impl Rule for ComposeDatastorePortPublic {
                     .iter()
                     .find(|(port, _)| *port == target)
                     .map(|(_, what)| *what);
-                let Some(what) = by_image.or(by_port) else { continue };
+                let Some(what) = by_image.or(by_port) else {
+                    continue;
+                };
                 let published = match &p.published {
                     Some(h) => format!("host port {h}"),
                     None => "a random host port".to_owned(),

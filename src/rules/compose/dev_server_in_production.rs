@@ -2,8 +2,8 @@
 //! `octane:start --watch`.
 
 use super::common::{Purpose, purpose};
-use crate::project::process::ProcessKind;
 use crate::project::Project;
+use crate::project::process::ProcessKind;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -24,7 +24,9 @@ impl Rule for ComposeDevServerInProduction {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         for node in &project.graph.compose {
-            let Some(file) = project.file(node.file) else { continue };
+            let Some(file) = project.file(node.file) else {
+                continue;
+            };
             if purpose(&file.source.path) != Purpose::Production {
                 continue;
             }
@@ -52,7 +54,10 @@ impl Rule for ComposeDevServerInProduction {
             let d = ctx.report_in(
                 node.file,
                 span,
-                format!("service `{}` of a production compose file runs {what}", s.name),
+                format!(
+                    "service `{}` of a production compose file runs {what}",
+                    s.name
+                ),
             );
             d.label_text("development server")
                 .hint("Run a production server: php-fpm behind nginx or Caddy, or `php artisan octane:start` without `--watch` (`--workers`, `--max-requests` set)");

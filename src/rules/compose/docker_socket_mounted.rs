@@ -12,7 +12,10 @@ fn is_docker_socket(path: &str) -> bool {
     let p = path.trim_end_matches('/');
     matches!(
         p,
-        "/var/run/docker.sock" | "/run/docker.sock" | "//var/run/docker.sock" | "/run/podman/podman.sock"
+        "/var/run/docker.sock"
+            | "/run/docker.sock"
+            | "//var/run/docker.sock"
+            | "/run/podman/podman.sock"
     ) || p.ends_with("/.docker/run/docker.sock")
         || p == "\\\\.\\pipe\\docker_engine"
 }

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Severity;
 use crate::model::image::repository;
-use crate::project::compose::ComposeService;
 use crate::project::Project;
+use crate::project::compose::ComposeService;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 use std::collections::HashMap;
@@ -35,7 +35,9 @@ impl Rule for ComposeHealthyDependencyWithoutHealthcheck {
         let mut defs: HashMap<(&str, &str), Defs> = HashMap::new();
         let files: Vec<_> = project.of_kind(FileKind::Compose).collect();
         for f in &files {
-            let Some(c) = project.facts_of(f.id).compose() else { continue };
+            let Some(c) = project.facts_of(f.id).compose() else {
+                continue;
+            };
             for (i, s) in c.services.iter().enumerate() {
                 defs.entry((dir_of(&f.source.path), s.name.as_str()))
                     .or_default()
@@ -51,7 +53,9 @@ impl Rule for ComposeHealthyDependencyWithoutHealthcheck {
         // A `depends_on` merged from an anchor into several services is reported once.
         let mut reported = std::collections::HashSet::new();
         for f in &files {
-            let Some(c) = project.facts_of(f.id).compose() else { continue };
+            let Some(c) = project.facts_of(f.id).compose() else {
+                continue;
+            };
             let dir = dir_of(&f.source.path);
             for s in &c.services {
                 for dep in &s.depends_on {
@@ -70,9 +74,9 @@ impl Rule for ComposeHealthyDependencyWithoutHealthcheck {
                     }
                     let disabled = targets.iter().any(|(_, _, t)| t.healthcheck_disabled);
                     let &(tfile, _, target) = targets.last().expect("non-empty");
-                    let dockerfile = targets
-                        .iter()
-                        .find_map(|(f, i, _)| nodes.get(&(*f, *i)).and_then(|n| n.dockerfile.as_ref()));
+                    let dockerfile = targets.iter().find_map(|(f, i, _)| {
+                        nodes.get(&(*f, *i)).and_then(|n| n.dockerfile.as_ref())
+                    });
                     let df_health = dockerfile.and_then(|l| {
                         project
                             .facts_of(l.to)
@@ -84,15 +88,34 @@ impl Rule for ComposeHealthyDependencyWithoutHealthcheck {
                     }
                     let name = &dep.service.text;
                     let (why, severity) = if disabled {
-                        (format!("`{name}` disables its healthcheck"), Severity::Error)
+                        (
+                            format!("`{name}` disables its healthcheck"),
+                            Severity::Error,
+                        )
                     } else if dockerfile.is_some() {
-                        (format!("`{name}` has no `healthcheck` and the Dockerfile it builds has no `HEALTHCHECK`"), Severity::Error)
+                        (
+                            format!(
+                                "`{name}` has no `healthcheck` and the Dockerfile it builds has no `HEALTHCHECK`"
+                            ),
+                            Severity::Error,
+                        )
                     } else if let Some(image) = &target.image {
                         let official = !repository(image).contains('/');
                         if official {
-                            (format!("`{name}` has no `healthcheck`, and the official image `{image}` defines none"), Severity::Error)
+                            (
+                                format!(
+                                    "`{name}` has no `healthcheck`, and the official image `{image}` defines none"
+                                ),
+                                Severity::Error,
+                            )
                         } else if target.build_context.is_none() {
-                            (format!("`{name}` has no `healthcheck` here; unless the image `{image}` defines a `HEALTHCHECK`, compose will refuse to start `{}`", s.name), Severity::Warning)
+                            (
+                                format!(
+                                    "`{name}` has no `healthcheck` here; unless the image `{image}` defines a `HEALTHCHECK`, compose will refuse to start `{}`",
+                                    s.name
+                                ),
+                                Severity::Warning,
+                            )
                         } else {
                             (format!("`{name}` has no `healthcheck`"), Severity::Error)
                         }
@@ -102,7 +125,10 @@ impl Rule for ComposeHealthyDependencyWithoutHealthcheck {
                     let d = ctx.report_in(
                         f.id,
                         cond.span,
-                        format!("service `{}` waits for `{name}` to be healthy, but {why}", s.name),
+                        format!(
+                            "service `{}` waits for `{name}` to be healthy, but {why}",
+                            s.name
+                        ),
                     );
                     d.label_text("never healthy")
                         .severity(severity)
@@ -114,7 +140,11 @@ impl Rule for ComposeHealthyDependencyWithoutHealthcheck {
                             .dockerfile()
                             .and_then(|d| d.base_image.as_ref().map(|b| b.span))
                             .unwrap_or_default();
-                        d.secondary(l.to, at, "built from this Dockerfile, which has no `HEALTHCHECK`");
+                        d.secondary(
+                            l.to,
+                            at,
+                            "built from this Dockerfile, which has no `HEALTHCHECK`",
+                        );
                     }
                 }
             }

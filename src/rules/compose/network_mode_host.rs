@@ -19,7 +19,9 @@ impl Rule for ComposeNetworkModeHost {
     fn check_file(&self, _file: &ParsedFile, ctx: &mut Context) {
         let Some(f) = facts(ctx) else { return };
         for s in &f.services {
-            let Some(mode) = &s.network_mode else { continue };
+            let Some(mode) = &s.network_mode else {
+                continue;
+            };
             if mode.text != "host" {
                 continue;
             }

@@ -52,10 +52,18 @@ pub fn judge_among(name: &str, value: &str, siblings: &[(String, String)]) -> Ve
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     let flag = (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
-        || matches!(lower.as_str(), "yes" | "no" | "on" | "off" | "true" | "false");
+        || matches!(
+            lower.as_str(),
+            "yes" | "no" | "on" | "off" | "true" | "false"
+        );
     // `null` is no password (Laravel's `env()` reads it as null).
     let none = matches!(lower.as_str(), "null" | "(null)" | "none" | "~");
-    if v.is_empty() || flag || none || lower.starts_with("/run/secrets/") || lower.starts_with("file:") {
+    if v.is_empty()
+        || flag
+        || none
+        || lower.starts_with("/run/secrets/")
+        || lower.starts_with("file:")
+    {
         return Verdict::Quiet;
     }
     // A URL without user-info (`REDIS_URL: redis://cache:6379`) is configuration.
@@ -67,7 +75,10 @@ pub fn judge_among(name: &str, value: &str, siblings: &[(String, String)]) -> Ve
         && (name.to_ascii_lowercase().contains(&alnum)
             || siblings.iter().any(|(k, other)| {
                 let k = k.to_ascii_uppercase();
-                (k.ends_with("USER") || k.ends_with("USERNAME") || k.ends_with("DB") || k.ends_with("DATABASE"))
+                (k.ends_with("USER")
+                    || k.ends_with("USERNAME")
+                    || k.ends_with("DB")
+                    || k.ends_with("DATABASE"))
                     && other.trim().eq_ignore_ascii_case(v)
             }));
     if is_placeholder(v) || weak_default(&lower) || echoes {
@@ -80,9 +91,18 @@ pub fn judge_among(name: &str, value: &str, siblings: &[(String, String)]) -> Ve
 /// (`POSTGRES_HOST_AUTH_METHOD: trust`, `REDIS_AUTH_ENABLED`, `DB_PASSWORD_MODE`).
 fn not_a_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["_METHOD", "_MODE", "_TYPE", "_ENABLED", "_USER", "_USERNAME", "_HOST", "_PORT"]
-        .iter()
-        .any(|s| upper.ends_with(s))
+    [
+        "_METHOD",
+        "_MODE",
+        "_TYPE",
+        "_ENABLED",
+        "_USER",
+        "_USERNAME",
+        "_HOST",
+        "_PORT",
+    ]
+    .iter()
+    .any(|s| upper.ends_with(s))
 }
 
 /// A placeholder phrase (`CHANGE_ME_TOO`, `bad-password`, `your-secret`) or a
@@ -91,11 +111,32 @@ fn not_a_secret(name: &str) -> bool {
 fn weak_default(lower: &str) -> bool {
     let alnum: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     const WORDS: [&str; 7] = [
-        "changeme", "password", "secret", "example", "dummy", "placeholder", "yourpass",
+        "changeme",
+        "password",
+        "secret",
+        "example",
+        "dummy",
+        "placeholder",
+        "yourpass",
     ];
     const DEFAULTS: [&str; 17] = [
-        "root", "admin", "postgres", "mysql", "mariadb", "guest", "test", "user", "pass",
-        "docker", "app", "laravel", "sail", "homestead", "123456", "passw0rd", "toor",
+        "root",
+        "admin",
+        "postgres",
+        "mysql",
+        "mariadb",
+        "guest",
+        "test",
+        "user",
+        "pass",
+        "docker",
+        "app",
+        "laravel",
+        "sail",
+        "homestead",
+        "123456",
+        "passw0rd",
+        "toor",
     ];
     WORDS.iter().any(|w| alnum.contains(w)) || DEFAULTS.contains(&alnum.as_str())
 }
@@ -103,8 +144,16 @@ fn weak_default(lower: &str) -> bool {
 /// Each `environment` entry of each service: (service index, name, value, value span).
 pub fn environment_values(root: &Node) -> Vec<(usize, String, String, Span)> {
     let mut out = Vec::new();
-    for (si, svc) in root.get("services").map(Node::as_map).unwrap_or_default().iter().enumerate() {
-        let Some(env) = svc.value.get("environment") else { continue };
+    for (si, svc) in root
+        .get("services")
+        .map(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let Some(env) = svc.value.get("environment") else {
+            continue;
+        };
         match &env.kind {
             NodeKind::Map(entries) => {
                 for e in entries {
@@ -117,7 +166,9 @@ pub fn environment_values(root: &Node) -> Vec<(usize, String, String, Span)> {
             NodeKind::Seq(items) => {
                 for item in items {
                     let Some(text) = item.as_str() else { continue };
-                    let Some((name, value)) = text.split_once('=') else { continue };
+                    let Some((name, value)) = text.split_once('=') else {
+                        continue;
+                    };
                     // The value's place in the file: after `=` when the scalar is
                     // written plainly, else the whole item.
                     let span = match item.as_scalar().map(|s| s.style) {
@@ -147,7 +198,9 @@ impl Rule for ComposePlaintextSecret {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         let production = purpose(&file.source.path) == Purpose::Production;
         let mut seen = HashSet::new();
         for doc in &yaml.documents {
@@ -160,7 +213,9 @@ impl Rule for ComposePlaintextSecret {
                 let u = n.to_ascii_uppercase();
                 let list = users.entry(*si).or_default();
                 if list.len() < 16
-                    && ["USER", "USERNAME", "DB", "DATABASE"].iter().any(|e| u.ends_with(e))
+                    && ["USER", "USERNAME", "DB", "DATABASE"]
+                        .iter()
+                        .any(|e| u.ends_with(e))
                 {
                     list.push((n.clone(), v.clone()));
                 }
@@ -210,26 +265,50 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        assert_eq!(judge("DB_PASSWORD", "s3cr3t-Pa55"), Verdict::Secret("secret-like name"));
+        assert_eq!(
+            judge("DB_PASSWORD", "s3cr3t-Pa55"),
+            Verdict::Secret("secret-like name")
+        );
         assert_eq!(judge("DB_PASSWORD", "${DB_PASSWORD}"), Verdict::Quiet);
-        assert_eq!(judge("DB_PASSWORD", "${DB_PASSWORD:-secret}"), Verdict::Quiet);
+        assert_eq!(
+            judge("DB_PASSWORD", "${DB_PASSWORD:-secret}"),
+            Verdict::Quiet
+        );
         assert_eq!(judge("DB_PASSWORD", ""), Verdict::Quiet);
         assert_eq!(judge("DB_PASSWORD", "secret"), Verdict::Placeholder);
-        assert_eq!(judge("MYSQL_ROOT_PASSWORD", "CHANGE_ME_TOO"), Verdict::Placeholder);
+        assert_eq!(
+            judge("MYSQL_ROOT_PASSWORD", "CHANGE_ME_TOO"),
+            Verdict::Placeholder
+        );
         assert_eq!(judge("POSTGRES_PASSWORD", "postgres"), Verdict::Placeholder);
-        assert_eq!(judge("VALKEY_PASSWORD", "bad-password"), Verdict::Placeholder);
+        assert_eq!(
+            judge("VALKEY_PASSWORD", "bad-password"),
+            Verdict::Placeholder
+        );
         assert_eq!(judge("POSTGRES_HOST_AUTH_METHOD", "trust"), Verdict::Quiet);
-        assert_eq!(judge("RABBITMQ_DEFAULT_PASS", "rabbit"), Verdict::Placeholder);
+        assert_eq!(
+            judge("RABBITMQ_DEFAULT_PASS", "rabbit"),
+            Verdict::Placeholder
+        );
         let user = [("POSTGRES_USER".to_owned(), "temporal".to_owned())];
-        assert_eq!(judge_among("POSTGRES_PASSWORD", "temporal", &user), Verdict::Placeholder);
-        assert_eq!(judge("DATABASE_URL", "mysql://kb:kanboard-secret@db/kb"), Verdict::Placeholder);
+        assert_eq!(
+            judge_among("POSTGRES_PASSWORD", "temporal", &user),
+            Verdict::Placeholder
+        );
+        assert_eq!(
+            judge("DATABASE_URL", "mysql://kb:kanboard-secret@db/kb"),
+            Verdict::Placeholder
+        );
         assert_eq!(judge("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"), Verdict::Quiet);
         assert_eq!(judge("REDIS_URL", "redis://cache:6379"), Verdict::Quiet);
         assert_eq!(
             judge("DATABASE_URL", "postgres://app:hunter2@db/app"),
             Verdict::Secret("password in URL")
         );
-        assert_eq!(judge("DATABASE_URL", "postgres://app:${DB_PASS}@db/app"), Verdict::Quiet);
+        assert_eq!(
+            judge("DATABASE_URL", "postgres://app:${DB_PASS}@db/app"),
+            Verdict::Quiet
+        );
         assert_eq!(judge("APP_ENV", "local"), Verdict::Quiet);
     }
 }

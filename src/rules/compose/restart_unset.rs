@@ -42,7 +42,9 @@ impl Rule for ComposeRestartUnset {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(f) = facts(ctx) else { return };
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for s in &f.services {
             if s.restart.is_some() || s.extends {
                 continue;

@@ -433,7 +433,10 @@ pub const SERVICE: Obj = obj(&[
     ("mem_swappiness", S),
     ("memswap_limit", S),
     ("network_mode", S),
-    ("models", T::Or(&[STRINGS, T::Dict(&T::Obj(&obj(&[("endpoint_var", S)])))])),
+    (
+        "models",
+        T::Or(&[STRINGS, T::Dict(&T::Obj(&obj(&[("endpoint_var", S)])))]),
+    ),
     ("networks", SERVICE_NETWORKS),
     ("oom_kill_disable", S),
     ("oom_score_adj", S),
@@ -767,7 +770,8 @@ impl Validator {
                         }
                         None if o.ext && key.starts_with("x-") => {}
                         None if path.is_empty()
-                            && (e.value.get("image").is_some() || e.value.get("build").is_some()) =>
+                            && (e.value.get("image").is_some()
+                                || e.value.get("build").is_some()) =>
                         {
                             // Compose file format 1: services at the top level.
                             self.push(
@@ -805,7 +809,9 @@ impl Validator {
             None if o.ext => Some(format!(
                 "Remove it, or rename it `x-{key}` if it is an extension for another tool"
             )),
-            None => Some("Remove it: compose refuses keys the specification does not define".into()),
+            None => {
+                Some("Remove it: compose refuses keys the specification does not define".into())
+            }
         };
         self.push(IssueKind::UnknownKey, span, message, hint);
     }
@@ -884,7 +890,11 @@ networks:
         let got = issues(text);
         assert_eq!(got.len(), 5, "{got:#?}");
         assert_eq!(got[0].1, "contianer_name");
-        assert!(got[0].2.contains("did you mean `container_name`"), "{}", got[0].2);
+        assert!(
+            got[0].2.contains("did you mean `container_name`"),
+            "{}",
+            got[0].2
+        );
         assert_eq!(got[1].1, "\"80:80\"");
         assert!(got[1].2.contains("must be a list"), "{}", got[1].2);
         assert_eq!(got[2].1, "service_healty");

@@ -9,7 +9,9 @@ pub struct ComposeUnknownKey;
 
 /// Reports the schema issues of one kind (shared with DC002).
 pub fn report(kind: IssueKind, file: &ParsedFile, ctx: &mut Context) {
-    let Some(yaml) = file.document.as_yaml() else { return };
+    let Some(yaml) = file.document.as_yaml() else {
+        return;
+    };
     for issue in validate(yaml).into_iter().filter(|i| i.kind == kind) {
         let d = ctx.report(issue.span, issue.message);
         d.label_text(match kind {

@@ -18,15 +18,17 @@ impl Rule for ComposeVersionObsolete {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(span) = facts(ctx).and_then(|f| f.version) else { return };
+        let Some(span) = facts(ctx).and_then(|f| f.version) else {
+            return;
+        };
         let text = &file.source.text;
         // The whole line, with its newline, when the entry is alone on it.
         let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i + 1);
+        let line_end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i + 1);
         let alone = text[line_start..span.start].trim().is_empty()
-            && text[span.end..line_end]
-                .trim_start()
-                .is_empty_or_comment();
+            && text[span.end..line_end].trim_start().is_empty_or_comment();
         let d = ctx
             .report(span, "the top-level `version` is obsolete: compose ignores it and warns on every run")
             .label_text("obsolete")

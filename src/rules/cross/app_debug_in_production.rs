@@ -48,8 +48,7 @@ impl Rule for AppDebugInProduction {
         let configmaps = configmaps(project);
         for dep in project.containers() {
             let (w, obj, node, c) = (dep.workload, dep.object, dep.node, dep.container);
-            if c.role != Role::Main
-                || crate::config::is_development_path(project.path(dep.file()))
+            if c.role != Role::Main || crate::config::is_development_path(project.path(dep.file()))
             {
                 continue;
             }
@@ -64,7 +63,12 @@ impl Rule for AppDebugInProduction {
             let app_env = env_value(&configmaps, w, obj, c, &image_env, "APP_ENV");
             let replicas = obj.replicas.unwrap_or(1);
             let why = match &app_env {
-                Some((e, _)) if matches!(e.trim().to_ascii_lowercase().as_str(), "production" | "prod") => {
+                Some((e, _))
+                    if matches!(
+                        e.trim().to_ascii_lowercase().as_str(),
+                        "production" | "prod"
+                    ) =>
+                {
                     format!("`APP_ENV={}`", e.trim())
                 }
                 Some((e, _)) if !e.trim().is_empty() && !e.contains("${") => continue,

@@ -3,9 +3,9 @@
 //! ConfigMap key) over its `envFrom` ConfigMaps over the image's `ENV`.
 
 use crate::diagnostic::FileId;
+use crate::model::kustomize::GeneratorKind;
 use crate::project::Project;
 use crate::project::facts::{ContainerFacts, EnvValue, ObjectFacts};
-use crate::model::kustomize::GeneratorKind;
 use crate::project::links::Workload;
 use crate::source::Span;
 use std::collections::HashMap;
@@ -28,17 +28,24 @@ pub struct ConfigMaps<'p> {
 pub fn configmaps<'p>(project: &Project<'p>) -> ConfigMaps<'p> {
     let mut out = HashMap::new();
     for f in project.files {
-        let Some(k) = project.facts_of(f.id).kubernetes() else { continue };
+        let Some(k) = project.facts_of(f.id).kubernetes() else {
+            continue;
+        };
         for o in k.objects.iter().filter(|o| o.kind == "ConfigMap") {
             if let Some(name) = &o.name {
-                out.entry((o.namespace().to_owned(), name.clone())).or_insert(o);
+                out.entry((o.namespace().to_owned(), name.clone()))
+                    .or_insert(o);
             }
         }
     }
     ConfigMaps {
         by_name: out,
         project_facts: project.facts,
-        paths: project.files.iter().map(|f| f.source.path.as_str()).collect(),
+        paths: project
+            .files
+            .iter()
+            .map(|f| f.source.path.as_str())
+            .collect(),
     }
 }
 
@@ -179,7 +186,6 @@ pub fn env_value(
             )
         })
 }
-
 
 /// The `ENV` of the image a container runs, when its Dockerfile is linked.
 pub fn image_env(

@@ -14,11 +14,11 @@
 //! variable in the address), the rule stays quiet.
 
 use crate::diagnostic::FileId;
+use crate::project::Project;
 use crate::project::facts::{ContainerFacts, FileFacts, ObjectFacts, PortRefFact, Relation, Role};
 use crate::project::links::{ContainerNode, ImageNode, Workload};
 use crate::project::nginx::{Address, Endpoint, NginxFacts};
 use crate::project::process::ProcessKind;
-use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 use std::collections::HashSet;
@@ -64,7 +64,11 @@ struct ListenAt {
 /// not resolved, so the union is taken), plus the official image's `9000`
 /// when it keeps its config. `None` when the Dockerfile edits a `listen` in
 /// a `RUN`, a pool has no `listen` the run can see, or nothing is known.
-fn image_listens(project: &Project, image: Option<&ImageNode>, official_image: bool) -> Option<Vec<ListenAt>> {
+fn image_listens(
+    project: &Project,
+    image: Option<&ImageNode>,
+    official_image: bool,
+) -> Option<Vec<ListenAt>> {
     let df = image.and_then(|n| project.facts_of(n.file).dockerfile());
     if let Some(n) = image {
         let text = project.file(n.file).map_or("", |f| f.source.text.as_str());
@@ -105,12 +109,20 @@ fn image_listens(project: &Project, image: Option<&ImageNode>, official_image: b
 }
 
 /// The listens of a container that runs php-fpm (by the graph), or `None`.
-fn container_listens(project: &Project, node: &ContainerNode, c: &ContainerFacts) -> Option<Vec<ListenAt>> {
+fn container_listens(
+    project: &Project,
+    node: &ContainerNode,
+    c: &ContainerFacts,
+) -> Option<Vec<ListenAt>> {
     if node.process.kind != ProcessKind::PhpFpm || node.process_guess {
         return None;
     }
     // Another config file on the command line, or pools mounted from ConfigMaps.
-    if node.process.argv.iter().any(|w| w == "-y" || w.starts_with("--fpm-config") || w == "-c")
+    if node
+        .process
+        .argv
+        .iter()
+        .any(|w| w == "-y" || w.starts_with("--fpm-config") || w == "-c")
         || node.config_mounts.iter().any(|m| {
             let p = m.to.path.to_ascii_lowercase();
             p.contains("fpm") || p.contains("pool.d")
@@ -149,7 +161,9 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
     let mut out = Vec::new();
     let Some(pod) = &obj.pod else { return out };
     for node in &w.containers {
-        let Some(c) = pod.containers.get(node.index) else { continue };
+        let Some(c) = pod.containers.get(node.index) else {
+            continue;
+        };
         if matches!(c.role, Role::Ephemeral | Role::Init) {
             continue;
         }
@@ -158,9 +172,14 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
             if !runs_nginx && !m.path.to_ascii_lowercase().contains("nginx") {
                 continue;
             }
-            let Some(v) = pod.volumes.iter().find(|v| v.name == m.volume) else { continue };
-            let crate::project::facts::VolumeSource::ConfigMap(cm) = &v.source else { continue };
-            let Some((cm_file, cm_obj)) = configmap(project, w.object.file, obj.namespace(), cm) else {
+            let Some(v) = pod.volumes.iter().find(|v| v.name == m.volume) else {
+                continue;
+            };
+            let crate::project::facts::VolumeSource::ConfigMap(cm) = &v.source else {
+                continue;
+            };
+            let Some((cm_file, cm_obj)) = configmap(project, w.object.file, obj.namespace(), cm)
+            else {
                 continue;
             };
             for (key, facts) in &cm_obj.nginx {
@@ -173,14 +192,24 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
                     via: (
                         w.object.file,
                         m.span,
-                        format!("ConfigMap `{cm}` (key `{}`) mounted into container `{}` here", key.text, c.name),
+                        format!(
+                            "ConfigMap `{cm}` (key `{}`) mounted into container `{}` here",
+                            key.text, c.name
+                        ),
                     ),
                 });
             }
         }
         // nginx files a kustomize configMapGenerator puts into the pod.
         out.extend(node.nginx.iter().filter_map(|l| {
-            linked_site(project, l, format!("generated into a ConfigMap mounted into container `{}` here", c.name))
+            linked_site(
+                project,
+                l,
+                format!(
+                    "generated into a ConfigMap mounted into container `{}` here",
+                    c.name
+                ),
+            )
         }));
         if let Some(image) = node
             .dockerfile
@@ -188,7 +217,11 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
             .and_then(|l| project.graph.images.iter().find(|n| n.file == l.to))
         {
             out.extend(image.nginx.iter().filter_map(|l| {
-                linked_site(project, l, format!("copied into the image of container `{}` here", c.name))
+                linked_site(
+                    project,
+                    l,
+                    format!("copied into the image of container `{}` here", c.name),
+                )
             }));
         }
     }
@@ -211,11 +244,16 @@ fn linked_site<'a>(
 /// The ConfigMap a pod mounts: the one in the pod's own file, else the
 /// only one of that namespace and name in the run (several apps of a
 /// repository may each define `nginx`: then none is assumed).
-fn configmap<'a>(project: &Project<'a>, file: FileId, namespace: &str, name: &str) -> Option<(FileId, &'a ObjectFacts)> {
+fn configmap<'a>(
+    project: &Project<'a>,
+    file: FileId,
+    namespace: &str,
+    name: &str,
+) -> Option<(FileId, &'a ObjectFacts)> {
     let here = project.facts_of(file).kubernetes().and_then(|k| {
-        k.objects
-            .iter()
-            .find(|o| o.kind == "ConfigMap" && o.namespace() == namespace && o.name.as_deref() == Some(name))
+        k.objects.iter().find(|o| {
+            o.kind == "ConfigMap" && o.namespace() == namespace && o.name.as_deref() == Some(name)
+        })
     });
     if let Some(o) = here {
         return Some((file, o));
@@ -230,7 +268,9 @@ fn configmap<'a>(project: &Project<'a>, file: FileId, namespace: &str, name: &st
 
 /// What to write (the first known listen address as a `fastcgi_pass`) and the
 /// pools to label.
-fn suggestion<'a>(known: &[(&str, &'a [ListenAt])]) -> (String, Vec<(&'static str, &'a [ListenAt])>) {
+fn suggestion<'a>(
+    known: &[(&str, &'a [ListenAt])],
+) -> (String, Vec<(&'static str, &'a [ListenAt])>) {
     let to = known
         .iter()
         .flat_map(|(_, l)| l.iter())
@@ -267,7 +307,16 @@ impl Checker<'_, '_, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn labels(&mut self, d_file: FileId, span: Span, message: String, hint: String, label: &str, site: &Site, listens: &[(&str, &[ListenAt])]) {
+    fn labels(
+        &mut self,
+        d_file: FileId,
+        span: Span,
+        message: String,
+        hint: String,
+        label: &str,
+        site: &Site,
+        listens: &[(&str, &[ListenAt])],
+    ) {
         let d = self.ctx.report_in(d_file, span, message);
         d.label_text(label).hint(hint);
         d.secondary(site.via.0, site.via.1, site.via.2.clone());
@@ -297,11 +346,16 @@ impl Checker<'_, '_, '_> {
         for pass in &site.facts.passes {
             for ep in &pass.endpoints {
                 match &ep.address {
-                    Address::Tcp { port: Some(port), .. } if ep.address.is_loopback() => {
+                    Address::Tcp {
+                        port: Some(port), ..
+                    } if ep.address.is_loopback() => {
                         self.loopback(w, obj, site, ep, *port, &members, &fpm);
                     }
                     Address::Unix(path) => self.unix(obj, site, ep, path, &fpm),
-                    Address::Tcp { host, port: Some(port) } => self.service(obj, site, ep, host, *port),
+                    Address::Tcp {
+                        host,
+                        port: Some(port),
+                    } => self.service(obj, site, ep, host, *port),
                     _ => {}
                 }
             }
@@ -328,13 +382,20 @@ impl Checker<'_, '_, '_> {
             return;
         }
         if fpm.is_empty() {
-            if members.is_empty() || !members.iter().all(|(n, _)| n.process.kind == ProcessKind::Nginx) {
+            if members.is_empty()
+                || !members
+                    .iter()
+                    .all(|(n, _)| n.process.kind == ProcessKind::Nginx)
+            {
                 return;
             }
             if !self.first(site.file, ep.at.span) {
                 return;
             }
-            let names: Vec<String> = members.iter().map(|(_, c)| format!("`{}`", c.name)).collect();
+            let names: Vec<String> = members
+                .iter()
+                .map(|(_, c)| format!("`{}`", c.name))
+                .collect();
             self.labels(
                 site.file,
                 ep.at.span,
@@ -383,7 +444,14 @@ impl Checker<'_, '_, '_> {
         );
     }
 
-    fn unix(&mut self, obj: &ObjectFacts, site: &Site, ep: &Endpoint, path: &str, fpm: &[(&ContainerFacts, Option<Vec<ListenAt>>)]) {
+    fn unix(
+        &mut self,
+        obj: &ObjectFacts,
+        site: &Site,
+        ep: &Endpoint,
+        path: &str,
+        fpm: &[(&ContainerFacts, Option<Vec<ListenAt>>)],
+    ) {
         if fpm.is_empty() {
             return;
         }
@@ -401,14 +469,25 @@ impl Checker<'_, '_, '_> {
         self.report_unix(site, ep, path, &format!("in {}", obj.display()), &known);
     }
 
-    fn report_unix(&mut self, site: &Site, ep: &Endpoint, path: &str, place: &str, known: &[(&str, &[ListenAt])]) {
+    fn report_unix(
+        &mut self,
+        site: &Site,
+        ep: &Endpoint,
+        path: &str,
+        place: &str,
+        known: &[(&str, &[ListenAt])],
+    ) {
         let facts: Vec<String> = known
             .iter()
             .map(|(name, l)| {
                 let tcp = l.iter().all(|x| matches!(x.listen, Listen::Tcp(_)));
                 format!(
                     "php-fpm{} listens on {}{}",
-                    if name.is_empty() { String::new() } else { format!(" in container `{name}`") },
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in container `{name}`")
+                    },
                     if tcp { "TCP " } else { "" },
                     shown(l)
                 )
@@ -432,7 +511,9 @@ impl Checker<'_, '_, '_> {
 
     /// `host:port` from a pod: a Service of the namespace exposing the port.
     fn service(&mut self, obj: &ObjectFacts, site: &Site, ep: &Endpoint, host: &str, port: u16) {
-        if host.parse::<std::net::IpAddr>().is_ok() || host.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        if host.parse::<std::net::IpAddr>().is_ok()
+            || host.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
             return;
         }
         let parts: Vec<&str> = host.split('.').collect();
@@ -488,10 +569,20 @@ impl Checker<'_, '_, '_> {
             );
             return;
         };
-        let Relation::Service(s) = &found.obj.relation else { return };
+        let Relation::Service(s) = &found.obj.relation else {
+            return;
+        };
         let Some(sp) = s.ports.iter().find(|p| p.port == Some(i64::from(port))) else {
-            let exposed: Vec<String> = s.ports.iter().filter_map(|p| p.port).map(|p| format!("`{p}`")).collect();
-            if exposed.is_empty() || exposed.len() != s.ports.len() || !self.first(site.file, ep.at.span) {
+            let exposed: Vec<String> = s
+                .ports
+                .iter()
+                .filter_map(|p| p.port)
+                .map(|p| format!("`{p}`"))
+                .collect();
+            if exposed.is_empty()
+                || exposed.len() != s.ports.len()
+                || !self.first(site.file, ep.at.span)
+            {
                 return;
             }
             let d = self.ctx.report_in(
@@ -514,15 +605,26 @@ impl Checker<'_, '_, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn target_port(&mut self, site: &Site, ep: &Endpoint, name: &str, svc_file: FileId, svc: &ObjectFacts, target_span: Span, target: &PortRefFact) {
+    fn target_port(
+        &mut self,
+        site: &Site,
+        ep: &Endpoint,
+        name: &str,
+        svc_file: FileId,
+        svc: &ObjectFacts,
+        target_span: Span,
+        target: &PortRefFact,
+    ) {
         let graph = self.project.graph;
         let selected: Vec<&Workload> = graph
             .workloads
             .iter()
             .filter(|w| {
-                w.services
-                    .iter()
-                    .any(|l| self.project.object(l.to).is_some_and(|o| std::ptr::eq(o, svc)))
+                w.services.iter().any(|l| {
+                    self.project
+                        .object(l.to)
+                        .is_some_and(|o| std::ptr::eq(o, svc))
+                })
             })
             .collect();
         if selected.is_empty() {
@@ -530,14 +632,22 @@ impl Checker<'_, '_, '_> {
         }
         let mut known: Vec<(String, Vec<ListenAt>, i64)> = Vec::new();
         for w in &selected {
-            let Some(obj) = self.project.object(w.object) else { return };
+            let Some(obj) = self.project.object(w.object) else {
+                return;
+            };
             let Some(pod) = &obj.pod else { return };
             let mut fpm_here = false;
             for n in &w.containers {
-                let Some(c) = pod.containers.get(n.index) else { continue };
+                let Some(c) = pod.containers.get(n.index) else {
+                    continue;
+                };
                 let number = match target {
                     PortRefFact::Number(t) => Some(*t),
-                    PortRefFact::Name(p) => c.ports.iter().find(|x| x.name.as_deref() == Some(p.as_str())).and_then(|x| x.number),
+                    PortRefFact::Name(p) => c
+                        .ports
+                        .iter()
+                        .find(|x| x.name.as_deref() == Some(p.as_str()))
+                        .and_then(|x| x.number),
                 };
                 if n.process.kind != ProcessKind::PhpFpm {
                     // Another container that declares the port may be what the Service means.
@@ -548,8 +658,12 @@ impl Checker<'_, '_, '_> {
                 }
                 fpm_here = true;
                 let Some(t) = number else { return };
-                let Some(l) = container_listens(self.project, n, c) else { return };
-                if l.iter().any(|x| x.listen == Listen::Tcp(u16::try_from(t).unwrap_or(0))) {
+                let Some(l) = container_listens(self.project, n, c) else {
+                    return;
+                };
+                if l.iter()
+                    .any(|x| x.listen == Listen::Tcp(u16::try_from(t).unwrap_or(0)))
+                {
                     return;
                 }
                 known.push((format!("container `{}` of {}", c.name, obj.display()), l, t));
@@ -558,7 +672,9 @@ impl Checker<'_, '_, '_> {
                 return;
             }
         }
-        let Some((_, _, t)) = known.first() else { return };
+        let Some((_, _, t)) = known.first() else {
+            return;
+        };
         let t = *t;
         if !self.first(site.file, ep.at.span) {
             return;
@@ -600,18 +716,28 @@ impl Checker<'_, '_, '_> {
         if image.nginx.is_empty() || image.pools.is_empty() {
             return;
         }
-        let Some(listens) = image_listens(self.project, Some(image), false) else { return };
+        let Some(listens) = image_listens(self.project, Some(image), false) else {
+            return;
+        };
         for l in &image.nginx {
-            let Some(facts) = self.project.facts_of(l.to).nginx() else { continue };
+            let Some(facts) = self.project.facts_of(l.to).nginx() else {
+                continue;
+            };
             let site = Site {
                 file: l.to,
                 facts,
-                via: (l.evidence.file, l.evidence.span, "copied into the same image as the pools here".to_owned()),
+                via: (
+                    l.evidence.file,
+                    l.evidence.span,
+                    "copied into the same image as the pools here".to_owned(),
+                ),
             };
             for pass in &facts.passes {
                 for ep in &pass.endpoints {
                     let bad = match &ep.address {
-                        Address::Unix(path) => !listens.iter().any(|x| x.listen == Listen::Unix(path.clone())),
+                        Address::Unix(path) => !listens
+                            .iter()
+                            .any(|x| x.listen == Listen::Unix(path.clone())),
                         Address::Tcp { port: Some(p), .. } if ep.address.is_loopback() => {
                             !listens.iter().any(|x| x.listen == Listen::Tcp(*p))
                         }
@@ -652,7 +778,9 @@ impl Checker<'_, '_, '_> {
 fn absolute(path: &str, cwd: Option<&std::path::Path>) -> String {
     let p = std::path::Path::new(path);
     match cwd {
-        Some(c) if p.is_relative() => crate::project::links::normalize(&c.join(p).to_string_lossy()),
+        Some(c) if p.is_relative() => {
+            crate::project::links::normalize(&c.join(p).to_string_lossy())
+        }
         _ => crate::project::links::normalize(path),
     }
 }
@@ -685,12 +813,15 @@ impl Checker<'_, '_, '_> {
             .map(|f| (f.id, absolute(&f.source.path, cwd.as_deref())))
             .collect();
         // The stacks: compose files by directory (built once).
-        let mut stacks: std::collections::HashMap<&str, Vec<FileId>> = std::collections::HashMap::new();
+        let mut stacks: std::collections::HashMap<&str, Vec<FileId>> =
+            std::collections::HashMap::new();
         for (id, path) in &compose {
             stacks.entry(dir_of(path)).or_default().push(*id);
         }
         for (file, path) in &compose {
-            let Some(c) = project.facts_of(*file).compose() else { continue };
+            let Some(c) = project.facts_of(*file).compose() else {
+                continue;
+            };
             let dir = dir_of(path);
             let stack: &[FileId] = stacks.get(dir).map_or(&[], Vec::as_slice);
             let names: Vec<&str> = stack
@@ -721,10 +852,18 @@ impl Checker<'_, '_, '_> {
                         if *npath != full && !npath.starts_with(&under) {
                             continue;
                         }
-                        let Some(facts) = project.facts_of(*nid).nginx() else { continue };
+                        let Some(facts) = project.facts_of(*nid).nginx() else {
+                            continue;
+                        };
                         for pass in &facts.passes {
                             for ep in &pass.endpoints {
-                                let Address::Tcp { host, port: Some(_) } = &ep.address else { continue };
+                                let Address::Tcp {
+                                    host,
+                                    port: Some(_),
+                                } = &ep.address
+                                else {
+                                    continue;
+                                };
                                 if ep.address.is_loopback()
                                     || host.contains('.')
                                     || host.parse::<std::net::IpAddr>().is_ok()
@@ -734,16 +873,17 @@ impl Checker<'_, '_, '_> {
                                 }
                                 // Aliases, container names, links: any mention keeps it quiet.
                                 if stack.iter().any(|id| {
-                                    project
-                                        .file(*id)
-                                        .is_some_and(|f| f.source.text.to_ascii_lowercase().contains(host.as_str()))
+                                    project.file(*id).is_some_and(|f| {
+                                        f.source.text.to_ascii_lowercase().contains(host.as_str())
+                                    })
                                 }) {
                                     continue;
                                 }
                                 if !self.first(*nid, ep.at.span) {
                                     continue;
                                 }
-                                let mut listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                                let mut listed: Vec<String> =
+                                    names.iter().map(|n| format!("`{n}`")).collect();
                                 listed.sort();
                                 listed.dedup();
                                 let d = self.ctx.report_in(
@@ -801,7 +941,9 @@ impl Rule for FastcgiPassUnreachable {
             done: HashSet::new(),
         };
         for w in &project.graph.workloads {
-            let Some(obj) = project.object(w.object) else { continue };
+            let Some(obj) = project.object(w.object) else {
+                continue;
+            };
             for site in sites(project, w, obj) {
                 ck.pod(w, obj, &site);
             }

@@ -37,7 +37,10 @@ impl Rule for FileStateWithReplicas {
             if c.role != Role::Main {
                 continue;
             }
-            if !matches!(obj.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet") {
+            if !matches!(
+                obj.kind.as_str(),
+                "Deployment" | "StatefulSet" | "ReplicaSet"
+            ) {
                 continue;
             }
             let replicas = obj.replicas.unwrap_or(1);
@@ -52,7 +55,10 @@ impl Rule for FileStateWithReplicas {
             let image_env = image_env(project, node);
             let web = !matches!(
                 node.process.kind,
-                ProcessKind::QueueWorker | ProcessKind::Horizon | ProcessKind::Scheduler | ProcessKind::Nginx
+                ProcessKind::QueueWorker
+                    | ProcessKind::Horizon
+                    | ProcessKind::Scheduler
+                    | ProcessKind::Nginx
             );
             let mut checks = vec![("CACHE_STORE", "cache"), ("CACHE_DRIVER", "cache")];
             if web {

@@ -42,13 +42,20 @@ type MergedPool = (String, Option<String>, Option<(FileId, Span)>);
 fn pools(project: &Project, node: &ContainerNode, official: bool) -> Option<Vec<Pool>> {
     let mut out: Vec<MergedPool> = Vec::new();
     if official {
-        out.push(("www".into(), PHP_FPM.fpm_www("pm.max_children").map(str::to_owned), None));
+        out.push((
+            "www".into(),
+            PHP_FPM.fpm_www("pm.max_children").map(str::to_owned),
+            None,
+        ));
     }
     for l in &node.pools {
         let fpm = project.facts_of(l.to).fpm()?;
         for p in &fpm.pools {
             let set = p.get_at("pm.max_children");
-            match out.iter_mut().find(|(n, _, _)| n.eq_ignore_ascii_case(&p.name)) {
+            match out
+                .iter_mut()
+                .find(|(n, _, _)| n.eq_ignore_ascii_case(&p.name))
+            {
                 Some(e) => {
                     if let Some((v, s)) = set {
                         e.1 = Some(v.to_owned());
@@ -95,7 +102,10 @@ impl Rule for FpmChildrenOverCpu {
             .unwrap_or(DEFAULT_PER_CPU);
         for dep in project.containers() {
             let (obj, node, c) = (dep.object, dep.node, dep.container);
-            if node.process.kind != ProcessKind::PhpFpm || node.process_guess || c.role == Role::Ephemeral {
+            if node.process.kind != ProcessKind::PhpFpm
+                || node.process_guess
+                || c.role == Role::Ephemeral
+            {
                 continue;
             }
             let (Some(cpu), Some(cpu_span)) = (c.resources.limits_cpu, c.resources.limits_cpu_span)
@@ -103,7 +113,9 @@ impl Rule for FpmChildrenOverCpu {
                 continue;
             };
             let official = super::fpm_memory_over_limit::runs_official_fpm_config(project, node, c);
-            let Some(pools) = pools(project, node, official) else { continue };
+            let Some(pools) = pools(project, node, official) else {
+                continue;
+            };
             let total: i64 = pools.iter().map(|p| p.children).sum();
             let cpus = i64::try_from(cpu.units_ceil().max(1)).unwrap_or(i64::MAX);
             if pools.is_empty() || total <= per_cpu.saturating_mul(cpus) {

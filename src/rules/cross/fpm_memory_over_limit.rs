@@ -90,10 +90,15 @@ fn pools(
         ));
     }
     for l in &node.pools {
-        let Some(fpm) = project.facts_of(l.to).fpm() else { continue };
+        let Some(fpm) = project.facts_of(l.to).fpm() else {
+            continue;
+        };
         for p in &fpm.pools {
             let at = Some((l.to, p.span));
-            match merged.iter_mut().find(|(n, _, _)| n.eq_ignore_ascii_case(&p.name)) {
+            match merged
+                .iter_mut()
+                .find(|(n, _, _)| n.eq_ignore_ascii_case(&p.name))
+            {
                 Some(entry) => {
                     entry.1.extend(p.directives.iter().cloned());
                     entry.2 = at;
@@ -110,7 +115,13 @@ fn pools(
         .map(|n| n.inis_in_read_order())
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|id| project.facts_of(id).ini()?.get("memory_limit").map(str::to_owned))
+        .filter_map(|id| {
+            project
+                .facts_of(id)
+                .ini()?
+                .get("memory_limit")
+                .map(str::to_owned)
+        })
         .last();
     let get = |d: &[(String, String)], key: &str| {
         d.iter()

@@ -63,11 +63,15 @@ impl Rule for FpmUserVsRunAsUser {
             let Some((run_as, run_as_span)) = c.run_as_user.filter(|(n, _)| *n > 0) else {
                 continue;
             };
-            let Some(link) = &node.dockerfile else { continue };
+            let Some(link) = &node.dockerfile else {
+                continue;
+            };
             if link.evidence.guess {
                 continue;
             }
-            let Some(d) = project.facts_of(link.to).dockerfile() else { continue };
+            let Some(d) = project.facts_of(link.to).dockerfile() else {
+                continue;
+            };
             // Every owner must be known; root-owned files are meant read-only.
             let owners: Option<Vec<(i64, &crate::project::facts::Loc)>> = d
                 .chowns
@@ -76,7 +80,9 @@ impl Rule for FpmUserVsRunAsUser {
                 .collect();
             let Some(owners) = owners else { continue };
             let owners: Vec<_> = owners.into_iter().filter(|(u, _)| *u != 0).collect();
-            let Some(&(owner_uid, owner)) = owners.first() else { continue };
+            let Some(&(owner_uid, owner)) = owners.first() else {
+                continue;
+            };
             if owners.iter().any(|(u, _)| *u == run_as) {
                 continue;
             }
@@ -89,7 +95,13 @@ impl Rule for FpmUserVsRunAsUser {
                 .find_map(|p| p.get("user").map(str::to_owned))
                 .or_else(|| {
                     d.keeps_official_fpm_config()
-                        .then(|| d.official.as_ref()?.defaults().fpm_www("user").map(str::to_owned))
+                        .then(|| {
+                            d.official
+                                .as_ref()?
+                                .defaults()
+                                .fpm_www("user")
+                                .map(str::to_owned)
+                        })
                         .flatten()
                 });
             let ignored = match &pool_user {

@@ -58,7 +58,9 @@ impl Rule for GracePeriodShorterThanFpmDrain {
                     Some((secs, found.file.id, found.directive.value.span))
                 })
                 .max_by_key(|(secs, _, _)| *secs);
-            let Some((drain, file, span)) = drain else { continue };
+            let Some((drain, file, span)) = drain else {
+                continue;
+            };
             let (grace, grace_span) = dep.pod.grace_period();
             if drain < grace {
                 continue;

@@ -52,7 +52,10 @@ fn resolve(setting: &OctaneSetting, var: &dyn Fn(&str) -> Option<String>) -> Opt
 }
 
 fn truthy(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "(true)" | "on" | "yes")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "(true)" | "on" | "yes"
+    )
 }
 
 /// The longest supervisor timeout of the environment Horizon deploys in this
@@ -69,7 +72,11 @@ fn wait_from_config(
         return None;
     }
     // `config('horizon.env') ?? config('app.env')`.
-    let horizon_env = h.env.as_ref().and_then(|s| resolve(s, var)).map(|v| (v, "`env` of config/horizon.php".to_owned()));
+    let horizon_env = h
+        .env
+        .as_ref()
+        .and_then(|s| resolve(s, var))
+        .map(|v| (v, "`env` of config/horizon.php".to_owned()));
     let chosen = horizon_env.or_else(|| app_env.cloned());
     let envs: Vec<_> = match &chosen {
         Some((name, _)) => vec![h.environment_for(name)?],
@@ -135,7 +142,11 @@ impl Rule for HorizonGracePeriod {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::Kubernetes, FileKind::Dockerfile, FileKind::Horizon]
+        &[
+            FileKind::Kubernetes,
+            FileKind::Dockerfile,
+            FileKind::Horizon,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -146,7 +157,9 @@ impl Rule for HorizonGracePeriod {
         let mut maps: Option<ConfigMaps> = None;
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);
-            if c.role != Role::Main || node.process.kind != ProcessKind::Horizon || node.process_guess
+            if c.role != Role::Main
+                || node.process.kind != ProcessKind::Horizon
+                || node.process_guess
             {
                 continue;
             }
@@ -159,9 +172,8 @@ impl Rule for HorizonGracePeriod {
 fn check(project: &Project, ctx: &mut Context, dep: Deployed, maps: &ConfigMaps) {
     let (c, node) = (dep.container, dep.node);
     let image_env = image_env(project, node);
-    let var = |name: &str| {
-        env_value(maps, dep.workload, dep.object, c, &image_env, name).map(|(v, _)| v)
-    };
+    let var =
+        |name: &str| env_value(maps, dep.workload, dep.object, c, &image_env, name).map(|(v, _)| v);
     let config = node
         .horizon
         .as_ref()

@@ -42,11 +42,15 @@ impl Rule for ImageUserVsRunAsNonRoot {
             if c.role == Role::Ephemeral || c.run_as_user.is_some() {
                 continue;
             }
-            let Some((true, non_root_span)) = c.run_as_non_root else { continue };
+            let Some((true, non_root_span)) = c.run_as_non_root else {
+                continue;
+            };
             // The user the image runs as, and where that is said.
             let (verdict, evidence) = match &node.dockerfile {
                 Some(l) => {
-                    let Some(d) = project.facts_of(l.to).dockerfile() else { continue };
+                    let Some(d) = project.facts_of(l.to).dockerfile() else {
+                        continue;
+                    };
                     match &d.user {
                         Some(u) if u.text.contains('$') => continue,
                         Some(u) if is_root_user(&u.text) => {
@@ -66,7 +70,9 @@ impl Rule for ImageUserVsRunAsNonRoot {
                         // php images; unknown for other bases.
                         None if d.official.is_some() => (
                             Verdict::Root,
-                            d.base_image.as_ref().map(|b| (l.to, b.span, l.evidence.clone())),
+                            d.base_image
+                                .as_ref()
+                                .map(|b| (l.to, b.span, l.evidence.clone())),
                         ),
                         None => continue,
                     }
@@ -97,7 +103,9 @@ impl Rule for ImageUserVsRunAsNonRoot {
                 ),
             };
             let message = if guessed {
-                format!("{message} (the image is assumed to be built by the only Dockerfile of the workspace)")
+                format!(
+                    "{message} (the image is assumed to be built by the only Dockerfile of the workspace)"
+                )
             } else {
                 message
             };

@@ -38,13 +38,17 @@ impl Rule for MigrateInEveryReplica {
             // The foreground command, or one the `sh -c` list runs before it
             // (`php artisan migrate --force && exec php-fpm`).
             let is_migrate = |p: &Process| {
-                p.subcommand.as_deref() == Some("migrate") && !p.has_flag(&["--isolated", "--pretend"])
+                p.subcommand.as_deref() == Some("migrate")
+                    && !p.has_flag(&["--isolated", "--pretend"])
             };
             let before = !is_migrate(&node.process);
             if before && !node.process.preceding_processes().any(|p| is_migrate(&p)) {
                 continue;
             }
-            if !matches!(obj.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet") {
+            if !matches!(
+                obj.kind.as_str(),
+                "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet"
+            ) {
                 continue;
             }
             let replicas = obj.replicas.unwrap_or(1);

@@ -57,11 +57,19 @@ impl Rule for OctaneMemoryOverLimit {
         let opts = ctx.options();
         let typical = opts
             .get("worker-memory")
-            .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .and_then(|t| bytes(&t).map(|b| (t, b)));
         let master = opts
             .get("master-memory")
-            .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .and_then(|t| bytes(&t))
             .unwrap_or(DEFAULT_MASTER)
             .max(0);
@@ -138,7 +146,11 @@ impl Rule for OctaneMemoryOverLimit {
                     };
                     let n = rr.num_workers.as_ref().and_then(|l| count(&l.text));
                     rr_at = Some((id, rr.num_workers.as_ref().map(|l| l.span)));
-                    let from = if n.is_some() { "`http.pool.num_workers`" } else { "auto" };
+                    let from = if n.is_some() {
+                        "`http.pool.num_workers`"
+                    } else {
+                        "auto"
+                    };
                     ("RoadRunner".to_owned(), n.or(cpus), 0, from)
                 }
                 _ => continue,
@@ -223,7 +235,11 @@ impl Rule for OctaneMemoryOverLimit {
             if let Some((id, Some(span))) = rr_at {
                 d.secondary(id, span, format!("{workers} workers"));
             } else if let Some(l) = &node.dockerfile {
-                if let Some(s) = project.facts_of(l.to).dockerfile().and_then(|d| d.runtime_span) {
+                if let Some(s) = project
+                    .facts_of(l.to)
+                    .dockerfile()
+                    .and_then(|d| d.runtime_span)
+                {
                     if c.command_span.is_none() {
                         d.secondary(l.to, s, format!("starts {workers} workers"));
                     }

@@ -38,11 +38,10 @@ impl Rule for OctaneWorkersFollowNodeCpus {
         // `swoole.options.worker_num` in any config/octane.php of the run
         // overrides `--workers` for Swoole.
         let swoole_workers_configured = project.of_kind(FileKind::Octane).any(|f| {
-            project.facts_of(f.id).octane().is_some_and(|o| {
-                o.swoole_options
-                    .iter()
-                    .any(|(k, _)| k.text == "worker_num")
-            })
+            project
+                .facts_of(f.id)
+                .octane()
+                .is_some_and(|o| o.swoole_options.iter().any(|(k, _)| k.text == "worker_num"))
         });
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);
@@ -50,7 +49,10 @@ impl Rule for OctaneWorkersFollowNodeCpus {
             if c.role != Role::Main || p.kind != ProcessKind::Octane || node.process_guess {
                 continue;
             }
-            if let Some(w) = p.flag("--workers").filter(|w| !w.eq_ignore_ascii_case("auto")) {
+            if let Some(w) = p
+                .flag("--workers")
+                .filter(|w| !w.eq_ignore_ascii_case("auto"))
+            {
                 // Far more workers than CPUs: they only queue on the CPU quota.
                 let (Ok(n), Some(cpu)) = (w.trim().parse::<i128>(), c.resources.limits_cpu) else {
                     continue;
@@ -74,8 +76,10 @@ impl Rule for OctaneWorkersFollowNodeCpus {
                         ));
                     if c.command_span.is_none() {
                         if let Some(l) = &node.dockerfile {
-                            if let Some(s) =
-                                project.facts_of(l.to).dockerfile().and_then(|d| d.runtime_span)
+                            if let Some(s) = project
+                                .facts_of(l.to)
+                                .dockerfile()
+                                .and_then(|d| d.runtime_span)
                             {
                                 d.secondary(l.to, s, format!("starts {n} workers"));
                             }
@@ -114,7 +118,11 @@ impl Rule for OctaneWorkersFollowNodeCpus {
                 (cpus.ceil() as i64).max(1)
             ));
             if let Some(l) = &node.dockerfile {
-                if let Some(s) = project.facts_of(l.to).dockerfile().and_then(|d| d.runtime_span) {
+                if let Some(s) = project
+                    .facts_of(l.to)
+                    .dockerfile()
+                    .and_then(|d| d.runtime_span)
+                {
                     d.secondary(l.to, s, "starts Octane without `--workers`");
                 }
             }

@@ -20,7 +20,8 @@
 
 use super::env::configmaps;
 use super::php_runtime::{
-    Directive, cli_define, configured_octane_server, effective_ini, ini_bool, last, official_php, resolve_env, run_may_set,
+    Directive, cli_define, configured_octane_server, effective_ini, ini_bool, last, official_php,
+    resolve_env, run_may_set,
 };
 use crate::project::Project;
 use crate::project::facts::Role;
@@ -58,12 +59,10 @@ impl Rule for OpcacheOffForCliServer {
                 continue;
             }
             let server = match p.kind {
-                ProcessKind::Octane => {
-                    match super::php_runtime::octane_server_of(p, &configured) {
-                        Some(s) if s == "swoole" || s == "roadrunner" => format!("Octane ({s})"),
-                        _ => continue,
-                    }
-                }
+                ProcessKind::Octane => match super::php_runtime::octane_server_of(p, &configured) {
+                    Some(s) if s == "swoole" || s == "roadrunner" => format!("Octane ({s})"),
+                    _ => continue,
+                },
                 ProcessKind::RoadRunner => "RoadRunner".to_owned(),
                 _ => continue,
             };
@@ -72,7 +71,9 @@ impl Rule for OpcacheOffForCliServer {
             {
                 continue;
             }
-            let Some(ds) = effective_ini(project, &dep) else { continue };
+            let Some(ds) = effective_ini(project, &dep) else {
+                continue;
+            };
             // The ini files set OPcache up (and do not switch it off).
             let Some(setup) = ds.iter().rev().find(|d| d.key.starts_with("opcache.")) else {
                 continue;

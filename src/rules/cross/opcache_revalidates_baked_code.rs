@@ -18,7 +18,8 @@
 
 use super::env::configmaps;
 use super::php_runtime::{
-    Directive, cli_define, configured_octane_server, effective_ini, ini_bool, last, official_php, resolve_env, run_may_set,
+    Directive, cli_define, configured_octane_server, effective_ini, ini_bool, last, official_php,
+    resolve_env, run_may_set,
 };
 use crate::project::Project;
 use crate::project::facts::Role;
@@ -58,20 +59,22 @@ impl Rule for OpcacheRevalidatesBakedCode {
             // Which switch turns OPcache on for the SAPI that runs.
             let (runs, switch) = match p.kind {
                 ProcessKind::PhpFpm => ("php-fpm".to_owned(), "opcache.enable"),
-                ProcessKind::Octane => {
-                    match super::php_runtime::octane_server_of(p, &configured) {
-                        Some(s) if s == "frankenphp" => (format!("Octane ({s})"), "opcache.enable"),
-                        Some(s) if s == "swoole" || s == "roadrunner" => {
-                            (format!("Octane ({s})"), "opcache.enable_cli")
-                        }
-                        _ => continue,
+                ProcessKind::Octane => match super::php_runtime::octane_server_of(p, &configured) {
+                    Some(s) if s == "frankenphp" => (format!("Octane ({s})"), "opcache.enable"),
+                    Some(s) if s == "swoole" || s == "roadrunner" => {
+                        (format!("Octane ({s})"), "opcache.enable_cli")
                     }
-                }
+                    _ => continue,
+                },
                 _ => continue,
             };
             // Production: several replicas or an HPA.
             let scale = match (obj.replicas_text, dep.workload.hpas.first()) {
-                (_, Some(h)) => Some((h.evidence.file, h.evidence.span, "scaled by an HPA".to_owned())),
+                (_, Some(h)) => Some((
+                    h.evidence.file,
+                    h.evidence.span,
+                    "scaled by an HPA".to_owned(),
+                )),
                 (Some(n), None) if n > 1 => obj
                     .replicas_span
                     .map(|s| (dep.file(), s, format!("{n} replicas"))),
@@ -82,8 +85,10 @@ impl Rule for OpcacheRevalidatesBakedCode {
             let Some(l) = node.dockerfile.as_ref().filter(|l| !l.evidence.guess) else {
                 continue;
             };
-            let Some((Some(code_dir), copy_span)) =
-                project.facts_of(l.to).dockerfile().and_then(|d| d.code_copy.clone())
+            let Some((Some(code_dir), copy_span)) = project
+                .facts_of(l.to)
+                .dockerfile()
+                .and_then(|d| d.code_copy.clone())
             else {
                 continue;
             };
@@ -94,7 +99,9 @@ impl Rule for OpcacheRevalidatesBakedCode {
             if covered {
                 continue;
             }
-            let Some(ds) = effective_ini(project, &dep) else { continue };
+            let Some(ds) = effective_ini(project, &dep) else {
+                continue;
+            };
             let Some(setup) = ds.iter().rev().find(|d| d.key.starts_with("opcache.")) else {
                 continue;
             };
@@ -164,7 +171,11 @@ impl Rule for OpcacheRevalidatesBakedCode {
             d.label_text("timestamps re-checked").hint(
                 "Set `opcache.validate_timestamps = 0` in the production ini file (deploys replace the pods; keep it 1 in development, where code is mounted)",
             );
-            d.secondary(l.to, copy_span, format!("copies the code into `{code_dir}`"));
+            d.secondary(
+                l.to,
+                copy_span,
+                format!("copies the code into `{code_dir}`"),
+            );
             d.secondary(scale.0, scale.1, scale.2);
         }
     }

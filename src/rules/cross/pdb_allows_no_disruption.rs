@@ -100,12 +100,20 @@ impl Rule for PdbAllowsNoDisruption {
             }
         }
         'pdbs: for (pdb_ref, workloads) in selected {
-            let Some(pdb) = project.object(pdb_ref) else { continue };
-            let Some(budget) = &pdb.pdb_budget else { continue };
+            let Some(pdb) = project.object(pdb_ref) else {
+                continue;
+            };
+            let Some(budget) = &pdb.pdb_budget else {
+                continue;
+            };
             let mut counts = Vec::new();
             for w in &workloads {
-                let Some(obj) = project.object(w.object) else { continue 'pdbs };
-                let Some(c) = count(project, ctx, w, obj) else { continue 'pdbs };
+                let Some(obj) = project.object(w.object) else {
+                    continue 'pdbs;
+                };
+                let Some(c) = count(project, ctx, w, obj) else {
+                    continue 'pdbs;
+                };
                 counts.push((obj, c));
             }
             let total: i64 = counts.iter().map(|(_, c)| c.pods).sum();
@@ -113,17 +121,28 @@ impl Rule for PdbAllowsNoDisruption {
                 continue;
             }
             let (field, why) = match (&budget.max_unavailable, &budget.min_available) {
-                (Some(m), _) if m.pods(total) == 0 => {
-                    (m, format!("`maxUnavailable: {}` allows no eviction", m.text))
-                }
+                (Some(m), _) if m.pods(total) == 0 => (
+                    m,
+                    format!("`maxUnavailable: {}` allows no eviction", m.text),
+                ),
                 (None, Some(m)) if m.pods(total) >= total => (
                     m,
                     if m.percent {
-                        format!("`minAvailable: {}` rounds up to {} of {total}", m.text, m.pods(total))
+                        format!(
+                            "`minAvailable: {}` rounds up to {} of {total}",
+                            m.text,
+                            m.pods(total)
+                        )
                     } else {
                         match total {
-                            1 => format!("`minAvailable: {}` requires its only pod to stay up", m.text),
-                            n => format!("`minAvailable: {}` requires all {n} pods to stay up", m.text),
+                            1 => format!(
+                                "`minAvailable: {}` requires its only pod to stay up",
+                                m.text
+                            ),
+                            n => format!(
+                                "`minAvailable: {}` requires all {n} pods to stay up",
+                                m.text
+                            ),
                         }
                     },
                 ),

@@ -27,7 +27,15 @@ pub struct Setting {
 pub fn configured_octane_server(project: &Project) -> Option<String> {
     let servers: Vec<String> = project
         .of_kind(FileKind::Octane)
-        .filter_map(|f| project.facts_of(f.id).octane()?.server.as_ref()?.value.clone())
+        .filter_map(|f| {
+            project
+                .facts_of(f.id)
+                .octane()?
+                .server
+                .as_ref()?
+                .value
+                .clone()
+        })
         .collect();
     match servers.as_slice() {
         [one] => Some(one.to_ascii_lowercase()),
@@ -117,7 +125,9 @@ pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>
         }
         if let Some(image) = project.graph.images.iter().find(|n| n.file == l.to) {
             for id in image.inis_in_read_order() {
-                let Some(ds) = file_directives(project, id) else { continue };
+                let Some(ds) = file_directives(project, id) else {
+                    continue;
+                };
                 let dest = image.dests.get(&id).map_or("", String::as_str);
                 let name = dest.rsplit('/').next().unwrap_or(dest).to_owned();
                 files.push((name != "php.ini", name, ds));
@@ -129,7 +139,9 @@ pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>
     // cluster runs is not known here.
     let mut dests: Vec<&str> = Vec::new();
     for (id, dest) in &dep.node.generated_dests {
-        let Some(ds) = file_directives(project, *id) else { continue };
+        let Some(ds) = file_directives(project, *id) else {
+            continue;
+        };
         if dests.contains(&dest.as_str()) {
             return None;
         }
@@ -138,11 +150,15 @@ pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>
         files.push((name != "php.ini", name, ds));
     }
     for m in &dep.node.config_mounts {
-        let (Some(key), Some(r)) = (&m.to.key, m.to.object) else { continue };
+        let (Some(key), Some(r)) = (&m.to.key, m.to.object) else {
+            continue;
+        };
         if !m.to.path.ends_with(".ini") {
             continue;
         }
-        let Some(obj) = project.object(r) else { continue };
+        let Some(obj) = project.object(r) else {
+            continue;
+        };
         let Some((_, text)) = obj.config_data.iter().find(|(k, _)| k == key) else {
             continue;
         };
@@ -252,9 +268,16 @@ pub fn resolve_env(
         None => (inner, None),
     };
     let env = image_env(project, dep.node);
-    env_value(configmaps, dep.workload, dep.object, dep.container, &env, name)
-        .map(|(v, _)| v)
-        .or_else(|| default.map(str::to_owned))
+    env_value(
+        configmaps,
+        dep.workload,
+        dep.object,
+        dep.container,
+        &env,
+        name,
+    )
+    .map(|(v, _)| v)
+    .or_else(|| default.map(str::to_owned))
 }
 
 /// An ini boolean (`1`, `On`, `true`, `yes`) or `None` when it is none.

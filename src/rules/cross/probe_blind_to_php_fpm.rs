@@ -20,20 +20,30 @@ pub struct ProbeBlindToPhpFpm;
 fn blind(command: &[String]) -> Option<&'static str> {
     // `sh -c "..."` probes: read the script's words.
     let words: Vec<&str> = match command {
-        [sh, flag, script, ..] if is_shell(sh) && flag == "-c" => script.split_whitespace().collect(),
+        [sh, flag, script, ..] if is_shell(sh) && flag == "-c" => {
+            script.split_whitespace().collect()
+        }
         _ => command.iter().map(String::as_str).collect(),
     };
     let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_owned();
     let program = words.first().map(|w| base(w))?;
     let rest = &words[1..];
     let fpm = |w: &&str| base(w).starts_with("php-fpm");
-    if program.starts_with("php-fpm") && rest.iter().any(|w| matches!(*w, "-t" | "-tt" | "--test")) {
+    if program.starts_with("php-fpm") && rest.iter().any(|w| matches!(*w, "-t" | "-tt" | "--test"))
+    {
         return Some("only tests the configuration file");
     }
-    let php_cli = program == "php" || program.starts_with("php") && program[3..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    let php_cli = program == "php"
+        || program.starts_with("php")
+            && program[3..].chars().all(|c| c.is_ascii_digit() || c == '.');
     if php_cli
         && !program.starts_with("php-fpm")
-        && rest.first().is_some_and(|w| matches!(*w, "-v" | "--version" | "-m" | "-i" | "--info" | "--modules"))
+        && rest.first().is_some_and(|w| {
+            matches!(
+                *w,
+                "-v" | "--version" | "-m" | "-i" | "--info" | "--modules"
+            )
+        })
     {
         return Some("starts a new PHP CLI, which says nothing about the running pool");
     }
@@ -71,7 +81,10 @@ impl Rule for ProbeBlindToPhpFpm {
             }
             let ping = node.pools.iter().find_map(|l| {
                 let fpm = project.facts_of(l.to).fpm()?;
-                fpm.pools.iter().find_map(|p| p.get("ping.path").map(|v| (l.to, p.span, v.trim().to_owned())))
+                fpm.pools.iter().find_map(|p| {
+                    p.get("ping.path")
+                        .map(|v| (l.to, p.span, v.trim().to_owned()))
+                })
             });
             for probe in &c.probes {
                 if probe.field == "startupProbe" {
@@ -98,7 +111,9 @@ impl Rule for ProbeBlindToPhpFpm {
                     .secondary(*file, *span, format!("this pool answers `{path}`"));
                     continue;
                 }
-                let Handler::Exec { command } = &probe.handler else { continue };
+                let Handler::Exec { command } = &probe.handler else {
+                    continue;
+                };
                 let Some(what) = blind(command) else { continue };
                 let d = ctx.report_in(
                     dep.file(),

@@ -16,10 +16,10 @@
 use super::env::{ConfigMaps, configmaps, env_value, image_env};
 use super::probe_port_not_octane::octane_port;
 use crate::diagnostic::FileId;
-use crate::project::{Deployed, Project};
 use crate::project::facts::{Handler, PortRefFact, Role};
 use crate::project::process::ProcessKind;
 use crate::project::routes::{RoutesFacts, RoutesRole, normalize, route_matches};
+use crate::project::{Deployed, Project};
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 
@@ -101,7 +101,11 @@ fn app_routes(project: &Project) -> Option<(Vec<Defined>, Vec<String>)> {
         let path = format!("routes/{stem}.php");
         for u in &f.uris {
             let uri = if arg == "api" && !routing.api_prefix.is_empty() {
-                normalize(&format!("{}/{}", routing.api_prefix, u.text.trim_start_matches('/')))
+                normalize(&format!(
+                    "{}/{}",
+                    routing.api_prefix,
+                    u.text.trim_start_matches('/')
+                ))
             } else {
                 u.text.clone()
             };
@@ -130,7 +134,10 @@ fn judged_path(raw: &str) -> Option<String> {
         return None;
     }
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    if PACKAGE_PREFIXES.iter().any(|p| first.eq_ignore_ascii_case(p)) {
+    if PACKAGE_PREFIXES
+        .iter()
+        .any(|p| first.eq_ignore_ascii_case(p))
+    {
         return None;
     }
     Some(path)
@@ -143,7 +150,14 @@ fn serve_port(project: &Project, cms: &ConfigMaps<'_>, dep: &Deployed) -> Option
         return v.trim().parse().ok();
     }
     let env = image_env(project, dep.node);
-    match env_value(cms, dep.workload, dep.object, dep.container, &env, "SERVER_PORT") {
+    match env_value(
+        cms,
+        dep.workload,
+        dep.object,
+        dep.container,
+        &env,
+        "SERVER_PORT",
+    ) {
         Some((v, _)) => v.trim().parse().ok(),
         None if dep.container.env.iter().any(|e| e.name == "SERVER_PORT") => None,
         None => Some(8000),
@@ -156,7 +170,9 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            let v = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            let v = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
             cur.push(v);
         }
         prev = cur;
@@ -224,7 +240,9 @@ impl Rule for ProbePathNotRouted {
                 if n != Some(port) {
                     continue;
                 }
-                let Some(path) = judged_path(raw) else { continue };
+                let Some(path) = judged_path(raw) else {
+                    continue;
+                };
                 if defined.iter().any(|d| route_matches(&d.uri, &path)) {
                     continue;
                 }
@@ -256,12 +274,15 @@ impl Rule for ProbePathNotRouted {
                     ));
                 }
                 for def in &closest {
-                    d.secondary(def.file, def.span, format!("`{}` is defined here ({})", def.uri, def.from));
+                    d.secondary(
+                        def.file,
+                        def.span,
+                        format!("`{}` is defined here ({})", def.uri, def.from),
+                    );
                 }
                 if closest.is_empty() {
-                    if let Some((id, span)) = project
-                        .of_kind(FileKind::LaravelRoutes)
-                        .find_map(|f| {
+                    if let Some((id, span)) =
+                        project.of_kind(FileKind::LaravelRoutes).find_map(|f| {
                             project
                                 .facts_of(f.id)
                                 .routes()

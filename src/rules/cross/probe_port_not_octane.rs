@@ -42,8 +42,19 @@ pub(super) fn octane_port(
         return None;
     }
     let env = image_env(project, dep.node);
-    match env_value(cms, dep.workload, dep.object, dep.container, &env, "OCTANE_PORT") {
-        Some((v, _)) => v.trim().parse().ok().map(|n| (n, "`OCTANE_PORT`".to_owned())),
+    match env_value(
+        cms,
+        dep.workload,
+        dep.object,
+        dep.container,
+        &env,
+        "OCTANE_PORT",
+    ) {
+        Some((v, _)) => v
+            .trim()
+            .parse()
+            .ok()
+            .map(|n| (n, "`OCTANE_PORT`".to_owned())),
         // Set but not resolvable (a Secret, a missing ConfigMap).
         None if dep.container.env.iter().any(|e| e.name == "OCTANE_PORT") => None,
         None => Some((8000, "Octane's default".to_owned())),
@@ -111,7 +122,9 @@ impl Rule for ProbePortNotOctane {
                                 .chain(rr.other_addresses.iter().map(|l| ("a listener", l)))
                             {
                                 match address_port(&l.text) {
-                                    Some(n) => allowed.push((n, what.to_owned(), Some((id, l.span)))),
+                                    Some(n) => {
+                                        allowed.push((n, what.to_owned(), Some((id, l.span))))
+                                    }
                                     None => continue,
                                 }
                             }
@@ -123,7 +136,9 @@ impl Rule for ProbePortNotOctane {
                     }
                 }
                 Some("frankenphp") => {
-                    if p.flag("--caddyfile").is_some() || p.has_flag(&["--https", "--http-redirect"]) {
+                    if p.flag("--caddyfile").is_some()
+                        || p.has_flag(&["--https", "--http-redirect"])
+                    {
                         continue;
                     }
                     let admin = match p.flag("--admin-port") {
@@ -161,8 +176,10 @@ impl Rule for ProbePortNotOctane {
             let listen_label = |d: &mut crate::diagnostic::Diagnostic| {
                 if c.command_span.is_none() && p.flag("--port").is_some() {
                     if let Some(l) = &node.dockerfile {
-                        if let Some(s) =
-                            project.facts_of(l.to).dockerfile().and_then(|f| f.runtime_span)
+                        if let Some(s) = project
+                            .facts_of(l.to)
+                            .dockerfile()
+                            .and_then(|f| f.runtime_span)
                         {
                             d.secondary(l.to, s, format!("Octane listens on {port}"));
                         }
@@ -188,7 +205,9 @@ impl Rule for ProbePortNotOctane {
                     Handler::Http { port: Some(r), .. } | Handler::Tcp { port: Some(r) } => r,
                     _ => continue,
                 };
-                let Some((n, name)) = resolve(r) else { continue };
+                let Some((n, name)) = resolve(r) else {
+                    continue;
+                };
                 if allowed.iter().any(|(a, _, _)| *a == n) || others.contains(&n) {
                     continue;
                 }
@@ -215,17 +234,34 @@ impl Rule for ProbePortNotOctane {
             }
             // Services send traffic to the pod: only a one-container pod's
             // port is certainly Octane's.
-            if dep.pod.containers.iter().filter(|o| o.role == Role::Main).count() != 1 {
+            if dep
+                .pod
+                .containers
+                .iter()
+                .filter(|o| o.role == Role::Main)
+                .count()
+                != 1
+            {
                 continue;
             }
             for l in &dep.workload.services {
-                let Some(svc) = project.object(l.to) else { continue };
-                let Relation::Service(s) = &svc.relation else { continue };
+                let Some(svc) = project.object(l.to) else {
+                    continue;
+                };
+                let Relation::Service(s) = &svc.relation else {
+                    continue;
+                };
                 for sp in &s.ports {
-                    if sp.protocol.as_deref().is_some_and(|p| !p.eq_ignore_ascii_case("TCP")) {
+                    if sp
+                        .protocol
+                        .as_deref()
+                        .is_some_and(|p| !p.eq_ignore_ascii_case("TCP"))
+                    {
                         continue;
                     }
-                    let Some((n, name)) = resolve(&sp.target) else { continue };
+                    let Some((n, name)) = resolve(&sp.target) else {
+                        continue;
+                    };
                     if allowed.iter().any(|(a, _, _)| *a == n) {
                         continue;
                     }

@@ -9,9 +9,9 @@
 //! image name alone: a guessed process is not judged.
 
 use super::env::{ConfigMaps, configmaps, env_value, image_env};
-use crate::project::{Deployed, Project};
 use crate::project::facts::{ContainerFacts, PodFacts, Role, VolumeSource};
 use crate::project::process::ProcessKind;
+use crate::project::{Deployed, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -34,15 +34,23 @@ impl Rule for ReadOnlyRootWithoutWritableDirs {
         let configmaps = configmaps(project);
         for dep in project.containers() {
             let (c, node) = (dep.container, dep.node);
-            let Some((true, span)) = c.read_only_root else { continue };
+            let Some((true, span)) = c.read_only_root else {
+                continue;
+            };
             if c.role == Role::Ephemeral || node.process_guess {
                 continue;
             }
             use ProcessKind::*;
             let kind = node.process.kind;
-            let laravel = matches!(kind, Octane | Horizon | QueueWorker | Scheduler | ArtisanServe)
-                || kind == PhpCli && node.process.argv.iter().any(|w| w.ends_with("artisan"));
-            let serves = matches!(kind, PhpFpm | Octane | FrankenPhp | RoadRunner | ArtisanServe);
+            let laravel = matches!(
+                kind,
+                Octane | Horizon | QueueWorker | Scheduler | ArtisanServe
+            ) || kind == PhpCli
+                && node.process.argv.iter().any(|w| w.ends_with("artisan"));
+            let serves = matches!(
+                kind,
+                PhpFpm | Octane | FrankenPhp | RoadRunner | ArtisanServe
+            );
             let mut missing: Vec<(&str, String)> = Vec::new();
             if laravel && !writable(c, dep.pod, |p| p.split('/').any(|part| part == "storage")) {
                 let writes = storage_writes(project, &configmaps, &dep, serves);
@@ -104,9 +112,16 @@ fn writable(c: &ContainerFacts, pod: &PodFacts, want: impl Fn(&str) -> bool) -> 
     c.mounts.iter().any(|m| {
         let path = m.path.trim_end_matches('/');
         let path = if path.is_empty() { "/" } else { path };
-        let source = pod.volumes.iter().find(|v| v.name == m.volume).map(|v| &v.source);
+        let source = pod
+            .volumes
+            .iter()
+            .find(|v| v.name == m.volume)
+            .map(|v| &v.source);
         !m.read_only
-            && !matches!(source, Some(VolumeSource::ConfigMap(_) | VolumeSource::Secret(_)))
+            && !matches!(
+                source,
+                Some(VolumeSource::ConfigMap(_) | VolumeSource::Secret(_))
+            )
             && want(path)
     })
 }
@@ -124,8 +139,15 @@ fn storage_writes(
 ) -> Vec<String> {
     let image_env = image_env(project, dep.node);
     let get = |name: &str| {
-        env_value(configmaps, dep.workload, dep.object, dep.container, &image_env, name)
-            .map(|(v, _)| v.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
+        env_value(
+            configmaps,
+            dep.workload,
+            dep.object,
+            dep.container,
+            &image_env,
+            name,
+        )
+        .map(|(v, _)| v.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
     };
     let file_channel = |c: &str| matches!(c, "single" | "daily");
     let mut out = Vec::new();

@@ -33,10 +33,18 @@ impl Rule for RwoVolumeSharedByReplicas {
         // Claims by (namespace, name), once per run.
         let mut claims: HashMap<(&str, &str), (FileId, &ObjectFacts)> = HashMap::new();
         for f in project.files {
-            let Some(k) = project.facts_of(f.id).kubernetes() else { continue };
-            for o in k.objects.iter().filter(|o| o.kind == "PersistentVolumeClaim") {
+            let Some(k) = project.facts_of(f.id).kubernetes() else {
+                continue;
+            };
+            for o in k
+                .objects
+                .iter()
+                .filter(|o| o.kind == "PersistentVolumeClaim")
+            {
                 if let Some(name) = &o.name {
-                    claims.entry((o.namespace(), name.as_str())).or_insert((f.id, o));
+                    claims
+                        .entry((o.namespace(), name.as_str()))
+                        .or_insert((f.id, o));
                 }
             }
         }
@@ -51,7 +59,10 @@ impl Rule for RwoVolumeSharedByReplicas {
             else {
                 continue;
             };
-            if !matches!(obj.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet") {
+            if !matches!(
+                obj.kind.as_str(),
+                "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet"
+            ) {
                 continue;
             }
             let Some(pod) = &obj.pod else { continue };
@@ -66,11 +77,15 @@ impl Rule for RwoVolumeSharedByReplicas {
                 continue;
             };
             for v in &pod.volumes {
-                let VolumeSource::Pvc(claim, claim_span) = &v.source else { continue };
+                let VolumeSource::Pvc(claim, claim_span) = &v.source else {
+                    continue;
+                };
                 let Some((pvc_file, pvc)) = claims.get(&(obj.namespace(), claim.as_str())) else {
                     continue;
                 };
-                let Some((modes, modes_span)) = &pvc.access_modes else { continue };
+                let Some((modes, modes_span)) = &pvc.access_modes else {
+                    continue;
+                };
                 let single = |m: &String| m == "ReadWriteOnce" || m == "ReadWriteOncePod";
                 if modes.is_empty() || !modes.iter().all(single) {
                     continue;

@@ -2,8 +2,8 @@
 
 use super::add_local_file::add_sources;
 use super::common::dockerfile;
-use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -23,7 +23,10 @@ impl Rule for ApkAddWithoutNoCache {
         let mut hits = Vec::new();
         for (inst, cmd) in &commands {
             // `--no-network` installs from what is already there: no index is fetched.
-            if !cmd.is(&["apk"], "add") || cmd.arg("--no-cache").is_some() || cmd.arg("--no-network").is_some() {
+            if !cmd.is(&["apk"], "add")
+                || cmd.arg("--no-cache").is_some()
+                || cmd.arg("--no-network").is_some()
+            {
                 continue;
             }
             if has_cache_mount(inst, &["/var/cache/apk", "/etc/apk/cache"]) {
@@ -33,12 +36,16 @@ impl Rule for ApkAddWithoutNoCache {
             let cleaned = commands.iter().any(|(i, c)| {
                 std::ptr::eq(*i, *inst)
                     && c.program() == Some("rm")
-                    && c.has_arg(|a| a.starts_with("/var/cache/apk") || a.starts_with("/etc/apk/cache"))
+                    && c.has_arg(|a| {
+                        a.starts_with("/var/cache/apk") || a.starts_with("/etc/apk/cache")
+                    })
             });
             if cleaned {
                 continue;
             }
-            let Some(add) = cmd.argv().iter().skip(1).find(|w| w.text == "add") else { continue };
+            let Some(add) = cmd.argv().iter().skip(1).find(|w| w.text == "add") else {
+                continue;
+            };
             let edit = Edit {
                 span: Span::at(add.span.end),
                 replacement: " --no-cache".into(),
@@ -48,9 +55,12 @@ impl Rule for ApkAddWithoutNoCache {
         // One finding per RUN (as hadolint's DL3019); its fix adds `--no-cache`
         // to every `apk add` of that RUN.
         for (span, edits) in per_instruction(hits) {
-            ctx.report(span, "`apk add` without `--no-cache` keeps the package index in the image layer")
-                .label_text("add --no-cache")
-                .safe_fix("Add `--no-cache`", edits);
+            ctx.report(
+                span,
+                "`apk add` without `--no-cache` keeps the package index in the image layer",
+            )
+            .label_text("add --no-cache")
+            .safe_fix("Add `--no-cache`", edits);
         }
     }
 }

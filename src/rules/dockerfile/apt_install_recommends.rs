@@ -34,7 +34,9 @@ impl Rule for AptInstallRecommends {
             if off {
                 continue;
             }
-            let Some(install) = cmd.argv().iter().skip(1).find(|w| w.text == "install") else { continue };
+            let Some(install) = cmd.argv().iter().skip(1).find(|w| w.text == "install") else {
+                continue;
+            };
             let edit = Edit {
                 span: Span::at(install.span.end),
                 replacement: " --no-install-recommends".into(),
@@ -44,7 +46,12 @@ impl Rule for AptInstallRecommends {
         // One finding per RUN (as hadolint's DL3015), whose fix covers every
         // install of that RUN (`if ...; then apt-get install a; else apt-get install b; fi`).
         for (span, edits) in per_instruction(hits) {
-            let program = file.source.slice(span).split_whitespace().next().unwrap_or("apt-get");
+            let program = file
+                .source
+                .slice(span)
+                .split_whitespace()
+                .next()
+                .unwrap_or("apt-get");
             ctx.report(span, format!("`{program} install` without `--no-install-recommends` also installs every recommended package"))
                 .label_text("recommended packages included")
                 .unsafe_fix("Add `--no-install-recommends`", edits);

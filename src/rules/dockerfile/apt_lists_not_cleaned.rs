@@ -64,7 +64,9 @@ fn removes_lists(run: &[&Command]) -> bool {
         match cmd.program() {
             Some("rm") if cmd.has_arg(is_lists) => return true,
             Some("rm") if in_lists && cmd.has_arg(|a| !a.starts_with('-')) => return true,
-            Some("find") if cmd.has_arg(is_lists) && cmd.has_arg(|a| a == "-delete" || a == "-exec") => {
+            Some("find")
+                if cmd.has_arg(is_lists) && cmd.has_arg(|a| a == "-delete" || a == "-exec") =>
+            {
                 return true;
             }
             Some("apt-get" | "apt")

@@ -1,9 +1,9 @@
 //! DF002: `FROM` or `COPY --from` an image without a tag, or tagged `latest`.
 
 use super::common::{dockerfile, image_uses};
-use crate::project::ParsedFile;
 use crate::model::dockerfile::{ImageRef, image_tag};
 use crate::parse::dockerfile::Keyword;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

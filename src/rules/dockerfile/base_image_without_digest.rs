@@ -1,8 +1,8 @@
 //! DF003 (opt-in): an image pinned by tag only, not by digest.
 
 use super::common::{dockerfile, image_uses};
-use crate::project::ParsedFile;
 use crate::model::dockerfile::{ImageRef, image_tag};
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -23,7 +23,10 @@ impl Rule for BaseImageWithoutDigest {
             if let ImageRef::Tag(tag) = image_tag(&u.image) {
                 ctx.report(
                     u.span,
-                    format!("Image `{}` is pinned by its tag `{tag}` only, which the registry can move", u.image),
+                    format!(
+                        "Image `{}` is pinned by its tag `{tag}` only, which the registry can move",
+                        u.image
+                    ),
                 )
                 .label_text("no @sha256 digest");
             }

@@ -34,7 +34,12 @@ impl Rule for CdInRun {
             .collect();
         for inst in df.instructions.iter().filter(|i| i.is(Keyword::Run)) {
             let commands = df.commands(inst);
-            if commands.iter().filter(|c| c.program() == Some("cd")).count() != 1 {
+            if commands
+                .iter()
+                .filter(|c| c.program() == Some("cd"))
+                .count()
+                != 1
+            {
                 continue;
             }
             // The first command, after `set -eux` and the like.
@@ -62,9 +67,20 @@ fn is_app_dir(dir: &str, workdirs: &[String]) -> bool {
     if !dir.starts_with('/') || dir.contains('$') || dir.contains('*') {
         return false;
     }
-    const APP_ROOTS: [&str; 7] = ["/app", "/var/www", "/srv", "/code", "/usr/src/app", "/opt/app", "/home/app"];
+    const APP_ROOTS: [&str; 7] = [
+        "/app",
+        "/var/www",
+        "/srv",
+        "/code",
+        "/usr/src/app",
+        "/opt/app",
+        "/home/app",
+    ];
     workdirs.iter().any(|w| w == dir)
-        || APP_ROOTS
-            .iter()
-            .any(|r| dir == *r || dir.strip_prefix(r).is_some_and(|rest| rest.starts_with('/')))
+        || APP_ROOTS.iter().any(|r| {
+            dir == *r
+                || dir
+                    .strip_prefix(r)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
 }

@@ -13,7 +13,10 @@ fn world_writable(mode: &str) -> bool {
     if m.len() == 3 && m.chars().all(|c| ('0'..='7').contains(&c)) {
         return m.ends_with('7') || m.ends_with('6') || m.ends_with('2') || m.ends_with('3');
     }
-    matches!(mode, "a+rwx" | "ugo+rwx" | "a=rwx" | "ugo=rwx" | "o+w" | "a+w" | "o+rwx" | "+rwx")
+    matches!(
+        mode,
+        "a+rwx" | "ugo+rwx" | "a=rwx" | "ugo=rwx" | "o+w" | "a+w" | "o+rwx" | "+rwx"
+    )
 }
 
 impl Rule for Chmod777 {
@@ -31,7 +34,9 @@ impl Rule for Chmod777 {
             if cmd.program() != Some("chmod") {
                 continue;
             }
-            let Some(mode) = cmd.argv().iter().skip(1).find(|w| !w.text.starts_with('-')) else { continue };
+            let Some(mode) = cmd.argv().iter().skip(1).find(|w| !w.text.starts_with('-')) else {
+                continue;
+            };
             if world_writable(&mode.text) {
                 ctx.report(mode.span, format!("`chmod {}` makes these files writable by any user or process in the container", mode.text))
                     .label_text("world-writable");

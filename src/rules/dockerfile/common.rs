@@ -2,11 +2,11 @@
 //! chain, every shell command with the instruction it runs in, and the
 //! image references of `FROM` and `--from`.
 
-use crate::project::ParsedFile;
 use crate::model::dockerfile::{Command, split_commands};
 use crate::parse::dockerfile::{
     Base, Dockerfile, FromRef, Instruction, Keyword, Located, Stage, Text, resolve_ref, stage_refs,
 };
+use crate::project::ParsedFile;
 use crate::rules::Context;
 use crate::source::Span;
 
@@ -63,7 +63,9 @@ pub fn per_instruction<'a>(
             _ => out.push((std::ptr::from_ref(inst), span, vec![edit])),
         }
     }
-    out.into_iter().map(|(_, span, edits)| (span, edits)).collect()
+    out.into_iter()
+        .map(|(_, span, edits)| (span, edits))
+        .collect()
 }
 
 /// Whether a `RUN --mount=type=cache` targets one of `dirs`.
@@ -99,7 +101,9 @@ pub fn image_uses(df: &Dockerfile) -> Vec<ImageUse<'_>> {
         for inst in df.stage_instructions(stage.index) {
             for (value, span) in stage_refs(inst) {
                 let bad_ref = df.errors.iter().any(|e| e.span == span);
-                if let (FromRef::Image(image), false) = (resolve_ref(&value, stage.index, &df.stages), bad_ref) {
+                if let (FromRef::Image(image), false) =
+                    (resolve_ref(&value, stage.index, &df.stages), bad_ref)
+                {
                     out.push(ImageUse {
                         image,
                         span,

@@ -41,12 +41,15 @@ impl Rule for ComposerAutoloaderNotOptimized {
             .collect();
         let optimized_later = |from: usize| {
             composer[from..].iter().any(|(_, args)| {
-                first_operand(args).is_some_and(|s| matches!(s.text.as_str(), "dump-autoload" | "dumpautoload"))
+                first_operand(args)
+                    .is_some_and(|s| matches!(s.text.as_str(), "dump-autoload" | "dumpautoload"))
                     && args.iter().any(|w| OPTIMIZE.contains(&w.text.as_str()))
             })
         };
         for (n, (cmd, args)) in composer.iter().enumerate() {
-            let Some(sub) = first_operand(args) else { continue };
+            let Some(sub) = first_operand(args) else {
+                continue;
+            };
             if sub.text != "install" && sub.text != "i" {
                 continue;
             }

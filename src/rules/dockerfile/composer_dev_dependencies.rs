@@ -9,7 +9,12 @@ use crate::source::FileKind;
 pub struct ComposerDevDependencies;
 
 fn truthy(v: Option<&str>) -> bool {
-    v.is_some_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no"))
+    v.is_some_and(|v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "" | "0" | "false" | "no"
+        )
+    })
 }
 
 impl Rule for ComposerDevDependencies {
@@ -29,8 +34,12 @@ impl Rule for ComposerDevDependencies {
         let Some(df) = dockerfile(file) else { return };
         let stages = df.reaching_final(target(ctx));
         for (inst, cmd) in commands_in(df, &stages) {
-            let Some(args) = composer_args(cmd) else { continue };
-            let Some(sub) = first_operand(args) else { continue };
+            let Some(args) = composer_args(cmd) else {
+                continue;
+            };
+            let Some(sub) = first_operand(args) else {
+                continue;
+            };
             if !matches!(sub.text.as_str(), "install" | "i" | "update" | "u") {
                 continue;
             }
@@ -48,7 +57,11 @@ impl Rule for ComposerDevDependencies {
                 .words
                 .iter()
                 .take_while(|w| w.text.contains('='))
-                .any(|w| w.text.strip_prefix("COMPOSER_NO_DEV=").is_some_and(|v| truthy(Some(v))));
+                .any(|w| {
+                    w.text
+                        .strip_prefix("COMPOSER_NO_DEV=")
+                        .is_some_and(|v| truthy(Some(v)))
+                });
             if no_dev_env || no_dev_prefix {
                 continue;
             }

@@ -1,8 +1,8 @@
 //! DF025: `EXPOSE` with a port outside 0-65535 or an unknown protocol.
 
 use super::common::dockerfile;
-use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -50,7 +50,8 @@ impl Rule for ExposeInvalidPort {
                     continue;
                 }
                 if let Some(why) = invalid(&w.text) {
-                    ctx.report(w.span, format!("`EXPOSE {}`: {why}", w.text)).label_text("invalid port");
+                    ctx.report(w.span, format!("`EXPOSE {}`: {why}", w.text))
+                        .label_text("invalid port");
                 }
             }
         }

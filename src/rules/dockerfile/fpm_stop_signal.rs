@@ -19,7 +19,10 @@ use crate::source::FileKind;
 pub struct FpmStopSignal;
 
 fn is_quit(signal: &str) -> bool {
-    matches!(signal.to_ascii_uppercase().as_str(), "SIGQUIT" | "QUIT" | "3")
+    matches!(
+        signal.to_ascii_uppercase().as_str(),
+        "SIGQUIT" | "QUIT" | "3"
+    )
 }
 
 /// Every container that runs the image stops php-fpm with a graceful
@@ -36,7 +39,12 @@ fn pods_quit_gracefully(project: &Project, dockerfile: FileId) -> bool {
         if dep.node.process.kind != ProcessKind::PhpFpm {
             continue;
         }
-        if !dep.container.pre_stop.as_ref().is_some_and(|p| p.quits_php_fpm()) {
+        if !dep
+            .container
+            .pre_stop
+            .as_ref()
+            .is_some_and(|p| p.quits_php_fpm())
+        {
             return false;
         }
         any = true;
@@ -66,7 +74,11 @@ impl Rule for FpmStopSignal {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {

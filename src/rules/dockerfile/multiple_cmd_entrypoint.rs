@@ -1,8 +1,8 @@
 //! DF020: several `CMD` or `ENTRYPOINT` in one stage: only the last counts.
 
 use super::common::dockerfile;
-use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -21,15 +21,27 @@ impl Rule for MultipleCmdEntrypoint {
         let Some(df) = dockerfile(file) else { return };
         for stage in &df.stages {
             for kw in [Keyword::Cmd, Keyword::Entrypoint] {
-                let all: Vec<_> = df.stage_instructions(stage.index).iter().filter(|i| i.is(kw)).collect();
+                let all: Vec<_> = df
+                    .stage_instructions(stage.index)
+                    .iter()
+                    .filter(|i| i.is(kw))
+                    .collect();
                 let Some(last) = all.last() else { continue };
                 for earlier in &all[..all.len() - 1] {
                     ctx.report(
                         earlier.keyword_span.cover(earlier.args.span()),
-                        format!("This `{}` has no effect: a later `{}` in the same stage replaces it", kw.name(), kw.name()),
+                        format!(
+                            "This `{}` has no effect: a later `{}` in the same stage replaces it",
+                            kw.name(),
+                            kw.name()
+                        ),
                     )
                     .label_text("ignored")
-                    .secondary(file.id, last.keyword_span, "this one takes effect");
+                    .secondary(
+                        file.id,
+                        last.keyword_span,
+                        "this one takes effect",
+                    );
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! DF008: Octane listening on 127.0.0.1 inside a container.
 
-use super::common::{dockerfile, octane_command, final_command};
+use super::common::{dockerfile, final_command, octane_command};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -24,21 +24,29 @@ impl Rule for OctaneHostLoopback {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
         let (chain, tokens) = final_command(df, ctx);
-        let Some(at) = octane_command(&tokens) else { return };
+        let Some(at) = octane_command(&tokens) else {
+            return;
+        };
         let args = &tokens[at + 1..];
         let host = args.iter().enumerate().find_map(|(i, w)| {
             if let Some(v) = w.text.strip_prefix("--host=") {
                 Some((v.to_owned(), w.span))
             } else if w.text == "--host" {
-                args.get(i + 1).map(|v| (v.text.clone(), w.span.cover(v.span)))
+                args.get(i + 1)
+                    .map(|v| (v.text.clone(), w.span.cover(v.span)))
             } else {
                 None
             }
         });
         match host {
             Some((h, span)) if is_loopback(&h) => {
-                ctx.report(span, format!("Octane listens on `{h}`, which nothing outside the container can reach"))
-                    .label_text("loopback address");
+                ctx.report(
+                    span,
+                    format!(
+                        "Octane listens on `{h}`, which nothing outside the container can reach"
+                    ),
+                )
+                .label_text("loopback address");
             }
             Some(_) => {}
             None => {
@@ -62,7 +70,10 @@ impl Rule for OctaneHostLoopback {
                 } else {
                     "listens on 127.0.0.1, so the port is unreachable from outside the container"
                 };
-                ctx.report(tokens[at].span, format!("`{}` without `--host`: {why}", tokens[at].text))
+                ctx.report(
+                    tokens[at].span,
+                    format!("`{}` without `--host`: {why}", tokens[at].text),
+                )
                 .label_text("no --host");
             }
         }

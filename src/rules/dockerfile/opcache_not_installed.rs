@@ -1,8 +1,8 @@
 //! DF011: an official `php:*` image old enough to lack OPcache, never installed.
 
 use super::common::{commands_in, dockerfile, target};
-use crate::project::ParsedFile;
 use crate::model::dockerfile::official_php_image;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -56,13 +56,19 @@ impl Rule for OpcacheNotInstalled {
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         // A development image, or a base the deployed image builds on and installs OPcache in.
-        if super::common::development_file(ctx, file) || super::common::intermediate_image(&file.source.path) {
+        if super::common::development_file(ctx, file)
+            || super::common::intermediate_image(&file.source.path)
+        {
             return;
         }
         let Some(df) = dockerfile(file) else { return };
         let chain = df.final_chain(target(ctx));
-        let Some((image, written)) = df.base_image(&chain) else { return };
-        let Some(php) = official_php_image(image) else { return };
+        let Some((image, written)) = df.base_image(&chain) else {
+            return;
+        };
+        let Some(php) = official_php_image(image) else {
+            return;
+        };
         if !lacks_opcache(php.version, php.patch) {
             return;
         }

@@ -26,7 +26,11 @@ impl Rule for PackageUpgradeInBuild {
             if upgrade {
                 ctx.report(
                     cmd.span,
-                    format!("`{} {}` makes the image depend on the day it was built", cmd.argv()[0].text, cmd.subcommand().unwrap_or("upgrade")),
+                    format!(
+                        "`{} {}` makes the image depend on the day it was built",
+                        cmd.argv()[0].text,
+                        cmd.subcommand().unwrap_or("upgrade")
+                    ),
                 )
                 .label_text("unreproducible upgrade");
             }

@@ -8,7 +8,15 @@ use crate::source::FileKind;
 pub struct PackageVersionUnpinned;
 
 /// apk options that take the next word as their value.
-const APK_VALUE_OPTIONS: &[&str] = &["--virtual", "-t", "--repository", "-X", "--root", "-p", "--arch"];
+const APK_VALUE_OPTIONS: &[&str] = &[
+    "--virtual",
+    "-t",
+    "--repository",
+    "-X",
+    "--root",
+    "-p",
+    "--arch",
+];
 
 impl Rule for PackageVersionUnpinned {
     fn code(&self) -> &'static str {
@@ -22,15 +30,20 @@ impl Rule for PackageVersionUnpinned {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
         for (_, cmd) in all_commands(df) {
-            let (manager, pinned): (&str, fn(&str) -> bool) = if cmd.is(&["apt-get", "apt"], "install") {
-                ("apt", |p| p.contains('='))
-            } else if cmd.is(&["apk"], "add") {
-                ("apk", |p| p.contains(['=', '~', '<', '>']))
-            } else {
-                continue;
-            };
+            let (manager, pinned): (&str, fn(&str) -> bool) =
+                if cmd.is(&["apt-get", "apt"], "install") {
+                    ("apt", |p| p.contains('='))
+                } else if cmd.is(&["apk"], "add") {
+                    ("apk", |p| p.contains(['=', '~', '<', '>']))
+                } else {
+                    continue;
+                };
             let argv = cmd.argv();
-            let sub_at = argv.iter().skip(1).position(|w| !w.text.starts_with('-')).map_or(1, |p| p + 2);
+            let sub_at = argv
+                .iter()
+                .skip(1)
+                .position(|w| !w.text.starts_with('-'))
+                .map_or(1, |p| p + 2);
             let mut skip_next = false;
             for w in &argv[sub_at.min(argv.len())..] {
                 if std::mem::take(&mut skip_next) {
@@ -44,8 +57,11 @@ impl Rule for PackageVersionUnpinned {
                 if t.contains('$') || t.ends_with(".deb") || t.contains('/') || pinned(t) {
                     continue;
                 }
-                ctx.report(w.span, format!("`{manager}` package `{t}` is installed without a version"))
-                    .label_text("unpinned");
+                ctx.report(
+                    w.span,
+                    format!("`{manager}` package `{t}` is installed without a version"),
+                )
+                .label_text("unpinned");
             }
         }
     }

@@ -1,8 +1,8 @@
 //! DF023: `WORKDIR` with a relative path.
 
 use super::common::dockerfile;
-use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -25,7 +25,9 @@ impl Rule for RelativeWorkdir {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
         let Some(df) = dockerfile(file) else { return };
         for inst in df.instructions.iter().filter(|i| i.is(Keyword::Workdir)) {
-            let Some(w) = inst.words(df.escape).into_iter().next() else { continue };
+            let Some(w) = inst.words(df.escape).into_iter().next() else {
+                continue;
+            };
             if w.text.contains('$') || is_absolute(&w.text) {
                 continue;
             }

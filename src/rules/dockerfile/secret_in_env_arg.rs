@@ -2,8 +2,8 @@
 
 use super::common::dockerfile;
 use crate::diagnostic::Severity;
-use crate::project::ParsedFile;
 use crate::parse::dockerfile::Keyword;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::secrets::{find_credential, is_placeholder, is_secret_name};
 use crate::source::FileKind;
@@ -43,10 +43,17 @@ impl Rule for SecretInEnvArg {
                             .label_text("persists in every container and in `docker inspect`");
                     }
                     Some(v) if secret_name && v.text.contains('$') => {}
-                    Some(v) if secret_name && !is_placeholder(&v.text) && !plainly_not_secret(name, &v.text) => {
+                    Some(v)
+                        if secret_name
+                            && !is_placeholder(&v.text)
+                            && !plainly_not_secret(name, &v.text) =>
+                    {
                         ctx.mask(v.span);
-                        ctx.report(v.span, format!("`{kw} {name}` sets a secret-looking value in the Dockerfile"))
-                            .label_text("secret (masked)");
+                        ctx.report(
+                            v.span,
+                            format!("`{kw} {name}` sets a secret-looking value in the Dockerfile"),
+                        )
+                        .label_text("secret (masked)");
                     }
                     None if secret_name && inst.is(Keyword::Arg) => {
                         ctx.report(kv.key.span, format!("Build argument `{name}` looks like a secret: build arguments are recorded in the image history"))
@@ -68,8 +75,13 @@ fn plainly_not_secret(name: &str, value: &str) -> bool {
     let v = value.trim();
     let upper = name.to_ascii_uppercase();
     let small_number = v.len() < 6 && v.chars().all(|c| c.is_ascii_digit());
-    let dsn_name = upper.split(['_', '-', '.']).any(|w| matches!(w, "DSN" | "URL" | "URI"));
+    let dsn_name = upper
+        .split(['_', '-', '.'])
+        .any(|w| matches!(w, "DSN" | "URL" | "URI"));
     let lower = v.to_ascii_lowercase();
     small_number
-        || (dsn_name && !lower.contains("pass") && !lower.contains("secret") && !lower.contains("token"))
+        || (dsn_name
+            && !lower.contains("pass")
+            && !lower.contains("secret")
+            && !lower.contains("token"))
 }

@@ -2,8 +2,8 @@
 
 use super::common::dockerfile;
 use crate::diagnostic::Edit;
-use crate::project::ParsedFile;
 use crate::parse::dockerfile::{Args, Dockerfile, Keyword};
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -11,7 +11,8 @@ pub struct ShellFormEntrypoint;
 
 /// Characters whose meaning the shell would have supplied.
 const SHELL_SYNTAX: &[char] = &[
-    '$', '`', '|', '&', ';', '<', '>', '*', '?', '(', ')', '\'', '"', '\\', '~', '{', '}', '[', ']', '#',
+    '$', '`', '|', '&', ';', '<', '>', '*', '?', '(', ')', '\'', '"', '\\', '~', '{', '}', '[',
+    ']', '#',
 ];
 
 impl Rule for ShellFormEntrypoint {
@@ -29,7 +30,9 @@ impl Rule for ShellFormEntrypoint {
             if !matches!(inst.keyword, Keyword::Cmd | Keyword::Entrypoint) {
                 continue;
             }
-            let Args::Shell(text) = &inst.args else { continue };
+            let Args::Shell(text) = &inst.args else {
+                continue;
+            };
             if text.text.trim().is_empty() {
                 continue;
             }
@@ -40,7 +43,11 @@ impl Rule for ShellFormEntrypoint {
                 continue;
             }
             // Offer exec form only where no shell feature is in use and the text is one line.
-            let assigns = text.text.split_whitespace().next().is_some_and(|w| w.contains('='));
+            let assigns = text
+                .text
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.contains('='));
             let plain = !text.text.contains(SHELL_SYNTAX)
                 && !assigns
                 && file.source.slice(text.span) == text.text;
@@ -52,7 +59,10 @@ impl Rule for ShellFormEntrypoint {
             // `... && exec rr serve`: the shell replaces itself with the server,
             // which then is PID 1 and gets the signals.
             let foreground = crate::project::process::foreground_command(&text.text);
-            if foreground.as_ref().is_some_and(|w| w.first().is_some_and(|w| w == "exec")) {
+            if foreground
+                .as_ref()
+                .is_some_and(|w| w.first().is_some_and(|w| w == "exec"))
+            {
                 continue;
             }
             let kw = inst.keyword.name();

@@ -100,6 +100,10 @@ mod tests {
         std::fs::remove_file(root.join("app/.gitignore")).unwrap();
         std::fs::write(root.join(".gitignore"), "vendor/\n").unwrap();
         std::fs::write(root.join(".git/info/exclude"), "app/\n").unwrap();
-        assert_eq!(tracking_of(&env), Tracking::Ignored, "info/exclude, parent directory");
+        assert_eq!(
+            tracking_of(&env),
+            Tracking::Ignored,
+            "info/exclude, parent directory"
+        );
     }
 }

@@ -7,7 +7,10 @@ use crate::source::FileKind;
 pub struct DotenvDebugInProduction;
 
 fn truthy(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes" | "(true)")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "on" | "yes" | "(true)"
+    )
 }
 
 impl Rule for DotenvDebugInProduction {
@@ -20,7 +23,9 @@ impl Rule for DotenvDebugInProduction {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(env) = file.document.as_dotenv() else { return };
+        let Some(env) = file.document.as_dotenv() else {
+            return;
+        };
         let (Some(app_env), Some(debug)) = (env.get("APP_ENV"), env.get("APP_DEBUG")) else {
             return;
         };

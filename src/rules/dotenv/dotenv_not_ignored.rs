@@ -23,7 +23,11 @@ impl Rule for DotenvNotIgnored {
         {
             return;
         }
-        let first = file.source.text.find('\n').unwrap_or(file.source.text.len());
+        let first = file
+            .source
+            .text
+            .find('\n')
+            .unwrap_or(file.source.text.len());
         let name = std::path::Path::new(&file.source.path)
             .file_name()
             .and_then(|n| n.to_str())

@@ -19,7 +19,9 @@ impl Rule for DotenvSecret {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(env) = file.document.as_dotenv() else { return };
+        let Some(env) = file.document.as_dotenv() else {
+            return;
+        };
         let state = tracking(file, ctx.settings);
         if state == Tracking::Ignored {
             // The local environment, never committed: holding secrets is its job.

@@ -15,7 +15,12 @@ impl Rule for ClearEnvWithoutEnv {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -33,7 +38,9 @@ impl Rule for ClearEnvWithoutEnv {
             if symbolic(clear) {
                 return;
             }
-            let hint = format!("Set `clear_env = no` in pool `{name}`, or pass what the app reads: `env[DB_HOST] = $DB_HOST`");
+            let hint = format!(
+                "Set `clear_env = no` in pool `{name}`, or pass what the app reads: `env[DB_HOST] = $DB_HOST`"
+            );
             match (clear, boolean(clear)) {
                 (Some(f), Some(true)) => {
                     ctx.report_in(f.file.id, f.directive.value.span, format!("`clear_env = yes` and no `env[...]` in pool `{name}`: Kubernetes/Docker environment variables never reach PHP"))
@@ -41,7 +48,9 @@ impl Rule for ClearEnvWithoutEnv {
                         .label_text("environment cleared");
                 }
                 (None, _) if image.pool_value(name, "clear_env").is_none() => {
-                    let Some((file, _, span)) = missing_at(&pool.scope) else { return };
+                    let Some((file, _, span)) = missing_at(&pool.scope) else {
+                        return;
+                    };
                     ctx.report_in(file.id, span, format!("pool `{name}` keeps `clear_env = yes` (the default) with no `env[...]`: Kubernetes/Docker environment variables never reach PHP"))
                         .hint(format!("{hint} (the official php image's docker.conf sets `clear_env = no` for `[www]` only)"))
                         .label_text("environment cleared");

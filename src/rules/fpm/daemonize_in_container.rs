@@ -14,7 +14,9 @@ pub struct DaemonizeInContainer;
 /// process model, not from text).
 fn started_in_foreground(project: &Project) -> bool {
     let g = project.graph;
-    project.dockerfiles().any(|(_, d)| d.process.fpm_foreground())
+    project
+        .dockerfiles()
+        .any(|(_, d)| d.process.fpm_foreground())
         || g.workloads
             .iter()
             .flat_map(|w| &w.containers)
@@ -28,7 +30,12 @@ impl Rule for DaemonizeInContainer {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -37,7 +44,9 @@ impl Rule for DaemonizeInContainer {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         // The official image's zz-docker.conf, read last, sets `daemonize = no`.
-        if ImageDefaults::of(project).global_value("daemonize").is_some()
+        if ImageDefaults::of(project)
+            .global_value("daemonize")
+            .is_some()
             || started_in_foreground(project)
         {
             return;

@@ -173,7 +173,6 @@ fn check_uri(t: &str) -> Option<String> {
     None
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,10 +209,16 @@ mod tests {
     fn values_are_checked_like_php_fpm() {
         let cat = catalogue();
         let spec = |n: &str| cat.get(Scope::Pool, n).unwrap();
-        assert_eq!(check_value(spec("pm.max_children"), &value("50"), V83), None);
+        assert_eq!(
+            check_value(spec("pm.max_children"), &value("50"), V83),
+            None
+        );
         assert!(check_value(spec("pm.max_children"), &value("0"), V83).is_some());
         assert!(check_value(spec("pm.max_children"), &value("5k"), V83).is_some());
-        assert_eq!(check_value(spec("request_terminate_timeout"), &value("30s"), V83), None);
+        assert_eq!(
+            check_value(spec("request_terminate_timeout"), &value("30s"), V83),
+            None
+        );
         assert!(check_value(spec("request_terminate_timeout"), &value("30x"), V83).is_some());
         assert_eq!(check_value(spec("clear_env"), &value("\"no\""), V83), None);
         assert!(check_value(spec("clear_env"), &value("\"no\""), (8, 1)).is_some());
@@ -226,10 +231,16 @@ mod tests {
         assert!(check_value(spec("ping.path"), &value("ping"), V83).is_some());
         assert!(check_value(spec("ping.path"), &value("/"), V83).is_some());
         assert!(check_value(spec("pm.status_path"), &value("/st?x"), V83).is_some());
-        assert_eq!(check_value(spec("rlimit_core"), &value("unlimited"), V83), None);
+        assert_eq!(
+            check_value(spec("rlimit_core"), &value("unlimited"), V83),
+            None
+        );
         assert!(check_value(spec("rlimit_core"), &value("-1"), V83).is_some());
         assert!(check_value(spec("process.priority"), &value("-20"), V83).is_some());
-        assert_eq!(check_value(spec("pm.max_children"), &value("${N}"), V83), None);
+        assert_eq!(
+            check_value(spec("pm.max_children"), &value("${N}"), V83),
+            None
+        );
     }
 }
 

@@ -59,7 +59,10 @@ impl ImageDefaults {
                 (parts.next().unwrap_or(""), name)
             })
             .collect();
-        if names.iter().any(|(_, n)| n.eq_ignore_ascii_case("www.conf")) {
+        if names
+            .iter()
+            .any(|(_, n)| n.eq_ignore_ascii_case("www.conf"))
+        {
             return false;
         }
         self.official_fpm
@@ -89,7 +92,9 @@ impl ImageDefaults {
         }
         let mut any = false;
         for f in &set.files {
-            let Some(doc) = f.document.as_fpm() else { return false };
+            let Some(doc) = f.document.as_fpm() else {
+                return false;
+            };
             for section in &doc.sections {
                 for d in &section.directives {
                     any = true;
@@ -138,14 +143,22 @@ mod tests {
     fn recognises_the_official_fpm_image() {
         let yes = |t: &str| of_dockerfile(&parse(t), None).keeps_official_fpm_config();
         assert!(yes("FROM php:8.3-fpm-alpine AS base\n"));
-        assert!(yes("from --platform=linux/amd64 docker.io/library/php:8.2-fpm\n"));
-        assert!(yes("ARG V=8.3\nFROM php:${V}-fpm AS base\nFROM base\nUSER www-data\n"));
+        assert!(yes(
+            "from --platform=linux/amd64 docker.io/library/php:8.2-fpm\n"
+        ));
+        assert!(yes(
+            "ARG V=8.3\nFROM php:${V}-fpm AS base\nFROM base\nUSER www-data\n"
+        ));
         assert!(!yes("FROM php:8.3-cli\n"));
         assert!(!yes("FROM serversideup/php:8.3-fpm\n"));
         assert!(!yes("FROM alpine:3\nRUN echo FROM php:8.3-fpm\n"));
         assert!(!yes("FROM php:8.3-fpm AS build\nFROM php:8.3-cli\n"));
-        assert!(!yes("FROM php:8.3-fpm\nRUN rm /usr/local/etc/php-fpm.d/docker.conf\n"));
-        assert!(!yes("FROM php:8.3-fpm\nCOPY d.conf /usr/local/etc/php-fpm.d/docker.conf\n"));
+        assert!(!yes(
+            "FROM php:8.3-fpm\nRUN rm /usr/local/etc/php-fpm.d/docker.conf\n"
+        ));
+        assert!(!yes(
+            "FROM php:8.3-fpm\nCOPY d.conf /usr/local/etc/php-fpm.d/docker.conf\n"
+        ));
         // The target stage decides, not the stage order.
         let t = "FROM php:8.3-fpm-alpine AS app\nFROM php:8.3-cli-alpine AS worker\n";
         assert!(of_dockerfile(&parse(t), Some("app")).keeps_official_fpm_config());

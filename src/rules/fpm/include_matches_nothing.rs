@@ -1,7 +1,7 @@
 //! FPM014: an `include` glob that matches no linted file.
 
-use crate::project::Project;
 use crate::model::fpm::unresolved_includes;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -13,7 +13,12 @@ impl Rule for IncludeMatchesNothing {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {

@@ -2,8 +2,8 @@
 
 use super::directives::{Scope, catalogue, check_bool, check_value};
 use super::scope::directives;
-use crate::project::ParsedFile;
 use crate::parse::fpm::Quoting;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,13 +19,17 @@ impl Rule for InvalidValue {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(fpm) = file.document.as_fpm() else { return };
+        let Some(fpm) = file.document.as_fpm() else {
+            return;
+        };
         let cat = catalogue();
         let php = ctx.settings.php_version;
         for (_, scope, d) in directives(fpm) {
             let name = d.name.text.to_ascii_lowercase();
             let why = match &d.offset {
-                None => cat.get(scope, &name).and_then(|spec| check_value(spec, &d.value, php)),
+                None => cat
+                    .get(scope, &name)
+                    .and_then(|spec| check_value(spec, &d.value, php)),
                 Some(_) if scope == Scope::Global => None, // FPM001 reports the placement
                 Some(offset) => match (name.as_str(), cat.array(&name)) {
                     ("access.suppress_path", _) if !d.value.text.starts_with('/') => {
@@ -42,7 +46,10 @@ impl Rule for InvalidValue {
                         ))
                     }
                     ("env", _) if d.value.text.is_empty() && !d.value.is_symbolic() => {
-                        Some(format!("`env[{}]` is empty: php-fpm refuses an empty `env` value", offset.text))
+                        Some(format!(
+                            "`env[{}]` is empty: php-fpm refuses an empty `env` value",
+                            offset.text
+                        ))
                     }
                     (_, Some(spec)) if spec.value == "bool" => check_bool(&d.value, php),
                     _ => None,

@@ -27,7 +27,12 @@ impl Rule for ListenAllInterfaces {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -36,9 +41,14 @@ impl Rule for ListenAllInterfaces {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         each_pool(project, |_, pool| {
-            let Some(listen) = pool.scope.get("listen") else { return };
+            let Some(listen) = pool.scope.get("listen") else {
+                return;
+            };
             let v = &listen.directive.value;
-            if v.is_symbolic() || !all_interfaces(&v.text) || pool.scope.get("listen.allowed_clients").is_some() {
+            if v.is_symbolic()
+                || !all_interfaces(&v.text)
+                || pool.scope.get("listen.allowed_clients").is_some()
+            {
                 return;
             }
             ctx.report_in(listen.file.id, v.span, format!("pool `{}` listens on every interface (`{}`) without `listen.allowed_clients`: anything that reaches the port can run PHP scripts", pool.name, v.text))
@@ -57,7 +67,12 @@ mod tests {
         for l in ["9000", "0.0.0.0:9000", "[::]:9000", "*:9000", ":9000"] {
             assert!(all_interfaces(l), "{l}");
         }
-        for l in ["127.0.0.1:9000", "/run/php-fpm.sock", "[::1]:9000", "10.0.0.1:9000"] {
+        for l in [
+            "127.0.0.1:9000",
+            "/run/php-fpm.sock",
+            "[::1]:9000",
+            "10.0.0.1:9000",
+        ] {
             assert!(!all_interfaces(l), "{l}");
         }
     }

@@ -16,7 +16,12 @@ impl Rule for LogsNotContainerFriendly {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -27,7 +32,10 @@ impl Rule for LogsNotContainerFriendly {
         let image = ImageDefaults::of(project);
         for set in project.fpm_sets() {
             match set.global.get("error_log") {
-                Some(f) if !f.directive.value.is_symbolic() && !is_std_stream(&f.directive.value.text) => {
+                Some(f)
+                    if !f.directive.value.is_symbolic()
+                        && !is_std_stream(&f.directive.value.text) =>
+                {
                     ctx.report_in(f.file.id, f.directive.value.span, format!("global `error_log` writes to `{}`: php-fpm's own log never reaches the container log", f.directive.value.text))
                         .hint("Set `error_log = /proc/self/fd/2` in `[global]`")
                         .label_text("not stderr");
@@ -64,7 +72,9 @@ impl Rule for LogsNotContainerFriendly {
                         .label_text("output discarded");
                 }
                 (None, _) if image.pool_value(name, "catch_workers_output").is_none() => {
-                    let Some((file, _, span)) = missing_at(&pool.scope) else { return };
+                    let Some((file, _, span)) = missing_at(&pool.scope) else {
+                        return;
+                    };
                     ctx.report_in(file.id, span, format!("pool `{name}` does not set `catch_workers_output` (default `no`): worker stdout/stderr go to /dev/null"))
                         .hint("Add `catch_workers_output = yes` and `decorate_workers_output = no` (the official php image's docker.conf sets them for `[www]` only)")
                         .label_text("output discarded");

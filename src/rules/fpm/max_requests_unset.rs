@@ -17,7 +17,12 @@ impl Rule for MaxRequestsUnset {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -29,7 +34,11 @@ impl Rule for MaxRequestsUnset {
         each_pool(project, |set, pool| {
             // Development overlays and dev-stack pools are not production,
             // and a stock copy of the image's config is not the project's.
-            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f))
+            if pool
+                .scope
+                .sections
+                .iter()
+                .all(|(f, _)| development_file(settings, f))
                 || super::image::ImageDefaults::stock_copy(set)
             {
                 return;
@@ -47,10 +56,16 @@ impl Rule for MaxRequestsUnset {
                         .unsafe_fix("Set `pm.max_requests = 500`", vec![Edit { span: v.span, replacement: "500".into() }]);
                 }
                 None => {
-                    let Some((file, section, span)) = missing_at(&pool.scope) else { return };
+                    let Some((file, section, span)) = missing_at(&pool.scope) else {
+                        return;
+                    };
                     let at = section.insertion_point(&file.source.text);
                     // Keep the file's line structure: add a newline first if the last line has none.
-                    let lead = if at > 0 && !file.source.text[..at].ends_with('\n') { "\n" } else { "" };
+                    let lead = if at > 0 && !file.source.text[..at].ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    };
                     ctx.report_in(file.id, span, format!("pool `{name}` does not set `pm.max_requests`: workers are never recycled, so a leak grows until the OOM kill"))
                         .hint(format!("Add `{LINE}` to pool `{name}`"))
                         .label_text("no `pm.max_requests`")

@@ -13,7 +13,12 @@ impl Rule for PingPathUnset {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -25,7 +30,9 @@ impl Rule for PingPathUnset {
             if pool.scope.get("ping.path").is_some() {
                 return;
             }
-            let Some((file, _, span)) = missing_at(&pool.scope) else { return };
+            let Some((file, _, span)) = missing_at(&pool.scope) else {
+                return;
+            };
             ctx.report_in(file.id, span, format!("pool `{}` does not set `ping.path`: liveness probes have no cheap endpoint that exercises php-fpm itself", pool.name))
                 .hint(format!("Add `ping.path = /ping` to pool `{}` and probe it with `cgi-fcgi` (or through the web server)", pool.name))
                 .label_text("no `ping.path`");

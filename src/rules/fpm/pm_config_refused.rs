@@ -3,8 +3,8 @@
 
 use super::image::ImageDefaults;
 use super::pools::{each_pool, int, missing_at, seconds};
-use crate::project::Project;
 use crate::model::fpm::Found;
+use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -16,7 +16,12 @@ impl Rule for PmConfigRefused {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -37,9 +42,13 @@ impl Rule for PmConfigRefused {
                 // elsewhere, unless the main config is here too.
                 if set.has_main_config() && !completed {
                     if let Some((file, _, span)) = missing_at(p) {
-                        ctx.report_in(file.id, span, format!("pool `{name}` sets no `pm`: php-fpm refuses to start"))
-                            .hint("Add `pm = dynamic` (or `static`/`ondemand`) with `pm.max_children`")
-                            .label_text("no `pm`");
+                        ctx.report_in(
+                            file.id,
+                            span,
+                            format!("pool `{name}` sets no `pm`: php-fpm refuses to start"),
+                        )
+                        .hint("Add `pm = dynamic` (or `static`/`ondemand`) with `pm.max_children`")
+                        .label_text("no `pm`");
                     }
                 }
                 return;
@@ -59,12 +68,17 @@ impl Rule for PmConfigRefused {
                     .label_text("needs `pm.max_children`");
                 return;
             };
-            let Some(max) = int(Some(children)) else { return };
+            let Some(max) = int(Some(children)) else {
+                return;
+            };
             match style.as_str() {
                 "dynamic" => {
                     let min_spare = p.get("pm.min_spare_servers");
                     let max_spare = p.get("pm.max_spare_servers");
-                    for (key, found) in [("pm.min_spare_servers", min_spare), ("pm.max_spare_servers", max_spare)] {
+                    for (key, found) in [
+                        ("pm.min_spare_servers", min_spare),
+                        ("pm.max_spare_servers", max_spare),
+                    ] {
                         match found {
                             None if completed => {}
                             None => {
@@ -81,11 +95,16 @@ impl Rule for PmConfigRefused {
                             }
                         }
                     }
-                    let (Some(lo), Some(hi)) = (int(min_spare), int(max_spare)) else { return };
+                    let (Some(lo), Some(hi)) = (int(min_spare), int(max_spare)) else {
+                        return;
+                    };
                     if lo <= 0 || hi <= 0 {
                         return;
                     }
-                    for (key, n, f) in [("pm.min_spare_servers", lo, min_spare), ("pm.max_spare_servers", hi, max_spare)] {
+                    for (key, n, f) in [
+                        ("pm.min_spare_servers", lo, min_spare),
+                        ("pm.max_spare_servers", hi, max_spare),
+                    ] {
                         if let Some(f) = f.filter(|_| n > max) {
                             let (file, span) = at(&f);
                             ctx.report_in(file, span, format!("`{key} = {n}` is greater than `pm.max_children = {max}` in pool `{name}`: php-fpm refuses to start"))
@@ -102,7 +121,8 @@ impl Rule for PmConfigRefused {
                         return;
                     }
                     if let Some(start) = p.get("pm.start_servers") {
-                        if let Some(n) = int(Some(start)).filter(|n| *n > 0 && (*n < lo || *n > hi)) {
+                        if let Some(n) = int(Some(start)).filter(|n| *n > 0 && (*n < lo || *n > hi))
+                        {
                             let (file, span) = at(&start);
                             ctx.report_in(file, span, format!("`pm.start_servers = {n}` is outside [`pm.min_spare_servers`, `pm.max_spare_servers`] = [{lo}, {hi}] in pool `{name}`: php-fpm refuses to start"))
                                 .hint(format!("Set `pm.start_servers` between {lo} and {hi}, or remove it (php-fpm then uses {})", lo + (hi - lo) / 2));

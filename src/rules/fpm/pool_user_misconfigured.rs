@@ -10,8 +10,8 @@
 
 use super::pools::each_pool;
 use crate::diagnostic::{FileId, Severity};
-use crate::project::Project;
 use crate::model::dockerfile::is_root_user;
+use crate::project::Project;
 use crate::project::process::ProcessKind;
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
@@ -30,7 +30,12 @@ impl Rule for PoolUserMisconfigured {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -41,7 +46,9 @@ impl Rule for PoolUserMisconfigured {
         let settings = ctx.settings;
         each_pool(project, |_, pool| {
             for key in ["user", "group"] {
-                let Some(f) = pool.scope.get(key) else { continue };
+                let Some(f) = pool.scope.get(key) else {
+                    continue;
+                };
                 let v = &f.directive.value;
                 // A development overlay running workers as root (with `-R`)
                 // does so on purpose, and a refusal shows on first start.
@@ -55,10 +62,14 @@ impl Rule for PoolUserMisconfigured {
                 }
             }
         });
-        let Some(ev) = non_root_evidence(project) else { return };
+        let Some(ev) = non_root_evidence(project) else {
+            return;
+        };
         each_pool(project, |_, pool| {
             for key in ["user", "group"] {
-                let Some(f) = pool.scope.get(key) else { continue };
+                let Some(f) = pool.scope.get(key) else {
+                    continue;
+                };
                 if matches!(f.directive.value.text.trim(), "root" | "0") {
                     continue;
                 }
@@ -93,7 +104,11 @@ fn non_root_evidence(project: &Project) -> Option<Evidence> {
     }
     for dep in project.containers() {
         let (w, node, c) = (dep.workload, dep.node, dep.container);
-        let image = c.image.as_ref().map(|i| i.text.to_ascii_lowercase()).unwrap_or_default();
+        let image = c
+            .image
+            .as_ref()
+            .map(|i| i.text.to_ascii_lowercase())
+            .unwrap_or_default();
         let php = image.contains("php")
             || image.contains("fpm")
             || node.process.kind == ProcessKind::PhpFpm;

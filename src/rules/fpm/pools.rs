@@ -2,9 +2,9 @@
 //! scope of every include set, typed lookups, and where to point when a
 //! directive is missing.
 
-use crate::project::{ParsedFile, Project};
 use crate::model::fpm::{ConfigSet, Found, Pool, Scope};
 use crate::parse::fpm::{Section, Typed};
+use crate::project::{ParsedFile, Project};
 use crate::source::Span;
 
 /// Calls `f` for every pool of every include set.

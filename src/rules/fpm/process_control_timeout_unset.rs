@@ -14,7 +14,12 @@ impl Rule for ProcessControlTimeoutUnset {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -43,7 +48,9 @@ impl Rule for ProcessControlTimeoutUnset {
                     // Point at [global] when the set has one, else at the first pool.
                     let anchor = missing_at(&set.global)
                         .or_else(|| set.pools.first().and_then(|p| missing_at(&p.scope)));
-                    let Some((file, _, span)) = anchor else { continue };
+                    let Some((file, _, span)) = anchor else {
+                        continue;
+                    };
                     ctx.report_in(file.id, span, "`process_control_timeout` is not set (default 0): on a graceful stop php-fpm kills in-flight requests after about a second")
                         .hint(HINT)
                         .label_text("no `process_control_timeout`");

@@ -13,7 +13,12 @@ impl Rule for RequestTerminateTimeoutUnset {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -25,13 +30,19 @@ impl Rule for RequestTerminateTimeoutUnset {
         each_pool(project, |set, pool| {
             // Development overlays and dev-stack pools are not production,
             // and a stock copy of the image's config is not the project's.
-            if pool.scope.sections.iter().all(|(f, _)| development_file(settings, f))
+            if pool
+                .scope
+                .sections
+                .iter()
+                .all(|(f, _)| development_file(settings, f))
                 || super::image::ImageDefaults::stock_copy(set)
             {
                 return;
             }
             let name = &pool.name;
-            let hint = format!("Set `request_terminate_timeout = 30s` (a little above the slowest legitimate request) in pool `{name}`");
+            let hint = format!(
+                "Set `request_terminate_timeout = 30s` (a little above the slowest legitimate request) in pool `{name}`"
+            );
             match pool.scope.get("request_terminate_timeout") {
                 Some(found) => {
                     if seconds(Some(found)) == Some(0) {
@@ -41,7 +52,9 @@ impl Rule for RequestTerminateTimeoutUnset {
                     }
                 }
                 None => {
-                    let Some((file, _, span)) = missing_at(&pool.scope) else { return };
+                    let Some((file, _, span)) = missing_at(&pool.scope) else {
+                        return;
+                    };
                     ctx.report_in(file.id, span, format!("pool `{name}` does not set `request_terminate_timeout`: a hung request holds its worker forever"))
                         .hint(hint)
                         .label_text("no `request_terminate_timeout`");

@@ -18,7 +18,9 @@ impl Rule for SecretInPoolConfig {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(fpm) = file.document.as_fpm() else { return };
+        let Some(fpm) = file.document.as_fpm() else {
+            return;
+        };
         for pool in fpm.pools() {
             for d in &pool.directives {
                 let Some(offset) = &d.offset else { continue };
@@ -32,12 +34,18 @@ impl Rule for SecretInPoolConfig {
                     continue;
                 }
                 ctx.mask(v.span);
-                let what = by_shape.map_or_else(|| "a secret".to_owned(), |k| format!("a credential ({k})"));
+                let what = by_shape
+                    .map_or_else(|| "a secret".to_owned(), |k| format!("a credential ({k})"));
                 let key = format!("{}[{}]", d.name.text, offset.text);
                 let hint = if d.is("env") {
-                    format!("Pass it from the container environment: `{key} = ${}` (with `clear_env = no` or this line), set from a Kubernetes Secret", offset.text)
+                    format!(
+                        "Pass it from the container environment: `{key} = ${}` (with `clear_env = no` or this line), set from a Kubernetes Secret",
+                        offset.text
+                    )
                 } else {
-                    format!("Read it from the environment in the application, or write `{key} = ${{NAME}}` and set NAME from a Kubernetes Secret")
+                    format!(
+                        "Read it from the environment in the application, or write `{key} = ${{NAME}}` and set NAME from a Kubernetes Secret"
+                    )
                 };
                 ctx.report(v.span, format!("`{key}` in pool `{}` holds {what} written in the file: it ships in every image layer and every copy of the repository", pool.name()))
                     .hint(hint)

@@ -39,8 +39,13 @@ fn seed_pool_has_no_false_findings() {
         );
     }
     let codes: Vec<&str> = r.diagnostics.iter().map(|d| &*d.code).collect();
-    for quiet in ["E020", "FPM001", "FPM002", "FPM003", "FPM004", "FPM005", "FPM006", "FPM007"] {
-        assert!(!codes.contains(&quiet), "{quiet} fired on the seed: {codes:?}");
+    for quiet in [
+        "E020", "FPM001", "FPM002", "FPM003", "FPM004", "FPM005", "FPM006", "FPM007",
+    ] {
+        assert!(
+            !codes.contains(&quiet),
+            "{quiet} fired on the seed: {codes:?}"
+        );
     }
     let mut out = Vec::new();
     report::write(Format::Human, &r, &HumanOptions::default(), &mut out).unwrap();
@@ -86,7 +91,8 @@ fn parse_errors_are_located_diagnostics() {
         select: vec!["E02".into()],
         ..LintOptions::default()
     };
-    let text = "[global]\npid = /run/$pool.pid\n# old comment\n[www]\nlisten.group =\nslowlog = \"/tmp\n";
+    let text =
+        "[global]\npid = /run/$pool.pid\n# old comment\n[www]\nlisten.group =\nslowlog = \"/tmp\n";
     let r = crate::lint_text("www.conf", text, &config, &opts);
     let got: Vec<(&str, &str)> = r
         .diagnostics

@@ -15,7 +15,12 @@ impl Rule for SlowlogMismatch {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -36,7 +41,9 @@ impl Rule for SlowlogMismatch {
                         .hint(format!("Add `slowlog = /proc/self/fd/2` to pool `{name}`"))
                         .label_text("needs `slowlog`");
                 }
-                (Some(s), _) if secs == 0 && !timeout.is_some_and(|t| t.directive.value.is_symbolic()) => {
+                (Some(s), _)
+                    if secs == 0 && !timeout.is_some_and(|t| t.directive.value.is_symbolic()) =>
+                {
                     ctx.report_in(s.file.id, s.directive.span, format!("`slowlog` is set in pool `{name}` but `request_slowlog_timeout` is unset or 0: nothing is ever written to it"))
                         .hint(format!("Add `request_slowlog_timeout = 5s` to pool `{name}` to log stack traces of slow requests"))
                         .label_text("never written");

@@ -13,7 +13,12 @@ impl Rule for StatusPathUnset {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm, FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::PhpFpm,
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -25,7 +30,9 @@ impl Rule for StatusPathUnset {
             if pool.scope.get("pm.status_path").is_some() {
                 return;
             }
-            let Some((file, _, span)) = missing_at(&pool.scope) else { return };
+            let Some((file, _, span)) = missing_at(&pool.scope) else {
+                return;
+            };
             ctx.report_in(file.id, span, format!("pool `{}` does not set `pm.status_path`: no active/idle/queue metrics for exporters or the HPA", pool.name))
                 .hint(format!("Add `pm.status_path = /status` to pool `{}` (keep it off the public web server)", pool.name))
                 .label_text("no `pm.status_path`");

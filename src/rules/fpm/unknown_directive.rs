@@ -2,9 +2,9 @@
 //! including one the configured PHP version does not have yet or any more.
 
 use super::directives::{Scope, catalogue, version};
+use super::scope::{directives, where_};
 use crate::diagnostic::Severity;
 use crate::parse::fpm::{Directive, SectionKind};
-use super::scope::{directives, where_};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -22,7 +22,9 @@ impl Rule for UnknownDirective {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(fpm) = file.document.as_fpm() else { return };
+        let Some(fpm) = file.document.as_fpm() else {
+            return;
+        };
         let cat = catalogue();
         // A file with no section line at all is a fragment another file includes
         // (`include = .../env.conf` inside `[www]`): when it sets pool directives,
@@ -60,14 +62,20 @@ impl Rule for UnknownDirective {
                     if scope == Scope::Global {
                         ctx.report(
                             d.key_span,
-                            format!("`{name}[{}]` in {place}: php-fpm refuses arrays outside a pool", offset.text),
+                            format!(
+                                "`{name}[{}]` in {place}: php-fpm refuses arrays outside a pool",
+                                offset.text
+                            ),
                         )
                         .hint("Move the line into a pool section such as `[www]`")
                         .label_text("arrays belong in pools");
                     } else if spec.key == "forbidden" && !offset.text.is_empty() {
                         ctx.report(
                             offset.span,
-                            format!("`{name}[]` takes no key: php-fpm refuses `{name}[{}]`", offset.text),
+                            format!(
+                                "`{name}[]` takes no key: php-fpm refuses `{name}[{}]`",
+                                offset.text
+                            ),
                         )
                         .hint(format!("Write `{name}[] = /path`"));
                     } else if spec.key == "required" && offset.text.is_empty() {
@@ -95,8 +103,13 @@ impl Rule for UnknownDirective {
                     };
                     if cat.get(other, name).is_some() {
                         let (kind, fix) = match scope {
-                            Scope::Global => ("a pool directive", "Move it into a pool section such as `[www]`"),
-                            Scope::Pool => ("a global directive", "Move it into the `[global]` section"),
+                            Scope::Global => (
+                                "a pool directive",
+                                "Move it into a pool section such as `[www]`",
+                            ),
+                            Scope::Pool => {
+                                ("a global directive", "Move it into the `[global]` section")
+                            }
                         };
                         ctx.report(
                             d.name.span,
@@ -107,15 +120,20 @@ impl Rule for UnknownDirective {
                         continue;
                     }
                     if cat.array(&lower).is_some() {
-                        ctx.report(d.name.span, format!("`{name}` is an array directive and needs a key"))
-                            .hint(format!("Write `{name}[NAME] = value`"));
+                        ctx.report(
+                            d.name.span,
+                            format!("`{name}` is an array directive and needs a key"),
+                        )
+                        .hint(format!("Write `{name}[NAME] = value`"));
                         continue;
                     }
                     match did_you_mean(name, cat.names(scope)) {
                         Some(s) => {
                             ctx.report(
                                 d.name.span,
-                                format!("unknown directive `{name}` in {place}: did you mean `{s}`?"),
+                                format!(
+                                    "unknown directive `{name}` in {place}: did you mean `{s}`?"
+                                ),
                             )
                             .hint(format!("Write `{s}`"))
                             .label_text("unknown directive");

@@ -67,7 +67,9 @@ impl Rule for FrankenphpInvalidNumber {
             for d in fp.children() {
                 let Some(name) = d.name() else { continue };
                 match name.text.as_str() {
-                    "num_threads" | "max_requests" => number(d, d.args().first(), false, false, ctx),
+                    "num_threads" | "max_requests" => {
+                        number(d, d.args().first(), false, false, ctx)
+                    }
                     "max_threads" => number(d, d.args().first(), true, false, ctx),
                     // Short form `worker <file> [<num>]`.
                     "worker" if d.block.is_none() && d.args().len() > 1 => {
@@ -81,7 +83,9 @@ impl Rule for FrankenphpInvalidNumber {
             for d in w.children() {
                 match d.name().map(|n| n.text.as_str()) {
                     Some("num") => number(d, d.args().first(), false, false, ctx),
-                    Some("max_consecutive_failures") => number(d, d.args().first(), false, true, ctx),
+                    Some("max_consecutive_failures") => {
+                        number(d, d.args().first(), false, true, ctx)
+                    }
                     _ => {}
                 }
             }

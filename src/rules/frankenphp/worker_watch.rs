@@ -26,7 +26,9 @@ impl Rule for FrankenphpWorkerWatch {
         }
         for w in worker_blocks(c) {
             for d in w.children() {
-                let Some(name) = d.name().filter(|n| n.text == "watch") else { continue };
+                let Some(name) = d.name().filter(|n| n.text == "watch") else {
+                    continue;
+                };
                 ctx.report(
                     name.span,
                     "FrankenPHP worker with `watch`: every matching file change restarts all workers, a development feature",

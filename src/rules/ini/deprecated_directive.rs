@@ -17,10 +17,14 @@ impl Rule for DeprecatedDirective {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         let at = ctx.settings.php_version;
         for e in &ini.entries {
-            let Some(d) = schema().get(&e.key) else { continue };
+            let Some(d) = schema().get(&e.key) else {
+                continue;
+            };
             let Some(since) = d.deprecated.as_deref().filter(|v| reached(at, Some(v))) else {
                 continue;
             };
@@ -30,7 +34,10 @@ impl Rule for DeprecatedDirective {
             // PHP only complains when the value differs from the default.
             let default = d.default_at(at).unwrap_or("");
             let same = match (e.value.text(), d.kind.as_str()) {
-                (Some(t), "bool") => e.value.as_bool() == Some(crate::parse::ini::leading_int(default) != 0) || t == default,
+                (Some(t), "bool") => {
+                    e.value.as_bool() == Some(crate::parse::ini::leading_int(default) != 0)
+                        || t == default
+                }
                 (Some(t), _) => t.trim() == default,
                 (None, _) => false,
             };

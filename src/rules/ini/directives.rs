@@ -94,7 +94,6 @@ impl Directive {
 
 pub use crate::model::units::{Quantity, human_bytes, parse_quantity};
 
-
 /// PHP's error-level constants (E_ALL as in PHP 8.0-8.3; 8.4 drops E_STRICT from it).
 pub fn error_constant(name: &str) -> Option<i64> {
     Some(match name {
@@ -131,10 +130,17 @@ pub fn pool_php_settings(
     let mut out = Vec::new();
     for d in fpm.sections.iter().flat_map(|s| &s.directives) {
         let setter = d.name.text.to_ascii_lowercase();
-        if !matches!(setter.as_str(), "php_value" | "php_admin_value" | "php_flag" | "php_admin_flag") {
+        if !matches!(
+            setter.as_str(),
+            "php_value" | "php_admin_value" | "php_flag" | "php_admin_flag"
+        ) {
             continue;
         }
-        let Some(name) = d.offset.as_ref().map(|o| o.text.trim().to_ascii_lowercase()) else {
+        let Some(name) = d
+            .offset
+            .as_ref()
+            .map(|o| o.text.trim().to_ascii_lowercase())
+        else {
             continue;
         };
         if name.is_empty() || d.value.is_symbolic() {
@@ -202,7 +208,10 @@ pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
                 if let (Some(suffix), true) = (t.strip_prefix(digits), is_int(digits)) {
                     if suffix.len() <= 1 {
                         let n = parse_int_literal(digits).unwrap_or(0);
-                        return d.min.filter(|m| n < *m).map(|min| format!("`{t}` is below the minimum `{min}`"));
+                        return d
+                            .min
+                            .filter(|m| n < *m)
+                            .map(|min| format!("`{t}` is below the minimum `{min}`"));
                     }
                 }
                 let lead: String = t.chars().take_while(char::is_ascii_digit).collect();
@@ -232,8 +241,9 @@ pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
             }
             None
         }
-        "float" => (!t.is_empty() && t.parse::<f64>().is_err())
-            .then(|| format!("`{t}` is not a number")),
+        "float" => {
+            (!t.is_empty() && t.parse::<f64>().is_err()).then(|| format!("`{t}` is not a number"))
+        }
         "size" => match parse_quantity(t) {
             Quantity::Ok(_) => None,
             _ if t.is_empty() => None,
@@ -242,7 +252,10 @@ pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
             )),
             Quantity::BadMultiplier { value, suffix } => Some(format!(
                 "`{t}` has the unknown multiplier `{suffix}`: PHP reads it as {value} bytes (write `{value}{}`)",
-                suffix.chars().next().map_or(String::new(), |c| c.to_ascii_uppercase().to_string())
+                suffix
+                    .chars()
+                    .next()
+                    .map_or(String::new(), |c| c.to_ascii_uppercase().to_string())
             )),
         },
         "enum" => {
@@ -343,8 +356,7 @@ pub fn development_content(ini: &IniFile) -> bool {
     ini.entries.iter().any(|e| {
         let key = e.key.trim().to_ascii_lowercase();
         key.starts_with("xdebug.")
-            || (key == "zend.assertions"
-                && e.value.text().is_some_and(|t| t.trim() == "1"))
+            || (key == "zend.assertions" && e.value.text().is_some_and(|t| t.trim() == "1"))
     })
 }
 
@@ -359,8 +371,12 @@ pub fn cli_file(path: &str) -> bool {
 
 /// For the OPcache project rules (INI011-INI013), which report only in files
 /// that configure OPcache: whether a file's document must be kept for them.
-pub fn configures_opcache(kind: crate::source::FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-    kind == crate::source::FileKind::PhpIni && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
+pub fn configures_opcache(
+    kind: crate::source::FileKind,
+    facts: &crate::project::facts::FileFacts,
+) -> bool {
+    kind == crate::source::FileKind::PhpIni
+        && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
 }
 
 /// Where to insert a new `opcache.*` line: after the last one PHP reads, else
@@ -473,7 +489,10 @@ mod tests {
         assert_eq!(check("opcache.memory_consumption", "256"), None);
         assert!(check("opcache.memory_consumption", "1G").is_some());
         assert!(check("opcache.interned_strings_buffer", "16M").is_some());
-        assert_eq!(check("error_reporting", "E_ALL & ~E_DEPRECATED & ~E_STRICT"), None);
+        assert_eq!(
+            check("error_reporting", "E_ALL & ~E_DEPRECATED & ~E_STRICT"),
+            None
+        );
         assert!(check("error_reporting", "E_ALL & ~E_NOTICES").is_some());
         assert_eq!(check("error_reporting", "${LEVEL}"), None);
         assert_eq!(check("opcache.jit", "1255"), None);

@@ -40,11 +40,15 @@ impl Rule for DisplayErrorsEnabled {
             }
             return;
         }
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         if development_content(ini) {
             return;
         }
-        let Some(e) = ini.get("display_errors") else { return };
+        let Some(e) = ini.get("display_errors") else {
+            return;
+        };
         let Some(t) = e.value.text() else { return };
         // `stderr` goes to the process's stderr (the container log), not to clients.
         if t.trim().eq_ignore_ascii_case("stderr") || e.value.as_bool() != Some(true) {

@@ -1,6 +1,6 @@
 //! INI022: errors not logged, or logged to a file inside the container.
 
-use super::directives::{production, development_file};
+use super::directives::{development_file, production};
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -31,7 +31,9 @@ impl Rule for ErrorLogging {
         if development_file(ctx.settings) {
             return;
         }
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         let sev = if production(ctx.settings) {
             Severity::Warning
         } else {

@@ -1,6 +1,6 @@
 //! INI021: the `X-Powered-By: PHP/x.y.z` header in production.
 
-use super::directives::{production, development_file};
+use super::directives::{development_file, production};
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -23,8 +23,12 @@ impl Rule for ExposePhpEnabled {
         if !production(ctx.settings) {
             return;
         }
-        let Some(ini) = file.document.as_ini() else { return };
-        let Some(e) = ini.get("expose_php") else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
+        let Some(e) = ini.get("expose_php") else {
+            return;
+        };
         if e.value.as_bool() != Some(true) {
             return;
         }

@@ -21,19 +21,29 @@ impl Rule for InvalidDirectiveValue {
             check_pool_settings(fpm, ctx);
             return;
         }
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         for e in &ini.entries {
-            let Some(d) = schema().get(&e.key) else { continue };
+            let Some(d) = schema().get(&e.key) else {
+                continue;
+            };
             if e.offset.is_some() || reached(ctx.settings.php_version, d.removed.as_deref()) {
                 continue;
             }
             let Some(problem) = check_value(&e.key, d, &e.value) else {
                 continue;
             };
-            let span = if e.value.span.is_empty() { e.key_span } else { e.value.span };
+            let span = if e.value.span.is_empty() {
+                e.key_span
+            } else {
+                e.value.span
+            };
             let mut hint = match d.kind.as_str() {
                 "bool" => "Write `On` or `Off`".to_owned(),
-                "size" => "Write a size such as `128M` or `1G` (suffixes `K`, `M`, `G` only)".to_owned(),
+                "size" => {
+                    "Write a size such as `128M` or `1G` (suffixes `K`, `M`, `G` only)".to_owned()
+                }
                 "enum" => format!(
                     "Write one of {}",
                     d.values
@@ -71,12 +81,21 @@ impl Rule for InvalidDirectiveValue {
 /// (`php_flag`/`php_admin_flag` values are fpm booleans, checked by fpm itself).
 fn check_pool_settings(fpm: &crate::parse::fpm::FpmFile, ctx: &mut Context) {
     for (d, name, value) in pool_php_settings(fpm) {
-        let Some(meta) = schema().get(&name) else { continue };
-        if d.name.text.ends_with("_flag") || reached(ctx.settings.php_version, meta.removed.as_deref()) {
+        let Some(meta) = schema().get(&name) else {
+            continue;
+        };
+        if d.name.text.ends_with("_flag")
+            || reached(ctx.settings.php_version, meta.removed.as_deref())
+        {
             continue;
         }
-        let Some(problem) = check_value(&name, meta, &value) else { continue };
-        ctx.report(d.value.span, format!("invalid `{}[{name}]`: {problem}", d.name.text))
-            .label_text("invalid value");
+        let Some(problem) = check_value(&name, meta, &value) else {
+            continue;
+        };
+        ctx.report(
+            d.value.span,
+            format!("invalid `{}[{name}]`: {problem}", d.name.text),
+        )
+        .label_text("invalid value");
     }
 }

@@ -1,6 +1,8 @@
 //! INI023: `memory_limit = -1`.
 
-use super::directives::{Quantity, cli_file, development_file, parse_quantity, pool_php_settings, production};
+use super::directives::{
+    Quantity, cli_file, development_file, parse_quantity, pool_php_settings, production,
+};
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -42,14 +44,20 @@ impl Rule for MemoryLimitUnlimited {
             }
             return;
         }
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         // The CLI's own file: scripts and Composer run without a limit by design.
         if cli_file(&file.source.path) {
             return;
         }
-        let Some(e) = ini.get("memory_limit") else { return };
+        let Some(e) = ini.get("memory_limit") else {
+            return;
+        };
         let Some(t) = e.value.text() else { return };
-        let Quantity::Ok(n) = parse_quantity(&t) else { return };
+        let Quantity::Ok(n) = parse_quantity(&t) else {
+            return;
+        };
         if n >= 0 {
             return;
         }

@@ -2,15 +2,15 @@
 //! queue workers run under.
 
 use super::directives::schema;
-use crate::project::facts::IniFacts;
+use crate::diagnostic::FileId;
 use crate::diagnostic::Severity;
 use crate::project::Project;
-use crate::rules::{Context, Rule};
-use crate::diagnostic::FileId;
+use crate::project::facts::IniFacts;
 use crate::project::links::ImageNode;
 use crate::project::process::{Process, ProcessKind};
-use std::collections::HashMap;
+use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
+use std::collections::HashMap;
 
 pub struct OpcacheCliDisabled;
 
@@ -200,15 +200,15 @@ fn cli_worker(project: &Project) -> Option<CliWorker> {
         });
     }
     for w in &project.graph.workloads {
-        if let Some(c) = w
-            .containers
-            .iter()
-            .find(|c| is_cli(&c.process, configured))
-        {
+        if let Some(c) = w.containers.iter().find(|c| is_cli(&c.process, configured)) {
             return Some(CliWorker {
                 file: c.process_evidence.file,
                 span: c.process_evidence.span,
-                what: format!("the {} of `{}`", c.process.describe(), project.path(w.object.file)),
+                what: format!(
+                    "the {} of `{}`",
+                    c.process.describe(),
+                    project.path(w.object.file)
+                ),
             });
         }
     }
@@ -243,7 +243,9 @@ impl Rule for OpcacheCliDisabled {
         let ix = index(project);
         let at = ctx.settings.php_version;
         for file in project.of_kind(FileKind::PhpIni) {
-            let Some(ini) = project.facts_of(file.id).ini() else { continue };
+            let Some(ini) = project.facts_of(file.id).ini() else {
+                continue;
+            };
             // `php.development.ini`, `.devcontainer/`: not what production runs.
             if ctx.settings.profile == crate::config::Profile::Production
                 && !ctx.settings.strict

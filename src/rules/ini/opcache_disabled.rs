@@ -1,6 +1,6 @@
 //! INI010: OPcache switched off.
 
-use super::directives::{production, development_file};
+use super::directives::{development_file, production};
 use crate::diagnostic::Severity;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
@@ -21,8 +21,12 @@ impl Rule for OpcacheDisabled {
         if development_file(ctx.settings) {
             return;
         }
-        let Some(ini) = file.document.as_ini() else { return };
-        let Some(e) = ini.get("opcache.enable") else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
+        let Some(e) = ini.get("opcache.enable") else {
+            return;
+        };
         if e.value.as_bool() != Some(false) {
             return;
         }

@@ -11,8 +11,10 @@ pub struct OpcacheJitInactive;
 /// Whether an `opcache.jit` value turns the JIT on.
 fn enables(mode: &str) -> bool {
     let m = mode.trim().to_ascii_lowercase();
-    matches!(m.as_str(), "on" | "1" | "yes" | "true" | "tracing" | "function")
-        || (m.len() == 4 && m.chars().all(|c| c.is_ascii_digit()) && m != "0000")
+    matches!(
+        m.as_str(),
+        "on" | "1" | "yes" | "true" | "tracing" | "function"
+    ) || (m.len() == 4 && m.chars().all(|c| c.is_ascii_digit()) && m != "0000")
 }
 
 impl Rule for OpcacheJitInactive {
@@ -51,7 +53,9 @@ impl Rule for OpcacheJitInactive {
 }
 
 fn check(file: &ParsedFile, elsewhere: &dyn Fn(&str) -> Option<String>, ctx: &mut Context) {
-    let Some(ini) = file.document.as_ini() else { return };
+    let Some(ini) = file.document.as_ini() else {
+        return;
+    };
     let at = ctx.settings.php_version;
     let jit = setting(ini, "opcache.jit", at);
     let buffer = setting(ini, "opcache.jit_buffer_size", at);

@@ -54,7 +54,11 @@ impl Rule for OpcacheUndersized {
         // Only the files PHP reads together with this one count.
         let set_elsewhere = |this: &ParsedFile, name: &str| {
             project.ini_peers(this.id).iter().any(|&f| {
-                f != this.id && project.facts_of(f).ini().is_some_and(|i| i.get(name).is_some())
+                f != this.id
+                    && project
+                        .facts_of(f)
+                        .ini()
+                        .is_some_and(|i| i.get(name).is_some())
             })
         };
         let at = ctx.settings.php_version;
@@ -62,7 +66,9 @@ impl Rule for OpcacheUndersized {
             if crate::config::is_development_path(&file.source.path) {
                 continue;
             }
-            let Some(ini) = file.document.as_ini() else { continue };
+            let Some(ini) = file.document.as_ini() else {
+                continue;
+            };
             for (name, min, recommended, unit, why) in LIMITS {
                 let s = setting(ini, name, at);
                 let Some(n) = s.as_quantity() else { continue };

@@ -52,7 +52,9 @@ impl Rule for OpcacheValidateTimestamps {
 }
 
 fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
-    let Some(ini) = file.document.as_ini() else { return };
+    let Some(ini) = file.document.as_ini() else {
+        return;
+    };
     let at = ctx.settings.php_version;
     let vt = setting(ini, "opcache.validate_timestamps", at);
     if vt.as_bool() != Some(true) {
@@ -83,7 +85,9 @@ fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
         }
         None => {
             // Only files that configure OPcache are expected to set it.
-            let Some(anchor) = ini.opcache_anchor() else { return };
+            let Some(anchor) = ini.opcache_anchor() else {
+                return;
+            };
             if set_elsewhere {
                 return;
             }
@@ -117,10 +121,18 @@ mod tests {
             ..LintOptions::default()
         };
         let r = crate::lint_text("php.ini", text, &config, &opts);
-        let hits: Vec<_> = r.diagnostics.iter().filter(|d| d.code == "INI011").collect();
+        let hits: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "INI011")
+            .collect();
         let (fixed, _) = crate::fix::fixed_text(text, &hits, false);
         let again = crate::lint_text("php.ini", &fixed, &config, &opts);
-        let left = again.diagnostics.iter().filter(|d| d.code == "INI011").count();
+        let left = again
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "INI011")
+            .count();
         (hits.len(), fixed, left)
     }
 
@@ -129,13 +141,18 @@ mod tests {
         let (n, fixed, left) =
             fix_and_relint("[opcache]\nopcache.enable=1\nopcache.validate_timestamps = On ; dev\n");
         assert_eq!(n, 1);
-        assert_eq!(fixed, "[opcache]\nopcache.enable=1\nopcache.validate_timestamps = 0 ; dev\n");
+        assert_eq!(
+            fixed,
+            "[opcache]\nopcache.enable=1\nopcache.validate_timestamps = 0 ; dev\n"
+        );
         assert_eq!(left, 0);
     }
 
     #[test]
     fn fix_inserts_after_the_last_opcache_line() {
-        let (n, fixed, left) = fix_and_relint("[opcache]\nopcache.enable=1\nopcache.memory_consumption=256\n\n[Date]\ndate.timezone=UTC");
+        let (n, fixed, left) = fix_and_relint(
+            "[opcache]\nopcache.enable=1\nopcache.memory_consumption=256\n\n[Date]\ndate.timezone=UTC",
+        );
         assert_eq!(n, 1);
         assert_eq!(
             fixed,

@@ -48,10 +48,7 @@ mod tests {
                 let rest = l.strip_prefix(';').unwrap_or(l);
                 let looks_like_directive = l.starts_with(';')
                     && rest.contains('=')
-                    && rest
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_ascii_alphabetic());
+                    && rest.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
                 if looks_like_directive { rest } else { l }
             })
             .collect::<Vec<_>>()

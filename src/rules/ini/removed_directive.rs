@@ -17,10 +17,14 @@ impl Rule for RemovedDirective {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         let at = ctx.settings.php_version;
         for e in &ini.entries {
-            let Some(d) = schema().get(&e.key) else { continue };
+            let Some(d) = schema().get(&e.key) else {
+                continue;
+            };
             let Some(removed) = d.removed.as_deref().filter(|r| reached(at, Some(r))) else {
                 continue;
             };

@@ -17,7 +17,9 @@ impl Rule for UnknownDirective {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         let s = schema();
         let at = ctx.settings.php_version;
         for e in &ini.entries {

@@ -17,7 +17,9 @@ impl Rule for UploadExceedsPostMaxSize {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(ini) = file.document.as_ini() else { return };
+        let Some(ini) = file.document.as_ini() else {
+            return;
+        };
         let at = ctx.settings.php_version;
         let upload = setting(ini, "upload_max_filesize", at);
         let post = setting(ini, "post_max_size", at);

@@ -1,8 +1,8 @@
 //! K8S105: a kind of a built-in API group that this Kubernetes version does not serve
 //! (a removed apiVersion such as `extensions/v1beta1`, or a misspelt kind).
 
-use crate::project::ParsedFile;
 use super::schema_check as k8s_schema;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,8 +1,8 @@
 //! K8S017: container keeps the runtime's default capabilities.
 
 use super::security_common::{capability, checked_containers, describe, missing_span, sc_field};
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -37,7 +37,9 @@ impl Rule for CapabilitiesNotDropped {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
                 let caps = sc_field(&c, "capabilities");
@@ -64,8 +66,11 @@ impl Rule for CapabilitiesNotDropped {
                 } else {
                     "it does not drop `ALL` capabilities"
                 };
-                ctx.report(span, format!("{} keeps default capabilities: {what}", describe(&c, &obj)))
-                    .label_text("capabilities kept");
+                ctx.report(
+                    span,
+                    format!("{} keeps default capabilities: {what}", describe(&c, &obj)),
+                )
+                .label_text("capabilities kept");
             }
         }
     }

@@ -1,8 +1,8 @@
 //! K8S043: container without a CPU request.
 
-use crate::project::ParsedFile;
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -17,7 +17,9 @@ pub(crate) fn check_resource(
     name: &str,
     what: &str,
 ) {
-    let Some(yaml) = file.document.as_yaml() else { return };
+    let Some(yaml) = file.document.as_yaml() else {
+        return;
+    };
     for obj in k8s::objects(yaml) {
         for c in obj.containers() {
             if c.kind == ContainerKind::Ephemeral {
@@ -31,7 +33,10 @@ pub(crate) fn check_resource(
             let resources = c.node.entry("resources").filter(|e| e.value.is_map());
             let sec = resources.and_then(|r| r.value.entry(section));
             let (span, why) = match (sec, resources) {
-                (Some(s), _) => (s.key.span, format!("`resources.{section}` sets no `{name}`")),
+                (Some(s), _) => (
+                    s.key.span,
+                    format!("`resources.{section}` sets no `{name}`"),
+                ),
                 (None, Some(r)) => (r.key.span, format!("`resources` has no `{section}`")),
                 (None, None) => (c.anchor_span(), "it sets no `resources`".to_owned()),
             };

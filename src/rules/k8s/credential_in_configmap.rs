@@ -1,8 +1,8 @@
 //! K8S021: credential stored in a ConfigMap.
 
 use super::plaintext_secret::plaintext_secret;
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -16,7 +16,9 @@ fn secret_in_lines(value: &str) -> Option<(String, &'static str)> {
         if line.starts_with('#') {
             continue;
         }
-        let Some(i) = line.find(['=', ':']) else { continue };
+        let Some(i) = line.find(['=', ':']) else {
+            continue;
+        };
         let name = line[..i].trim();
         if name.is_empty() || name.contains(char::is_whitespace) {
             continue;
@@ -39,12 +41,16 @@ impl Rule for CredentialInConfigmap {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             if obj.kind != "ConfigMap" {
                 continue;
             }
-            let Some(data) = obj.root.get("data") else { continue };
+            let Some(data) = obj.root.get("data") else {
+                continue;
+            };
             for e in data.as_map() {
                 let (Some(key), Some(value)) = (e.key.as_str(), e.value.as_str()) else {
                     continue;
@@ -57,8 +63,11 @@ impl Rule for CredentialInConfigmap {
                 };
                 let Some(what) = found else { continue };
                 ctx.mask(e.value.span);
-                ctx.report(e.key.span, format!("{}: {what} in plain text", obj.display()))
-                    .label_text("credential in a ConfigMap");
+                ctx.report(
+                    e.key.span,
+                    format!("{}: {what} in plain text", obj.display()),
+                )
+                .label_text("credential in a ConfigMap");
             }
         }
     }

@@ -2,8 +2,8 @@
 
 use super::security_common::{capability, checked_containers, describe, sc_field};
 use crate::diagnostic::Severity;
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -38,11 +38,17 @@ impl Rule for DangerousCapabilities {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
-                let Some(caps) = sc_field(&c, "capabilities") else { continue };
-                let Some(add) = caps.value.get("add") else { continue };
+                let Some(caps) = sc_field(&c, "capabilities") else {
+                    continue;
+                };
+                let Some(add) = caps.value.get("add") else {
+                    continue;
+                };
                 for item in add.as_seq() {
                     let Some(name) = item.as_str() else { continue };
                     let cap = capability(name);

@@ -54,7 +54,10 @@ impl Rule for DuplicateObject {
     }
 }
 
-fn dir_of<'a>(project: &Project<'a>, file: crate::diagnostic::FileId) -> Option<&'a std::path::Path> {
+fn dir_of<'a>(
+    project: &Project<'a>,
+    file: crate::diagnostic::FileId,
+) -> Option<&'a std::path::Path> {
     project
         .file(file)
         .and_then(|f| std::path::Path::new(f.source.path.as_str()).parent())
@@ -63,7 +66,11 @@ fn dir_of<'a>(project: &Project<'a>, file: crate::diagnostic::FileId) -> Option<
 /// Files named as variants of one another (`bookinfo.yaml` and `bookinfo-psa.yaml`,
 /// `route-reviews-90-10.yaml` and `route-reviews-50-50.yaml`): alternatives
 /// applied one at a time, not two copies of one object.
-fn variants(project: &Project<'_>, a: crate::diagnostic::FileId, b: crate::diagnostic::FileId) -> bool {
+fn variants(
+    project: &Project<'_>,
+    a: crate::diagnostic::FileId,
+    b: crate::diagnostic::FileId,
+) -> bool {
     let stem = |f| {
         project
             .file(f)
@@ -114,7 +121,13 @@ fn in_examples(project: &Project<'_>, file: crate::diagnostic::FileId) -> bool {
             .any(|c| {
                 matches!(
                     c.to_ascii_lowercase().as_str(),
-                    "samples" | "sample" | "examples" | "example" | "demo" | "demos" | "quickstarts"
+                    "samples"
+                        | "sample"
+                        | "examples"
+                        | "example"
+                        | "demo"
+                        | "demos"
+                        | "quickstarts"
                 )
             })
     })

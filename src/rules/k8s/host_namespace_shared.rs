@@ -1,7 +1,7 @@
 //! K8S018: pod shares the node's network, process or IPC namespace.
 
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -17,7 +17,9 @@ impl Rule for HostNamespaceShared {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             let Some(pod) = obj.pod_spec() else { continue };
             for (field, what) in [

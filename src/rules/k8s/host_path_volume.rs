@@ -1,8 +1,8 @@
 //! K8S015: pod mounts a directory or socket of the node (`hostPath`).
 
 use crate::diagnostic::Severity;
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -65,11 +65,15 @@ impl Rule for HostPathVolume {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             let Some(pod) = obj.pod_spec() else { continue };
             for vol in pod.get("volumes").map(|v| v.as_seq()).unwrap_or_default() {
-                let Some(host) = vol.entry("hostPath") else { continue };
+                let Some(host) = vol.entry("hostPath") else {
+                    continue;
+                };
                 let name = vol.str_at(&["name"]).unwrap_or("<unnamed>");
                 let path_node = host.value.get("path");
                 let path = path_node.and_then(|p| p.as_str()).unwrap_or("");
@@ -108,7 +112,14 @@ mod tests {
 
     #[test]
     fn sensitive_paths() {
-        for p in ["/", "/var/run/docker.sock", "/etc", "/etc/", "/var/lib/kubelet/pods", "/run/containerd/containerd.sock"] {
+        for p in [
+            "/",
+            "/var/run/docker.sock",
+            "/etc",
+            "/etc/",
+            "/var/lib/kubelet/pods",
+            "/run/containerd/containerd.sock",
+        ] {
             assert!(is_sensitive(p), "{p}");
         }
         for p in ["/data", "/config", "/etcd-backup", "/var/log/app"] {

@@ -1,8 +1,8 @@
 //! K8S024: container binds a port on the node (`hostPort`).
 
 use super::security_common::{checked_containers, describe};
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -18,7 +18,9 @@ impl Rule for HostPort {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         // Manifests for a kind (Kubernetes in Docker) cluster: hostPort with
         // the cluster's `extraPortMappings` is how kind exposes a port
         // (ingress-nginx's `provider/kind/deploy.yaml`).
@@ -33,11 +35,18 @@ impl Rule for HostPort {
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
                 for port in c.node.get("ports").map(|p| p.as_seq()).unwrap_or_default() {
-                    let Some(host) = port.get("hostPort") else { continue };
-                    let Some(n) = host.as_i64().filter(|n| *n != 0) else { continue };
+                    let Some(host) = port.get("hostPort") else {
+                        continue;
+                    };
+                    let Some(n) = host.as_i64().filter(|n| *n != 0) else {
+                        continue;
+                    };
                     ctx.report(
                         host.span,
-                        format!("{} binds port `{n}` on the node (`hostPort`)", describe(&c, &obj)),
+                        format!(
+                            "{} binds port `{n}` on the node (`hostPort`)",
+                            describe(&c, &obj)
+                        ),
                     )
                     .label_text("node port");
                 }

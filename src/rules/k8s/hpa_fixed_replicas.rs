@@ -22,7 +22,9 @@ impl Rule for HpaFixedReplicas {
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         for (i, obj) in set.objects.iter().enumerate() {
-            let Some((Some(span), n)) = obj.replicas() else { continue };
+            let Some((Some(span), n)) = obj.replicas() else {
+                continue;
+            };
             let Some(hpa) = set.autoscalers_of(i).first().and_then(|&h| set.object(h)) else {
                 continue;
             };

@@ -1,10 +1,10 @@
 //! K8S023: `imagePullPolicy: Always` on a pinned image.
 
-use crate::model::image::{ImageRef, image_tag};
 use super::security_common::{checked_containers, describe};
 use crate::diagnostic::Edit;
-use crate::project::ParsedFile;
+use crate::model::image::{ImageRef, image_tag};
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -20,10 +20,14 @@ impl Rule for ImagePullPolicyAlways {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
-                let Some(policy) = c.node.get("imagePullPolicy") else { continue };
+                let Some(policy) = c.node.get("imagePullPolicy") else {
+                    continue;
+                };
                 if policy.as_str() != Some("Always") {
                     continue;
                 }
@@ -58,17 +62,35 @@ impl Rule for ImagePullPolicyAlways {
 /// `:main`, `:stable`, `:8.3-nightly`): `Always` is how nodes see the new build.
 fn is_moving_tag(tag: &str) -> bool {
     const MOVING: [&str; 19] = [
-        "develop", "development", "dev", "main", "master", "trunk", "head", "stable", "edge",
-        "nightly", "snapshot", "canary", "next", "beta", "alpha", "unstable", "testing",
-        "staging", "current",
+        "develop",
+        "development",
+        "dev",
+        "main",
+        "master",
+        "trunk",
+        "head",
+        "stable",
+        "edge",
+        "nightly",
+        "snapshot",
+        "canary",
+        "next",
+        "beta",
+        "alpha",
+        "unstable",
+        "testing",
+        "staging",
+        "current",
     ];
     let tag = tag.to_ascii_lowercase();
     MOVING.contains(&tag.as_str())
         || tag.contains('$')
         || tag.contains("{{")
-        || ["latest", "nightly", "snapshot", "develop", "master", "main", "edge", "dev"]
-            .iter()
-            .any(|w| tag.ends_with(&format!("-{w}")) || tag.ends_with(&format!("_{w}")))
+        || [
+            "latest", "nightly", "snapshot", "develop", "master", "main", "edge", "dev",
+        ]
+        .iter()
+        .any(|w| tag.ends_with(&format!("-{w}")) || tag.ends_with(&format!("_{w}")))
 }
 
 #[cfg(test)]
@@ -77,10 +99,25 @@ mod tests {
 
     #[test]
     fn branch_and_channel_tags_move() {
-        for t in ["develop", "main", "master", "dev", "stable", "edge", "8.3-nightly", "1.0-SNAPSHOT"] {
+        for t in [
+            "develop",
+            "main",
+            "master",
+            "dev",
+            "stable",
+            "edge",
+            "8.3-nightly",
+            "1.0-SNAPSHOT",
+        ] {
             assert!(is_moving_tag(t), "{t}");
         }
-        for t in ["1.2.3", "v2024.10.01", "8.3-fpm-alpine", "sha-4f2a9c1", "devel0p"] {
+        for t in [
+            "1.2.3",
+            "v2024.10.01",
+            "8.3-fpm-alpine",
+            "sha-4f2a9c1",
+            "devel0p",
+        ] {
             assert!(!is_moving_tag(t), "{t}");
         }
     }

@@ -1,8 +1,8 @@
 //! K8S001: container image without a tag, or tagged `latest`.
 
-use crate::project::ParsedFile;
 use crate::model::image::{ImageRef, image_tag};
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -18,10 +18,14 @@ impl Rule for ImageTagLatest {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in obj.containers() {
-                let Some(node) = c.node.get("image") else { continue };
+                let Some(node) = c.node.get("image") else {
+                    continue;
+                };
                 let Some(image) = node.as_str() else { continue };
                 // `${IMAGE}` placeholders are filled in by the pipeline.
                 if image.contains("${") || image.contains("{{") {

@@ -119,7 +119,10 @@ pub fn index(project: &Project, settings: &Settings, set: &ObjectSet<'_>) -> Kus
         .templates
         .iter()
         .enumerate()
-        .filter(|(_, t)| set.object(t.object).is_some_and(|o| by_file.contains_key(&o.file)))
+        .filter(|(_, t)| {
+            set.object(t.object)
+                .is_some_and(|o| by_file.contains_key(&o.file))
+        })
         .map(|(i, _)| i)
         .collect();
     KustomizeIndex { by_file, templates }
@@ -157,7 +160,9 @@ pub fn selects_after_build(
         &ix.templates
     };
     for &t in candidates {
-        let Some(template) = set.templates.get(t) else { continue };
+        let Some(template) = set.templates.get(t) else {
+            continue;
+        };
         let Some(obj) = set.object(template.object) else {
             continue;
         };
@@ -195,11 +200,17 @@ mod tests {
         let k = "namespace: ingress-nginx\ncommonLabels:\n  app.kubernetes.io/name: grafana\nresources:\n- ./deployment.yaml\n- service.yaml\n";
         let got = from_text(k, "deployment.yaml").expect("listed");
         assert_eq!(got.namespace.as_deref(), Some("ingress-nginx"));
-        assert_eq!(got.selector_label("app.kubernetes.io/name"), Some("grafana"));
+        assert_eq!(
+            got.selector_label("app.kubernetes.io/name"),
+            Some("grafana")
+        );
         assert!(from_text(k, "other.yaml").is_none());
         let labels = "resources: [d.yaml]\nlabels:\n- pairs: {app: a}\n  includeSelectors: true\n- pairs: {team: t}\n";
         let got = from_text(labels, "d.yaml").expect("listed");
-        assert_eq!(got.selector_labels, vec![("app".to_owned(), "a".to_owned())]);
+        assert_eq!(
+            got.selector_labels,
+            vec![("app".to_owned(), "a".to_owned())]
+        );
         assert!(from_text("resources: [d.yaml]\n", "d.yaml").is_some_and(|k| !k.adds_selectors()));
         assert!(from_text("- not a map\n", "d.yaml").is_none());
         assert!(from_text("", "d.yaml").is_none());

@@ -1,7 +1,7 @@
 //! K8S040: app container of a long-running workload without a liveness probe.
 
-use crate::project::ParsedFile;
 use crate::model::{k8s, k8s_pod};
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -17,7 +17,9 @@ impl Rule for LivenessProbeMissing {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for (obj, c) in k8s_pod::serving_containers(&k8s::objects(yaml)) {
             if k8s_pod::probe(&c, "livenessProbe").is_none() {
                 ctx.report(

@@ -1,7 +1,7 @@
 //! K8S002: container without a memory limit.
 
-use crate::project::ParsedFile;
 use crate::model::k8s::{self, ContainerKind};
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -17,7 +17,9 @@ impl Rule for MissingMemoryLimit {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in obj.containers() {
                 if c.kind == ContainerKind::Ephemeral {

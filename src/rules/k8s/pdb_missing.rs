@@ -36,12 +36,18 @@ impl Rule for PdbMissing {
         }
         for kind in ["Deployment", "StatefulSet"] {
             for (i, obj) in set.of_kind(kind) {
-                let Some((_, replicas)) = obj.replicas() else { continue };
+                let Some((_, replicas)) = obj.replicas() else {
+                    continue;
+                };
                 let hpa = set
                     .autoscalers_of(i)
                     .iter()
                     .filter_map(|&h| set.object(h))
-                    .find(|h| h.hpa().and_then(|h| h.max_replicas).is_some_and(|max| max > 1));
+                    .find(|h| {
+                        h.hpa()
+                            .and_then(|h| h.max_replicas)
+                            .is_some_and(|max| max > 1)
+                    });
                 if replicas <= 1 && hpa.is_none() {
                     continue;
                 }

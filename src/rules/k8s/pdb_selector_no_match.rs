@@ -31,7 +31,9 @@ impl Rule for PdbSelectorNoMatch {
             if !set.has_templates_in(ns) {
                 continue; // its pods may be defined outside this run
             }
-            let Relation::Pdb(entry) = &pdb.obj.relation else { continue };
+            let Relation::Pdb(entry) = &pdb.obj.relation else {
+                continue;
+            };
             let (span, selector) = match entry {
                 // policy/v1: a null selector selects nothing.
                 None => (
@@ -49,7 +51,8 @@ impl Rule for PdbSelectorNoMatch {
             }
             // A kustomize base: its namespace and labels are added at build.
             if !selector.matches_nothing() {
-                let ix = kix.get_or_insert_with(|| super::kustomize::index(project, ctx.settings, set));
+                let ix =
+                    kix.get_or_insert_with(|| super::kustomize::index(project, ctx.settings, set));
                 if super::kustomize::selects_after_build(ix, set, pdb.file, ns, selector) {
                     continue;
                 }

@@ -58,23 +58,35 @@ mod tests {
             plaintext_secret("DATABASE_URL", "postgresql://user:pass@host/db"),
             Some("password in URL")
         );
-        assert_eq!(plaintext_secret("DB_PASSWORD", "hunter2"), Some("secret-like name"));
+        assert_eq!(
+            plaintext_secret("DB_PASSWORD", "hunter2"),
+            Some("secret-like name")
+        );
         assert_eq!(
             plaintext_secret("the_good_stuff", "---BEGIN OPENSSH PRIVATE KEY---\nxx"),
             Some("private key")
         );
-        assert_eq!(plaintext_secret("SECRET_BLAH", "secretsquirrels"), Some("secret-like name"));
+        assert_eq!(
+            plaintext_secret("SECRET_BLAH", "secretsquirrels"),
+            Some("secret-like name")
+        );
     }
 
     #[test]
     fn quiet_for_references_and_plain_config() {
-        assert_eq!(plaintext_secret("DB_PASSWORD", "$(VAULT_DB_PASSWORD)"), None);
+        assert_eq!(
+            plaintext_secret("DB_PASSWORD", "$(VAULT_DB_PASSWORD)"),
+            None
+        );
         assert_eq!(plaintext_secret("DB_PASSWORD", "${DB_PASSWORD}"), None);
         assert_eq!(
             plaintext_secret("DATABASE_URL", "postgresql://app:$(DB_PASS)@db/app"),
             None
         );
-        assert_eq!(plaintext_secret("DATABASE_URL", "postgresql://db:5432/app"), None);
+        assert_eq!(
+            plaintext_secret("DATABASE_URL", "postgresql://db:5432/app"),
+            None
+        );
         assert_eq!(plaintext_secret("BLAH", "secretsquirrels"), None);
         assert_eq!(plaintext_secret("DB_HOST", "postgres"), None);
     }

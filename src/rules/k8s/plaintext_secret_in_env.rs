@@ -2,8 +2,8 @@
 
 use super::plaintext_secret::plaintext_secret;
 use super::security_common::{checked_containers, describe};
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,14 +19,24 @@ impl Rule for PlaintextSecretInEnv {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
                 for var in c.node.get("env").map(|e| e.as_seq()).unwrap_or_default() {
-                    let Some(name) = var.str_at(&["name"]) else { continue };
-                    let Some(value_node) = var.get("value") else { continue };
-                    let Some(value) = value_node.as_str() else { continue };
-                    let Some(kind) = plaintext_secret(name, value) else { continue };
+                    let Some(name) = var.str_at(&["name"]) else {
+                        continue;
+                    };
+                    let Some(value_node) = var.get("value") else {
+                        continue;
+                    };
+                    let Some(value) = value_node.as_str() else {
+                        continue;
+                    };
+                    let Some(kind) = plaintext_secret(name, value) else {
+                        continue;
+                    };
                     ctx.mask(value_node.span);
                     let secret = format!("{}-secrets", obj.name().unwrap_or("app"));
                     ctx.report(
@@ -96,7 +106,10 @@ mod tests {
             let out = output(&r, format);
             assert!(out.contains("K8S016"), "{out}");
             for leak in ["user:pass", "pass@host", "postgresql://user"] {
-                assert!(!out.contains(leak), "{format:?} output shows `{leak}`:\n{out}");
+                assert!(
+                    !out.contains(leak),
+                    "{format:?} output shows `{leak}`:\n{out}"
+                );
             }
         }
     }

@@ -26,9 +26,22 @@ fn delays(pre_stop: &PreStopFact) -> bool {
 /// down cleanly on its own stop signal.
 pub(crate) fn is_database(image: &str) -> bool {
     const DATABASES: [&str; 16] = [
-        "mysql", "mariadb", "percona", "percona-server", "postgres", "postgresql", "postgis",
-        "redis", "redis-stack-server", "valkey", "keydb", "mongo", "mongodb", "memcached",
-        "mysql-server", "mongodb-community-server",
+        "mysql",
+        "mariadb",
+        "percona",
+        "percona-server",
+        "postgres",
+        "postgresql",
+        "postgis",
+        "redis",
+        "redis-stack-server",
+        "valkey",
+        "keydb",
+        "mongo",
+        "mongodb",
+        "memcached",
+        "mysql-server",
+        "mongodb-community-server",
     ];
     let name = crate::model::image::short_name(image).to_ascii_lowercase();
     DATABASES.contains(&name.as_str())
@@ -75,10 +88,16 @@ impl Rule for PrestopDelayMissing {
         let set = project.objects();
         let mut seen: HashSet<(usize, usize)> = HashSet::new();
         for (svc_index, targets, templates) in set.service_routes() {
-            let Some(svc) = set.object(svc_index) else { continue };
+            let Some(svc) = set.object(svc_index) else {
+                continue;
+            };
             for t in templates {
-                let Some(tpl) = set.templates.get(t) else { continue };
-                let Some(obj) = set.object(tpl.object) else { continue };
+                let Some(tpl) = set.templates.get(t) else {
+                    continue;
+                };
+                let Some(obj) = set.object(tpl.object) else {
+                    continue;
+                };
                 // `strategy: Recreate`: the old pod is gone before a new one
                 // exists, so there is no other endpoint to drain to and a
                 // delay only lengthens the gap.
@@ -91,7 +110,9 @@ impl Rule for PrestopDelayMissing {
                     continue;
                 }
                 for i in web_containers(tpl.pod, &targets) {
-                    let Some(c) = tpl.pod.containers.get(i) else { continue };
+                    let Some(c) = tpl.pod.containers.get(i) else {
+                        continue;
+                    };
                     // `spec.replicas` is 1 when absent (an HPA may change it).
                     if is_database(c.image.as_ref().map_or("", |l| l.text.as_str()))
                         && obj.obj.replicas_text.unwrap_or(1) <= 1

@@ -2,8 +2,8 @@
 
 use super::security_common::{checked_containers, describe, missing_span, sc_field};
 use crate::diagnostic::Edit;
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,7 +19,9 @@ impl Rule for PrivilegeEscalationAllowed {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
                 let who = describe(&c, &obj);

@@ -2,8 +2,8 @@
 
 use super::security_common::{checked_containers, describe, sc_field};
 use crate::diagnostic::Edit;
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,7 +19,9 @@ impl Rule for PrivilegedContainer {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             // An SCC that admits privileged pods grants the same to every user it lists.
             if obj.kind == "SecurityContextConstraints" {
@@ -36,7 +38,9 @@ impl Rule for PrivilegedContainer {
                 continue;
             }
             for c in checked_containers(&obj) {
-                let Some(e) = sc_field(&c, "privileged") else { continue };
+                let Some(e) = sc_field(&c, "privileged") else {
+                    continue;
+                };
                 if e.value.as_bool() == Some(true) {
                     ctx.report(
                         e.value.span,

@@ -50,7 +50,9 @@ impl Rule for ProbeHttpOnFastcgi {
             // php-fpm's ports: the linked pools' `listen`, else 9000.
             let mut listens: Vec<(i64, Option<(FileId, Span)>)> = Vec::new();
             for l in &node.pools {
-                let Some(fpm) = project.facts_of(l.to).fpm() else { continue };
+                let Some(fpm) = project.facts_of(l.to).fpm() else {
+                    continue;
+                };
                 for pool in &fpm.pools {
                     if let Some(p) = pool.get("listen").and_then(listen_port) {
                         listens.push((p, Some((l.to, pool.span))));
@@ -61,7 +63,12 @@ impl Rule for ProbeHttpOnFastcgi {
                 listens.push((9000, None));
             }
             for probe in &c.probes {
-                let Handler::Http { port: Some(port), .. } = &probe.handler else { continue };
+                let Handler::Http {
+                    port: Some(port), ..
+                } = &probe.handler
+                else {
+                    continue;
+                };
                 // The port number the probe reaches, through a name if need be.
                 let number = match port {
                     PortRefFact::Number(n) => Some(*n),

@@ -1,9 +1,9 @@
 //! K8S046: a probe's named port is not among the container's ports (or a port is declared for UDP/SCTP only).
 
 use crate::diagnostic::Severity;
-use crate::project::ParsedFile;
 use crate::model::k8s::{self, ContainerKind};
 use crate::model::k8s_pod::{self, PortRef};
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,7 +19,9 @@ impl Rule for ProbePortUndeclared {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in obj.containers() {
                 if c.kind == ContainerKind::Ephemeral {
@@ -27,9 +29,15 @@ impl Rule for ProbePortUndeclared {
                 }
                 let ports = k8s_pod::ports(&c);
                 for field in ["livenessProbe", "readinessProbe", "startupProbe"] {
-                    let Some(probe) = k8s_pod::probe(&c, field) else { continue };
-                    let Some(h) = k8s_pod::handler(&probe.value) else { continue };
-                    let Some((port, node)) = k8s_pod::handler_port(h) else { continue };
+                    let Some(probe) = k8s_pod::probe(&c, field) else {
+                        continue;
+                    };
+                    let Some(h) = k8s_pod::handler(&probe.value) else {
+                        continue;
+                    };
+                    let Some((port, node)) = k8s_pod::handler_port(h) else {
+                        continue;
+                    };
                     let handler = h.key.as_str().unwrap_or("probe");
                     let declared: Vec<_> = ports.iter().filter(|p| p.matches(port)).collect();
                     // Probes connect over TCP (gRPC and HTTP included).
@@ -40,7 +48,10 @@ impl Rule for ProbePortUndeclared {
                         continue;
                     } else if declared.is_empty() {
                         "is not declared in its `ports`"
-                    } else if declared.iter().all(|p| !p.protocol.eq_ignore_ascii_case("TCP")) {
+                    } else if declared
+                        .iter()
+                        .all(|p| !p.protocol.eq_ignore_ascii_case("TCP"))
+                    {
                         "is declared for UDP/SCTP only, and probes use TCP"
                     } else {
                         continue;

@@ -36,7 +36,9 @@ impl Rule for ReadinessProbeMissing {
             }
         }
         for (t, tpl) in set.templates.iter().enumerate() {
-            let Some(obj) = set.object(tpl.object) else { continue };
+            let Some(obj) = set.object(tpl.object) else {
+                continue;
+            };
             if !obj.is_long_running() {
                 continue;
             }
@@ -80,7 +82,11 @@ impl Rule for ReadinessProbeMissing {
                         "Container `{}` of {} {} but has no readiness probe",
                         c.name,
                         obj.display(),
-                        if selected { "receives Service traffic" } else { "declares ports" }
+                        if selected {
+                            "receives Service traffic"
+                        } else {
+                            "declares ports"
+                        }
                     ),
                 )
                 .label_text("no `readinessProbe`");

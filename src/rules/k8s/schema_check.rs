@@ -8,17 +8,17 @@
 //! thread one after another, so the file's findings are computed by the
 //! first of them and reused by the rest.
 
+use super::schema_tree::{self, Definitions, Schema};
 use crate::config::Settings;
-use crate::model::k8s_versions::{BUNDLED, bundled_versions, normalize_version};
 use crate::model::k8s::{self, Object};
+use crate::model::k8s_versions::{BUNDLED, bundled_versions, normalize_version};
 use crate::parse::yaml::{Node, NodeKind, Resolved, Style, resolve};
 use crate::project::ParsedFile;
 use crate::schema::SchemaIssue;
 use crate::source::Span;
-use super::schema_tree::{self, Definitions, Schema};
+use crate::source::hash::{FastMap, FastSet, map_with_capacity};
 use serde_json::Value;
 use std::cell::RefCell;
-use crate::source::hash::{FastMap, FastSet, map_with_capacity};
 use std::rc::Rc;
 use std::sync::{OnceLock, RwLock};
 
@@ -892,9 +892,17 @@ mod tests {
             );
             let mut served = FastMap::default();
             for (name, def) in all {
-                if let Some([g]) = def["x-kubernetes-group-version-kind"].as_array().map(Vec::as_slice) {
-                    let (group, ver) = (g["group"].as_str().unwrap(), g["version"].as_str().unwrap());
-                    let api = if group.is_empty() { ver.to_owned() } else { format!("{group}/{ver}") };
+                if let Some([g]) = def["x-kubernetes-group-version-kind"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                {
+                    let (group, ver) =
+                        (g["group"].as_str().unwrap(), g["version"].as_str().unwrap());
+                    let api = if group.is_empty() {
+                        ver.to_owned()
+                    } else {
+                        format!("{group}/{ver}")
+                    };
                     served.insert((api, g["kind"].as_str().unwrap().to_owned()), name.clone());
                 }
             }
@@ -931,10 +939,7 @@ mod tests {
                 let p = e.path();
                 if p.is_dir() {
                     walk(&p, out);
-                } else if p
-                    .extension()
-                    .is_some_and(|x| x == "yaml" || x == "yml")
-                {
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
                     out.push(p);
                 }
             }
@@ -954,17 +959,24 @@ mod tests {
             "    - {name: a, image: b, name: 5, ports: [{containerPort: '80'}]}\n",
             "  hostNetwork: .nan\n  priority: 0x10\n  nodeSelector: {a: 0o17, b: 1_000}\n",
         ).to_owned());
-        texts.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: 1, a: x}\n".to_owned());
-        texts.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: x, a: 1}\n".to_owned());
+        texts.push(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: 1, a: x}\n".to_owned(),
+        );
+        texts.push(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: x, a: 1}\n".to_owned(),
+        );
         assert!(texts.len() > 100, "{} YAML files", texts.len());
-        texts.push(concat!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n",
-            "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: 1}}\n",
-            "    spec:\n      restartPolicy: Sometimes\n      imagePullPolicy: Always\n",
-            "      containers:\n        - name: a\n          imagePullPolicy: always\n",
-            "          resources: {limits: {memory: 512MB, cpu: 1.5}, requests: {cpu: [1]}}\n",
-            "          ports: [{containerPort: 1.0}, {containerPort: 1.5}, {protocol: 5}]\n",
-        ).to_owned());
+        texts.push(
+            concat!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n",
+                "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: 1}}\n",
+                "    spec:\n      restartPolicy: Sometimes\n      imagePullPolicy: Always\n",
+                "      containers:\n        - name: a\n          imagePullPolicy: always\n",
+                "          resources: {limits: {memory: 512MB, cpu: 1.5}, requests: {cpu: [1]}}\n",
+                "          ports: [{containerPort: 1.0}, {containerPort: 1.5}, {protocol: 5}]\n",
+            )
+            .to_owned(),
+        );
         let (mut valid, mut invalid) = (0, 0);
         for (version, _) in BUNDLED {
             let b = bundle(version).unwrap();
@@ -1002,6 +1014,9 @@ mod tests {
                 }
             }
         }
-        assert!(valid > 100 && invalid > 10, "{valid} valid, {invalid} invalid");
+        assert!(
+            valid > 100 && invalid > 10,
+            "{valid} valid, {invalid} invalid"
+        );
     }
 }

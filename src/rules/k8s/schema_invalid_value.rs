@@ -1,7 +1,7 @@
 //! K8S104: a value the Kubernetes schema rejects (invalid quantity, enum).
 
-use crate::project::ParsedFile;
 use super::schema_check as k8s_schema;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

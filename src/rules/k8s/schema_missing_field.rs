@@ -1,7 +1,7 @@
 //! K8S103: a field the Kubernetes schema requires is missing.
 
-use crate::project::ParsedFile;
 use super::schema_check as k8s_schema;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -22,7 +22,8 @@ impl Rule for SchemaMissingField {
         // (`commonLabels`) is not missing once built.
         let mut kustomized = None;
         for f in findings.iter().filter(|f| f.code == self.code()) {
-            if f.message.starts_with("missing required field `selector` in `spec` of ")
+            if f.message
+                .starts_with("missing required field `selector` in `spec` of ")
                 && kustomized
                     .get_or_insert_with(|| super::kustomize::of(&file.source.path, ctx.settings))
                     .as_ref()

@@ -1,7 +1,7 @@
 //! K8S100: a field the Kubernetes schema does not define (`livenesProbe`).
 
-use crate::project::ParsedFile;
 use super::schema_check as k8s_schema;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! K8S101: an object whose apiVersion and kind have no bundled schema (CRDs).
 
-use crate::project::ParsedFile;
 use super::schema_check as k8s_schema;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

@@ -1,7 +1,7 @@
 //! K8S102: a value of the wrong JSON type (`replicas: "2"`).
 
-use crate::project::ParsedFile;
 use super::schema_check as k8s_schema;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 

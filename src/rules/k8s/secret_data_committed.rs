@@ -1,8 +1,8 @@
 //! K8S022: a `kind: Secret` with real values committed to the repository.
 
-use crate::project::ParsedFile;
 use crate::model::k8s;
 use crate::parse::yaml::Node;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::secrets::is_placeholder;
 use crate::source::FileKind;
@@ -67,14 +67,18 @@ impl Rule for SecretDataCommitted {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             // A SOPS-encrypted manifest carries its metadata in a `sops` key.
             if obj.kind != "Secret" || obj.root.get("sops").is_some() {
                 continue;
             }
             for (field, base64) in [("data", true), ("stringData", false)] {
-                let Some(e) = obj.root.entry(field) else { continue };
+                let Some(e) = obj.root.entry(field) else {
+                    continue;
+                };
                 let values = real_values(&e.value, base64);
                 if values.is_empty() {
                     continue;
@@ -108,8 +112,14 @@ mod tests {
 
     #[test]
     fn base64() {
-        assert_eq!(decode_base64("aHVudGVyMg==").as_deref(), Some(&b"hunter2"[..]));
-        assert_eq!(decode_base64("Y2hhbmdlbWU=").as_deref(), Some(&b"changeme"[..]));
+        assert_eq!(
+            decode_base64("aHVudGVyMg==").as_deref(),
+            Some(&b"hunter2"[..])
+        );
+        assert_eq!(
+            decode_base64("Y2hhbmdlbWU=").as_deref(),
+            Some(&b"changeme"[..])
+        );
         assert_eq!(decode_base64("not base64!"), None);
     }
 
@@ -118,7 +128,10 @@ mod tests {
         assert!(is_harmless("Y2hhbmdlbWU=", true)); // changeme
         assert!(is_harmless("", true));
         assert!(is_harmless("{{ .Values.db.password | b64enc }}", true));
-        assert!(is_harmless("ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]", false));
+        assert!(is_harmless(
+            "ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]",
+            false
+        ));
         assert!(!is_harmless("aHVudGVyMg==", true));
         assert!(!is_harmless("hunter2", false));
     }

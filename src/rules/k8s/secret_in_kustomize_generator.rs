@@ -28,7 +28,9 @@ impl Rule for SecretInKustomizeGenerator {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(k) = ctx.facts.kustomization() else { return };
+        let Some(k) = ctx.facts.kustomization() else {
+            return;
+        };
         let text = &file.source.text;
         for g in &k.generators {
             // Keys of a secretGenerator's committed values (one finding per generator).
@@ -54,7 +56,9 @@ impl Rule for SecretInKustomizeGenerator {
                         committed.push(name);
                     }
                     GeneratorKind::ConfigMap => {
-                        let Some(kind) = plaintext_secret(name, value) else { continue };
+                        let Some(kind) = plaintext_secret(name, value) else {
+                            continue;
+                        };
                         ctx.mask(l.value_span);
                         ctx.report(
                             l.key.span,
@@ -107,9 +111,15 @@ impl Rule for SecretInKustomizeGenerator {
     /// token, a URL with a password, or a secret-named key with a value).
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         for f in project.files {
-            let Some(k) = project.facts_of(f.id).kustomization() else { continue };
+            let Some(k) = project.facts_of(f.id).kustomization() else {
+                continue;
+            };
             let dir = f.source.path.rsplit_once('/').map_or("", |(d, _)| d);
-            for g in k.generators.iter().filter(|g| g.kind == GeneratorKind::Secret) {
+            for g in k
+                .generators
+                .iter()
+                .filter(|g| g.kind == GeneratorKind::Secret)
+            {
                 let entries = g
                     .envs
                     .iter()
@@ -133,7 +143,9 @@ impl Rule for SecretInKustomizeGenerator {
                     {
                         continue;
                     }
-                    let Some(env) = target.document.as_dotenv() else { continue };
+                    let Some(env) = target.document.as_dotenv() else {
+                        continue;
+                    };
                     let Some(e) = env.entries.iter().find(|e| {
                         !is_placeholder(&e.value)
                             && (find_credential(&e.value).is_some()

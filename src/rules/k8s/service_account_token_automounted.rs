@@ -34,8 +34,12 @@ impl Rule for ServiceAccountTokenAutomounted {
         // ServiceAccounts of the run that opt out: (namespace, name).
         let mut opted_out: HashMap<(&str, &str), bool> = HashMap::new();
         for (_, obj) in objects() {
-            let Relation::ServiceAccount(automount) = &obj.relation else { continue };
-            let Some(name) = obj.name.as_deref() else { continue };
+            let Relation::ServiceAccount(automount) = &obj.relation else {
+                continue;
+            };
+            let Some(name) = obj.name.as_deref() else {
+                continue;
+            };
             let ns = obj.namespace.as_deref().unwrap_or("");
             opted_out.insert((ns, name), *automount == Some(false));
         }
@@ -47,14 +51,20 @@ impl Rule for ServiceAccountTokenAutomounted {
                     ctx.report_in(
                         file,
                         span,
-                        format!("{} mounts a Kubernetes API token into its pods", obj.display()),
+                        format!(
+                            "{} mounts a Kubernetes API token into its pods",
+                            obj.display()
+                        ),
                     )
                     .label_text("token mounted");
                     continue;
                 }
                 None => {}
             }
-            let sa = pod.service_account.as_ref().map_or("default", |(n, _)| n.as_str());
+            let sa = pod
+                .service_account
+                .as_ref()
+                .map_or("default", |(n, _)| n.as_str());
             let ns = obj.namespace.as_deref().unwrap_or("");
             if opted_out.get(&(ns, sa)) == Some(&true) {
                 continue;

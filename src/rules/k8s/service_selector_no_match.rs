@@ -25,8 +25,12 @@ impl Rule for ServiceSelectorNoMatch {
         // Read only when a selector matches nothing as written.
         let mut kix = None;
         for (_, svc) in set.of_kind("Service") {
-            let Relation::Service(s) = &svc.obj.relation else { continue };
-            let Some((selector, selector_span)) = &s.selector else { continue };
+            let Relation::Service(s) = &svc.obj.relation else {
+                continue;
+            };
+            let Some((selector, selector_span)) = &s.selector else {
+                continue;
+            };
             let ns = svc.namespace();
             // Pods may come from files outside this run: only judge a
             // namespace whose workloads are here.

@@ -24,8 +24,12 @@ impl Rule for ServiceTargetPortUnmatched {
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         for (_, svc) in set.of_kind("Service") {
-            let Relation::Service(s) = &svc.obj.relation else { continue };
-            let Some((selector, _)) = &s.selector else { continue };
+            let Relation::Service(s) = &svc.obj.relation else {
+                continue;
+            };
+            let Some((selector, _)) = &s.selector else {
+                continue;
+            };
             let matched = set.matching(svc.namespace(), selector);
             let Some(first) = matched.first().and_then(|&t| set.templates.get(t)) else {
                 continue; // K8S048 reports a selector matching nothing
@@ -46,10 +50,9 @@ impl Rule for ServiceTargetPortUnmatched {
             for p in &s.ports {
                 let target = &p.target;
                 let protocol = p.protocol.as_deref().unwrap_or("TCP");
-                if ports
-                    .iter()
-                    .any(|(_, cp)| cp.matches(target) && cp.protocol().eq_ignore_ascii_case(protocol))
-                {
+                if ports.iter().any(|(_, cp)| {
+                    cp.matches(target) && cp.protocol().eq_ignore_ascii_case(protocol)
+                }) {
                     continue;
                 }
                 let is_name = matches!(target, PortRefFact::Name(_));

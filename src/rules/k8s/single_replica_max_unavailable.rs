@@ -23,7 +23,9 @@ impl Rule for SingleReplicaMaxUnavailable {
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let set = project.objects();
         for (i, obj) in set.of_kind("Deployment") {
-            let Some((_, replicas)) = obj.replicas() else { continue };
+            let Some((_, replicas)) = obj.replicas() else {
+                continue;
+            };
             let hpa_min = set
                 .autoscalers_of(i)
                 .iter()
@@ -37,16 +39,21 @@ impl Rule for SingleReplicaMaxUnavailable {
             // must stop before its replacement can mount the data: a brief
             // outage on rollout is the price, not a misconfiguration.
             let runs_database = obj.obj.pod.as_ref().is_some_and(|p| {
-                p.containers.iter().filter(|c| c.role == Role::Main).any(|c| {
-                    super::prestop_delay_missing::is_database(
-                        c.image.as_ref().map_or("", |l| l.text.as_str()),
-                    )
-                })
+                p.containers
+                    .iter()
+                    .filter(|c| c.role == Role::Main)
+                    .any(|c| {
+                        super::prestop_delay_missing::is_database(
+                            c.image.as_ref().map_or("", |l| l.text.as_str()),
+                        )
+                    })
             });
             if runs_database {
                 continue;
             }
-            let Some(strategy) = &obj.obj.strategy else { continue };
+            let Some(strategy) = &obj.obj.strategy else {
+                continue;
+            };
             if strategy.kind.as_deref().unwrap_or("RollingUpdate") != "RollingUpdate" {
                 continue;
             }

@@ -2,8 +2,8 @@
 
 use super::security_common::{checked_containers, describe, sc_field};
 use crate::diagnostic::Edit;
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -19,17 +19,24 @@ impl Rule for UnsafeProcMount {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
-                let Some(e) = sc_field(&c, "procMount") else { continue };
+                let Some(e) = sc_field(&c, "procMount") else {
+                    continue;
+                };
                 let Some(v) = e.value.as_str() else { continue };
                 if v == "Default" {
                     continue;
                 }
                 ctx.report(
                     e.value.span,
-                    format!("{} sets `procMount: {v}`: `/proc` is not masked", describe(&c, &obj)),
+                    format!(
+                        "{} sets `procMount: {v}`: `/proc` is not masked",
+                        describe(&c, &obj)
+                    ),
                 )
                 .label_text("unmasked /proc")
                 // Unsafe: nested container runtimes need the unmasked /proc.

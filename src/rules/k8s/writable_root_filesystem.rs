@@ -1,8 +1,8 @@
 //! K8S013: container root filesystem is writable.
 
 use super::security_common::{checked_containers, describe, missing_span, sc_field};
-use crate::project::ParsedFile;
 use crate::model::k8s;
+use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -18,7 +18,9 @@ impl Rule for WritableRootFilesystem {
     }
 
     fn check_file(&self, file: &ParsedFile, ctx: &mut Context) {
-        let Some(yaml) = file.document.as_yaml() else { return };
+        let Some(yaml) = file.document.as_yaml() else {
+            return;
+        };
         for obj in k8s::objects(yaml) {
             for c in checked_containers(&obj) {
                 let who = describe(&c, &obj);

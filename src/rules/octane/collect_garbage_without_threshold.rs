@@ -19,7 +19,9 @@ impl Rule for CollectGarbageWithoutThreshold {
     fn check_file(&self, _file: &ParsedFile, ctx: &mut Context) {
         let facts = ctx.facts;
         let Some(o) = facts.octane() else { return };
-        let Some(listener) = o.collect_garbage_listener else { return };
+        let Some(listener) = o.collect_garbage_listener else {
+            return;
+        };
         let (span, why) = match &o.garbage {
             None => (listener, "`garbage` is not set".to_owned()),
             Some(g) if g.env.is_none() && g.as_i64() == Some(0) => {

@@ -31,7 +31,12 @@ impl Rule for OctaneKeyIgnored {
                     if SWOOLE.contains(&name) {
                         continue;
                     }
-                    let help = misplaced(Some("swoole"), name, super::schema::literal(&s.value).as_deref()).or_else(|| {
+                    let help = misplaced(
+                        Some("swoole"),
+                        name,
+                        super::schema::literal(&s.value).as_deref(),
+                    )
+                    .or_else(|| {
                         super::schema::suggest(name, SWOOLE)
                             .map(|s| format!("did you mean `swoole.{s}`?"))
                     });
@@ -49,9 +54,10 @@ impl Rule for OctaneKeyIgnored {
             if TOP_LEVEL.contains(&k) {
                 continue;
             }
-            let help = misplaced(None, k, super::schema::literal(&e.value).as_deref()).or_else(|| {
-                super::schema::suggest(k, TOP_LEVEL).map(|s| format!("did you mean `{s}`?"))
-            });
+            let help =
+                misplaced(None, k, super::schema::literal(&e.value).as_deref()).or_else(|| {
+                    super::schema::suggest(k, TOP_LEVEL).map(|s| format!("did you mean `{s}`?"))
+                });
             // Other unknown keys may be the app's own (`config('octane.x')`).
             if let Some(help) = help {
                 ctx.report(

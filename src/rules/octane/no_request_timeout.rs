@@ -41,16 +41,25 @@ impl Rule for OctaneNoRequestTimeout {
             return;
         }
         // The server a command line starts wins over the config's.
-        let started = sites(project, &[FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose])
-            .into_iter()
-            .filter(|s| s.process.kind == ProcessKind::Octane)
-            .find_map(|s| {
-                s.process
-                    .octane_server()
-                    .map(|v| (v.to_owned(), s.file, s.span))
-            });
+        let started = sites(
+            project,
+            &[
+                FileKind::Dockerfile,
+                FileKind::Kubernetes,
+                FileKind::Compose,
+            ],
+        )
+        .into_iter()
+        .filter(|s| s.process.kind == ProcessKind::Octane)
+        .find_map(|s| {
+            s.process
+                .octane_server()
+                .map(|v| (v.to_owned(), s.file, s.span))
+        });
         for (file, o) in configs {
-            let Some(met) = &o.max_execution_time else { continue };
+            let Some(met) = &o.max_execution_time else {
+                continue;
+            };
             let (server, evidence) = match &started {
                 Some((s, f, span)) => (s.clone(), Some((*f, *span))),
                 None => match o.server.as_ref().and_then(|s| s.value.clone()) {
@@ -59,8 +68,12 @@ impl Rule for OctaneNoRequestTimeout {
                 },
             };
             let what = match server.as_str() {
-                "swoole" => "Swoole runs requests under the CLI SAPI, where PHP's own `max_execution_time` is 0: Octane's timer is the only request timeout",
-                "roadrunner" => "Octane passes it to RoadRunner as `http.pool.supervisor.exec_ttl`, and 0 turns the supervisor's limit off: PHP's CLI has no timeout of its own",
+                "swoole" => {
+                    "Swoole runs requests under the CLI SAPI, where PHP's own `max_execution_time` is 0: Octane's timer is the only request timeout"
+                }
+                "roadrunner" => {
+                    "Octane passes it to RoadRunner as `http.pool.supervisor.exec_ttl`, and 0 turns the supervisor's limit off: PHP's CLI has no timeout of its own"
+                }
                 _ => continue,
             };
             let d = ctx.report_in(

@@ -14,7 +14,11 @@ impl Rule for QueueWorkerUnbounded {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {

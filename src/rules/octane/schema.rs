@@ -59,12 +59,16 @@ pub fn misplaced(section: Option<&str>, key: &str, value: Option<&str>) -> Optio
             v("N")
         ),
         (Some("swoole"), o)
-            if matches!(o, "worker_num" | "task_worker_num" | "reactor_num" | "task_max_request")
-                || SWOOLE_OPTIONS.contains(&o) =>
+            if matches!(
+                o,
+                "worker_num" | "task_worker_num" | "reactor_num" | "task_max_request"
+            ) || SWOOLE_OPTIONS.contains(&o) =>
         {
             "move it under `swoole.options`, which Octane passes to Swoole".to_owned()
         }
-        (None, "rpc_port" | "rpc-port") => format!("pass `--rpc-port={}` to `octane:start`", v("N")),
+        (None, "rpc_port" | "rpc-port") => {
+            format!("pass `--rpc-port={}` to `octane:start`", v("N"))
+        }
         (None, "rr_config" | "rr-config") => {
             format!("pass `--rr-config={}` to `octane:start`", v(".rr.yaml"))
         }

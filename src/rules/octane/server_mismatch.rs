@@ -34,12 +34,23 @@ impl Rule for OctaneServerMismatch {
         let Some((cfg_file, cfg)) = configs.iter().find(|(_, s)| s.env.is_none()) else {
             return;
         };
-        let Some(configured) = cfg.value.as_deref() else { return };
-        for s in sites(project, &[FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]) {
+        let Some(configured) = cfg.value.as_deref() else {
+            return;
+        };
+        for s in sites(
+            project,
+            &[
+                FileKind::Dockerfile,
+                FileKind::Kubernetes,
+                FileKind::Compose,
+            ],
+        ) {
             if s.process.kind != ProcessKind::Octane {
                 continue;
             }
-            let Some(started) = s.process.octane_server() else { continue };
+            let Some(started) = s.process.octane_server() else {
+                continue;
+            };
             if started.eq_ignore_ascii_case(configured) {
                 continue;
             }

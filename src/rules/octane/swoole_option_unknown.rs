@@ -35,7 +35,11 @@ impl Rule for SwooleOptionUnknown {
             }
             let help = match super::schema::suggest(name, SWOOLE_OPTIONS) {
                 Some(s) => format!("Write `{s}`"),
-                None => match misplaced(Some("options"), name, super::schema::literal(&e.value).as_deref()) {
+                None => match misplaced(
+                    Some("options"),
+                    name,
+                    super::schema::literal(&e.value).as_deref(),
+                ) {
                     Some(h) => {
                         let mut c = h.chars();
                         c.next()

@@ -14,7 +14,11 @@ impl Rule for OctaneWatchInDeployment {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -23,7 +27,9 @@ impl Rule for OctaneWatchInDeployment {
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         for s in sites(project, &[FileKind::Kubernetes, FileKind::Compose]) {
-            let Some(flag) = s.process.octane_watch() else { continue };
+            let Some(flag) = s.process.octane_watch() else {
+                continue;
+            };
             if s.development {
                 continue;
             }

@@ -2,8 +2,8 @@
 //! `swoole.options.max_request => 0`): long-lived workers keep every leak.
 
 use super::commands::sites;
-use crate::project::{ParsedFile, Project};
 use crate::project::process::ProcessKind;
+use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -40,7 +40,11 @@ impl Rule for OctaneWorkersNeverRecycled {
     }
 
     fn project_inputs(&self) -> &'static [FileKind] {
-        &[FileKind::Dockerfile, FileKind::Kubernetes, FileKind::Compose]
+        &[
+            FileKind::Dockerfile,
+            FileKind::Kubernetes,
+            FileKind::Compose,
+        ]
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
@@ -52,7 +56,9 @@ impl Rule for OctaneWorkersNeverRecycled {
             if s.process.kind != ProcessKind::Octane {
                 continue;
             }
-            let Some(v) = s.process.octane_max_requests() else { continue };
+            let Some(v) = s.process.octane_max_requests() else {
+                continue;
+            };
             if v.trim().parse::<i64>().ok() != Some(0) {
                 continue;
             }

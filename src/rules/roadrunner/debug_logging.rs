@@ -24,7 +24,10 @@ impl Rule for RrDebugLogging {
             return;
         }
         let Some(logs) = root.get("logs") else { return };
-        if let Some(mode) = logs.get("mode").filter(|m| m.as_str() == Some("development")) {
+        if let Some(mode) = logs
+            .get("mode")
+            .filter(|m| m.as_str() == Some("development"))
+        {
             ctx.report(
                 mode.span,
                 "`logs.mode: development` in a production config: colored console output, debug level and stack traces on every warning",

@@ -5,9 +5,9 @@
 use super::common::{development_file, octane_app, root};
 use crate::diagnostic::FileId;
 use crate::parse::yaml::{self, Node};
+use crate::project::Project;
 use crate::project::facts::{Handler, PortRefFact, VolumeSource};
 use crate::project::process::ProcessKind;
-use crate::project::Project;
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 
@@ -38,7 +38,6 @@ impl Rule for RrLoopbackProbeTarget {
         &[FileKind::RoadRunner]
     }
 
-
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let mut listeners: Vec<Listener> = Vec::new();
         for file in project.of_kind(FileKind::RoadRunner) {
@@ -61,7 +60,9 @@ impl Rule for RrLoopbackProbeTarget {
             if development_file(ctx, file) {
                 continue;
             }
-            let Some(k) = project.facts_of(file.id).kubernetes() else { continue };
+            let Some(k) = project.facts_of(file.id).kubernetes() else {
+                continue;
+            };
             for obj in k.objects.iter().filter(|o| o.kind == "ConfigMap") {
                 for (key, value) in &obj.config_data {
                     let lower = key.to_ascii_lowercase();
@@ -98,7 +99,10 @@ impl Rule for RrLoopbackProbeTarget {
         for c in project.containers() {
             if matches!(
                 c.node.process.kind,
-                ProcessKind::PhpFpm | ProcessKind::Nginx | ProcessKind::Apache | ProcessKind::FrankenPhp
+                ProcessKind::PhpFpm
+                    | ProcessKind::Nginx
+                    | ProcessKind::Apache
+                    | ProcessKind::FrankenPhp
             ) {
                 continue;
             }
@@ -165,7 +169,9 @@ fn loopback_listeners(root: &Node) -> Vec<(&'static str, &Node, i64)> {
         if section == "http" && octane_app(root) {
             continue;
         }
-        let Some(v) = root.path(&[section, "address"]) else { continue };
+        let Some(v) = root.path(&[section, "address"]) else {
+            continue;
+        };
         if let Some(port) = v.as_str().and_then(loopback_port) {
             out.push((section, v, port));
         }

@@ -21,7 +21,9 @@ impl Rule for RrReloadInProduction {
         if development_file(ctx, file) {
             return;
         }
-        let Some(e) = root.entry("reload") else { return };
+        let Some(e) = root.entry("reload") else {
+            return;
+        };
         ctx.report(
             e.key.span,
             "the `reload` plugin watches files and restarts workers on every change: a development feature in a production config",

@@ -205,7 +205,10 @@ pub const ROOT: &[(&str, T)] = &[
         "status",
         T::Loose(&[("address", T::Str), ("unavailable_status_code", T::Int)]),
     ),
-    ("metrics", T::Loose(&[("address", T::Str), ("collect", T::Any)])),
+    (
+        "metrics",
+        T::Loose(&[("address", T::Str), ("collect", T::Any)]),
+    ),
     (
         "reload",
         T::Obj(&[
@@ -216,7 +219,10 @@ pub const ROOT: &[(&str, T)] = &[
     ),
     ("service", T::Dict(&SERVICE)),
     ("jobs", JOBS),
-    ("kv", T::Dict(&T::Obj(&[("driver", T::Str), ("config", T::Any)]))),
+    (
+        "kv",
+        T::Dict(&T::Obj(&[("driver", T::Str), ("config", T::Any)])),
+    ),
     (
         "endure",
         T::Obj(&[
@@ -270,10 +276,22 @@ pub const ROOT: &[(&str, T)] = &[
 /// Top-level keys of RoadRunner v1/v2 or of other tools, and where the
 /// setting lives in v3.
 const MISPLACED_TOP: &[(&str, &str)] = &[
-    ("static", "`http.static` (with `static` in `http.middleware`)"),
-    ("headers", "`http.headers` (with `headers` in `http.middleware`)"),
-    ("health", "`status.address` (the v1 `health` plugin is `status` since v2)"),
-    ("limit", "`http.pool.supervisor` (the v1 `limit` plugin is the pool supervisor since v2)"),
+    (
+        "static",
+        "`http.static` (with `static` in `http.middleware`)",
+    ),
+    (
+        "headers",
+        "`http.headers` (with `headers` in `http.middleware`)",
+    ),
+    (
+        "health",
+        "`status.address` (the v1 `health` plugin is `status` since v2)",
+    ),
+    (
+        "limit",
+        "`http.pool.supervisor` (the v1 `limit` plugin is the pool supervisor since v2)",
+    ),
     ("gzip", "`http.middleware: [\"gzip\"]`"),
     ("pool", "`http.pool` (or the pool of the plugin it is for)"),
     ("supervisor", "`http.pool.supervisor`"),
@@ -334,7 +352,9 @@ pub fn check(root: &Node) -> Vec<Issue> {
                 kind: IssueKind::InvalidValue,
                 span: root.span,
                 message: "a RoadRunner config is a map of plugin sections".into(),
-                hint: "Start with `version: \"3\"` and plugin sections such as `server:` and `http:`".into(),
+                hint:
+                    "Start with `version: \"3\"` and plugin sections such as `server:` and `http:`"
+                        .into(),
             });
         }
         return out;
@@ -397,7 +417,9 @@ fn unknown_top(key: &str, e: &crate::parse::yaml::Entry, out: &mut Vec<Issue>) {
         out.push(Issue {
             kind: IssueKind::UnknownKey,
             span: e.key.span,
-            message: format!("`{key}` is not a top-level RoadRunner v3 section: RoadRunner ignores it"),
+            message: format!(
+                "`{key}` is not a top-level RoadRunner v3 section: RoadRunner ignores it"
+            ),
             hint: format!("Move it to {place}"),
         });
         return;
@@ -431,7 +453,9 @@ fn octane_hint(value: &Node) -> String {
         if e.value.is_map() {
             // `octane.workers.num_workers`, `octane.pool.max_jobs`.
             for inner in e.value.as_map() {
-                let Some(ik) = inner.key.as_str() else { continue };
+                let Some(ik) = inner.key.as_str() else {
+                    continue;
+                };
                 if let Some(t) = target(ik) {
                     moves.push(format!("`octane.{k}.{ik}` to {t}"));
                 }
@@ -558,7 +582,9 @@ fn unknown_nested(
     }
     let (message, hint) = if let Some(sub) = below {
         (
-            format!("`{path}.{key}` is not read there: RoadRunner reads `{key}` under `{path}.{sub}`"),
+            format!(
+                "`{path}.{key}` is not read there: RoadRunner reads `{key}` under `{path}.{sub}`"
+            ),
             format!("Move `{key}` into `{path}.{sub}`"),
         )
     } else if let Some(s) = did_you_mean(key, fields.iter().map(|(k, _)| *k)) {
@@ -614,7 +640,17 @@ fn check_bool(node: &Node, path: &str, out: &mut Vec<Issue>) {
         Resolved::Str(s)
             if matches!(
                 s.trim(),
-                "1" | "0" | "t" | "f" | "T" | "F" | "true" | "false" | "TRUE" | "FALSE" | "True" | "False"
+                "1" | "0"
+                    | "t"
+                    | "f"
+                    | "T"
+                    | "F"
+                    | "true"
+                    | "false"
+                    | "TRUE"
+                    | "FALSE"
+                    | "True"
+                    | "False"
             ) || is_placeholder(s) => {}
         Resolved::Int(0 | 1) => {}
         _ => bad(node, path, "a boolean", out),

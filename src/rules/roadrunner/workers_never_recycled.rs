@@ -48,14 +48,17 @@ impl Rule for RrWorkersNeverRecycled {
         let limited = |key: &str| {
             supervisor.and_then(|s| s.get(key)).is_some_and(|v| {
                 v.as_i64().is_none_or(|n| n > 0)
-                    && v.as_str().is_some_and(|s| s.trim() != "0" && s.trim() != "0s")
+                    && v.as_str()
+                        .is_some_and(|s| s.trim() != "0" && s.trim() != "0s")
             })
         };
         if limited("max_worker_memory") || limited("ttl") {
             return;
         }
         let (span, what) = match max_jobs {
-            Some(e) if !e.value.is_null() => (e.value.span, "`http.pool.max_jobs: 0` means no limit"),
+            Some(e) if !e.value.is_null() => {
+                (e.value.span, "`http.pool.max_jobs: 0` means no limit")
+            }
             _ => match http.value.entry("pool") {
                 Some(p) => (p.key.span, "`http.pool` sets no `max_jobs`"),
                 None => (http.key.span, "`http` sets no `pool.max_jobs`"),
