@@ -10,6 +10,8 @@ use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 
+mod block;
+
 /// Bounds that keep hostile input from exhausting memory or stack.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -98,9 +100,41 @@ pub fn parse(text: &str) -> YamlFile {
 }
 
 pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
+    load(text, limits, true).0
+}
+
+/// Parses with saphyr alone, never the block-style fast path (for the
+/// differential test).
+#[doc(hidden)]
+pub fn parse_without_fast_path(text: &str) -> YamlFile {
+    load(text, Limits::default(), false).0
+}
+
+/// How many of the file's documents the fast path loaded, of how many
+/// (for the differential test: it must stay in use).
+#[doc(hidden)]
+pub fn fast_path_coverage(text: &str) -> (usize, usize) {
+    load(text, Limits::default(), true).1
+}
+
+fn load(text: &str, limits: Limits, fast: bool) -> (YamlFile, (usize, usize)) {
     let mut out = YamlFile::default();
     let mut alias_budget = limits.max_alias_nodes;
+    let mut coverage = (0, 0);
     for (base, chunk) in split_documents(text) {
+        coverage.1 += 1;
+        if fast {
+            let mut loader = Loader::new(text, base, chunk, limits, &mut alias_budget);
+            if block::load(&mut loader) {
+                coverage.0 += 1;
+                for root in loader.docs {
+                    let index = out.documents.len();
+                    out.documents.push(Document { index, root });
+                }
+                out.errors.extend(loader.errors);
+                continue;
+            }
+        }
         let mut loader = Loader::new(text, base, chunk, limits, &mut alias_budget);
         loader.run();
         let mut repaired = None;
@@ -123,7 +157,7 @@ pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
         }
         out.errors.extend(errors);
     }
-    out
+    (out, coverage)
 }
 
 /// saphyr rejects a quoted scalar whose continuation lines are indented less
@@ -250,7 +284,8 @@ struct Loader<'a> {
     full: &'a str,
     base: usize,
     chunk: &'a str,
-    /// Byte offset of each char of the chunk, when the chunk is not ASCII.
+    /// Byte offset of each char of the chunk, when the chunk is not ASCII
+    /// (set by `run`, for saphyr's char indices).
     char_offsets: Option<Vec<usize>>,
     limits: Limits,
     alias_budget: &'a mut usize,
@@ -270,16 +305,11 @@ impl<'a> Loader<'a> {
         limits: Limits,
         alias_budget: &'a mut usize,
     ) -> Self {
-        let char_offsets = (!chunk.is_ascii()).then(|| {
-            let mut v: Vec<usize> = chunk.char_indices().map(|(i, _)| i).collect();
-            v.push(chunk.len());
-            v
-        });
         Loader {
             full,
             base,
             chunk,
-            char_offsets,
+            char_offsets: None,
             limits,
             alias_budget,
             stack: Vec::new(),
@@ -300,6 +330,12 @@ impl<'a> Loader<'a> {
     }
 
     fn run(&mut self) {
+        // saphyr counts chars; the repaired chunk brings its own offsets.
+        if self.char_offsets.is_none() && !self.chunk.is_ascii() {
+            let mut v: Vec<usize> = self.chunk.char_indices().map(|(i, _)| i).collect();
+            v.push(self.chunk.len());
+            self.char_offsets = Some(v);
+        }
         for item in Parser::new_from_str(self.chunk) {
             let (event, span) = match item {
                 Ok(ev) => ev,
