@@ -480,6 +480,10 @@ fn lower_name(path: &Path) -> String {
 /// Template sources (jq, Go, Jinja) that generate Dockerfiles: a line starting
 /// with `{{` or `{%` is never a Dockerfile instruction.
 fn is_template(text: &str) -> bool {
+    // (Most files have no `{{` or `{%` at all: one substring search each.)
+    if !text.contains("{{") && !text.contains("{%") {
+        return false;
+    }
     text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with("{{") || t.starts_with("{%")

@@ -857,9 +857,12 @@ pub fn is_development_path(path: &str) -> bool {
         "tests",
         "testing",
     ];
-    path.split(['/', '\\', '.', '-', '_'])
-        .filter(|w| (3..=12).contains(&w.len()))
-        .any(|w| WORDS.iter().any(|k| w.eq_ignore_ascii_case(k)))
+    // (A byte loop: only words of the right length that start with `d` or
+    // `t` are compared.)
+    path.as_bytes()
+        .split(|b| matches!(b, b'/' | b'\\' | b'.' | b'-' | b'_'))
+        .filter(|w| (3..=12).contains(&w.len()) && matches!(w[0] | 0x20, b'd' | b't'))
+        .any(|w| WORDS.iter().any(|k| w.eq_ignore_ascii_case(k.as_bytes())))
 }
 
 #[cfg(test)]

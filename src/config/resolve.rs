@@ -5,7 +5,7 @@
 //! lookup.
 
 use super::{Config, Level, Patch, Profile, ProfileWord, Settings};
-use crate::source::hash::FastSet;
+use crate::source::hash::{FastMap, FastSet};
 use globset::{Glob, GlobSetBuilder};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -20,6 +20,34 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// An absolute path with `.` and `..` resolved by name (no file system access).
+/// `std::fs::canonicalize(dir)`, at one `lstat` for a directory whose parent
+/// was resolved before: a directory that is not a symbolic link resolves to
+/// its parent's canonical path and its name. (`canonicalize` costs a
+/// `readlink` per path component, for every directory of the run.)
+fn canonical_dir(dir: &Path, parents: &mut FastMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return std::fs::canonicalize(dir).ok();
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let resolved = match parents.get(parent) {
+        Some(resolved) => resolved.clone(),
+        None => {
+            let resolved = std::fs::canonicalize(parent).ok();
+            parents.insert(parent.to_path_buf(), resolved.clone());
+            resolved
+        }
+    }?;
+    match std::fs::symlink_metadata(parent.join(name)) {
+        Ok(m) if !m.file_type().is_symlink() => Some(resolved.join(name)),
+        Ok(_) => std::fs::canonicalize(dir).ok(),
+        Err(_) => None,
+    }
+}
+
 fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -200,6 +228,7 @@ impl Config {
         // Directories to look in, each once; looked in on all cores (two
         // `stat`s per directory, most of them misses, were a serial step).
         let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut canonical_parents: FastMap<PathBuf, Option<PathBuf>> = FastMap::default();
         // (Paths compared and hashed as bytes: both sides are lexically
         // normal, where that equals comparing components, at a tenth of
         // the cost.)
@@ -221,9 +250,9 @@ impl Config {
             let (abs, root) = if named.starts_with(&root_lexical) {
                 (named, &root_lexical)
             } else {
-                match std::fs::canonicalize(dir) {
-                    Ok(abs) => (abs, &root_abs),
-                    Err(_) => continue,
+                match canonical_dir(dir, &mut canonical_parents) {
+                    Some(abs) => (abs, &root_abs),
+                    None => continue,
                 }
             };
             let root = root.as_os_str().as_encoded_bytes();
@@ -363,4 +392,48 @@ pub struct ShownValue {
     pub value: serde_json::Value,
     /// `file:line`, `default` or `command line`.
     pub from: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FastMap, canonical_dir};
+    use std::path::Path;
+
+    #[test]
+    fn canonical_dir_agrees_with_canonicalize_through_symlinks() {
+        let d = std::env::temp_dir().join(format!("dl-canon-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("real/sub/deeper")).unwrap();
+        std::os::unix::fs::symlink(d.join("real"), d.join("link")).unwrap();
+        std::os::unix::fs::symlink("sub", d.join("real/rel")).unwrap();
+        let mut memo = FastMap::default();
+        for dir in [
+            "real",
+            "real/sub",
+            "real/sub/deeper",
+            "link",
+            "link/sub",
+            "link/sub/deeper",
+            "real/rel",
+            "real/rel/deeper",
+            "link/rel/deeper",
+            "real/sub/..",
+            "missing",
+        ] {
+            let path = d.join(dir);
+            // Twice: the second answer comes from the memo.
+            for _ in 0..2 {
+                assert_eq!(
+                    canonical_dir(&path, &mut memo),
+                    std::fs::canonicalize(&path).ok(),
+                    "{dir}"
+                );
+            }
+        }
+        assert_eq!(
+            canonical_dir(Path::new("src"), &mut memo),
+            std::fs::canonicalize("src").ok()
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 }

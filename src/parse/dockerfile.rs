@@ -132,7 +132,52 @@ pub struct Text {
     /// From the first to the last source byte of the text.
     pub span: Span,
     /// `(logical offset, source offset)` where each contiguous piece starts.
-    pieces: Vec<(usize, usize)>,
+    pieces: Pieces,
+}
+
+/// The pieces of a [`Text`]: most texts are one piece, kept inline (a
+/// `Vec` would be an allocation per instruction, argument and word).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Pieces {
+    len: usize,
+    /// The piece when there is one.
+    one: (usize, usize),
+    /// Every piece when there are several.
+    many: Vec<(usize, usize)>,
+}
+
+impl Pieces {
+    fn push(&mut self, piece: (usize, usize)) {
+        match self.len {
+            0 => self.one = piece,
+            1 => {
+                self.many = vec![self.one, piece];
+                self.one = (0, 0);
+            }
+            _ => self.many.push(piece),
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[(usize, usize)] {
+        match self.len {
+            0 => &[],
+            1 => std::slice::from_ref(&self.one),
+            _ => &self.many,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn retain(&mut self, keep: impl Fn(&(usize, usize)) -> bool) {
+        let kept: Vec<(usize, usize)> = self.as_slice().iter().copied().filter(keep).collect();
+        *self = Pieces::default();
+        for p in kept {
+            self.push(p);
+        }
+    }
 }
 
 impl Text {
@@ -161,8 +206,9 @@ impl Text {
 
     /// The source offset of logical offset `at`.
     pub fn source_offset(&self, at: usize) -> usize {
-        let i = self.pieces.partition_point(|(l, _)| *l <= at);
-        match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+        let pieces = self.pieces.as_slice();
+        let i = pieces.partition_point(|(l, _)| *l <= at);
+        match i.checked_sub(1).and_then(|i| pieces.get(i)) {
             Some((l, s)) => s + (at - l),
             None => self.span.start,
         }
@@ -185,8 +231,9 @@ impl Text {
             text: String::with_capacity(self.text.len().saturating_sub(from)),
             ..Text::default()
         };
-        for (i, (l, s)) in self.pieces.iter().enumerate() {
-            let end = self.pieces.get(i + 1).map_or(self.text.len(), |p| p.0);
+        let pieces = self.pieces.as_slice();
+        for (i, (l, s)) in pieces.iter().enumerate() {
+            let end = pieces.get(i + 1).map_or(self.text.len(), |p| p.0);
             if end <= from {
                 continue;
             }

@@ -219,14 +219,32 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, (ReadError, String)>
     let io = |e| (ReadError::Io(e), String::new());
     // One open and one `fstat` (not a `stat` by name, then an open).
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
+    let meta = file.metadata().map_err(io)?;
+    let size = meta.len();
     if size > limit {
         return Err((ReadError::TooLarge { size, limit }, String::new()));
     }
-    // The size may change under us: never read more than the limit allows.
-    let mut bytes = Vec::with_capacity(size as usize);
+    let mut bytes = Vec::new();
+    if meta.is_file() && size > 0 {
+        // One read into room for a byte more than `fstat` said: a regular
+        // file that gives exactly its size is whole (`read_to_end` would
+        // make a second call to see the end).
+        bytes.resize(size as usize + 1, 0);
+        let n = match file.read(&mut bytes) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) => return Err(io(e)),
+        };
+        bytes.truncate(n);
+        if n as u64 == size {
+            return decode(bytes, limit);
+        }
+    }
+    // The size changed under us, or this is not a regular file: read to the
+    // end, never more than the limit allows.
+    let read = bytes.len() as u64;
     file.by_ref()
-        .take(limit.saturating_add(1))
+        .take(limit.saturating_add(1).saturating_sub(read))
         .read_to_end(&mut bytes)
         .map_err(io)?;
     decode(bytes, limit)
@@ -294,6 +312,22 @@ fn valid_prefix(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_text_reads_whole_files_and_files_without_a_size() {
+        let d = std::env::temp_dir().join(format!("dl-read-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let f = d.join("a.ini");
+        let text = "memory_limit = 256M\n".repeat(1000);
+        std::fs::write(&f, &text).unwrap();
+        assert_eq!(read_text(&f, 1 << 20).unwrap(), text);
+        std::fs::write(&f, "").unwrap();
+        assert_eq!(read_text(&f, 1 << 20).unwrap(), "");
+        // `/proc` files say size 0 and still have content.
+        let status = read_text(Path::new("/proc/self/status"), 1 << 20).unwrap();
+        assert!(status.contains("Name:"), "{status}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 
     #[test]
     fn decode_rejects_nul_and_bad_utf8_with_offsets() {
