@@ -493,7 +493,12 @@ fn is_template(text: &str) -> bool {
 /// supervisord's INI files: `[supervisord]`, `[program:x]`, `[group:x]`...
 fn looks_like_supervisord(text: &str) -> bool {
     text.lines().any(|l| {
-        let t = l.trim().to_ascii_lowercase();
+        let t = l.trim();
+        // Every section header starts with `[`: only those are lower-cased.
+        if !t.starts_with('[') {
+            return false;
+        }
+        let t = t.to_ascii_lowercase();
         t == "[supervisord]"
             || t == "[supervisorctl]"
             || t == "[unix_http_server]"
@@ -622,8 +627,17 @@ fn has_template_placeholders(text: &str) -> bool {
 }
 
 fn line_has_placeholder(l: &str) -> bool {
-    let t = l.trim_start().trim_start_matches("- ");
-    let value = t.split_once(": ").map_or(t, |(_, v)| v).trim();
+    // (`strip_prefix` in a loop and a byte search for `: `: a `&str` pattern
+    // builds a substring searcher per call, and this runs per `{` line.)
+    let mut t = l.trim_start();
+    while let Some(rest) = t.strip_prefix("- ") {
+        t = rest;
+    }
+    let value = match t.as_bytes().windows(2).position(|w| w == b": ") {
+        Some(i) => &t[i + 2..],
+        None => t,
+    }
+    .trim();
     value.starts_with("{{")
         || value.len() > 2
             && value.starts_with('{')

@@ -281,7 +281,19 @@ impl Session {
         // kept them alive at the peak).
         let facts = std::mem::take(&mut self.facts);
         let graph = std::mem::take(&mut self.graph);
-        drop((facts, graph));
+        // (Freed on rayon's pool when the run used it, and waited for: a
+        // serial step otherwise. `--jobs N` ran on a pool of its own, gone.)
+        if self.opts.jobs.is_none() && facts.len() >= 256 {
+            rayon::join(
+                || {
+                    use rayon::prelude::*;
+                    facts.into_par_iter().with_min_len(128).for_each(drop);
+                },
+                || drop(graph),
+            );
+        } else {
+            drop((facts, graph));
+        }
         let (diagnostics, masks) = self.collect(true);
         let context = self.meta.iter().map(|m| m.role == Role::Context).collect();
         // The slots no longer match the files: nothing may run on them again.

@@ -100,10 +100,7 @@ impl Block<'_, '_, '_> {
 
     /// Index of the line break ending the line that holds `i` (or the end).
     fn eol(&self, i: usize) -> usize {
-        self.s[i.min(self.s.len())..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.s.len(), |p| i + p)
+        memchr::memchr(b'\n', &self.s[i.min(self.s.len())..]).map_or(self.s.len(), |p| i + p)
     }
 
     fn spaces(&self, mut i: usize) -> usize {
