@@ -681,7 +681,13 @@ fn scan_line(
     // End of the last value masked: separators inside it are not looked at
     // again (`A=A=A=...` stays linear).
     let mut masked_to = 0;
-    let mut i = 0;
+    // Leading blanks are no separators, and a blank followed by a blank
+    // starts no word: start at the last blank of the indentation.
+    let lead = bytes
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let mut i = lead.saturating_sub(1);
     while i < bytes.len() {
         let b = bytes[i];
         // In a comment, `word: text` is prose; `KEY=value` is commented-out config.
