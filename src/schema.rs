@@ -56,11 +56,61 @@ impl SchemaIssue {
 }
 
 /// Compiles a bundled schema. Bundled schemas are tested to compile, so an
-/// error here is a build defect, reported rather than panicking.
-pub fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
+/// error here is a build defect, reported rather than panicking. Compiled
+/// under `draft`, whatever the schema's `$schema` says.
+pub fn compile_as(
+    schema: &Value,
+    draft: jsonschema::Draft,
+) -> Result<jsonschema::Validator, String> {
     jsonschema::options()
+        .with_draft(draft)
         .build(schema)
         .map_err(|e| format!("bundled schema does not compile: {e}"))
+}
+
+/// For tests of schemas compiled as draft 7 but written as 2020-12: fails on
+/// anything whose meaning differs between the two (a `$ref` with sibling
+/// keywords, array-form `items`, keywords draft 7 does not know).
+#[cfg(test)]
+pub(crate) fn assert_same_under_draft7(schema: &Value, at: &str) {
+    const NEWER: [&str; 9] = [
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "dependentRequired",
+        "dependentSchemas",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "minContains",
+        "maxContains",
+    ];
+    match schema {
+        Value::Object(map) => {
+            if map.contains_key("$ref") {
+                let others: Vec<&String> = map
+                    .keys()
+                    .filter(|k| !matches!(k.as_str(), "$ref" | "description" | "title"))
+                    .collect();
+                assert!(others.is_empty(), "{at}: `$ref` beside {others:?}");
+            }
+            if let Some(items) = map.get("items") {
+                assert!(!items.is_array(), "{at}: array-form `items`");
+            }
+            for (k, v) in map {
+                assert!(
+                    !NEWER.contains(&k.as_str()),
+                    "{at}: `{k}` is newer than draft 7"
+                );
+                assert_same_under_draft7(v, &format!("{at}/{k}"));
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                assert_same_under_draft7(v, &format!("{at}/{i}"));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Validates `instance` and locates each error in `root`.
