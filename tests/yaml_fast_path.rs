@@ -68,22 +68,9 @@ const SHAPES: &[&str] = &[
     "a:\n- x\n- y: 1\n  z: 2\n- - nested\nb: é ü\n\"quoted key\": 1\n'single': 2\ndup: 1\ndup: 2\n",
 ];
 
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const PIECES: &[&str] = &[
     " ", "  ", ":", ": ", "-", "- ", "#", " #", "\"", "'", "\n", "\n  ", "|", ">", "|-", "[", "]",
@@ -100,7 +87,10 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
             at -= 1;
         }
         match rng.below(5) {
-            0 | 1 => s.insert_str(at, PIECES[rng.below(PIECES.len())]),
+            0 | 1 => {
+                let piece: &&str = rng.pick(PIECES);
+                s.insert_str(at, piece)
+            }
             2 => {
                 let mut end = (at + 1 + rng.below(4)).min(s.len());
                 while !s.is_char_boundary(end) {
@@ -163,7 +153,7 @@ fn fast_path_and_saphyr_build_the_same_documents() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(24);
-    let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
+    let mut rng = Rng::new(0x5DEE_CE66_D1CE_4E5B);
     let mut inputs: Vec<(String, String)> = SHAPES
         .iter()
         .enumerate()

@@ -839,11 +839,22 @@ pub fn example_filename(rule: &CustomRule) -> String {
 
 #[cfg(test)]
 mod tests {
-    /// The rule-file schema is compiled as draft 7 (see `load_one`).
+    /// The rule-file and config schemas are compiled as draft 7 (see
+    /// `load_one` and `config::validate`).
     #[test]
-    fn rule_file_schema_means_the_same_under_draft7() {
-        let schema: serde_json::Value =
-            serde_json::from_str(super::RULE_FILE_SCHEMA).expect("rule-file schema parses");
-        crate::schema::assert_same_under_draft7(&schema, "rule-file schema");
+    fn bundled_schemas_mean_the_same_under_draft7() {
+        for (name, text) in [
+            ("rule-file schema", super::RULE_FILE_SCHEMA),
+            ("config.schema.json", crate::config::CONFIG_SCHEMA),
+        ] {
+            let schema: serde_json::Value = serde_json::from_str(text).expect("schema parses");
+            crate::schema::assert_same_under_draft7(&schema, name);
+        }
+        // And the check can fail.
+        let sibling = serde_json::json!({"properties": {"a": {"$ref": "#/x", "minLength": 1}}});
+        let caught = std::panic::catch_unwind(|| {
+            crate::schema::assert_same_under_draft7(&sibling, "test");
+        });
+        assert!(caught.is_err());
     }
 }
