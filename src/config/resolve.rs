@@ -19,7 +19,6 @@ fn normalize(path: &Path) -> PathBuf {
         .collect()
 }
 
-/// An absolute path with `.` and `..` resolved by name (no file system access).
 /// `std::fs::canonicalize(dir)`, at one `lstat` for a directory whose parent
 /// was resolved before: a directory that is not a symbolic link resolves to
 /// its parent's canonical path and its name. (`canonicalize` costs a
@@ -48,6 +47,7 @@ fn canonical_dir(dir: &Path, parents: &mut FastMap<PathBuf, Option<PathBuf>>) ->
     }
 }
 
+/// An absolute path with `.` and `..` resolved by name (no file system access).
 fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {

@@ -123,33 +123,18 @@ fn load(text: &str, limits: Limits, fast: bool) -> (YamlFile, (usize, usize)) {
     let mut coverage = (0, 0);
     for (base, chunk) in split_documents(text) {
         coverage.1 += 1;
-        if fast {
+        let loaded = if fast {
             let mut loader = Loader::new(text, base, chunk, limits, &mut alias_budget);
-            if block::load(&mut loader) {
+            block::load(&mut loader).then_some((loader.docs, loader.errors))
+        } else {
+            None
+        };
+        let (docs, errors) = match loaded {
+            Some(loaded) => {
                 coverage.0 += 1;
-                for root in loader.docs {
-                    let index = out.documents.len();
-                    out.documents.push(Document { index, root });
-                }
-                out.errors.extend(loader.errors);
-                continue;
+                loaded
             }
-        }
-        let mut loader = Loader::new(text, base, chunk, limits, &mut alias_budget);
-        loader.run();
-        let mut repaired = None;
-        if loader.quoted_indent_error {
-            repaired = repair_quoted_indentation(chunk);
-        }
-        let (docs, errors) = match &repaired {
-            Some((patched, offsets)) => {
-                drop(loader);
-                let mut again = Loader::new(text, base, patched, limits, &mut alias_budget);
-                again.char_offsets = Some(offsets.clone());
-                again.run();
-                (again.docs, again.errors)
-            }
-            None => (loader.docs, loader.errors),
+            None => load_with_saphyr(text, base, chunk, limits, &mut alias_budget),
         };
         for root in docs {
             let index = out.documents.len();
@@ -158,6 +143,30 @@ fn load(text: &str, limits: Limits, fast: bool) -> (YamlFile, (usize, usize)) {
         out.errors.extend(errors);
     }
     (out, coverage)
+}
+
+/// One document chunk through saphyr's events, repairing what saphyr alone
+/// rejects (see [`repair_quoted_indentation`]).
+fn load_with_saphyr(
+    text: &str,
+    base: usize,
+    chunk: &str,
+    limits: Limits,
+    alias_budget: &mut usize,
+) -> (Vec<Node>, Vec<YamlError>) {
+    let mut loader = Loader::new(text, base, chunk, limits, alias_budget);
+    loader.run();
+    if !loader.quoted_indent_error {
+        return (loader.docs, loader.errors);
+    }
+    let Some((patched, offsets)) = repair_quoted_indentation(chunk) else {
+        return (loader.docs, loader.errors);
+    };
+    drop(loader);
+    let mut again = Loader::new(text, base, &patched, limits, alias_budget);
+    again.char_offsets = Some(offsets);
+    again.run();
+    (again.docs, again.errors)
 }
 
 /// saphyr rejects a quoted scalar whose continuation lines are indented less

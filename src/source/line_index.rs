@@ -21,8 +21,8 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         if !bytes.contains(&b'\r') {
-            // The common case, `\n` alone: a vectorised count, then memchr.
-            // (Summed as bytes per 64-byte chunk, which vectorises.)
+            // The common case, `\n` alone: counted as byte sums per 64-byte
+            // chunk (which vectorises), then found with memchr.
             let lines: usize = bytes
                 .chunks(64)
                 .map(|c| c.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>() as usize)

@@ -85,6 +85,12 @@ struct Block<'t, 'l, 'a> {
     loader: &'l mut Loader<'a>,
 }
 
+/// A simple key: its scalar and where its `:` is.
+struct Key {
+    scalar: Scanned,
+    colon: usize,
+}
+
 /// A scanned scalar: its value, style and span in the chunk.
 struct Scanned {
     value: String,
@@ -200,9 +206,9 @@ impl Block<'_, '_, '_> {
     }
 
     /// A block mapping whose keys sit at column `n`; `key` is its first key.
-    fn map(&mut self, n: usize, mut key: Scanned) -> R<Option<Line>> {
+    fn map(&mut self, n: usize, mut key: Key) -> R<Option<Line>> {
         self.open(Frame::Map {
-            start: self.base + key.start,
+            start: self.base + key.scalar.start,
             anchor: 0,
             tag: None,
             entries: Vec::new(),
@@ -210,12 +216,9 @@ impl Block<'_, '_, '_> {
             key: None,
         })?;
         loop {
-            // `key.end` is just past the key's `:`.
-            let colon = key.end;
-            let key_end = key.end;
-            key.end = self.key_end_before_colon(key.start, key.style, colon);
-            self.scalar(key)?;
-            let v = self.spaces(key_end + 1);
+            let colon = key.colon;
+            self.scalar(key.scalar)?;
+            let v = self.spaces(colon + 1);
             let next = match self.at(v) {
                 b'\n' | b'#' => match self.next_line(colon) {
                     Some(l) if l.indent > n => self.node(l)?,
@@ -245,21 +248,6 @@ impl Block<'_, '_, '_> {
                     return Ok(next);
                 }
             }
-        }
-    }
-
-    /// Where a key's scalar ends: quoted keys at their closing quote (the
-    /// loader finds it), plain keys before the spaces that precede `:`.
-    fn key_end_before_colon(&self, start: usize, style: Style, colon: usize) -> usize {
-        match style {
-            Style::Plain => {
-                let mut e = colon;
-                while e > start && self.s[e - 1] == b' ' {
-                    e -= 1;
-                }
-                e
-            }
-            _ => colon,
         }
     }
 
@@ -314,12 +302,12 @@ impl Block<'_, '_, '_> {
         }
     }
 
-    /// A key at `i` followed by `:`: its scalar, with `end` just past the
-    /// `:`. `None` when the line has no simple key there.
-    fn key(&self, i: usize) -> R<Option<Scanned>> {
+    /// A key at `i` followed by `:`. `None` when the line has no simple key
+    /// there.
+    fn key(&self, i: usize) -> R<Option<Key>> {
         match self.at(i) {
             q @ (b'"' | b'\'') => {
-                let Some(mut k) = self.quoted(i, q)? else {
+                let Some(k) = self.quoted(i, q)? else {
                     return Ok(None);
                 };
                 let c = self.spaces(k.end);
@@ -329,8 +317,10 @@ impl Block<'_, '_, '_> {
                 if k.end - k.start > MAX_KEY {
                     return Err(GiveUp);
                 }
-                k.end = c;
-                Ok(Some(k))
+                Ok(Some(Key {
+                    scalar: k,
+                    colon: c,
+                }))
             }
             b if starts_plain(b, self.at(i + 1)) => {
                 let mut j = i;
@@ -349,11 +339,14 @@ impl Block<'_, '_, '_> {
                 while self.s[e - 1] == b' ' {
                     e -= 1;
                 }
-                Ok(Some(Scanned {
-                    value: self.text[i..e].to_owned(),
-                    style: Style::Plain,
-                    start: i,
-                    end: j,
+                Ok(Some(Key {
+                    scalar: Scanned {
+                        value: self.text[i..e].to_owned(),
+                        style: Style::Plain,
+                        start: i,
+                        end: e,
+                    },
+                    colon: j,
                 }))
             }
             _ => Ok(None),
