@@ -196,6 +196,15 @@ const FORMAT_ARGS: &[&[&str]] = &[
     // The diff's context lines are file text: masked too.
     &["--diff", "--unsafe-fixes"],
     &["--show-fixes", "--unsafe-fixes"],
+    // `--quiet` skips the masking pass when only the summary is printed: it
+    // must not skip it when anything else is.
+    &["--quiet", "--no-color"],
+    &["--quiet", "--format", "json"],
+    &["--quiet", "--output-format", "concise"],
+    &["--quiet", "--statistics"],
+    &["--quiet", "--diff", "--unsafe-fixes"],
+    &["--quiet", "--show-fixes", "--unsafe-fixes"],
+    &["--quiet", "--verbose"],
 ];
 
 /// In process, with colour on: the same, through both reporters.

@@ -204,6 +204,13 @@ pub fn run(args: CheckArgs) -> u8 {
         ignore,
         jobs: args.jobs,
         no_inline_ignores: args.no_inline_ignores,
+        // Only the summary line is printed: no text to mask.
+        nothing_printed: args.quiet
+            && to_files.is_empty()
+            && matches!(to_stdout, None | Some(Format::Human))
+            && !(args.diff || args.fix || args.show_fixes || args.statistics || args.verbose)
+            && args.write_baseline.is_none()
+            && args.baseline.is_none(),
     };
     let (mut inputs, walk_errors) = match collect_inputs(&args, &config, true) {
         Ok(x) => x,

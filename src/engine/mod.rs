@@ -49,6 +49,10 @@ pub struct LintOptions {
     /// Audit: inline and annotation suppressions are not applied (their
     /// findings are reported).
     pub no_inline_ignores: bool,
+    /// The run prints no file text, message, label or fingerprint (a
+    /// `--quiet` human summary is all): the secret-masking pass, whose spans
+    /// only the reporters read, is skipped. Rules' own masks are still kept.
+    pub nothing_printed: bool,
 }
 
 pub struct LintResult {
@@ -307,7 +311,7 @@ fn lint_file(
             FileFacts::None
         }
     };
-    if kind.is_some() {
+    if kind.is_some() && !opts.nothing_printed {
         // Secrets are masked whatever rules run, and in context files too
         // (their snippets can appear as related locations).
         match std::panic::catch_unwind(AssertUnwindSafe(|| {
