@@ -247,7 +247,8 @@ pub fn run(args: CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     }
-    let mut result = lint_custom(inputs, context, &config, &opts, &custom);
+    // (A `--fix` run lints again after writing: its first session is freed.)
+    let mut result = lint_custom(inputs, context, &config, &opts, &custom, !args.fix);
 
     if args.diff {
         let (diff, changed) = crate::report::diff::diff_fixes(&result, args.unsafe_fixes);
@@ -284,7 +285,7 @@ pub fn run(args: CheckArgs) -> u8 {
             let (mut inputs, _) = collect_inputs(&args, &config, false).unwrap_or_default();
             inputs.extend(applied.in_memory_inputs());
             let context = context_inputs(&args, &config, &inputs);
-            result = lint_custom(inputs, context, &config, &opts, &custom);
+            result = lint_custom(inputs, context, &config, &opts, &custom, true);
         }
         for (path, why) in &applied.errors {
             let path = report::sanitize_for_terminal(path);
@@ -595,6 +596,7 @@ pub(super) fn lint_custom(
     config: &Config,
     opts: &LintOptions,
     custom: &crate::custom::CustomRules,
+    last_run: bool,
 ) -> LintResult {
     let mut session = Session::new(config.clone(), opts.clone());
     session.add_rules(custom.rules());
@@ -605,10 +607,15 @@ pub(super) fn lint_custom(
     for input in context {
         session.add(input, Role::Context);
     }
-    let mut result = session.take_result();
-    // What is left (facts, graph, rules) is freed off the main thread; the
-    // process may exit before that ends.
-    crate::engine::drop_in_background(session);
+    let mut result = if last_run {
+        // The process exits after this report: what the result does not
+        // hold is left to the system.
+        session.finish()
+    } else {
+        let result = session.take_result();
+        crate::engine::drop_in_background(session);
+        result
+    };
     append_failures(&mut result, custom);
     result
 }
