@@ -574,11 +574,20 @@ impl Session {
                 list.clone()
             }
         };
-        for m in &mut self.meta {
+        for (id, m) in self.meta.iter_mut().enumerate() {
             for (f, s) in &m.masks {
                 masks.entry(*f).or_default().push(*s);
             }
-            for d in grab(&mut m.diagnostics) {
+            let list = grab(&mut m.diagnostics);
+            // A file's own findings (nearly always all of them) are moved
+            // over whole: copying them one by one into new lists held every
+            // finding twice at the run's peak.
+            if by_file.get(id).is_some_and(Vec::is_empty) && list.iter().all(|d| d.file == id) {
+                total += list.len();
+                by_file[id] = list;
+                continue;
+            }
+            for d in list {
                 if let Some(list) = by_file.get_mut(d.file) {
                     total += 1;
                     list.push(d);
@@ -623,26 +632,32 @@ impl Session {
                 }
             }
             // What the platform guarantees is not reported, but counted.
-            let mut kept = Vec::with_capacity(list.len());
-            for d in list {
-                match crate::config::platform::absorbed_by(&d.code, &settings.platform) {
-                    Some(g) => {
-                        match absorbed.iter_mut().find(|(n, _)| *n == g) {
-                            Some((_, c)) => *c += 1,
-                            None => absorbed.push((g, 1)),
-                        }
-                        suppressed.push(Suppressed {
+            let absorbs = |d: &Diagnostic| {
+                crate::config::platform::absorbed_by(&d.code, &settings.platform).is_some()
+            };
+            // (Nothing absorbed is the usual case: the list is then kept as it is.)
+            if list.iter().any(absorbs) {
+                let mut kept = Vec::with_capacity(list.len());
+                for d in list {
+                    match crate::config::platform::absorbed_by(&d.code, &settings.platform) {
+                        Some(g) => {
+                            match absorbed.iter_mut().find(|(n, _)| *n == g) {
+                                Some((_, c)) => *c += 1,
+                                None => absorbed.push((g, 1)),
+                            }
+                            suppressed.push(Suppressed {
                             diagnostic: d,
                             kind: SuppressionKind::External,
                             justification: format!(
                                 "the cluster guarantees it (`platform: {g}` in the configuration)"
                             ),
                         });
+                        }
+                        None => kept.push(d),
                     }
-                    None => kept.push(d),
                 }
+                list = kept;
             }
-            let mut list = kept;
             if self.opts.no_inline_ignores {
                 // Audit: every finding is reported, no suppression is judged.
                 per_file.push((id, list));
