@@ -147,6 +147,20 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+/// Whether miette prints `text` after its indent (at most 8 columns: `  × `,
+/// `  help: `) on one line of a `width`-column report (it wraps at `width - 2`),
+/// so that wrapping it would change nothing: printable ASCII (one column per
+/// byte), single spaces between words, none at either end.
+fn one_line(text: &str, width: usize) -> bool {
+    let b = text.as_bytes();
+    !b.is_empty()
+        && b.len() + 8 <= width.saturating_sub(2)
+        && b.iter().all(|&c| (b' '..=b'~').contains(&c))
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && !text.contains("  ")
+}
+
 fn miette_severity(s: Severity) -> miette::Severity {
     match s {
         Severity::Error => miette::Severity::Error,
@@ -220,6 +234,11 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
             .with_links(false)
             .with_width(opts.width)
             .with_context_lines(1);
+        // miette wraps every message and help text with textwrap, ~50,000
+        // instructions each even when the text fits on its line (a second
+        // per 25,000 findings). A finding whose texts all fit is drawn by a
+        // handler that does not wrap: the same output.
+        let unwrapped = handler.clone().with_wrap_lines(false);
         let redactor = Redactor::new(result);
         let mut positions = Positions::default();
         // Message, label and help text as printed: secrets scrubbed, control
@@ -305,6 +324,16 @@ pub fn write(result: &LintResult, opts: &HumanOptions, out: &mut dyn Write) -> i
                     help: help.clone(),
                     related,
                 };
+                let fits_on_lines = one_line(&rendered.message, opts.width)
+                    && rendered
+                        .help
+                        .as_deref()
+                        .is_none_or(|h| one_line(h, opts.width))
+                    && rendered
+                        .related
+                        .iter()
+                        .all(|r| one_line(&r.message, opts.width));
+                let handler = if fits_on_lines { &unwrapped } else { &handler };
                 // A renderer panic costs this diagnostic its snippet, never the run.
                 let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     handler.render_report(&mut s, &rendered).is_ok()
@@ -399,4 +428,84 @@ fn short_label(d: &Diagnostic) -> String {
     catalog()
         .get(&d.code)
         .map_or_else(|| d.severity.to_string(), |m| m.title.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `one_line` accepts renders the same without wrapping; what it
+    /// refuses includes texts that wrapping does change (so the test can fail).
+    #[test]
+    fn one_line_texts_render_the_same_unwrapped() {
+        let text = "pm.max_children = 50\nlisten = 9000\n";
+        let lines = LineIndex::new(text);
+        let render = |message: &str, help: &str, related: &str, wrap: bool| {
+            let src = || Src {
+                name: "www.conf",
+                text,
+                lines: &lines,
+            };
+            let r = Rendered {
+                message: message.to_owned(),
+                severity: miette::Severity::Warning,
+                code: Some("FPM001".into()),
+                src: src(),
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    Some("here".into()),
+                    to_source_span(text, Span::new(0, 15)),
+                )],
+                help: Some(help.to_owned()),
+                related: vec![Rendered {
+                    message: related.to_owned(),
+                    severity: miette::Severity::Advice,
+                    code: None,
+                    src: src(),
+                    labels: vec![LabeledSpan::new_primary_with_span(
+                        None,
+                        to_source_span(text, Span::new(21, 27)),
+                    )],
+                    help: None,
+                    related: Vec::new(),
+                }],
+            };
+            let mut out = String::new();
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
+                .with_links(false)
+                .with_width(100)
+                .with_context_lines(1)
+                .with_wrap_lines(wrap)
+                .render_report(&mut out, &r)
+                .expect("renders");
+            out
+        };
+        let long = "word ".repeat(30);
+        let texts = [
+            "`pm.max_children` is 50",
+            "a-b c-d `--from=composer:2.8` https://example.com/a-b-c",
+            &"x".repeat(90),
+            &"x".repeat(91),
+            &"in-flight ".repeat(9),
+            long.trim_end(),
+            " leading space",
+            "double  space",
+            "tab\there",
+            "two\nlines",
+            "non-ASCII × sign",
+            "",
+        ];
+        let (mut same, mut changed) = (0, 0);
+        for t in texts {
+            let wrapped = render(t, t, t, true);
+            if one_line(t, 100) {
+                assert_eq!(render(t, t, t, false), wrapped, "{t:?}");
+                same += 1;
+            } else if render(t, t, t, false) != wrapped {
+                changed += 1;
+            }
+        }
+        assert_eq!(same, 3);
+        // Refused for good reason: these do wrap differently.
+        assert!(changed >= 3, "{changed}");
+    }
 }
