@@ -304,8 +304,10 @@ struct Index<'a> {
     /// Config files (php-fpm, php.ini, nginx) by their normalized absolute
     /// path (a `COPY` source naming a file finds it in one lookup).
     config_at: FastMap<&'a str, Vec<FileId>>,
-    /// Config files by every directory above them (`a/b/c.ini` is under `a/b` and `a`).
-    config_under: FastMap<&'a str, Vec<FileId>>,
+    /// Config files by path, sorted: the files under a directory are a
+    /// range (indexing every file under each directory above it was tens of
+    /// thousands of small lists to build and free at 10,000 files).
+    config_paths: Vec<(&'a str, FileId)>,
     /// Config files by their own directory.
     config_in: FastMap<&'a str, Vec<FileId>>,
     dockerfiles: Vec<FileId>,
@@ -327,7 +329,7 @@ impl<'a> Index<'a> {
             facts,
             paths,
             config_at: FastMap::default(),
-            config_under: FastMap::default(),
+            config_paths: Vec::new(),
             config_in: FastMap::default(),
             dockerfiles: Vec::new(),
             dockerfile_by_path: FastMap::default(),
@@ -345,11 +347,7 @@ impl<'a> Index<'a> {
             match f.kind() {
                 Some(FileKind::PhpFpm | FileKind::PhpIni | FileKind::Nginx) => {
                     ix.config_in.entry(parent(path)).or_default().push(f.id);
-                    let mut dir = parent(path);
-                    while !dir.is_empty() && dir != "/" {
-                        ix.config_under.entry(dir).or_default().push(f.id);
-                        dir = parent(dir);
-                    }
+                    ix.config_paths.push((path, f.id));
                     ix.config_at.entry(path).or_default().push(f.id);
                 }
                 Some(FileKind::Dockerfile) => {
@@ -371,8 +369,25 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        ix.config_paths.sort_unstable();
         ix.generated_for = generated_for(&ix);
         ix
+    }
+
+    /// The config files below directory `dir` (at any depth), in file order.
+    fn config_under(&self, dir: &str) -> Vec<FileId> {
+        if dir.is_empty() || dir == "/" {
+            return Vec::new();
+        }
+        let from = self.config_paths.partition_point(|(p, _)| *p < dir);
+        let mut ids: Vec<FileId> = self.config_paths[from..]
+            .iter()
+            .take_while(|(p, _)| p.starts_with(dir))
+            .filter(|(p, _)| p.as_bytes().get(dir.len()) == Some(&b'/'))
+            .map(|&(_, id)| id)
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// The generators of kind `kind` named `name` in the build of `file`.
@@ -457,10 +472,7 @@ impl<'a> Index<'a> {
                         .cloned()
                         .unwrap_or_default();
                     if exact.is_empty() {
-                        self.config_under
-                            .get(full.as_str())
-                            .cloned()
-                            .unwrap_or_default()
+                        self.config_under(&full)
                     } else {
                         exact
                     }
