@@ -505,7 +505,8 @@ impl<'a> Index<'a> {
 pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, root: &Path) -> Graph {
     let cwd = std::env::current_dir().ok();
     let paths: Vec<String> = files
-        .iter()
+        .par_iter()
+        .with_min_len(256)
         .map(|f| absolute(&f.source.path, cwd.as_deref()))
         .collect();
     let ix = Index::new(files, facts, &paths);
@@ -1298,20 +1299,22 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
             .and_then(FileFacts::kubernetes)
             .and_then(|k| k.objects.get(r.index))
     };
-    let mut by_label: FastMap<(String, String, String), Vec<usize>> = FastMap::default();
-    let mut by_name: FastMap<(String, String, String), Vec<usize>> = FastMap::default();
+    // (Keys borrowed from the facts: owned ones were three strings per
+    // workload and per label, built and freed on one core.)
+    let mut by_label: FastMap<(&str, &str, &str), Vec<usize>> = FastMap::default();
+    let mut by_name: FastMap<(&str, &str, &str), Vec<usize>> = FastMap::default();
     for (wi, w) in graph.workloads.iter().enumerate() {
         let Some(o) = object(w.object) else { continue };
-        let ns = o.namespace().to_owned();
+        let ns = o.namespace();
         if let Some(name) = &o.name {
             by_name
-                .entry((ns.clone(), o.kind.clone(), name.clone()))
+                .entry((ns, o.kind.as_str(), name.as_str()))
                 .or_default()
                 .push(wi);
         }
         for (k, v) in o.pod.iter().flat_map(|p| &p.labels) {
             by_label
-                .entry((ns.clone(), k.clone(), v.clone()))
+                .entry((ns, k.as_str(), v.as_str()))
                 .or_default()
                 .push(wi);
         }
@@ -1326,14 +1329,14 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
                 file: f.id,
                 index: i,
             };
-            let ns = o.namespace().to_owned();
+            let ns = o.namespace();
             let which = match o.kind.as_str() {
                 "Service" => "service",
                 "PodDisruptionBudget" => "pdb",
                 "HorizontalPodAutoscaler" => {
                     if let Some((kind, name)) = &o.scale_target {
                         let found = by_name
-                            .get(&(ns.clone(), kind.clone(), name.clone()))
+                            .get(&(ns, kind.as_str(), name.as_str()))
                             .cloned()
                             .unwrap_or_default();
                         for wi in nearest(ix, graph, f.id, found) {
@@ -1364,7 +1367,7 @@ fn link_selectors(ix: &Index<'_>, graph: &mut Graph) {
             }
             let (k0, v0) = &sel[0];
             let candidates = by_label
-                .get(&(ns.clone(), k0.clone(), v0.clone()))
+                .get(&(ns, k0.as_str(), v0.as_str()))
                 .cloned()
                 .unwrap_or_default();
             let candidates: Vec<usize> = candidates
