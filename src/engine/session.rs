@@ -292,10 +292,11 @@ impl Session {
 
     fn take_result_with(&mut self, exiting: bool) -> LintResult {
         self.refresh_on_pool();
-        // The facts and the graph are not part of the result: freed before
-        // the findings are collected, so the run's peak memory does not hold
-        // both (freeing them on another thread raced the collection and
-        // kept them alive at the peak).
+        // The facts and the graph are not part of the result: freed (or, for
+        // a process about to exit, left to the system) before the findings
+        // are collected, so the run's peak memory does not hold both
+        // (freeing them on another thread raced the collection and kept them
+        // alive at the peak).
         let facts = std::mem::take(&mut self.facts);
         let graph = std::mem::take(&mut self.graph);
         if exiting {
@@ -632,29 +633,28 @@ impl Session {
                 }
             }
             // What the platform guarantees is not reported, but counted.
-            let absorbs = |d: &Diagnostic| {
-                crate::config::platform::absorbed_by(&d.code, &settings.platform).is_some()
-            };
-            // (Nothing absorbed is the usual case: the list is then kept as it is.)
-            if list.iter().any(absorbs) {
+            // Nothing is absorbed in the usual case: the list is then kept as
+            // it is, not copied.
+            let absorbed_by =
+                |d: &Diagnostic| crate::config::platform::absorbed_by(&d.code, &settings.platform);
+            if list.iter().any(|d| absorbed_by(d).is_some()) {
                 let mut kept = Vec::with_capacity(list.len());
                 for d in list {
-                    match crate::config::platform::absorbed_by(&d.code, &settings.platform) {
-                        Some(g) => {
-                            match absorbed.iter_mut().find(|(n, _)| *n == g) {
-                                Some((_, c)) => *c += 1,
-                                None => absorbed.push((g, 1)),
-                            }
-                            suppressed.push(Suppressed {
-                            diagnostic: d,
-                            kind: SuppressionKind::External,
-                            justification: format!(
-                                "the cluster guarantees it (`platform: {g}` in the configuration)"
-                            ),
-                        });
-                        }
-                        None => kept.push(d),
+                    let Some(g) = absorbed_by(&d) else {
+                        kept.push(d);
+                        continue;
+                    };
+                    match absorbed.iter_mut().find(|(n, _)| *n == g) {
+                        Some((_, c)) => *c += 1,
+                        None => absorbed.push((g, 1)),
                     }
+                    suppressed.push(Suppressed {
+                        diagnostic: d,
+                        kind: SuppressionKind::External,
+                        justification: format!(
+                            "the cluster guarantees it (`platform: {g}` in the configuration)"
+                        ),
+                    });
                 }
                 list = kept;
             }
