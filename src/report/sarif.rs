@@ -100,7 +100,9 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
     })
 }
 
-pub fn write(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
+/// (Generic over the writer: serde_json's many small writes then reach the
+/// buffer inline instead of through a vtable.)
+pub fn write<W: Write>(result: &LintResult, out: &mut W) -> io::Result<()> {
     let redactor = Redactor::new(result);
     let mut positions = Positions::default();
     let rules = &catalog().rules;
