@@ -138,20 +138,42 @@ pub fn split_commands(text: &Text) -> Vec<Command> {
 pub fn split_commands_with(text: &Text, backslash_escapes: bool) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut words: Vec<Located> = Vec::new();
+    // A word is its source slice, copied once when it ends, until a quote or
+    // an escape makes it differ: from then on it is built in `cur`.
     let mut cur = String::new();
+    let mut built = false;
     let mut start: Option<usize> = None;
     let mut quote: Option<char> = None;
     let s = &text.text;
     let mut chars = s.char_indices().peekable();
-    let flush_word =
-        |words: &mut Vec<Located>, cur: &mut String, start: &mut Option<usize>, end: usize| {
-            if let Some(st) = start.take() {
-                words.push(Located {
-                    text: std::mem::take(cur),
-                    span: text.source_span(st, end),
-                });
+    // The word so far moves into `cur` (before a quote or escape at `at`).
+    let build = |cur: &mut String, built: &mut bool, start: Option<usize>, at: usize| {
+        if !*built {
+            if let Some(st) = start {
+                cur.push_str(&s[st..at]);
             }
-        };
+            *built = true;
+        }
+    };
+    let flush_word = |words: &mut Vec<Located>,
+                      cur: &mut String,
+                      built: &mut bool,
+                      start: &mut Option<usize>,
+                      end: usize| {
+        if let Some(st) = start.take() {
+            let word = if *built {
+                std::mem::take(cur)
+            } else {
+                s[st..end].to_owned()
+            };
+            words.push(Located {
+                text: word,
+                span: text.source_span(st, end),
+            });
+        }
+        cur.clear();
+        *built = false;
+    };
     let flush_command = |commands: &mut Vec<Command>, words: &mut Vec<Located>| {
         if let (Some(first), Some(last)) = (words.first(), words.last()) {
             let span = first.span.cover(last.span);
@@ -173,17 +195,23 @@ pub fn split_commands_with(text: &Text, backslash_escapes: bool) -> Vec<Command>
             None => match c {
                 '\'' | '"' => {
                     start.get_or_insert(i);
+                    build(&mut cur, &mut built, start, i);
                     quote = Some(c);
                 }
-                '\\' if backslash_escapes => {
-                    // `\` newline joins lines (heredoc scripts); otherwise escapes.
-                    if let Some((_, n)) = chars.next() {
-                        if n != '\n' {
-                            start.get_or_insert(i);
-                            cur.push(n);
+                '\\' if backslash_escapes => match chars.next() {
+                    Some((_, n)) if n != '\n' => {
+                        start.get_or_insert(i);
+                        build(&mut cur, &mut built, start, i);
+                        cur.push(n);
+                    }
+                    // `\` newline joins lines (heredoc scripts), a trailing
+                    // `\` is dropped: a word goes on without them.
+                    _ => {
+                        if start.is_some() {
+                            build(&mut cur, &mut built, start, i);
                         }
                     }
-                }
+                },
                 '#' if start.is_none() => {
                     for (_, n) in chars.by_ref() {
                         if n == '\n' {
@@ -193,18 +221,22 @@ pub fn split_commands_with(text: &Text, backslash_escapes: bool) -> Vec<Command>
                     flush_command(&mut commands, &mut words);
                 }
                 '&' | '|' | ';' | '\n' | '(' | ')' => {
-                    flush_word(&mut words, &mut cur, &mut start, i);
+                    flush_word(&mut words, &mut cur, &mut built, &mut start, i);
                     flush_command(&mut commands, &mut words);
                 }
-                c if c.is_whitespace() => flush_word(&mut words, &mut cur, &mut start, i),
+                c if c.is_whitespace() => {
+                    flush_word(&mut words, &mut cur, &mut built, &mut start, i)
+                }
                 _ => {
                     start.get_or_insert(i);
-                    cur.push(c);
+                    if built {
+                        cur.push(c);
+                    }
                 }
             },
         }
     }
-    flush_word(&mut words, &mut cur, &mut start, s.len());
+    flush_word(&mut words, &mut cur, &mut built, &mut start, s.len());
     flush_command(&mut commands, &mut words);
     commands
 }
@@ -233,5 +265,25 @@ mod tests {
         let commands = split_commands(&text);
         let programs: Vec<Option<&str>> = commands.iter().map(Command::program).collect();
         assert_eq!(programs, [Some("composer"), Some("run.sh"), Some("")]);
+    }
+
+    /// Words are slices of the text until a quote or an escape makes them
+    /// differ; from there they are built: both give the shell's words.
+    #[test]
+    fn quoted_and_escaped_words() {
+        let words = |s: &str, unix: bool| -> Vec<Vec<String>> {
+            split_commands_with(&Text::contiguous(s, 0), unix)
+                .into_iter()
+                .map(|c| c.words.into_iter().map(|w| w.text).collect())
+                .collect()
+        };
+        assert_eq!(
+            words("a\"b c\"d 'x y'z plain", true),
+            [["ab cd", "x yz", "plain"]]
+        );
+        assert_eq!(words("ab\\\ncd e\\ f", true), [["abcd", "e f"]]);
+        assert_eq!(words("x \"a\\\"b\" y\\", true), [["x", "a\"b", "y"]]);
+        assert_eq!(words("C:\\dir a", false), [["C:\\dir", "a"]]);
+        assert_eq!(words("a=1 b && c", true), [vec!["a=1", "b"], vec!["c"]]);
     }
 }

@@ -819,9 +819,17 @@ fn dockerfile_names(ix: &Index<'_>, root: &str) -> DockerfileNames {
         let mut dir = parent(ix.path(id));
         let by_dir = map.entry(name).or_default();
         loop {
-            let ids = by_dir.entry(dir.to_owned()).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
+            // (All of a file's names are pushed together: a repeat of `id`
+            // is the last one. The key is copied only when it is new.)
+            match by_dir.get_mut(dir) {
+                Some(ids) => {
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+                None => {
+                    by_dir.insert(dir.to_owned(), vec![id]);
+                }
             }
             if dir.is_empty() {
                 break;

@@ -26,7 +26,15 @@ use crate::source::FileKind;
 use crate::source::hash::{FastMap, FastSet};
 use std::sync::OnceLock;
 
-fn ini_sets(files: &[ParsedFile], graph: &Graph) -> FastMap<FileId, Vec<FileId>> {
+/// The php.ini files read together: each group once, and each file's group
+/// (a group is shared by its members, not copied for each).
+#[derive(Default)]
+struct IniSets {
+    groups: Vec<Vec<FileId>>,
+    of: FastMap<FileId, usize>,
+}
+
+fn ini_sets(files: &[ParsedFile], graph: &Graph) -> IniSets {
     let ini: Vec<FileId> = files
         .iter()
         .filter(|f| f.kind() == Some(FileKind::PhpIni))
@@ -91,19 +99,23 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> FastMap<FileId, Vec<FileId>>
         .iter()
         .flat_map(|n| n.inis.iter().map(|l| l.to))
         .collect();
-    let mut out = FastMap::default();
+    let mut out = IniSets::default();
     for members in groups.into_values() {
         for &m in &members {
-            out.insert(m, members.clone());
+            out.of.insert(m, out.groups.len());
         }
+        out.groups.push(members);
     }
     // Where no image copies a file in, the deployment that reads it is not
     // known (a compose or Kubernetes mount, a base image): every ini file of
     // the run may be read with it.
-    for &id in &ini {
-        if !linked.contains(&id) {
-            out.insert(id, ini.clone());
+    if ini.iter().any(|id| !linked.contains(id)) {
+        for &id in &ini {
+            if !linked.contains(&id) {
+                out.of.insert(id, out.groups.len());
+            }
         }
+        out.groups.push(ini);
     }
     out
 }
@@ -165,7 +177,7 @@ pub struct Project<'a> {
     /// For each Dockerfile, the (workload, container) indexes of the
     /// containers whose image it builds.
     by_dockerfile: OnceLock<FastMap<FileId, Vec<(usize, usize)>>>,
-    ini_peers: OnceLock<FastMap<FileId, Vec<FileId>>>,
+    ini_peers: OnceLock<IniSets>,
 }
 
 impl<'a> Project<'a> {
@@ -244,7 +256,11 @@ impl<'a> Project<'a> {
         let peers = self
             .ini_peers
             .get_or_init(|| ini_sets(self.files, self.graph));
-        peers.get(&file).map_or(&[], Vec::as_slice)
+        peers
+            .of
+            .get(&file)
+            .and_then(|&g| peers.groups.get(g))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Dockerfiles with their facts.

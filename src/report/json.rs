@@ -220,7 +220,11 @@ fn render_chunk(
     let mut buf = Vec::with_capacity(chunk.len() * 1024);
     let mut positions = Positions::default();
     for (i, d) in chunk.iter().enumerate() {
-        buf.extend_from_slice(if first && i == 0 { b"\n    " } else { b",\n    " });
+        buf.extend_from_slice(if first && i == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
         let out = diagnostic_out(result, redactor, urls, &mut positions, d);
         at_depth(&mut buf, 2, &out)?;
     }
@@ -248,7 +252,11 @@ impl Urls {
 
 /// `value` pretty-printed as it is at `depth` in the report (its inner lines
 /// indented from there; the first line is the caller's).
-fn at_depth<W: Write + ?Sized, T: Serialize>(out: &mut W, depth: usize, value: &T) -> io::Result<()> {
+fn at_depth<W: Write + ?Sized, T: Serialize>(
+    out: &mut W,
+    depth: usize,
+    value: &T,
+) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
     value.serialize(&mut ser).map_err(io::Error::from)
 }
@@ -347,7 +355,10 @@ mod tests {
         });
         let mut ours = Vec::new();
         at_depth(&mut ours, 0, &value).unwrap();
-        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
         // Inside two levels: what a finding is in the report.
         let wrapped = serde_json::json!({"a": [value.clone()]});
         let full = serde_json::to_string_pretty(&wrapped).unwrap();
