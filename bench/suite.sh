@@ -145,6 +145,13 @@ cd "$WORK/mixed-$ws"
 mapfile -t five < <(find team-0/app-0 -type f | sort | head -5)
 row "pre-commit: 5 named files (+ context)" 5 "" -- "${DL[@]}" "${five[@]}"
 row "pre-commit: 5 named files, --no-context" 5 "" -- "${DL[@]}" --no-context "${five[@]}"
+# The same in a repository of the usual size: the example's 16 files, the
+# other 11 read as context.
+(
+  cd "$ROOT/examples/laravel-k8s"
+  mapfile -t five < <(find . -type f -not -name '.*' | sort | head -5)
+  row "pre-commit: 5 named files of examples/laravel-k8s (+ context)" 5 "" -- "${DL[@]}" "${five[@]}"
+)
 for f in docker/fpm/Dockerfile docker/php-fpm/www.conf docker/php/php.ini k8s/deployment.yaml k8s/network.yaml; do
   row "one file: $f" 1 "" -- "${DL[@]}" --no-context "team-0/app-0/$f"
 done

@@ -39,6 +39,21 @@ pub struct WalkError {
 }
 
 pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkError>) {
+    walk_with(paths, config, false)
+}
+
+/// [`walk`] for a tree that is usually small (the workspace of a
+/// pre-commit run, read as context): it is walked on this thread first, and
+/// on several threads only once it turns out bigger.
+pub fn walk_small_first(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkError>) {
+    walk_with(paths, config, true)
+}
+
+fn walk_with(
+    paths: &[PathBuf],
+    config: &Config,
+    small_first: bool,
+) -> (Vec<Candidate>, Vec<WalkError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -76,49 +91,77 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
             }
             continue;
         }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder.hidden(false).require_git(false).filter_entry(|e| {
+            // Skip version-control and tool-state directories, not every
+            // hidden one: `.k8s/`, `.docker/`, `.deploy/` hold deployment configs.
+            let skipped_dir = e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name().to_str().is_some_and(is_skipped_dir);
+            !skipped_dir
+        });
+        let visit = |entry: Result<ignore::DirEntry, ignore::Error>| match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let path = e.path();
+                if config.is_excluded(path) {
+                    None
+                } else {
+                    guess(path, config).map(|g| Ok(candidate(path, g)))
+                }
+            }
+            Ok(_) => None,
+            Err(e) => Some(Err(WalkError {
+                path: root.display().to_string(),
+                message: e.to_string(),
+            })),
+        };
+        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        let keep = |item: Result<Candidate, WalkError>| {
+            let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+            match item {
+                Ok(c) => found.0.push(c),
+                Err(e) => found.1.push(e),
+            }
+        };
         // Walked on several threads (the name checks and `stat`s of a big
         // tree are a serial cost otherwise); the order is restored below.
-        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
-        ignore::WalkBuilder::new(root)
-            .hidden(false)
-            .require_git(false)
-            .filter_entry(|e| {
-                // Skip version-control and tool-state directories, not every
-                // hidden one: `.k8s/`, `.docker/`, `.deploy/` hold deployment configs.
-                let skipped_dir = e.depth() > 0
-                    && e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_str().is_some_and(is_skipped_dir);
-                !skipped_dir
-            })
-            .build_parallel()
-            .run(|| {
-                let found = &found;
+        // When the tree is likely small, by one worker first: with two, an
+        // idle worker sleeps a millisecond at a time while the other walks,
+        // longer than such a walk takes. A tree that turns out bigger is
+        // walked again on several threads. (Not `WalkBuilder::build`: the
+        // serial walker looks for ignore files with three `stat`s per
+        // directory where this one reads the directory's entries.)
+        let mut small = small_first;
+        if small_first {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            let seen = AtomicUsize::new(0);
+            builder.threads(1).build_parallel().run(|| {
+                let (visit, keep, seen) = (&visit, &keep, &seen);
                 Box::new(move |entry| {
-                    let item = match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            let path = e.path();
-                            if config.is_excluded(path) {
-                                None
-                            } else {
-                                guess(path, config).map(|g| Ok(candidate(path, g)))
-                            }
-                        }
-                        Ok(_) => None,
-                        Err(e) => Some(Err(WalkError {
-                            path: root.display().to_string(),
-                            message: e.to_string(),
-                        })),
-                    };
-                    if let Some(item) = item {
-                        let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
-                        match item {
-                            Ok(c) => found.0.push(c),
-                            Err(e) => found.1.push(e),
-                        }
+                    if seen.fetch_add(1, Ordering::Relaxed) >= SMALL_TREE {
+                        return ignore::WalkState::Quit;
+                    }
+                    if let Some(item) = visit(entry) {
+                        keep(item);
                     }
                     ignore::WalkState::Continue
                 })
             });
+            builder.threads(0);
+            small = seen.load(Ordering::Relaxed) <= SMALL_TREE;
+        }
+        if !small {
+            *found.lock().unwrap_or_else(|p| p.into_inner()) = (Vec::new(), Vec::new());
+            builder.build_parallel().run(|| {
+                let (visit, keep) = (&visit, &keep);
+                Box::new(move |entry| {
+                    if let Some(item) = visit(entry) {
+                        keep(item);
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        }
         let (candidates, mut walk_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
         out.extend(candidates);
         // Threads finish in any order: report a root's errors in a stable one.
@@ -129,6 +172,9 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
     out.dedup_by(|a, b| a.display == b.display);
     (out, errors)
 }
+
+/// Entries (files and directories) a tree may have to be walked on one thread.
+const SMALL_TREE: usize = 64;
 
 /// Directories that never hold a project's deployment configs.
 fn is_skipped_dir(name: &str) -> bool {

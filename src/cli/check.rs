@@ -775,22 +775,41 @@ pub(super) fn context_inputs(args: &CheckArgs, config: &Config, named: &[Input])
     {
         return Vec::new();
     }
-    let mut seen: std::collections::HashSet<PathBuf> = named
+    let mut seen: std::collections::HashSet<FileIdentity> = named
         .iter()
-        .filter_map(|i| i.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
+        .filter_map(|i| i.path.as_deref().and_then(file_identity))
         .collect();
     // Standard input named after a file stands in for that file.
     if let Some(name) = &args.stdin_filename {
-        if let Ok(p) = std::fs::canonicalize(name) {
-            seen.insert(p);
+        if let Some(id) = file_identity(Path::new(name)) {
+            seen.insert(id);
         }
     }
-    let (candidates, _) = discover::walk(&[root], config);
+    let (candidates, _) = discover::walk_small_first(&[root], config);
     candidates
         .into_iter()
-        .filter(|c| std::fs::canonicalize(&c.path).is_ok_and(|p| seen.insert(p)))
+        .filter(|c| file_identity(&c.path).is_some_and(|id| seen.insert(id)))
         .map(Input::from)
         .collect()
+}
+
+/// What makes two paths the same file (through symlinks and `..`): its
+/// device and inode, one `stat` (resolving the path costs a `readlink` per
+/// component, for every file of the workspace).
+#[cfg(unix)]
+type FileIdentity = (u64, u64);
+#[cfg(not(unix))]
+type FileIdentity = PathBuf;
+
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<FileIdentity> {
+    std::fs::canonicalize(path).ok()
 }
 
 pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
