@@ -223,10 +223,12 @@ fn refused_symlink(path: &Path, config: &Config) -> Option<String> {
 
 /// How a path is shown (and matched against the paths named on the command line).
 pub fn display_name(path: &Path) -> String {
-    path.strip_prefix("./")
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    let path = path.strip_prefix("./").unwrap_or(path);
+    // (A UTF-8 path displays as itself: copied, not formatted.)
+    match path.to_str() {
+        Some(s) => s.to_owned(),
+        None => path.display().to_string(),
+    }
 }
 
 fn candidate(path: &Path, guess: NameGuess) -> Candidate {
