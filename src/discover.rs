@@ -43,8 +43,8 @@ pub fn walk(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkErro
 }
 
 /// [`walk`] for a tree that is usually small (the workspace of a
-/// pre-commit run, read as context): it is walked on this thread first, and
-/// on several threads only once it turns out bigger.
+/// pre-commit run, read as context): it is walked by one worker first, and
+/// by several only once it turns out bigger.
 pub fn walk_small_first(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkError>) {
     walk_with(paths, config, true)
 }
@@ -131,8 +131,7 @@ fn walk_with(
         // walked again on several threads. (Not `WalkBuilder::build`: the
         // serial walker looks for ignore files with three `stat`s per
         // directory where this one reads the directory's entries.)
-        let mut small = small_first;
-        if small_first {
+        let small = small_first && {
             use std::sync::atomic::{AtomicUsize, Ordering};
             let seen = AtomicUsize::new(0);
             builder.threads(1).build_parallel().run(|| {
@@ -148,8 +147,8 @@ fn walk_with(
                 })
             });
             builder.threads(0);
-            small = seen.load(Ordering::Relaxed) <= SMALL_TREE;
-        }
+            seen.load(Ordering::Relaxed) <= SMALL_TREE
+        };
         if !small {
             *found.lock().unwrap_or_else(|p| p.into_inner()) = (Vec::new(), Vec::new());
             builder.build_parallel().run(|| {

@@ -109,12 +109,15 @@ fn ini_sets(files: &[ParsedFile], graph: &Graph) -> IniSets {
     // Where no image copies a file in, the deployment that reads it is not
     // known (a compose or Kubernetes mount, a base image): every ini file of
     // the run may be read with it.
-    if ini.iter().any(|id| !linked.contains(id)) {
-        for &id in &ini {
-            if !linked.contains(&id) {
-                out.of.insert(id, out.groups.len());
-            }
+    let every = out.groups.len();
+    let mut unlinked = false;
+    for &id in &ini {
+        if !linked.contains(&id) {
+            out.of.insert(id, every);
+            unlinked = true;
         }
+    }
+    if unlinked {
         out.groups.push(ini);
     }
     out
