@@ -56,40 +56,33 @@ fn walk_with(
 ) -> (Vec<Candidate>, Vec<WalkError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for root in paths {
-        let meta = match std::fs::metadata(root) {
-            Ok(m) => m,
-            Err(e) => {
+    // The named paths are looked at first, on all cores when there are many
+    // (pre-commit and `xargs` name hundreds): a `stat` and the name checks
+    // of each were a serial step.
+    let roots: Vec<Root> = if paths.len() > 64 {
+        use rayon::prelude::*;
+        paths
+            .par_iter()
+            .with_max_len(16)
+            .map(|p| Root::of(p, config))
+            .collect()
+    } else {
+        paths.iter().map(|p| Root::of(p, config)).collect()
+    };
+    for (root, kind) in paths.iter().zip(roots) {
+        match kind {
+            Root::Refused(message) => {
                 errors.push(WalkError {
                     path: root.display().to_string(),
-                    message: format!("cannot read path: {e}"),
+                    message,
                 });
                 continue;
             }
-        };
-        if !meta.is_file() && !meta.is_dir() {
-            // FIFOs, devices, sockets: reading could block or never end.
-            errors.push(WalkError {
-                path: root.display().to_string(),
-                message: "not a regular file or directory (a FIFO, device or socket); not read"
-                    .into(),
-            });
-            continue;
-        }
-        if let Some(why) = refused_symlink(root, config) {
-            errors.push(WalkError {
-                path: root.display().to_string(),
-                message: why,
-            });
-            continue;
-        }
-        if meta.is_file() {
-            if !config.is_excluded(root) {
-                // Named explicitly: linted whatever its name, if its content says what it is.
-                let guess = guess(root, config).unwrap_or(NameGuess::Yaml);
-                out.push(candidate(root, guess));
+            Root::File(c) => {
+                out.extend(c);
+                continue;
             }
-            continue;
+            Root::Dir => {}
         }
         let mut builder = ignore::WalkBuilder::new(root);
         builder.hidden(false).require_git(false).filter_entry(|e| {
@@ -172,6 +165,49 @@ fn walk_with(
     (out, errors)
 }
 
+/// What a path named on the command line is.
+enum Root {
+    /// Missing, unreadable, not a regular file or directory, or a refused
+    /// symlink: why.
+    Refused(String),
+    /// A file: linted whatever its name, if its content says what it is
+    /// (`None` when the config excludes it).
+    File(Option<Candidate>),
+    Dir,
+}
+
+impl Root {
+    fn of(root: &Path, config: &Config) -> Root {
+        // One `lstat` for the usual path that is no symlink (its metadata
+        // is then the file's own); a symlink is followed and judged.
+        let (meta, is_link) = match std::fs::symlink_metadata(root) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(root) {
+                Ok(m) => (m, true),
+                Err(e) => return Root::Refused(format!("cannot read path: {e}")),
+            },
+            Ok(m) => (m, false),
+            Err(e) => return Root::Refused(format!("cannot read path: {e}")),
+        };
+        if !meta.is_file() && !meta.is_dir() {
+            // FIFOs, devices, sockets: reading could block or never end.
+            return Root::Refused(
+                "not a regular file or directory (a FIFO, device or socket); not read".into(),
+            );
+        }
+        if let Some(why) = is_link.then(|| refused_symlink(root, config)).flatten() {
+            return Root::Refused(why);
+        }
+        if meta.is_dir() {
+            return Root::Dir;
+        }
+        if config.is_excluded(root) {
+            return Root::File(None);
+        }
+        let guess = guess(root, config).unwrap_or(NameGuess::Yaml);
+        Root::File(Some(candidate(root, guess)))
+    }
+}
+
 /// Entries (files and directories) a tree may have to be walked on one thread.
 const SMALL_TREE: usize = 64;
 
@@ -201,9 +237,9 @@ fn is_skipped_dir(name: &str) -> bool {
 /// A symlink named on the command line is read only when the file it points
 /// to has a config file's name too (or the config sets its kind): a link
 /// named `Dockerfile` to `/etc/passwd` must not get that file's lines quoted.
+/// (`path` is a symlink.)
 fn refused_symlink(path: &Path, config: &Config) -> Option<String> {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link || config.kind_override(path).is_some() {
+    if config.kind_override(path).is_some() {
         return None;
     }
     let target = std::fs::canonicalize(path).ok()?;

@@ -247,7 +247,10 @@ impl Config {
                 dir
             };
             let named = lexical(&cwd.join(dir));
-            let (abs, root) = if named.starts_with(&root_lexical) {
+            let (abs, root) = if under(
+                named.as_os_str().as_encoded_bytes(),
+                root_lexical.as_os_str().as_encoded_bytes(),
+            ) {
                 (named, &root_lexical)
             } else {
                 match canonical_dir(dir, &mut canonical_parents) {
