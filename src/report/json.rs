@@ -162,7 +162,7 @@ struct Tool {
 /// Findings rendered per task on rayon's pool, in waves of this many tasks'
 /// worth (the wave's text is held until it is written).
 const CHUNK: usize = 256;
-const WAVE: usize = CHUNK * 16;
+const WAVE: usize = CHUNK * 4;
 
 /// The report, pretty-printed as `serde_json::to_writer_pretty` prints it
 /// (keys in alphabetical order: `diagnostics`, `summary`, `tool`,
