@@ -348,10 +348,11 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
                         }
                     }
                 }
-                if commands
-                    .iter()
-                    .any(|c| c.argv().iter().any(|w| w.text.contains("docker.conf")))
-                {
+                if commands.iter().any(|c| {
+                    c.argv()
+                        .iter()
+                        .any(|w| w.text.contains('.') && w.text.contains("docker.conf"))
+                }) {
                     f.touches_docker_conf = true;
                 }
             }
@@ -365,6 +366,11 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
 /// `memory_limit` and `opcache.*` keys named in a word of a `RUN` command.
 fn ini_keys_in(word: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // (Both names hold a `_` or a `.`: most words hold neither, and a
+    // substring search costs a searcher built per word.)
+    if !word.bytes().any(|b| b == b'_' || b == b'.') {
+        return out;
+    }
     if word.contains("memory_limit") {
         out.push("memory_limit".to_owned());
     }
