@@ -59,7 +59,7 @@ fn walk_with(
     // The named paths are looked at first, on all cores when there are many
     // (pre-commit and `xargs` name hundreds): a `stat` and the name checks
     // of each were a serial step.
-    let roots: Vec<Root> = if paths.len() > 64 {
+    let roots: Vec<Root> = if paths.len() > MANY_ROOTS {
         use rayon::prelude::*;
         paths
             .par_iter()
@@ -180,12 +180,15 @@ impl Root {
     fn of(root: &Path, config: &Config) -> Root {
         // One `lstat` for the usual path that is no symlink (its metadata
         // is then the file's own); a symlink is followed and judged.
-        let (meta, is_link) = match std::fs::symlink_metadata(root) {
-            Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(root) {
-                Ok(m) => (m, true),
-                Err(e) => return Root::Refused(format!("cannot read path: {e}")),
-            },
-            Ok(m) => (m, false),
+        let own = std::fs::symlink_metadata(root);
+        let is_link = own.as_ref().is_ok_and(|m| m.file_type().is_symlink());
+        let followed = if is_link {
+            std::fs::metadata(root)
+        } else {
+            own
+        };
+        let meta = match followed {
+            Ok(m) => m,
             Err(e) => return Root::Refused(format!("cannot read path: {e}")),
         };
         if !meta.is_file() && !meta.is_dir() {
@@ -210,6 +213,9 @@ impl Root {
 
 /// Entries (files and directories) a tree may have to be walked on one thread.
 const SMALL_TREE: usize = 64;
+
+/// Named paths past which they are looked at on all cores.
+const MANY_ROOTS: usize = 64;
 
 /// Directories that never hold a project's deployment configs.
 fn is_skipped_dir(name: &str) -> bool {
