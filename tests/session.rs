@@ -130,3 +130,41 @@ fn removed_files_stop_counting() {
     assert!(session.remove("app0/k8s/pdb.yaml"));
     assert!(codes_in(&mut session, "app0/k8s/deploy.yaml").contains("K8S053"));
 }
+
+/// The pool rules read the pools' facts: after a run no php-fpm document is
+/// kept (only the facts), and the findings that need the whole include set
+/// (a pool split over two files) are still made.
+#[test]
+fn php_fpm_documents_are_dropped_and_pool_rules_still_report() {
+    let texts = [
+        (
+            "docker/php-fpm.d/www.conf",
+            "[www]\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n",
+        ),
+        (
+            "docker/php-fpm.d/zz-app.conf",
+            "[www]\npm.max_requests = 0\nrequest_terminate_timeout = 60s\n",
+        ),
+        ("docker/php.ini", "memory_limit = 256M\n"),
+    ];
+    let mut session = Session::from_texts(
+        Config::with_defaults(PathBuf::from(".")),
+        LintOptions::default(),
+        &texts,
+    );
+    let www = codes_in(&mut session, "docker/php-fpm.d/www.conf");
+    let app = codes_in(&mut session, "docker/php-fpm.d/zz-app.conf");
+    // `pm.max_requests = 0` is read across the set and reported where it is.
+    assert!(app.contains("FPM004"), "{app:?}");
+    assert!(!www.contains("FPM004"), "{www:?}");
+    // `request_terminate_timeout` set in the other file counts for the pool.
+    assert!(!www.contains("FPM007"), "{www:?}");
+    for (path, _) in &texts[..2] {
+        let id = session.file_id(path).expect("in session");
+        assert!(
+            session.files()[id].document.as_fpm().is_none(),
+            "{path}: document kept"
+        );
+        assert!(session.facts()[id].fpm().is_some(), "{path}: no facts");
+    }
+}

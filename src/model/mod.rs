@@ -2,7 +2,6 @@
 //! every value they hand out still knows its span.
 
 pub mod dockerfile;
-pub mod fpm;
 pub mod image;
 pub mod k8s;
 pub mod k8s_pod;

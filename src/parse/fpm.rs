@@ -120,24 +120,7 @@ impl Value {
     /// `yes/true/on/0/no/none/false/off`, so a quoted `"no"` or a bare `0` works
     /// there. See [`Value::is_legacy_bool`] for older releases.
     pub fn as_bool(&self) -> Typed<bool> {
-        if self.is_symbolic() {
-            return Typed::Symbolic;
-        }
-        let t = self.text.trim();
-        let word = if self.quoting == Quoting::Bare {
-            t.to_ascii_lowercase()
-        } else {
-            t.to_owned()
-        };
-        match word.as_str() {
-            "yes" | "on" | "true" | "1" => Typed::Ok(true),
-            "no" | "off" | "false" | "none" | "0" | "" => Typed::Ok(false),
-            "null" if self.quoting == Quoting::Bare => Typed::Ok(false),
-            _ => Typed::Invalid(format!(
-                "`{}` is not a boolean (use `yes` or `no`)",
-                self.raw
-            )),
-        }
+        typed_bool(&self.text, self.quoting, self.is_symbolic(), &self.raw)
     }
 
     /// Whether php-fpm releases before GH-13563 also accept this boolean: there
@@ -152,18 +135,7 @@ impl Value {
 
     /// An fpm integer: optional `-`, then digits only.
     pub fn as_int(&self) -> Typed<i64> {
-        if self.is_symbolic() {
-            return Typed::Symbolic;
-        }
-        let t = self.text.trim();
-        let digits = t.strip_prefix('-').unwrap_or(t);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Typed::Invalid(format!("`{t}` is not an integer"));
-        }
-        match t.parse::<i64>() {
-            Ok(n) => Typed::Ok(n),
-            Err(_) => Typed::Invalid(format!("`{t}` is out of range")),
-        }
+        typed_int(&self.text, self.is_symbolic())
     }
 
     /// An fpm time in seconds: an integer with an optional `s`, `m`, `h` or `d` suffix.
@@ -180,6 +152,42 @@ impl Value {
             return Typed::Symbolic;
         }
         parse_size(self.text.trim())
+    }
+}
+
+/// An fpm boolean from a value's text as php-fpm sees it (see
+/// [`Value::as_bool`]); `shown` is what an error message quotes.
+pub fn typed_bool(text: &str, quoting: Quoting, symbolic: bool, shown: &str) -> Typed<bool> {
+    if symbolic {
+        return Typed::Symbolic;
+    }
+    let t = text.trim();
+    let word = if quoting == Quoting::Bare {
+        t.to_ascii_lowercase()
+    } else {
+        t.to_owned()
+    };
+    match word.as_str() {
+        "yes" | "on" | "true" | "1" => Typed::Ok(true),
+        "no" | "off" | "false" | "none" | "0" | "" => Typed::Ok(false),
+        "null" if quoting == Quoting::Bare => Typed::Ok(false),
+        _ => Typed::Invalid(format!("`{shown}` is not a boolean (use `yes` or `no`)")),
+    }
+}
+
+/// An fpm integer from a value's text: optional `-`, then digits only.
+pub fn typed_int(text: &str, symbolic: bool) -> Typed<i64> {
+    if symbolic {
+        return Typed::Symbolic;
+    }
+    let t = text.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Typed::Invalid(format!("`{t}` is not an integer"));
+    }
+    match t.parse::<i64>() {
+        Ok(n) => Typed::Ok(n),
+        Err(_) => Typed::Invalid(format!("`{t}` is out of range")),
     }
 }
 

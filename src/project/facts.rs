@@ -141,7 +141,7 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
         (Document::Yaml(y), Some(FileKind::RoadRunner)) => {
             FileFacts::RoadRunner(Box::new(roadrunner(y)))
         }
-        (Document::Fpm(f), _) => FileFacts::Fpm(Box::new(fpm(f))),
+        (Document::Fpm(f), _) => FileFacts::Fpm(Box::new(fpm(f, &file.source.text))),
         (Document::Ini(i), _) => FileFacts::Ini(Box::new(ini(i))),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
         (Document::Php(p), Some(FileKind::Horizon)) => FileFacts::Horizon(Box::new(horizon(p))),
@@ -1578,66 +1578,179 @@ fn compose(y: &YamlFile) -> ComposeFacts {
 
 // ---------------------------------------------------------------- php-fpm, php.ini
 
+/// A php-fpm file as php-fpm reads it: its sections in file order with
+/// their directives, names, values and spans (what the pool rules of the
+/// run read; the parsed document is dropped after the file's own rules).
 #[derive(Debug, Default)]
 pub struct FpmFacts {
-    pub pools: Vec<PoolFact>,
-    pub has_global: bool,
-    pub includes: Vec<String>,
+    pub sections: Vec<FpmSection>,
 }
 
 #[derive(Debug)]
-pub struct PoolFact {
-    pub name: String,
+pub struct FpmSection {
+    pub kind: crate::parse::fpm::SectionKind,
+    /// The name between the brackets, empty for the preamble.
+    pub name: Box<str>,
+    /// The `[name]` header, or an empty span at 0 for the preamble.
+    pub header: Span,
+    /// Where a directive added at the end of the section goes (the byte
+    /// just past its last line).
+    pub insertion_point: usize,
+    pub directives: Vec<FpmDirective>,
+}
+
+#[derive(Debug)]
+pub struct FpmDirective {
+    /// The name lower-cased, then `[offset]` as written when it has one
+    /// (`pm.max_children`, `env[DB_HOST]`).
+    pub key: Box<str>,
+    /// The length of the name in `key` (the offset follows it).
+    name_len: usize,
+    /// The name as written.
+    pub name_span: Span,
+    /// The whole key, offset included.
+    pub key_span: Span,
+    /// Key to end of value.
     pub span: Span,
-    /// Directives as written in this file (name lower-cased, with `[offset]`).
-    pub directives: Vec<(String, String)>,
-    /// The span of each directive (key to end of value), same order.
-    pub spans: Vec<Span>,
+    pub value: FpmValue,
 }
 
-impl PoolFact {
+#[derive(Debug)]
+pub struct FpmValue {
+    /// What php-fpm sees: quotes removed, escapes applied, `$pool`
+    /// expanded, `${ENV}` left as is.
+    pub text: Box<str>,
+    pub span: Span,
+    pub quoting: crate::parse::fpm::Quoting,
+    /// Holds a `${NAME}` reference, so is unknown until start-up.
+    pub symbolic: bool,
+}
+
+impl FpmFacts {
+    pub fn pools(&self) -> impl Iterator<Item = &FpmSection> {
+        use crate::parse::fpm::SectionKind;
+        self.sections.iter().filter(|s| s.kind == SectionKind::Pool)
+    }
+
+    /// Every `include =` directive, wherever it is.
+    pub fn includes(&self) -> impl Iterator<Item = &FpmDirective> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.directives)
+            .filter(|d| d.offset().is_none() && d.is("include"))
+    }
+
+    /// Only directives before any `[section]` header: a fragment another
+    /// file includes.
+    pub fn is_fragment(&self) -> bool {
+        use crate::parse::fpm::SectionKind;
+        !self.sections.is_empty()
+            && self
+                .sections
+                .iter()
+                .all(|s| s.kind == SectionKind::Preamble)
+    }
+}
+
+impl FpmSection {
+    /// The last scalar directive `name` (later definitions win).
+    pub fn directive(&self, name: &str) -> Option<&FpmDirective> {
+        self.directives
+            .iter()
+            .rev()
+            .find(|d| d.offset().is_none() && d.is(name))
+    }
+
+    /// The value of the last scalar directive `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.directives
-            .iter()
-            .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.directive(name).map(|d| &*d.value.text)
     }
 
-    /// The last directive `name` with its span.
+    /// The last scalar directive `name`: its value and its span.
     pub fn get_at(&self, name: &str) -> Option<(&str, Span)> {
-        self.directives
-            .iter()
-            .zip(&self.spans)
-            .rev()
-            .find(|((k, _), _)| k.eq_ignore_ascii_case(name))
-            .map(|((_, v), s)| (v.as_str(), *s))
+        self.directive(name).map(|d| (&*d.value.text, d.span))
     }
 }
 
-fn fpm(f: &crate::parse::fpm::FpmFile) -> FpmFacts {
+impl FpmDirective {
+    /// The name, lower-cased.
+    pub fn name(&self) -> &str {
+        self.key.get(..self.name_len).unwrap_or(&self.key)
+    }
+
+    /// The offset of `name[offset]`, as written (empty for `name[]`).
+    pub fn offset(&self) -> Option<&str> {
+        let rest = self.key.get(self.name_len..).unwrap_or("");
+        rest.strip_prefix('[')
+            .map(|o| o.strip_suffix(']').unwrap_or(o))
+    }
+
+    /// Case-insensitive name match, as php-fpm does (`strcasecmp`).
+    pub fn is(&self, name: &str) -> bool {
+        self.name().eq_ignore_ascii_case(name)
+    }
+}
+
+impl FpmValue {
+    pub fn is_symbolic(&self) -> bool {
+        self.symbolic
+    }
+
+    /// See [`crate::parse::fpm::Value::as_bool`].
+    pub fn as_bool(&self) -> crate::parse::fpm::Typed<bool> {
+        crate::parse::fpm::typed_bool(&self.text, self.quoting, self.symbolic, &self.text)
+    }
+
+    pub fn as_int(&self) -> crate::parse::fpm::Typed<i64> {
+        crate::parse::fpm::typed_int(&self.text, self.symbolic)
+    }
+
+    /// A time in seconds (`30s`, `10m`).
+    pub fn as_duration(&self) -> crate::parse::fpm::Typed<i64> {
+        if self.symbolic {
+            return crate::parse::fpm::Typed::Symbolic;
+        }
+        crate::parse::fpm::parse_duration(self.text.trim())
+    }
+}
+
+fn fpm(f: &crate::parse::fpm::FpmFile, text: &str) -> FpmFacts {
     FpmFacts {
-        pools: f
-            .pools()
-            .map(|s| PoolFact {
-                name: s.name().to_owned(),
-                span: s.header,
+        sections: f
+            .sections
+            .iter()
+            .map(|s| FpmSection {
+                kind: s.kind,
+                name: s.name().into(),
+                header: s.header,
+                insertion_point: s.insertion_point(text),
                 directives: s
                     .directives
                     .iter()
                     .map(|d| {
+                        let name = d.name.text.to_ascii_lowercase();
+                        let name_len = name.len();
                         let key = match &d.offset {
-                            Some(o) => format!("{}[{}]", d.name.text.to_ascii_lowercase(), o.text),
-                            None => d.name.text.to_ascii_lowercase(),
+                            Some(o) => format!("{name}[{}]", o.text),
+                            None => name,
                         };
-                        (key, d.value.text.clone())
+                        FpmDirective {
+                            key: key.into(),
+                            name_len,
+                            name_span: d.name.span,
+                            key_span: d.key_span,
+                            span: d.span,
+                            value: FpmValue {
+                                text: d.value.text.as_str().into(),
+                                span: d.value.span,
+                                quoting: d.value.quoting,
+                                symbolic: d.value.is_symbolic(),
+                            },
+                        }
                     })
                     .collect(),
-                spans: s.directives.iter().map(|d| d.span).collect(),
             })
             .collect(),
-        has_global: f.global_scopes().next().is_some(),
-        includes: f.includes().map(|d| d.value.text.clone()).collect(),
     }
 }
 

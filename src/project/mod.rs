@@ -9,6 +9,7 @@
 pub mod compose;
 pub mod defaults;
 pub mod facts;
+pub mod fpm;
 pub mod links;
 pub mod nginx;
 pub mod objects;
@@ -21,9 +22,9 @@ pub use links::Graph;
 pub use objects::ObjectSet;
 
 use crate::diagnostic::FileId;
-use crate::model::fpm::{ConfigSet, config_sets};
 use crate::source::FileKind;
 use crate::source::hash::{FastMap, FastSet};
+use fpm::{ConfigSet, config_sets};
 use std::sync::OnceLock;
 
 /// The php.ini files read together: each group once, and each file's group
@@ -218,7 +219,8 @@ impl<'a> Project<'a> {
 
     /// The php-fpm include sets (built once).
     pub fn fpm_sets(&self) -> &[ConfigSet<'a>] {
-        self.fpm_sets.get_or_init(|| config_sets(self.files))
+        self.fpm_sets
+            .get_or_init(|| config_sets(self.files, self.facts))
     }
 
     /// The php-fpm include sets `file` is part of (an index built once, not

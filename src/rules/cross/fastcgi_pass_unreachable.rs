@@ -90,12 +90,12 @@ fn image_listens(
     let mut has_www = official;
     for l in image.map_or(&[][..], |n| n.pools.as_slice()) {
         let fpm = project.facts_of(l.to).fpm()?;
-        for pool in &fpm.pools {
+        for pool in fpm.pools() {
             has_www |= pool.name.eq_ignore_ascii_case("www");
             match pool.get("listen") {
                 Some(v) => out.push(ListenAt {
                     listen: listen_of(v)?,
-                    at: Some((l.to, pool.span)),
+                    at: Some((l.to, pool.header)),
                 }),
                 // Merged with the image's `[www]`, which has one.
                 None if official && pool.name.eq_ignore_ascii_case("www") => {}

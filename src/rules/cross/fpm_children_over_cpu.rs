@@ -50,7 +50,7 @@ fn pools(project: &Project, node: &ContainerNode, official: bool) -> Option<Vec<
     }
     for l in &node.pools {
         let fpm = project.facts_of(l.to).fpm()?;
-        for p in &fpm.pools {
+        for p in fpm.pools() {
             let set = p.get_at("pm.max_children");
             match out
                 .iter_mut()
@@ -63,7 +63,7 @@ fn pools(project: &Project, node: &ContainerNode, official: bool) -> Option<Vec<
                     }
                 }
                 None => out.push((
-                    p.name.clone(),
+                    p.name.to_string(),
                     set.map(|(v, _)| v.to_owned()),
                     set.map(|(_, s)| (l.to, s)),
                 )),

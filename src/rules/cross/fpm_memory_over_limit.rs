@@ -93,17 +93,21 @@ fn pools(
         let Some(fpm) = project.facts_of(l.to).fpm() else {
             continue;
         };
-        for p in &fpm.pools {
-            let at = Some((l.to, p.span));
+        for p in fpm.pools() {
+            let at = Some((l.to, p.header));
+            let directives = p
+                .directives
+                .iter()
+                .map(|d| (d.key.to_string(), d.value.text.to_string()));
             match merged
                 .iter_mut()
                 .find(|(n, _, _)| n.eq_ignore_ascii_case(&p.name))
             {
                 Some(entry) => {
-                    entry.1.extend(p.directives.iter().cloned());
+                    entry.1.extend(directives);
                     entry.2 = at;
                 }
-                None => merged.push((p.name.clone(), p.directives.clone(), at)),
+                None => merged.push((p.name.to_string(), directives.collect(), at)),
             }
         }
     }

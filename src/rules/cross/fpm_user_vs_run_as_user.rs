@@ -91,7 +91,7 @@ impl Rule for FpmUserVsRunAsUser {
                 .pools
                 .iter()
                 .filter_map(|l| project.facts_of(l.to).fpm())
-                .flat_map(|f| f.pools.iter())
+                .flat_map(|f| f.pools())
                 .find_map(|p| p.get("user").map(str::to_owned))
                 .or_else(|| {
                     d.keeps_official_fpm_config()

@@ -26,7 +26,7 @@ impl Rule for GracePeriodShorterThanFpmDrain {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -81,9 +81,9 @@ impl Rule for ProbeBlindToPhpFpm {
             }
             let ping = node.pools.iter().find_map(|l| {
                 let fpm = project.facts_of(l.to).fpm()?;
-                fpm.pools.iter().find_map(|p| {
+                fpm.pools().find_map(|p| {
                     p.get("ping.path")
-                        .map(|v| (l.to, p.span, v.trim().to_owned()))
+                        .map(|v| (l.to, p.header, v.trim().to_owned()))
                 })
             });
             for probe in &c.probes {

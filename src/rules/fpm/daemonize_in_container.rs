@@ -39,7 +39,7 @@ impl Rule for DaemonizeInContainer {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -9,8 +9,8 @@
 //! directive there is not a finding. Without a Dockerfile we assume php-fpm's
 //! own defaults and say so in the hint.
 
-use crate::model::fpm::ConfigSet;
 use crate::project::Project;
+use crate::project::fpm::ConfigSet;
 
 pub struct ImageDefaults {
     pub official_fpm: bool,
@@ -54,7 +54,7 @@ impl ImageDefaults {
             .files
             .iter()
             .map(|f| {
-                let mut parts = f.source.path.rsplit(['/', '\\']);
+                let mut parts = f.path.rsplit(['/', '\\']);
                 let name = parts.next().unwrap_or("");
                 (parts.next().unwrap_or(""), name)
             })
@@ -84,7 +84,7 @@ impl ImageDefaults {
         let table = &crate::project::defaults::PHP_FPM;
         // The image's layout: its `php-fpm.d/docker.conf` or `zz-docker.conf`.
         let layout = set.files.iter().any(|f| {
-            let p = f.source.path.replace('\\', "/");
+            let p = f.path.replace('\\', "/");
             p.ends_with("php-fpm.d/docker.conf") || p.ends_with("php-fpm.d/zz-docker.conf")
         });
         if !layout {
@@ -92,19 +92,18 @@ impl ImageDefaults {
         }
         let mut any = false;
         for f in &set.files {
-            let Some(doc) = f.document.as_fpm() else {
-                return false;
-            };
-            for section in &doc.sections {
+            for section in &f.facts.sections {
                 for d in &section.directives {
                     any = true;
-                    let name = d.name.text.as_str();
+                    let name = d.name();
                     let value = d.value.text.trim();
                     let stock = match section.kind {
-                        _ if d.is("include") => value == "etc/php-fpm.d/*.conf",
+                        _ if d.is("include") && d.offset().is_none() => {
+                            value == "etc/php-fpm.d/*.conf"
+                        }
                         SectionKind::Pool => {
-                            section.name().eq_ignore_ascii_case("www")
-                                && d.offset.is_none()
+                            section.name.eq_ignore_ascii_case("www")
+                                && d.offset().is_none()
                                 && table
                                     .fpm_www
                                     .iter()

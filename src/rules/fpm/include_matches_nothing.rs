@@ -1,7 +1,7 @@
 //! FPM014: an `include` glob that matches no linted file.
 
-use crate::model::fpm::unresolved_includes;
 use crate::project::Project;
+use crate::project::fpm::unresolved_includes;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -22,11 +22,11 @@ impl Rule for IncludeMatchesNothing {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
-        for u in unresolved_includes(project.files) {
+        for u in unresolved_includes(project.files, project.facts) {
             let v = &u.directive.value;
             ctx.report_in(u.file.id, v.span, format!("`include = {}` matches no linted file: directives split across files are checked without it", v.text))
                 .hint("Lint the included files too (pass their directory), or fix the pattern; php-fpm only warns when an include matches nothing")

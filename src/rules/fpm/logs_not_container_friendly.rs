@@ -25,7 +25,7 @@ impl Rule for LogsNotContainerFriendly {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -26,7 +26,7 @@ impl Rule for MaxRequestsUnset {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
@@ -59,9 +59,10 @@ impl Rule for MaxRequestsUnset {
                     let Some((file, section, span)) = missing_at(&pool.scope) else {
                         return;
                     };
-                    let at = section.insertion_point(&file.source.text);
+                    let at = section.insertion_point;
+                    let text = project.file(file.id).map_or("", |f| f.source.text.as_str());
                     // Keep the file's line structure: add a newline first if the last line has none.
-                    let lead = if at > 0 && !file.source.text[..at].ends_with('\n') {
+                    let lead = if at > 0 && !text.get(..at).is_some_and(|t| t.ends_with('\n')) {
                         "\n"
                     } else {
                         ""

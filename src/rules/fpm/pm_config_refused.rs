@@ -3,8 +3,8 @@
 
 use super::image::ImageDefaults;
 use super::pools::{each_pool, int, missing_at, seconds};
-use crate::model::fpm::Found;
 use crate::project::Project;
+use crate::project::fpm::Found;
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -25,7 +25,7 @@ impl Rule for PmConfigRefused {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -39,7 +39,7 @@ impl Rule for PoolUserMisconfigured {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
@@ -53,7 +53,7 @@ impl Rule for PoolUserMisconfigured {
                 // A development overlay running workers as root (with `-R`)
                 // does so on purpose, and a refusal shows on first start.
                 if matches!(v.text.trim(), "root" | "0")
-                    && !super::pools::development_file(settings, f.file)
+                    && !super::pools::development_file(settings, &f.file)
                 {
                     ctx.report_in(f.file.id, v.span, format!("`{key} = {}` in pool `{}`: php-fpm refuses root workers, or with `--allow-to-run-as-root` runs every request as root", v.text.trim(), pool.name))
                         .severity(Severity::Error)
@@ -73,7 +73,7 @@ impl Rule for PoolUserMisconfigured {
                 if matches!(f.directive.value.text.trim(), "root" | "0") {
                     continue;
                 }
-                ctx.report_in(f.file.id, f.directive.name.span, format!("`{key}` in pool `{}` is ignored: the container runs php-fpm as non-root ({})", pool.name, ev.what))
+                ctx.report_in(f.file.id, f.directive.name_span, format!("`{key}` in pool `{}` is ignored: the container runs php-fpm as non-root ({})", pool.name, ev.what))
                     .hint(format!("Remove `{key}` (workers run as the container user), or run the master as root if you need the switch"))
                     .label_text("ignored when not root")
                     .secondary(ev.file, ev.span, "runs as non-root here");

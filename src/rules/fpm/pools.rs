@@ -2,9 +2,10 @@
 //! scope of every include set, typed lookups, and where to point when a
 //! directive is missing.
 
-use crate::model::fpm::{ConfigSet, Found, Pool, Scope};
-use crate::parse::fpm::{Section, Typed};
-use crate::project::{ParsedFile, Project};
+use crate::parse::fpm::Typed;
+use crate::project::Project;
+use crate::project::facts::FpmSection;
+use crate::project::fpm::{ConfigSet, Found, FpmFile, Pool, Scope};
 use crate::source::Span;
 
 /// Calls `f` for every pool of every include set.
@@ -39,7 +40,7 @@ pub fn symbolic(found: Option<Found>) -> bool {
 
 /// The span to report a missing directive at: the section header, or the
 /// first directive of a header-less preamble.
-pub fn section_anchor(section: &Section) -> Span {
+pub fn section_anchor(section: &FpmSection) -> Span {
     if section.header.is_empty() {
         section
             .directives
@@ -51,7 +52,7 @@ pub fn section_anchor(section: &Section) -> Span {
 }
 
 /// File and span for a finding about something missing in `scope`.
-pub fn missing_at<'a>(scope: &Scope<'a>) -> Option<(&'a ParsedFile, &'a Section, Span)> {
+pub fn missing_at<'a>(scope: &Scope<'a>) -> Option<(FpmFile<'a>, &'a FpmSection, Span)> {
     scope
         .anchor()
         .map(|(file, section)| (file, section, section_anchor(section)))
@@ -75,8 +76,8 @@ pub fn is_std_stream(path: &str) -> bool {
 /// production profile: production-only pool checks (worker recycling,
 /// timeouts) stay quiet there, as the php.ini ones do for such files.
 /// `profile: strict` keeps them.
-pub fn development_file(settings: &crate::config::Settings, file: &ParsedFile) -> bool {
+pub fn development_file(settings: &crate::config::Settings, file: &FpmFile) -> bool {
     settings.profile == crate::config::Profile::Production
         && !settings.strict
-        && crate::config::is_development_path(&file.source.path)
+        && crate::config::is_development_path(file.path)
 }

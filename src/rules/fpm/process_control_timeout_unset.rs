@@ -23,7 +23,7 @@ impl Rule for ProcessControlTimeoutUnset {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

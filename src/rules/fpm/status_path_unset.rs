@@ -22,7 +22,7 @@ impl Rule for StatusPathUnset {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::PhpFpm]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {

@@ -53,9 +53,9 @@ impl Rule for ProbeHttpOnFastcgi {
                 let Some(fpm) = project.facts_of(l.to).fpm() else {
                     continue;
                 };
-                for pool in &fpm.pools {
+                for pool in fpm.pools() {
                     if let Some(p) = pool.get("listen").and_then(listen_port) {
-                        listens.push((p, Some((l.to, pool.span))));
+                        listens.push((p, Some((l.to, pool.header))));
                     }
                 }
             }

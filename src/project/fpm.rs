@@ -6,38 +6,51 @@
 //! zz-docker.conf), and later definitions win. Rules about a directive being
 //! *unset* must therefore look at the whole include set, not one file.
 //!
-//! A set is built from the linted php-fpm files by joining (1) a file with the
+//! A set is built from the run's php-fpm files by joining (1) a file with the
 //! files its `include =` globs match inside the linted tree and (2) files in the
 //! same directory (a `php-fpm.d/` directory is one deployable unit). Joining too
 //! much can only hide a finding; joining too little would invent one.
+//!
+//! Sets are built from the files' facts ([`FpmFacts`]), not their parsed
+//! documents, which are dropped after each file's own rules ran.
 
+use super::facts::{FileFacts, FpmDirective, FpmFacts, FpmSection};
+use crate::diagnostic::FileId;
 use crate::parse::ParsedFile;
-use crate::parse::fpm::{Directive, FpmFile, Section, SectionKind};
+use crate::parse::fpm::SectionKind;
 use crate::source::FileKind;
 use crate::source::hash::FastMap;
 use globset::GlobBuilder;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+/// One php-fpm file of a set: its id, path and facts.
+#[derive(Clone, Copy)]
+pub struct FpmFile<'a> {
+    pub id: FileId,
+    pub path: &'a str,
+    pub facts: &'a FpmFacts,
+}
+
 /// One directive as found in one file.
 #[derive(Clone, Copy)]
 pub struct Found<'a> {
-    pub file: &'a ParsedFile,
-    pub section: &'a Section,
-    pub directive: &'a Directive,
+    pub file: FpmFile<'a>,
+    pub section: &'a FpmSection,
+    pub directive: &'a FpmDirective,
 }
 
 /// The sections of one scope (a pool name, or the global scope) across a set, in read order.
 #[derive(Default)]
 pub struct Scope<'a> {
-    pub sections: Vec<(&'a ParsedFile, &'a Section)>,
+    pub sections: Vec<(FpmFile<'a>, &'a FpmSection)>,
 }
 
 impl<'a> Scope<'a> {
     /// The effective value: the last definition in read order.
     pub fn get(&self, name: &str) -> Option<Found<'a>> {
-        self.sections.iter().rev().find_map(|(file, section)| {
-            section.get(name).map(|directive| Found {
+        self.sections.iter().rev().find_map(|&(file, section)| {
+            section.directive(name).map(|directive| Found {
                 file,
                 section,
                 directive,
@@ -49,7 +62,7 @@ impl<'a> Scope<'a> {
         let mut out = Vec::new();
         for &(file, section) in &self.sections {
             for directive in &section.directives {
-                if directive.offset.is_some() && directive.is(name) {
+                if directive.offset().is_some() && directive.is(name) {
                     out.push(Found {
                         file,
                         section,
@@ -62,7 +75,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Where a finding about a missing directive points: the first header of the scope.
-    pub fn anchor(&self) -> Option<(&'a ParsedFile, &'a Section)> {
+    pub fn anchor(&self) -> Option<(FpmFile<'a>, &'a FpmSection)> {
         self.sections.first().copied()
     }
 
@@ -80,7 +93,7 @@ pub struct Pool<'a> {
 /// One include set: the files php-fpm would read together.
 pub struct ConfigSet<'a> {
     /// In read order: files with `include` first, then by path.
-    pub files: Vec<&'a ParsedFile>,
+    pub files: Vec<FpmFile<'a>>,
     pub global: Scope<'a>,
     pub pools: Vec<Pool<'a>>,
 }
@@ -90,33 +103,39 @@ impl ConfigSet<'_> {
     /// includes others): only then do unset global directives mean built-in defaults.
     pub fn has_main_config(&self) -> bool {
         self.files.iter().any(|f| {
-            let name = file_name(&f.source.path);
-            name.starts_with("php-fpm.conf")
-                || fpm(f).is_some_and(|d| d.includes().next().is_some())
+            file_name(f.path).starts_with("php-fpm.conf") || f.facts.includes().next().is_some()
         })
     }
-}
-
-fn fpm(f: &ParsedFile) -> Option<&FpmFile> {
-    f.document.as_fpm()
 }
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// The run's php-fpm files with their facts.
+fn fpm_files<'a>(files: &'a [ParsedFile], facts: &'a [FileFacts]) -> Vec<FpmFile<'a>> {
+    files
+        .iter()
+        .filter(|f| f.kind() == Some(FileKind::PhpFpm))
+        .filter_map(|f| {
+            Some(FpmFile {
+                id: f.id,
+                path: &f.source.path,
+                facts: facts.get(f.id)?.fpm()?,
+            })
+        })
+        .collect()
+}
+
 /// An `include =` whose glob matches no linted file.
 pub struct Unresolved<'a> {
-    pub file: &'a ParsedFile,
-    pub directive: &'a Directive,
+    pub file: FpmFile<'a>,
+    pub directive: &'a FpmDirective,
 }
 
 /// Groups the project's php-fpm files into include sets.
-pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
-    let files: Vec<&ParsedFile> = files
-        .iter()
-        .filter(|f| f.kind() == Some(FileKind::PhpFpm) && fpm(f).is_some())
-        .collect();
+pub fn config_sets<'a>(files: &'a [ParsedFile], facts: &'a [FileFacts]) -> Vec<ConfigSet<'a>> {
+    let files = fpm_files(files, facts);
     let mut parent: Vec<usize> = (0..files.len()).collect();
     fn find(p: &mut [usize], mut i: usize) -> usize {
         while p[i] != i {
@@ -131,7 +150,7 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
             p[ra.max(rb)] = ra.min(rb);
         }
     };
-    let paths = absolute_paths(&files);
+    let paths = absolute_paths(files.iter().map(|f| f.path));
     // Files of one directory form one set: join each to the first file seen
     // in its directory (linear, not pairwise).
     let mut first_in_dir: FastMap<&Path, usize> = FastMap::default();
@@ -149,19 +168,18 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
     // that pool: php-fpm parses the included lines in the current section.
     let mut fragment_pool: FastMap<usize, String> = FastMap::default();
     for (i, f) in files.iter().enumerate() {
-        let Some(doc) = fpm(f) else { continue };
-        for section in &doc.sections {
+        for section in &f.facts.sections {
             for inc in section
                 .directives
                 .iter()
-                .filter(|d| d.is("include") && d.offset.is_none())
+                .filter(|d| d.offset().is_none() && d.is("include"))
             {
                 for j in matches(&paths[i], &inc.value.text, &paths) {
                     union(&mut parent, i, j);
-                    if section.kind == SectionKind::Pool && fpm(files[j]).is_some_and(is_fragment) {
+                    if section.kind == SectionKind::Pool && files[j].facts.is_fragment() {
                         fragment_pool
                             .entry(j)
-                            .or_insert_with(|| section.name().to_owned());
+                            .or_insert_with(|| section.name.to_string());
                     }
                 }
             }
@@ -176,7 +194,7 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
         .into_values()
         .map(|mut members| {
             members.sort_by_key(|&i| {
-                let includes = fpm(files[i]).is_some_and(|d| d.includes().next().is_some());
+                let includes = files[i].facts.includes().next().is_some();
                 (!includes, paths[i].clone())
             });
             let pools = members
@@ -188,24 +206,18 @@ pub fn config_sets(files: &[ParsedFile]) -> Vec<ConfigSet<'_>> {
         .collect()
 }
 
-/// Only directives before any `[section]` header.
-fn is_fragment(doc: &FpmFile) -> bool {
-    !doc.sections.is_empty() && doc.sections.iter().all(|s| s.kind == SectionKind::Preamble)
-}
-
 /// `into_pool[i]`: the pool whose section includes `files[i]`, a section-less
 /// fragment, so its directives belong to that pool rather than the global scope.
-fn build(files: Vec<&ParsedFile>, into_pool: Vec<Option<String>>) -> ConfigSet<'_> {
+fn build(files: Vec<FpmFile<'_>>, into_pool: Vec<Option<String>>) -> ConfigSet<'_> {
     let mut global = Scope::default();
     let mut pools: Vec<Pool> = Vec::new();
     // Pool names match case-insensitively, as in php-fpm.
     let mut index: FastMap<String, usize> = FastMap::default();
-    for (n, f) in files.iter().enumerate() {
-        let Some(doc) = fpm(f) else { continue };
+    for (n, &f) in files.iter().enumerate() {
         let into = into_pool.get(n).and_then(Option::as_deref);
-        for s in &doc.sections {
+        for s in &f.facts.sections {
             let pool_name = match (s.kind, into) {
-                (SectionKind::Pool, _) => Some(s.name()),
+                (SectionKind::Pool, _) => Some(&*s.name),
                 (SectionKind::Preamble, Some(pool)) => Some(pool),
                 _ => None,
             };
@@ -234,21 +246,31 @@ fn build(files: Vec<&ParsedFile>, into_pool: Vec<Option<String>>) -> ConfigSet<'
 }
 
 /// `include =` directives that match no linted file (symbolic ones are skipped).
-pub fn unresolved_includes(files: &[ParsedFile]) -> Vec<Unresolved<'_>> {
-    let files: Vec<&ParsedFile> = files
+/// Every php-fpm file of the run counts as a target, even one that did not parse.
+pub fn unresolved_includes<'a>(
+    files: &'a [ParsedFile],
+    facts: &'a [FileFacts],
+) -> Vec<Unresolved<'a>> {
+    let files: Vec<(&ParsedFile, Option<&FpmFacts>)> = files
         .iter()
         .filter(|f| f.kind() == Some(FileKind::PhpFpm))
+        .map(|f| (f, facts.get(f.id).and_then(FileFacts::fpm)))
         .collect();
-    let paths = absolute_paths(&files);
+    let paths = absolute_paths(files.iter().map(|(f, _)| f.source.path.as_str()));
     let mut out = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        for inc in fpm(f).into_iter().flat_map(FpmFile::includes) {
+    for (i, &(f, fpm)) in files.iter().enumerate() {
+        let Some(fpm) = fpm else { continue };
+        for inc in fpm.includes() {
             if inc.value.is_symbolic() {
                 continue;
             }
             if matches(&paths[i], &inc.value.text, &paths).is_empty() {
                 out.push(Unresolved {
-                    file: f,
+                    file: FpmFile {
+                        id: f.id,
+                        path: &f.source.path,
+                        facts: fpm,
+                    },
                     directive: inc,
                 });
             }
@@ -306,15 +328,14 @@ fn matches(from: &Path, pattern: &str, paths: &[PathBuf]) -> Vec<usize> {
 /// Paths of the run's files, made absolute against the working directory
 /// and normalized, so `www.conf` and `../php-fpm.d/zz.conf` seen from inside
 /// `php-fpm.d/` land in one directory.
-fn absolute_paths(files: &[&ParsedFile]) -> Vec<PathBuf> {
+fn absolute_paths<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().ok();
-    files
-        .iter()
-        .map(|f| {
-            let p = Path::new(&f.source.path);
+    paths
+        .map(|path| {
+            let p = Path::new(path);
             match &cwd {
                 Some(cwd) if p.is_relative() => normalize(&cwd.join(p).to_string_lossy()),
-                _ => normalize(&f.source.path),
+                _ => normalize(path),
             }
         })
         .collect()
