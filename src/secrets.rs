@@ -5,6 +5,9 @@
 //! file, whichever rules run, so nothing secret is printed even when the rule
 //! that would report it is turned off.
 
+mod plaintext;
+pub use plaintext::plaintext_secret;
+
 use crate::parse::Document;
 use crate::parse::yaml::{Node, NodeKind};
 use crate::source::{FileKind, SourceFile, Span};

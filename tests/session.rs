@@ -168,3 +168,95 @@ fn php_fpm_documents_are_dropped_and_pool_rules_still_report() {
         assert!(session.facts()[id].fpm().is_some(), "{path}: no facts");
     }
 }
+
+/// Every file of `dir` (recursively) as (path under `prefix`, text).
+fn texts_under(dir: &std::path::Path, prefix: &str, out: &mut Vec<(String, String)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read fixture dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if p.is_dir() {
+            texts_under(&p, &format!("{prefix}{name}/"), out);
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            out.push((format!("{prefix}{name}"), text));
+        }
+    }
+}
+
+/// The built-in project rules read facts only: after a one-shot run no parsed
+/// document is kept, and the findings are the ones a session that keeps every
+/// document (the editor server) makes, over a project with every kind of file
+/// a project rule reads (pools split over files, OPcache ini files, a
+/// `.rr.yaml`, a kustomization generating a Secret from a dotenv file).
+#[test]
+fn no_document_is_kept_and_the_findings_do_not_depend_on_it() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    texts_under(&root.join("examples/laravel-k8s"), "", &mut files);
+    texts_under(&root.join("fixtures/rules/K8S059/fail"), "kz/", &mut files);
+    texts_under(&root.join("fixtures/rules/OCT026/fail"), "rr/", &mut files);
+    texts_under(&root.join("fixtures/rules/INI011"), "ini011/", &mut files);
+    texts_under(&root.join("fixtures/rules/INI013"), "ini013/", &mut files);
+    files.push((
+        "fpm/php-fpm.d/zz-app.conf".into(),
+        "[www]\npm.max_requests = 0\nslowlog = /proc/self/fd/2\n".into(),
+    ));
+    files.push((
+        "fpm/php-fpm.d/www.conf".into(),
+        "[www]\npm = dynamic\npm.max_children = 5\n".into(),
+    ));
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let findings = |keep: bool| {
+        let mut session = Session::from_texts(
+            Config::with_defaults(PathBuf::from(".")),
+            LintOptions::default(),
+            &texts,
+        )
+        .keep_documents(keep);
+        let (diagnostics, _) = session.check();
+        let found: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                let path = &session.files()[d.file].source.path;
+                format!(
+                    "{path}:{}:{} {} {}",
+                    d.span.start, d.span.end, d.code, d.message
+                )
+            })
+            .collect();
+        (session, found)
+    };
+    let (kept, with_documents) = findings(true);
+    let (dropped, with_facts) = findings(false);
+    assert_eq!(with_documents, with_facts);
+    for code in ["FPM004", "INI011", "OCT026", "K8S059"] {
+        assert!(
+            with_facts.iter().any(|f| f.contains(&format!(" {code} "))),
+            "no {code} in {with_facts:#?}"
+        );
+    }
+    let mut facts = 0;
+    for (f, k) in dropped.files().iter().zip(kept.files()) {
+        assert!(
+            matches!(f.document, deploylint::parse::Document::Unparsed),
+            "{}: document kept",
+            f.source.path
+        );
+        if !matches!(dropped.facts()[f.id], deploylint::project::FileFacts::None) {
+            facts += 1;
+        }
+        assert_eq!(f.source.path, k.source.path);
+    }
+    assert!(facts > 20, "{facts} files with facts");
+}

@@ -51,6 +51,7 @@ pub enum FileFacts {
     Routes(Box<super::routes::RoutesFacts>),
     /// A `kustomization.yaml`: its resources, generators and what a build adds.
     Kustomization(Box<crate::model::kustomize::Kustomization>),
+    DotEnv(Box<DotEnvFacts>),
 }
 
 impl FileFacts {
@@ -120,6 +121,12 @@ impl FileFacts {
             _ => None,
         }
     }
+    pub fn dotenv(&self) -> Option<&DotEnvFacts> {
+        match self {
+            FileFacts::DotEnv(d) => Some(d.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 /// Extracts the facts of one parsed file.
@@ -142,12 +149,13 @@ pub fn extract(file: &ParsedFile, settings: &Settings) -> FileFacts {
             FileFacts::RoadRunner(Box::new(roadrunner(y)))
         }
         (Document::Fpm(f), _) => FileFacts::Fpm(Box::new(fpm(f, &file.source.text))),
-        (Document::Ini(i), _) => FileFacts::Ini(Box::new(ini(i))),
+        (Document::Ini(i), _) => FileFacts::Ini(Box::new(ini(i, &file.source.text))),
         (Document::Php(p), Some(FileKind::Octane)) => FileFacts::Octane(Box::new(octane(p))),
         (Document::Php(p), Some(FileKind::Horizon)) => FileFacts::Horizon(Box::new(horizon(p))),
         (Document::Routes(r), _) => {
             FileFacts::Routes(Box::new(super::routes::extract(r, &file.source.path)))
         }
+        (Document::DotEnv(d), _) => FileFacts::DotEnv(Box::new(dotenv(d))),
         _ => FileFacts::None,
     }
 }
@@ -1768,6 +1776,82 @@ pub struct IniFacts {
     pub opcache_anchor: Option<Span>,
     /// The value of an `extension=swoole` / `openswoole` line.
     pub loads_swoole: Option<Span>,
+    /// For a file that configures OPcache: what the OPcache rules read.
+    pub opcache: Option<Box<OpcacheFacts>>,
+}
+
+/// Where a php.ini directive is set, and its boolean reading.
+#[derive(Clone, Copy, Debug)]
+pub struct IniAt {
+    pub key_span: Span,
+    pub value_span: Span,
+    /// `None` when the value is symbolic or unreadable.
+    pub as_bool: Option<bool>,
+}
+
+impl IniAt {
+    pub fn of(e: &crate::parse::ini::Entry) -> Self {
+        IniAt {
+            key_span: e.key_span,
+            value_span: e.value.span,
+            as_bool: e.value.as_bool(),
+        }
+    }
+}
+
+/// The OPcache settings of a php.ini file that configures OPcache.
+#[derive(Debug, Default)]
+pub struct OpcacheFacts {
+    /// Each `opcache.*` directive PHP reads from the global scope (the last
+    /// setting of each, not inside `[HOST=]`/`[PATH=]`): its name, its text
+    /// (`None` when symbolic or unreadable) and where it is.
+    pub settings: Vec<(String, Option<String>, IniAt)>,
+    /// Where a new `opcache.*` line goes: after the last one PHP reads, else
+    /// after the `[opcache]` header, else at the end of the file; and
+    /// whether a newline must come first.
+    pub insertion: (usize, bool),
+}
+
+impl OpcacheFacts {
+    pub fn get(&self, name: &str) -> Option<(Option<&str>, IniAt)> {
+        self.settings
+            .iter()
+            .find(|(k, _, _)| k == name)
+            .map(|(_, t, at)| (t.as_deref(), *at))
+    }
+}
+
+fn opcache(f: &crate::parse::ini::IniFile, text: &str) -> OpcacheFacts {
+    let mut settings: Vec<(String, Option<String>, IniAt)> = Vec::new();
+    for e in f.entries.iter().rev() {
+        if e.key.starts_with("opcache.")
+            && e.offset.is_none()
+            && f.is_global(e)
+            && !settings.iter().any(|(k, _, _)| *k == e.key)
+        {
+            settings.push((e.key.clone(), e.value.text(), IniAt::of(e)));
+        }
+    }
+    let at = f
+        .entries
+        .iter()
+        .filter(|e| e.key.starts_with("opcache.") && f.is_global(e))
+        .map(|e| e.line_end)
+        .max()
+        .or_else(|| {
+            f.section_named("opcache").map(|s| {
+                text.get(s.span.end..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(text.len(), |i| s.span.end + i + 1)
+            })
+        })
+        .unwrap_or(text.len());
+    let at = at.min(text.len());
+    let needs_newline = at > 0 && !text.get(..at).is_some_and(|t| t.ends_with('\n'));
+    OpcacheFacts {
+        settings,
+        insertion: (at, needs_newline),
+    }
 }
 
 impl IniFacts {
@@ -1790,8 +1874,10 @@ impl IniFacts {
     }
 }
 
-fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
+fn ini(f: &crate::parse::ini::IniFile, text: &str) -> IniFacts {
+    let opcache_anchor = f.opcache_anchor();
     IniFacts {
+        opcache: opcache_anchor.map(|_| Box::new(opcache(f, text))),
         directives: f
             .entries
             .iter()
@@ -1801,7 +1887,7 @@ fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
         enable_cli: f
             .get("opcache.enable_cli")
             .map(|e| (e.value.as_bool(), e.value.span)),
-        opcache_anchor: f.opcache_anchor(),
+        opcache_anchor,
         loads_swoole: f
             .entries
             .iter()
@@ -1815,6 +1901,32 @@ fn ini(f: &crate::parse::ini::IniFile) -> IniFacts {
                 })
             })
             .map(|e| e.value.span),
+    }
+}
+
+// ---------------------------------------------------------------- dotenv
+
+/// A dotenv file: only what tells whether it holds a credential (never a value).
+#[derive(Debug, Default)]
+pub struct DotEnvFacts {
+    /// The first entry whose value is a real credential (by its shape: a
+    /// Laravel `APP_KEY`, a token, a URL with a password, or a secret-named
+    /// key with a value that is not a placeholder): its key and the value's span.
+    pub credential: Option<(String, Span)>,
+}
+
+fn dotenv(d: &crate::parse::dotenv::DotEnvFile) -> DotEnvFacts {
+    use crate::secrets::{find_credential, is_placeholder, plaintext_secret};
+    DotEnvFacts {
+        credential: d
+            .entries
+            .iter()
+            .find(|e| {
+                !is_placeholder(&e.value)
+                    && (find_credential(&e.value).is_some()
+                        || plaintext_secret(&e.key, &e.value).is_some())
+            })
+            .map(|e| (e.key.clone(), e.value_span)),
     }
 }
 
@@ -2117,6 +2229,29 @@ pub struct RrFacts {
     pub other_addresses: Vec<Loc>,
     /// `http.pool.num_workers` (Octane overrides it with `--workers`).
     pub num_workers: Option<Loc>,
+    /// The config serves Laravel Octane (see [`rr_serves_octane`]).
+    pub serves_octane: bool,
+}
+
+/// The `.rr.yaml` is the config of a Laravel Octane app, which Octane starts:
+/// the worker is Octane's (`vendor/bin/roadrunner-worker`,
+/// `vendor/laravel/octane/bin/roadrunner-worker`), the command runs
+/// `octane:start`, or the workers get `LARAVEL_OCTANE`. Octane then passes
+/// `-o` overrides (`http.address`, `http.pool.num_workers`,
+/// `http.pool.max_jobs`, `exec_ttl`, `logs.*`, `version`) that beat the file.
+pub fn rr_serves_octane(root: &Node) -> bool {
+    let command = root.str_at(&["server", "command"]).unwrap_or_default();
+    if command.contains("roadrunner-worker") || command.contains("octane") {
+        return true;
+    }
+    let env = root.path(&["server", "env"]);
+    env.is_some_and(|env| {
+        env.get("LARAVEL_OCTANE").is_some()
+            || env
+                .as_seq()
+                .iter()
+                .any(|item| item.get("LARAVEL_OCTANE").is_some())
+    })
 }
 
 /// The port of a RoadRunner address (`0.0.0.0:8080`, `:2114`,
@@ -2128,7 +2263,8 @@ pub fn address_port(address: &str) -> Option<i64> {
     port.parse().ok().filter(|p| (1..=65535).contains(p))
 }
 
-fn roadrunner(y: &YamlFile) -> RrFacts {
+/// The facts of a RoadRunner config (a `.rr.yaml`, or one a ConfigMap holds).
+pub fn roadrunner(y: &YamlFile) -> RrFacts {
     let mut f = RrFacts::default();
     let Some(root) = y.documents.first().map(|d| &d.root) else {
         return f;
@@ -2145,6 +2281,7 @@ fn roadrunner(y: &YamlFile) -> RrFacts {
         .into_iter()
         .filter_map(loc)
         .collect();
+    f.serves_octane = rr_serves_octane(root);
     f
 }
 

@@ -2,7 +2,8 @@
 //! and the value checks shared by the INI rules.
 
 use crate::config::{Profile, Settings};
-use crate::parse::ini::{Entry, IniFile, Value, ValueKind, parse_int_literal};
+use crate::parse::ini::{IniFile, Value, ValueKind, parse_int_literal};
+use crate::project::facts::{IniAt, OpcacheFacts};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -293,34 +294,49 @@ pub fn check_value(name: &str, d: &Directive, value: &Value) -> Option<String> {
     }
 }
 
-/// One directive's effective setting in a file: the entry PHP uses (if set)
+/// One directive's effective setting in a file: where PHP reads it (if set)
 /// and its boolean/number reading, else the built-in default.
-pub struct Setting<'a> {
-    pub entry: Option<&'a Entry>,
+pub struct Setting {
+    pub entry: Option<IniAt>,
     /// `None` when the value is symbolic or unreadable.
     pub text: Option<String>,
 }
 
-pub fn setting<'a>(ini: &'a IniFile, name: &str, at: (u32, u32)) -> Setting<'a> {
+pub fn setting(ini: &IniFile, name: &str, at: (u32, u32)) -> Setting {
     match ini.get(name) {
         Some(e) => Setting {
-            entry: Some(e),
+            entry: Some(IniAt::of(e)),
             text: e.value.text(),
         },
-        None => Setting {
-            entry: None,
-            text: schema()
-                .get(name)
-                .and_then(|d| d.default_at(at))
-                .map(str::to_owned),
-        },
+        None => default_setting(name, at),
     }
 }
 
-impl Setting<'_> {
+/// As [`setting`], from the OPcache facts of a file (for an `opcache.*` name).
+pub fn opcache_setting(o: &OpcacheFacts, name: &str, at: (u32, u32)) -> Setting {
+    match o.get(name) {
+        Some((text, entry)) => Setting {
+            entry: Some(entry),
+            text: text.map(str::to_owned),
+        },
+        None => default_setting(name, at),
+    }
+}
+
+fn default_setting(name: &str, at: (u32, u32)) -> Setting {
+    Setting {
+        entry: None,
+        text: schema()
+            .get(name)
+            .and_then(|d| d.default_at(at))
+            .map(str::to_owned),
+    }
+}
+
+impl Setting {
     pub fn as_bool(&self) -> Option<bool> {
         if let Some(e) = self.entry {
-            return e.value.as_bool();
+            return e.as_bool;
         }
         self.text.as_deref().map(crate::parse::ini::text_as_bool)
     }
@@ -367,38 +383,6 @@ pub fn cli_file(path: &str) -> bool {
     path.to_ascii_lowercase()
         .split(['/', '\\', '.', '-', '_'])
         .any(|w| w == "cli")
-}
-
-/// For the OPcache project rules (INI011-INI013), which report only in files
-/// that configure OPcache: whether a file's document must be kept for them.
-pub fn configures_opcache(
-    kind: crate::source::FileKind,
-    facts: &crate::project::facts::FileFacts,
-) -> bool {
-    kind == crate::source::FileKind::PhpIni
-        && facts.ini().is_some_and(|i| i.opcache_anchor.is_some())
-}
-
-/// Where to insert a new `opcache.*` line: after the last one PHP reads, else
-/// after the `[opcache]` header, else at the end of the file. Returns the
-/// offset and whether a newline must come first.
-pub fn opcache_insertion(ini: &IniFile, text: &str) -> (usize, bool) {
-    let at = ini
-        .entries
-        .iter()
-        .filter(|e| e.key.starts_with("opcache.") && ini.is_global(e))
-        .map(|e| e.line_end)
-        .max()
-        .or_else(|| {
-            ini.section_named("opcache").map(|s| {
-                text.get(s.span.end..)
-                    .and_then(|r| r.find('\n'))
-                    .map_or(text.len(), |i| s.span.end + i + 1)
-            })
-        })
-        .unwrap_or(text.len());
-    let needs_newline = at > 0 && !text[..at.min(text.len())].ends_with('\n');
-    (at.min(text.len()), needs_newline)
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! INI013: JIT configured but silently inactive (buffer size 0, or PHP 8.4's
 //! `opcache.jit=disable` default).
 
-use super::directives::{Quantity, parse_quantity, reached, setting};
-use crate::project::{ParsedFile, Project};
+use super::directives::{Quantity, opcache_setting, parse_quantity, reached};
+use crate::diagnostic::FileId;
+use crate::project::{FileFacts, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
 
@@ -26,11 +27,11 @@ impl Rule for OpcacheJitInactive {
         &[FileKind::PhpIni]
     }
 
-    // It reports only in files that configure OPcache (an `opcache.*`
-    // directive, `[opcache]` or the line loading it): other php.ini
-    // documents are not kept for it.
-    fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-        super::directives::configures_opcache(kind, facts)
+    // It reads the OPcache facts of the files that configure OPcache (an
+    // `opcache.*` directive, `[opcache]` or the line loading it): no
+    // php.ini document is kept for it.
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
     }
 
     // A project rule: `opcache.jit` and `opcache.jit_buffer_size` are often
@@ -47,18 +48,23 @@ impl Rule for OpcacheJitInactive {
                     .find_map(|&f| project.facts_of(f).ini()?.get(name))
                     .map(str::to_owned)
             };
-            check(file, &elsewhere, ctx);
+            check(file.id, project.facts_of(file.id), &elsewhere, ctx);
         }
     }
 }
 
-fn check(file: &ParsedFile, elsewhere: &dyn Fn(&str) -> Option<String>, ctx: &mut Context) {
-    let Some(ini) = file.document.as_ini() else {
+fn check(
+    file: FileId,
+    facts: &FileFacts,
+    elsewhere: &dyn Fn(&str) -> Option<String>,
+    ctx: &mut Context,
+) {
+    let Some(opcache) = facts.ini().and_then(|i| i.opcache.as_deref()) else {
         return;
     };
     let at = ctx.settings.php_version;
-    let jit = setting(ini, "opcache.jit", at);
-    let buffer = setting(ini, "opcache.jit_buffer_size", at);
+    let jit = opcache_setting(opcache, "opcache.jit", at);
+    let buffer = opcache_setting(opcache, "opcache.jit_buffer_size", at);
     let buffer_text = match buffer.entry {
         Some(_) => buffer.text.clone(),
         None => elsewhere("opcache.jit_buffer_size").or(buffer.text.clone()),
@@ -83,19 +89,19 @@ fn check(file: &ParsedFile, elsewhere: &dyn Fn(&str) -> Option<String>, ctx: &mu
             };
             let d = ctx
                 .report_in(
-                    file.id,
-                    j.value.span,
+                    file,
+                    j.value_span,
                     format!("`opcache.jit={mode}` has no effect: {why}, which turns the JIT off"),
                 )
                 .label_text("JIT silently off")
                 .hint("Set `opcache.jit_buffer_size=64M` (or more) next to `opcache.jit`");
             if let Some(b) = buffer.entry {
-                d.secondary(file.id, b.value.span, "buffer size 0");
+                d.secondary(file, b.value_span, "buffer size 0");
             }
         }
         (None, Some(b)) if reached(at, Some("8.4")) && size > 0 && !enables(&mode) => {
             ctx.report_in(
-                file.id,
+                file,
                 b.key_span,
                 "`opcache.jit_buffer_size` is set but `opcache.jit` is not: since PHP 8.4 `opcache.jit` defaults to `disable`, so the JIT stays off",
             )

@@ -1,6 +1,6 @@
 //! INI012: OPcache sized below what a Laravel application with vendor/ needs.
 
-use super::directives::setting;
+use super::directives::opcache_setting;
 use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::FileKind;
@@ -41,11 +41,11 @@ impl Rule for OpcacheUndersized {
         &[FileKind::PhpIni]
     }
 
-    // It reports only in files that configure OPcache (an `opcache.*`
-    // directive, `[opcache]` or the line loading it): other php.ini
-    // documents are not kept for it.
-    fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-        super::directives::configures_opcache(kind, facts)
+    // It reads the OPcache facts of the files that configure OPcache (an
+    // `opcache.*` directive, `[opcache]` or the line loading it): no
+    // php.ini document is kept for it.
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
     }
 
     // A project rule: an unset directive is fine when another php.ini/conf.d
@@ -66,19 +66,22 @@ impl Rule for OpcacheUndersized {
             if crate::config::is_development_path(&file.source.path) {
                 continue;
             }
-            let Some(ini) = file.document.as_ini() else {
+            let Some(ini) = project.facts_of(file.id).ini() else {
+                continue;
+            };
+            let Some(opcache) = ini.opcache.as_deref() else {
                 continue;
             };
             for (name, min, recommended, unit, why) in LIMITS {
-                let s = setting(ini, name, at);
+                let s = opcache_setting(opcache, name, at);
                 let Some(n) = s.as_quantity() else { continue };
                 if n >= min {
                     continue;
                 }
                 let (span, what) = match s.entry {
-                    Some(e) => (e.value.span, format!("`{name}` is {n}{unit}")),
+                    Some(e) => (e.value_span, format!("`{name}` is {n}{unit}")),
                     // Unset: only worth saying where OPcache is being configured.
-                    None => match ini.opcache_anchor() {
+                    None => match ini.opcache_anchor {
                         Some(a) if !set_elsewhere(file, name) => {
                             (a, format!("`{name}` is not set, so it is {n}{unit}"))
                         }

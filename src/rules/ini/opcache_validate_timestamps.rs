@@ -1,8 +1,9 @@
 //! INI011: OPcache revalidates file timestamps in production.
 
-use super::directives::{opcache_insertion, production, setting};
+use super::directives::{opcache_setting, production};
 use crate::diagnostic::Edit;
-use crate::project::{ParsedFile, Project};
+use crate::diagnostic::FileId;
+use crate::project::{FileFacts, ParsedFile, Project};
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
 
@@ -19,11 +20,11 @@ impl Rule for OpcacheValidateTimestamps {
         &[FileKind::PhpIni]
     }
 
-    // It reports only in files that configure OPcache (an `opcache.*`
-    // directive, `[opcache]` or the line loading it): other php.ini
-    // documents are not kept for it.
-    fn keeps_document(&self, kind: FileKind, facts: &crate::project::facts::FileFacts) -> bool {
-        super::directives::configures_opcache(kind, facts)
+    // It reads the OPcache facts of the files that configure OPcache (an
+    // `opcache.*` directive, `[opcache]` or the line loading it): no
+    // php.ini document is kept for it.
+    fn project_documents(&self) -> &'static [FileKind] {
+        &[]
     }
 
     // A project rule: a file that leaves the directive unset is fine when
@@ -46,21 +47,24 @@ impl Rule for OpcacheValidateTimestamps {
             if crate::config::is_development_path(&file.source.path) {
                 continue; // `php.development.ini`, `.devcontainer/`: edits must show
             }
-            check(file, set_elsewhere(file), ctx);
+            check(file.id, project.facts_of(file.id), set_elsewhere(file), ctx);
         }
     }
 }
 
-fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
-    let Some(ini) = file.document.as_ini() else {
+fn check(file: FileId, facts: &FileFacts, set_elsewhere: bool, ctx: &mut Context) {
+    let Some(ini) = facts.ini() else {
+        return;
+    };
+    let Some(opcache) = ini.opcache.as_deref() else {
         return;
     };
     let at = ctx.settings.php_version;
-    let vt = setting(ini, "opcache.validate_timestamps", at);
+    let vt = opcache_setting(opcache, "opcache.validate_timestamps", at);
     if vt.as_bool() != Some(true) {
         return;
     }
-    let freq = setting(ini, "opcache.revalidate_freq", at).as_quantity();
+    let freq = opcache_setting(opcache, "opcache.revalidate_freq", at).as_quantity();
     let how_often = match freq {
         Some(0) => "on every request".to_owned(),
         Some(n) => format!("every {n} s"),
@@ -68,13 +72,13 @@ fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
     };
     match vt.entry {
         Some(e) => {
-            let span = e.value.span;
+            let span = e.value_span;
             let edit = Edit {
                 span,
                 replacement: "0".into(),
             };
             ctx.report_in(
-                file.id,
+                file,
                 span,
                 format!(
                     "`opcache.validate_timestamps` is on in production: OPcache stat()s each script {how_often} although the image never changes"
@@ -85,19 +89,19 @@ fn check(file: &ParsedFile, set_elsewhere: bool, ctx: &mut Context) {
         }
         None => {
             // Only files that configure OPcache are expected to set it.
-            let Some(anchor) = ini.opcache_anchor() else {
+            let Some(anchor) = ini.opcache_anchor else {
                 return;
             };
             if set_elsewhere {
                 return;
             }
-            let (offset, newline) = opcache_insertion(ini, &file.source.text);
+            let (offset, newline) = opcache.insertion;
             let line = format!(
                 "{}opcache.validate_timestamps=0\n",
                 if newline { "\n" } else { "" }
             );
             ctx.report_in(
-                file.id,
+                file,
                 anchor,
                 format!(
                     "`opcache.validate_timestamps` is not set, so it defaults to on: in production OPcache stat()s each script {how_often} although the image never changes"

@@ -35,8 +35,8 @@ impl Rule for UploadExceedsPostMaxSize {
         }
         let file_id = ctx.file;
         let (span, other) = match (upload.entry, post.entry) {
-            (Some(ue), pe) => (ue.value.span, pe.map(|e| e.value.span)),
-            (None, Some(pe)) => (pe.value.span, None),
+            (Some(ue), pe) => (ue.value_span, pe.map(|e| e.value_span)),
+            (None, Some(pe)) => (pe.value_span, None),
             (None, None) => return,
         };
         let d = ctx

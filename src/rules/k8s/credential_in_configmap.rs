@@ -1,9 +1,9 @@
 //! K8S021: credential stored in a ConfigMap.
 
-use super::plaintext_secret::plaintext_secret;
 use crate::model::k8s;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
+use crate::secrets::plaintext_secret;
 use crate::source::FileKind;
 
 pub struct CredentialInConfigmap;

@@ -1,10 +1,10 @@
 //! K8S016: secret written in plain text in a container's `env[].value`.
 
-use super::plaintext_secret::plaintext_secret;
 use super::security_common::{checked_containers, describe};
 use crate::model::k8s;
 use crate::project::ParsedFile;
 use crate::rules::{Context, Rule};
+use crate::secrets::plaintext_secret;
 use crate::source::FileKind;
 
 pub struct PlaintextSecretInEnv;

@@ -11,10 +11,10 @@
 use crate::model::kustomize::{self, GeneratorKind};
 use crate::project::{ParsedFile, Project};
 use crate::rules::{Context, Rule};
-use crate::secrets::{find_credential, is_placeholder};
+use crate::secrets::is_placeholder;
 use crate::source::FileKind;
 
-use super::plaintext_secret::plaintext_secret;
+use crate::secrets::plaintext_secret;
 
 pub struct SecretInKustomizeGenerator;
 
@@ -103,7 +103,7 @@ impl Rule for SecretInKustomizeGenerator {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::DotEnv]
+        &[]
     }
 
     /// `secretGenerator` `envs:` / `files:` naming a dotenv file of the run
@@ -143,27 +143,24 @@ impl Rule for SecretInKustomizeGenerator {
                     {
                         continue;
                     }
-                    let Some(env) = target.document.as_dotenv() else {
+                    let Some((key, value_span)) = project
+                        .facts_of(target.id)
+                        .dotenv()
+                        .and_then(|d| d.credential.as_ref())
+                    else {
                         continue;
                     };
-                    let Some(e) = env.entries.iter().find(|e| {
-                        !is_placeholder(&e.value)
-                            && (find_credential(&e.value).is_some()
-                                || plaintext_secret(&e.key, &e.value).is_some())
-                    }) else {
-                        continue;
-                    };
-                    ctx.mask_in(target.id, e.value_span);
+                    ctx.mask_in(target.id, *value_span);
                     ctx.report_in(
                         f.id,
                         span,
                         format!(
                             "secretGenerator `{}` builds its Secret from `{}`, a file committed to the repository with the value of `{}`",
-                            g.name.text, target.source.path, e.key
+                            g.name.text, target.source.path, key
                         ),
                     )
                     .label_text("generated from a committed file")
-                    .secondary(target.id, e.value_span, format!("`{}` is committed here", e.key))
+                    .secondary(target.id, *value_span, format!("`{key}` is committed here"))
                     .hint(format!(
                         "Add `{}` to `.gitignore` and create it at deploy time (or generate the Secret from your secret manager: External Secrets, Sealed Secrets, SOPS); rotate the values that were committed",
                         target.source.path

@@ -27,26 +27,8 @@ pub fn report(file: &ParsedFile, ctx: &mut Context, kind: IssueKind) {
     }
 }
 
-/// The file is the config of a Laravel Octane app, which Octane starts:
-/// the worker is Octane's (`vendor/bin/roadrunner-worker`,
-/// `vendor/laravel/octane/bin/roadrunner-worker`), the command runs
-/// `octane:start`, or the workers get `LARAVEL_OCTANE`. Octane then passes
-/// `-o` overrides (`http.address`, `http.pool.num_workers`,
-/// `http.pool.max_jobs`, `exec_ttl`, `logs.*`, `version`) that beat the file.
-pub fn octane_app(root: &Node) -> bool {
-    let command = root.str_at(&["server", "command"]).unwrap_or_default();
-    if command.contains("roadrunner-worker") || command.contains("octane") {
-        return true;
-    }
-    let env = root.path(&["server", "env"]);
-    env.is_some_and(|env| {
-        env.get("LARAVEL_OCTANE").is_some()
-            || env
-                .as_seq()
-                .iter()
-                .any(|item| item.get("LARAVEL_OCTANE").is_some())
-    })
-}
+/// Whether the `.rr.yaml` serves Laravel Octane.
+pub use crate::project::facts::rr_serves_octane as octane_app;
 
 /// A file whose path says development or tests (`.rr.dev.yaml`,
 /// `.rr.test.yml`, `tests/`), judged with the production profile: the

@@ -2,11 +2,11 @@
 //! on the port a Kubernetes probe checks: the kubelet connects to the pod
 //! IP, never to the container's loopback, so the probe always fails.
 
-use super::common::{development_file, octane_app, root};
+use super::common::development_file;
 use crate::diagnostic::FileId;
-use crate::parse::yaml::{self, Node};
+use crate::parse::yaml;
 use crate::project::Project;
-use crate::project::facts::{Handler, PortRefFact, VolumeSource};
+use crate::project::facts::{Handler, Loc, PortRefFact, RrFacts, VolumeSource, roadrunner};
 use crate::project::process::ProcessKind;
 use crate::rules::{Context, Rule};
 use crate::source::{FileKind, Span};
@@ -35,20 +35,22 @@ impl Rule for RrLoopbackProbeTarget {
     }
 
     fn project_documents(&self) -> &'static [FileKind] {
-        &[FileKind::RoadRunner]
+        &[]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut Context) {
         let mut listeners: Vec<Listener> = Vec::new();
         for file in project.of_kind(FileKind::RoadRunner) {
-            let Some(root) = root(file) else { continue };
+            let Some(rr) = project.facts_of(file.id).roadrunner() else {
+                continue;
+            };
             if development_file(ctx, file) {
                 continue;
             }
-            for (section, node, port) in loopback_listeners(root) {
+            for (section, address, port) in loopback_listeners(rr) {
                 listeners.push(Listener {
                     file: file.id,
-                    span: node.span,
+                    span: address.span,
                     section,
                     port,
                     configmap: None,
@@ -71,12 +73,9 @@ impl Rule for RrLoopbackProbeTarget {
                     if !rr_name {
                         continue;
                     }
-                    let parsed = yaml::parse(value);
-                    let Some(root) = parsed.documents.first().map(|d| &d.root) else {
-                        continue;
-                    };
-                    for (section, node, port) in loopback_listeners(root) {
-                        let Some(addr) = node.as_str() else { continue };
+                    let rr = roadrunner(&yaml::parse(value));
+                    for (section, address, port) in loopback_listeners(&rr) {
+                        let addr = address.text.as_str();
                         let text = &file.source.text;
                         let from = obj.span.start.min(text.len());
                         let Some(at) = text.get(from..).and_then(|t| t.find(addr)) else {
@@ -162,21 +161,20 @@ struct Listener {
 }
 
 /// `status.address` / `http.address` values bound to loopback, with their port.
-fn loopback_listeners(root: &Node) -> Vec<(&'static str, &Node, i64)> {
-    let mut out = Vec::new();
-    for section in ["status", "http"] {
-        // Octane overrides `http.address` with `--host`/`--port`.
-        if section == "http" && octane_app(root) {
-            continue;
-        }
-        let Some(v) = root.path(&[section, "address"]) else {
-            continue;
-        };
-        if let Some(port) = v.as_str().and_then(loopback_port) {
-            out.push((section, v, port));
-        }
-    }
-    out
+fn loopback_listeners(rr: &RrFacts) -> Vec<(&'static str, &Loc, i64)> {
+    // Octane overrides `http.address` with `--host`/`--port`.
+    let http = if rr.serves_octane {
+        None
+    } else {
+        rr.http_address.as_ref()
+    };
+    [("status", rr.status_address.as_ref()), ("http", http)]
+        .into_iter()
+        .filter_map(|(section, address)| {
+            let address = address?;
+            Some((section, address, loopback_port(&address.text)?))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
-//! Plaintext-secret detection for Kubernetes values (env vars, ConfigMap
-//! data), over the shared detector in `crate::secrets`.
+//! Plaintext-secret detection for a named value (env vars, ConfigMap
+//! data, dotenv entries), over the shared detector.
 
-use crate::secrets::{find_credential, is_placeholder, is_secret_name};
+use super::{find_credential, is_placeholder, is_secret_name};
 
 /// `$(OTHER_VAR)`: Kubernetes expands it from another env var at start, so
 /// the manifest holds a reference, not a secret.
