@@ -201,6 +201,11 @@ pub struct DockerfileFacts {
     /// ...`, `sed -i 's/memory_limit.../'`): settings the image may change
     /// in files the graph cannot see (`memory_limit` and `opcache.*`).
     pub run_ini_keys: Vec<String>,
+    /// An instruction of the chain (not a comment) names `listen`, in any
+    /// case: a `RUN` that edits a pool's `listen` (`sed`, `echo >>`), or an
+    /// `ENV`/`ARG` a templated pool reads (`FPM_LISTEN`). The image's pools
+    /// may then listen elsewhere than the linked files say.
+    pub names_listen: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -269,6 +274,7 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
     f.process = Process::from_argv(&f.runtime);
     let mut workdir: Option<String> = None;
     for inst in df.instructions_of(&chain) {
+        f.names_listen = f.names_listen || names_listen(inst);
         match inst.keyword {
             Keyword::Workdir => {
                 if let Some(w) = inst.words(df.escape).into_iter().next() {
@@ -369,6 +375,21 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
     }
     f.env = df.env_of(&chain);
     f
+}
+
+/// Whether an instruction's arguments or heredoc bodies name `listen` (any case).
+fn names_listen(inst: &crate::parse::dockerfile::Instruction) -> bool {
+    use crate::parse::dockerfile::Args;
+    let has = |t: &str| {
+        t.as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"listen"))
+    };
+    let args = match &inst.args {
+        Args::Shell(t) => has(&t.text),
+        Args::Exec { items, .. } => items.iter().any(|i| has(&i.text)),
+    };
+    args || inst.heredocs.iter().any(|h| has(&h.body.text))
 }
 
 /// `memory_limit` and `opcache.*` keys named in a word of a `RUN` command.
@@ -2288,6 +2309,26 @@ pub fn roadrunner(y: &YamlFile) -> RrFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_listen_is_read_from_the_chain_not_comments() {
+        let names = |t: &str| of_dockerfile(&crate::parse::dockerfile::parse(t), None).names_listen;
+        let base = "FROM php:8.3-fpm\n";
+        assert!(names(&format!(
+            "{base}RUN sed -i 's/^listen = .*/listen = 9001/' /usr/local/etc/php-fpm.d/www.conf\n"
+        )));
+        assert!(names(&format!("{base}ENV FPM_LISTEN=0.0.0.0:9001\n")));
+        assert!(names(&format!(
+            "{base}RUN <<EOF\necho 'LISTEN = 9001' >> /usr/local/etc/php-fpm.d/zz.conf\nEOF\n"
+        )));
+        // A comment, or a stage the image does not build on, changes nothing.
+        assert!(!names(&format!(
+            "{base}# php-fpm listens on 9000\nUSER www-data\n"
+        )));
+        assert!(!names(
+            "FROM php:8.3-fpm AS tools\nRUN sed -i 's/listen = 9000/listen = 9001/' x.conf\nFROM php:8.3-fpm\n"
+        ));
+    }
 
     #[test]
     fn code_copy_follows_workdir() {

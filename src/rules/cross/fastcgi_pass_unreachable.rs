@@ -62,19 +62,18 @@ struct ListenAt {
 /// Every address php-fpm of an image may listen on, or `None` when the run
 /// does not tell: the linked pools' `listen` (all of them: include order is
 /// not resolved, so the union is taken), plus the official image's `9000`
-/// when it keeps its config. `None` when the Dockerfile edits a `listen` in
-/// a `RUN`, a pool has no `listen` the run can see, or nothing is known.
+/// when it keeps its config. `None` when the Dockerfile may set a `listen`
+/// the linked files do not show (an instruction names `listen`: a `RUN`
+/// editing a pool, an `ENV` a templated pool reads), a pool has no `listen`
+/// the run can see, or nothing is known.
 fn image_listens(
     project: &Project,
     image: Option<&ImageNode>,
     official_image: bool,
 ) -> Option<Vec<ListenAt>> {
     let df = image.and_then(|n| project.facts_of(n.file).dockerfile());
-    if let Some(n) = image {
-        let text = project.file(n.file).map_or("", |f| f.source.text.as_str());
-        if text.to_ascii_lowercase().contains("listen") {
-            return None;
-        }
+    if df.is_some_and(|d| d.names_listen) {
+        return None;
     }
     let official = match df {
         Some(d) => d.keeps_official_fpm_config(),
