@@ -50,6 +50,10 @@ pub struct ComposeService {
     pub secrets: Vec<String>,
     /// The service extends another one, which may set what this one does not.
     pub extends: bool,
+    /// Other names the service's network resolves (lower-cased):
+    /// `container_name`, `hostname`, `links` and `external_links` aliases,
+    /// network `aliases`, `extra_hosts` names.
+    pub host_names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,7 +171,55 @@ fn service(name: &str, span: Span, s: &Node) -> ComposeService {
             .map(str::to_owned)
             .collect(),
         extends: s.get("extends").is_some(),
+        host_names: host_names(s),
     }
+}
+
+/// See [`ComposeService::host_names`].
+fn host_names(s: &Node) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        let name = name.trim().to_ascii_lowercase();
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    };
+    for key in ["container_name", "hostname"] {
+        if let Some(v) = s.get(key).and_then(Node::as_str) {
+            add(v);
+        }
+    }
+    // `links: [db, "fpm:php"]`: the service, and the alias after `:`.
+    for key in ["links", "external_links"] {
+        for l in strings(s.get(key)) {
+            l.split(':').for_each(&mut add);
+        }
+    }
+    if let Some(nets) = s.get("networks") {
+        if let NodeKind::Map(entries) = &nets.kind {
+            for e in entries {
+                strings(e.value.get("aliases")).iter().for_each(|a| add(a));
+            }
+        }
+    }
+    match s.get("extra_hosts").map(|h| &h.kind) {
+        Some(NodeKind::Map(entries)) => {
+            for e in entries {
+                if let Some(k) = e.key.as_str() {
+                    add(k);
+                }
+            }
+        }
+        Some(NodeKind::Seq(_)) => {
+            for h in strings(s.get("extra_hosts")) {
+                if let Some((name, _)) = h.split_once([':', '=']) {
+                    add(name);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// `true` as compose reads it (YAML booleans, or the strings `true`/`1`).

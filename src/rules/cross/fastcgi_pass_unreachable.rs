@@ -823,10 +823,14 @@ impl Checker<'_, '_, '_> {
             };
             let dir = dir_of(path);
             let stack: &[FileId] = stacks.get(dir).map_or(&[], Vec::as_slice);
+            // What the stack's network resolves: service names, and the
+            // container names, hostnames, link and network aliases and
+            // extra hosts its services declare.
             let names: Vec<&str> = stack
                 .iter()
                 .filter_map(|id| project.facts_of(*id).compose())
-                .flat_map(|c| c.services.iter().map(|s| s.name.as_str()))
+                .flat_map(|c| &c.services)
+                .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.host_names.iter().map(String::as_str)))
                 .collect();
             for s in &c.services {
                 for v in &s.volumes {
@@ -868,14 +872,6 @@ impl Checker<'_, '_, '_> {
                                     || host.parse::<std::net::IpAddr>().is_ok()
                                     || names.iter().any(|n| n.eq_ignore_ascii_case(host))
                                 {
-                                    continue;
-                                }
-                                // Aliases, container names, links: any mention keeps it quiet.
-                                if stack.iter().any(|id| {
-                                    project.file(*id).is_some_and(|f| {
-                                        f.source.text.to_ascii_lowercase().contains(host.as_str())
-                                    })
-                                }) {
                                     continue;
                                 }
                                 if !self.first(*nid, ep.at.span) {
