@@ -394,6 +394,19 @@ fn url_password(value: &str) -> Option<Credential> {
 /// size of the file.
 pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     let mut out = Vec::new();
+    if let Some(env) = doc.as_dotenv() {
+        // A dotenv line that does not parse may still hold a value (`DB PASSWORD=x`,
+        // an unclosed quote): never print it.
+        out.extend(env.errors.iter().map(|e| e.span));
+    }
+    // Most files name no secret and hold no credential: one pass over the
+    // text tells, and every check below would find nothing.
+    if !may_hold_secret(&source.text) {
+        out.retain(|s| !s.is_empty());
+        out.sort();
+        out.dedup();
+        return out;
+    }
     if let Some(yaml) = doc.as_yaml() {
         // Only an alias (`*name`, of an `&name` anchor) makes the tree repeat a node; without one
         // every node is walked once anyway and the set is not needed (walking
@@ -407,11 +420,7 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
         }
     }
     if let Some(env) = doc.as_dotenv() {
-        // A dotenv line that does not parse may still hold a value (`DB PASSWORD=x`,
-        // an unclosed quote): never print it. Entries are judged like `KEY=value`.
-        for e in &env.errors {
-            out.push(e.span);
-        }
+        // Entries are judged like `KEY=value`.
         for e in &env.entries {
             if is_secret_name(&e.key) && !is_placeholder(&e.value)
                 || find_credential(&e.value).is_some()
@@ -425,6 +434,32 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether anything [`detect`] masks may be in `text`: a credential
+/// needle, a fragment of every secret name, key suffix and password flag
+/// (`pw`, `pass`, `secret`, `token`, `key`, `auth`, `credential`,
+/// `connection`, `database`, `dsn`, `redis`, in any case), a MySQL client
+/// (`-pVALUE`), or a backslash (an escape in a quoted value could spell
+/// any of these). A superset of what the checks look at: a test compares
+/// [`detect`] with the oracle on every real file and fixture.
+fn may_hold_secret(text: &str) -> bool {
+    static WORDS: std::sync::OnceLock<Option<regex::bytes::Regex>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        regex::bytes::RegexBuilder::new(
+            "pw|pass|secret|token|key|auth|credential|connection|database|dsn|redis",
+        )
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .ok()
+    });
+    let bytes = text.as_bytes();
+    words.as_ref().is_none_or(|w| w.is_match(bytes))
+        || may_hold_credential(bytes)
+        || memchr::memchr(b'\\', bytes).is_some()
+        || text.contains("mysql")
+        || text.contains("mariadb")
 }
 
 /// The values of a kustomization's `secretGenerator` `literals`
@@ -1028,6 +1063,41 @@ mod tests {
             }
         }
         l
+    }
+
+    #[test]
+    fn the_text_prefilter_sees_every_name_needle_and_flag() {
+        let words = SECRET_NAME_PARTS
+            .iter()
+            .map(|p| (*p).to_owned())
+            .chain(["PW", "PASSPHRASE", "AUTH", "DSN"].map(String::from))
+            .chain(["adminPassword", "clientSecret", "apiKey", "accessKey"].map(String::from))
+            .chain(["--requirepass", "--masterauth", "--api-key"].map(String::from));
+        // Needles are case-sensitive.
+        for n in CREDENTIAL_NEEDLES {
+            assert!(may_hold_secret(&format!(
+                "v: {}",
+                String::from_utf8_lossy(n)
+            )));
+        }
+        for w in words {
+            for text in [
+                format!("a: {w}\n"),
+                format!("x {}", w.to_ascii_lowercase()),
+                w.replace('_', "-"),
+            ] {
+                assert!(may_hold_secret(&text), "{text:?}");
+            }
+        }
+        assert!(may_hold_secret("command: mysql -hdb -proot app"));
+        assert!(may_hold_secret("v: \"\\x41KIA\""));
+        // A manifest that names none: nothing to look at.
+        let plain =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n";
+        assert!(!may_hold_secret(plain));
+        let source = SourceFile::new("d.yaml", Some(FileKind::Kubernetes), plain.to_owned());
+        let doc = crate::parse::parse(&source, FileKind::Kubernetes, 0).0;
+        assert!(detect(&source, &doc).is_empty());
     }
 
     #[test]

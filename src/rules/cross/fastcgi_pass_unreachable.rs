@@ -830,7 +830,9 @@ impl Checker<'_, '_, '_> {
                 .iter()
                 .filter_map(|id| project.facts_of(*id).compose())
                 .flat_map(|c| &c.services)
-                .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.host_names.iter().map(String::as_str)))
+                .flat_map(|s| {
+                    std::iter::once(s.name.as_str()).chain(s.host_names.iter().map(String::as_str))
+                })
                 .collect();
             for s in &c.services {
                 for v in &s.volumes {
