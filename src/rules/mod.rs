@@ -154,3 +154,34 @@ impl Diagnostic {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Project rules read facts and links, never another file's parsed
+    /// document: no built-in rule keeps one, whatever the file and its facts,
+    /// so every document is dropped after its file rules ran.
+    #[test]
+    fn no_builtin_rule_keeps_a_document() {
+        let facts = [
+            FileFacts::None,
+            FileFacts::Fpm(Box::default()),
+            FileFacts::Ini(Box::new(crate::project::facts::IniFacts {
+                opcache_anchor: Some(Span::new(0, 1)),
+                ..Default::default()
+            })),
+            FileFacts::RoadRunner(Box::default()),
+            FileFacts::DotEnv(Box::default()),
+        ];
+        let mut keeping = Vec::new();
+        for rule in builtin_rules() {
+            for kind in FileKind::ALL {
+                if facts.iter().any(|f| rule.keeps_document(kind, f)) {
+                    keeping.push(format!("{} keeps {kind:?} documents", rule.code()));
+                }
+            }
+        }
+        assert!(keeping.is_empty(), "{keeping:#?}");
+    }
+}
