@@ -86,7 +86,7 @@ impl Tree {
                 let mut out: Vec<(String, Tree)> = Vec::with_capacity(entries.len());
                 for e in entries {
                     let key = match e.key.as_scalar() {
-                        Some(s) => s.value.clone(),
+                        Some(s) => s.value.to_string(),
                         None => e.key.to_json().to_string(),
                     };
                     let mut child = Self::from_yaml_depth(file, &e.value, depth + 1);

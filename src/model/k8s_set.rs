@@ -102,7 +102,7 @@ impl Selector {
                 .map(Node::as_seq)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|v| v.as_scalar().map(|s| s.value.clone()))
+                .filter_map(|v| v.as_scalar().map(|s| s.value.to_string()))
                 .collect();
             expressions.push(Requirement {
                 key,

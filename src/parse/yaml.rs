@@ -42,7 +42,7 @@ pub enum Style {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
     /// The scalar's content after YAML unescaping/folding.
-    pub value: String,
+    pub value: crate::source::small::SmallStr,
     pub style: Style,
 }
 
@@ -382,7 +382,7 @@ impl<'a> Loader<'a> {
                         span: Span::new(start, end),
                         tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                         kind: NodeKind::Scalar(Scalar {
-                            value: value.into_owned(),
+                            value: value.as_ref().into(),
                             style,
                         }),
                     };
@@ -807,7 +807,7 @@ impl Node {
                 let mut map = serde_json::Map::with_capacity(entries.len());
                 for e in entries {
                     let key = match &e.key.kind {
-                        NodeKind::Scalar(s) => s.value.clone(),
+                        NodeKind::Scalar(s) => s.value.to_string(),
                         _ => e.key.to_json().to_string(),
                     };
                     map.insert(key, e.value.to_json());

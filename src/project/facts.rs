@@ -545,7 +545,7 @@ impl IntOrPercent {
         Some(IntOrPercent {
             value,
             percent,
-            text: n.as_scalar()?.value.clone(),
+            text: n.as_scalar()?.value.to_string(),
             span: key.span.cover(n.span),
         })
     }
@@ -983,7 +983,7 @@ fn strings(node: Option<&Node>) -> Option<Vec<String>> {
     node.map(|n| {
         n.as_seq()
             .iter()
-            .filter_map(|w| w.as_scalar().map(|s| s.value.clone()))
+            .filter_map(|w| w.as_scalar().map(|s| s.value.to_string()))
             .collect()
     })
 }
@@ -1077,7 +1077,7 @@ fn object(o: &Object<'_>) -> ObjectFacts {
                     f.data_keys.push(k.to_owned());
                     if o.kind == "ConfigMap" {
                         if let Some(v) = e.value.as_scalar() {
-                            f.config_data.push((k.to_owned(), v.value.clone()));
+                            f.config_data.push((k.to_owned(), v.value.to_string()));
                         }
                     }
                 }
@@ -1463,7 +1463,11 @@ fn env(node: Option<&Node>) -> Vec<EnvFact> {
         .filter_map(|e| {
             let name = e.str_at(&["name"])?.to_owned();
             let value = if let Some(v) = e.get("value") {
-                EnvValue::Literal(v.as_scalar().map(|s| s.value.clone()).unwrap_or_default())
+                EnvValue::Literal(
+                    v.as_scalar()
+                        .map(|s| s.value.to_string())
+                        .unwrap_or_default(),
+                )
             } else if let Some(vf) = e.get("valueFrom") {
                 if let Some(r) = vf.get("configMapKeyRef") {
                     EnvValue::ConfigMapKey {

@@ -2,6 +2,7 @@
 
 pub mod hash;
 mod line_index;
+pub mod small;
 mod span;
 
 pub use line_index::{

@@ -14,6 +14,7 @@
 
 use super::{Frame, Loader, Node, NodeKind, Scalar, Style};
 use crate::source::Span;
+use crate::source::small::SmallStr;
 
 /// The chunk is outside the subset (or may be an error): use saphyr.
 pub(super) struct GiveUp;
@@ -93,7 +94,7 @@ struct Key {
 
 /// A scanned scalar: its value, style and span in the chunk.
 struct Scanned {
-    value: String,
+    value: SmallStr,
     style: Style,
     start: usize,
     end: usize,
@@ -225,7 +226,7 @@ impl Block<'_, '_, '_> {
                     Some(l) if l.indent == n && self.is_dash(l.first()) => self.seq(l, true)?,
                     next => {
                         self.scalar(Scanned {
-                            value: String::new(),
+                            value: SmallStr::default(),
                             style: Style::Plain,
                             start: colon,
                             end: colon,
@@ -341,7 +342,7 @@ impl Block<'_, '_, '_> {
                 }
                 Ok(Some(Key {
                     scalar: Scanned {
-                        value: self.text[i..e].to_owned(),
+                        value: SmallStr::new(&self.text[i..e]),
                         style: Style::Plain,
                         start: i,
                         end: e,
@@ -382,7 +383,7 @@ impl Block<'_, '_, '_> {
                     e -= 1;
                 }
                 self.scalar(Scanned {
-                    value: self.text[i..e].to_owned(),
+                    value: SmallStr::new(&self.text[i..e]),
                     style: Style::Plain,
                     start: i,
                     end: e,
@@ -422,7 +423,14 @@ impl Block<'_, '_, '_> {
                 _ => j += 1,
             }
         }
-        value.push_str(&self.text[from..j]);
+        // Without an escape or a folded line, the value is the source slice
+        // (and a short one is never allocated).
+        let value = if value.is_empty() {
+            SmallStr::new(&self.text[from..j])
+        } else {
+            value.push_str(&self.text[from..j]);
+            value.into()
+        };
         Ok(Some(Scanned {
             value,
             style: if q == b'"' {
@@ -486,7 +494,7 @@ impl Block<'_, '_, '_> {
             {
                 let end = self.flow_plain_end(i, false)?;
                 self.scalar(Scanned {
-                    value: self.text[i..end].to_owned(),
+                    value: SmallStr::new(&self.text[i..end]),
                     style: Style::Plain,
                     start: i,
                     end,
@@ -598,7 +606,7 @@ impl Block<'_, '_, '_> {
             b if starts_plain(b, self.at(i + 1)) && b != b'-' => {
                 let end = self.flow_plain_end(i, true)?;
                 let s = Scanned {
-                    value: self.text[i..end].to_owned(),
+                    value: SmallStr::new(&self.text[i..end]),
                     style: Style::Plain,
                     start: i,
                     end,
@@ -721,7 +729,7 @@ impl Block<'_, '_, '_> {
             Chomp::Keep => value.extend(std::iter::repeat_n('\n', pending_breaks + 1)),
         }
         self.scalar(Scanned {
-            value,
+            value: value.into(),
             style: if folded {
                 Style::Folded
             } else {

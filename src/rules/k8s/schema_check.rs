@@ -414,7 +414,7 @@ fn type_hint(expected: &[String], node: &Node) -> String {
                     span: node.span,
                     tag: None,
                     kind: NodeKind::Scalar(crate::parse::yaml::Scalar {
-                        value: v.to_owned(),
+                        value: v.into(),
                         style: Style::Plain,
                     }),
                 };
