@@ -381,9 +381,9 @@ pub fn of_dockerfile(df: &Dockerfile, target: Option<&str>) -> DockerfileFacts {
 fn names_listen(inst: &crate::parse::dockerfile::Instruction) -> bool {
     use crate::parse::dockerfile::Args;
     let has = |t: &str| {
-        t.as_bytes()
-            .windows(6)
-            .any(|w| w.eq_ignore_ascii_case(b"listen"))
+        let b = t.as_bytes();
+        memchr::memchr2_iter(b'l', b'L', b)
+            .any(|i| b.get(i..i + 6).is_some_and(|w| w.eq_ignore_ascii_case(b"listen")))
     };
     let args = match &inst.args {
         Args::Shell(t) => has(&t.text),
