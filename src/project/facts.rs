@@ -382,8 +382,10 @@ fn names_listen(inst: &crate::parse::dockerfile::Instruction) -> bool {
     use crate::parse::dockerfile::Args;
     let has = |t: &str| {
         let b = t.as_bytes();
-        memchr::memchr2_iter(b'l', b'L', b)
-            .any(|i| b.get(i..i + 6).is_some_and(|w| w.eq_ignore_ascii_case(b"listen")))
+        memchr::memchr2_iter(b'l', b'L', b).any(|i| {
+            b.get(i..i + 6)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"listen"))
+        })
     };
     let args = match &inst.args {
         Args::Shell(t) => has(&t.text),
