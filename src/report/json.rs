@@ -565,8 +565,8 @@ mod tests {
     fn location(n: usize) -> Location {
         Location {
             column: n,
-            line: n * 7,
-            offset: n * 1_000_003,
+            line: n.saturating_mul(7),
+            offset: n.saturating_mul(1_000_003),
         }
     }
 
