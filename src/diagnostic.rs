@@ -61,6 +61,16 @@ pub enum Applicability {
     Unsafe,
 }
 
+impl Applicability {
+    /// As the reports spell it (the serde name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// Replace the bytes of `span` with `replacement` (insert when the span is empty).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Edit {

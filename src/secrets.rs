@@ -401,12 +401,17 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
     }
     // Most files name no secret and hold no credential: one pass over the
     // text tells, and every check below would find nothing.
-    if !may_hold_secret(&source.text) {
-        out.retain(|s| !s.is_empty());
-        out.sort();
-        out.dedup();
-        return out;
+    if may_hold_secret(&source.text) {
+        detect_in(source, doc, &mut out);
     }
+    out.retain(|s| !s.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The checks of [`detect`] past its prefilter.
+fn detect_in(source: &SourceFile, doc: &Document, out: &mut Vec<Span>) {
     if let Some(yaml) = doc.as_yaml() {
         // Only an alias (`*name`, of an `&name` anchor) makes the tree repeat a node; without one
         // every node is walked once anyway and the set is not needed (walking
@@ -415,8 +420,8 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
             .then(std::collections::HashSet::new);
         for d in &yaml.documents {
             let secret_object = d.root.str_at(&["kind"]) == Some("Secret");
-            walk_yaml(&d.root, secret_object, 0, &mut seen, &mut out);
-            secret_generator_literals(&d.root, &mut out);
+            walk_yaml(&d.root, secret_object, 0, &mut seen, out);
+            secret_generator_literals(&d.root, out);
         }
     }
     if let Some(env) = doc.as_dotenv() {
@@ -429,11 +434,7 @@ pub fn detect(source: &SourceFile, doc: &Document) -> Vec<Span> {
             }
         }
     }
-    scan_text(&source.text, source.kind, &mut out);
-    out.retain(|s| !s.is_empty());
-    out.sort();
-    out.dedup();
-    out
+    scan_text(&source.text, source.kind, out);
 }
 
 /// Whether anything [`detect`] masks may be in `text`: a credential

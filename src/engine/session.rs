@@ -393,9 +393,16 @@ impl Session {
         let rules = &self.rules;
         let opts = &self.opts;
         let keep = self.keep_documents;
-        // Whether a project rule reads this file's document, not only its facts.
-        let read_later =
-            |k: FileKind, facts: &FileFacts| rules.rules.iter().any(|r| r.keeps_document(k, facts));
+        // The kinds whose documents a project rule reads, not only their facts.
+        let read_later: Vec<FileKind> = FileKind::ALL
+            .into_iter()
+            .filter(|k| {
+                rules
+                    .rules
+                    .iter()
+                    .any(|r| r.project_documents().contains(k))
+            })
+            .collect();
         let jobs: Vec<(FileId, Input, Role, Option<PhpVersion>)> = dirty
             .iter()
             .map(|&id| {
@@ -439,7 +446,7 @@ impl Session {
                     Vec::new()
                 };
                 // Documents no project rule reads are dropped: facts stay.
-                if !keep && !o.file.kind().is_some_and(|k| read_later(k, &o.facts)) {
+                if !keep && !o.file.kind().is_some_and(|k| read_later.contains(&k)) {
                     o.file.document = Document::Unparsed;
                 }
                 (o, sups)

@@ -140,10 +140,7 @@ impl Value {
 
     /// An fpm time in seconds: an integer with an optional `s`, `m`, `h` or `d` suffix.
     pub fn as_duration(&self) -> Typed<i64> {
-        if self.is_symbolic() {
-            return Typed::Symbolic;
-        }
-        parse_duration(self.text.trim())
+        typed_duration(&self.text, self.is_symbolic())
     }
 
     /// A PHP shorthand byte quantity (`128M`, `1G`, `-1`), for `php_value` entries.
@@ -173,6 +170,14 @@ pub fn typed_bool(text: &str, quoting: Quoting, symbolic: bool, shown: &str) -> 
         "null" if quoting == Quoting::Bare => Typed::Ok(false),
         _ => Typed::Invalid(format!("`{shown}` is not a boolean (use `yes` or `no`)")),
     }
+}
+
+/// An fpm time in seconds from a value's text (see [`parse_duration`]).
+pub fn typed_duration(text: &str, symbolic: bool) -> Typed<i64> {
+    if symbolic {
+        return Typed::Symbolic;
+    }
+    parse_duration(text.trim())
 }
 
 /// An fpm integer from a value's text: optional `-`, then digits only.

@@ -382,7 +382,7 @@ impl<'a> Loader<'a> {
                         span: Span::new(start, end),
                         tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                         kind: NodeKind::Scalar(Scalar {
-                            value: value.as_ref().into(),
+                            value: value.into(),
                             style,
                         }),
                     };

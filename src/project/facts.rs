@@ -1742,10 +1742,7 @@ impl FpmValue {
 
     /// A time in seconds (`30s`, `10m`).
     pub fn as_duration(&self) -> crate::parse::fpm::Typed<i64> {
-        if self.symbolic {
-            return crate::parse::fpm::Typed::Symbolic;
-        }
-        crate::parse::fpm::parse_duration(self.text.trim())
+        crate::parse::fpm::typed_duration(&self.text, self.symbolic)
     }
 }
 

@@ -180,13 +180,12 @@ pub fn write<W: Write>(result: &LintResult, out: &mut W) -> io::Result<()> {
             render_chunk(result, &redactor, &urls, chunk, first)
         };
         if wave.len() <= CHUNK {
-            out.write_all(&render((0, wave))?)?;
+            out.write_all(&render((0, wave)))?;
         } else {
             use rayon::prelude::*;
-            let parts: Vec<io::Result<Vec<u8>>> =
-                wave.par_chunks(CHUNK).enumerate().map(render).collect();
+            let parts: Vec<Vec<u8>> = wave.par_chunks(CHUNK).enumerate().map(render).collect();
             for p in parts {
-                out.write_all(&p?)?;
+                out.write_all(&p)?;
             }
         }
     }
@@ -216,7 +215,7 @@ fn render_chunk(
     urls: &Urls,
     chunk: &[Diagnostic],
     first: bool,
-) -> io::Result<Vec<u8>> {
+) -> Vec<u8> {
     let mut buf = Vec::with_capacity(chunk.len() * 1024);
     let mut positions = Positions::default();
     for (i, d) in chunk.iter().enumerate() {
@@ -228,7 +227,7 @@ fn render_chunk(
         let out = diagnostic_out(result, redactor, urls, &mut positions, d);
         out.write(&mut buf, 2);
     }
-    Ok(buf)
+    buf
 }
 
 // The findings are written by hand, in the layout serde_json's pretty
@@ -399,13 +398,7 @@ impl DiagnosticOut<'_> {
             Some(f) => {
                 buf.push(b'{');
                 key(buf, d + 1, true, "applicability");
-                string(
-                    buf,
-                    match f.applicability {
-                        Applicability::Safe => "safe",
-                        Applicability::Unsafe => "unsafe",
-                    },
-                );
+                string(buf, f.applicability.name());
                 key(buf, d + 1, false, "edits");
                 list(buf, d + 1, &f.edits, |e, buf, depth| {
                     buf.push(b'{');

@@ -9,7 +9,7 @@
 
 use super::{Positions, Redactor, fingerprints_of, region};
 use crate::catalog::{RuleMeta, catalog, reflow};
-use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{LintResult, Suppressed, SuppressionKind};
 use crate::source::Span;
 use serde_json::{Value, json};
@@ -188,10 +188,7 @@ pub fn write<W: Write>(result: &LintResult, out: &mut W) -> io::Result<()> {
                 }],
             }]);
             r["properties"] = json!({
-                "fixApplicability": match fix.applicability {
-                    Applicability::Safe => "safe",
-                    Applicability::Unsafe => "unsafe",
-                },
+                "fixApplicability": fix.applicability.name(),
             });
         }
         if let Some(s) = suppressed {

@@ -35,14 +35,6 @@ pub trait Rule: Send + Sync {
     fn project_documents(&self) -> &'static [FileKind] {
         self.project_inputs()
     }
-
-    /// Whether `check_project` reads this file's parsed document (by
-    /// default: when its kind is in [`Rule::project_documents`]). A rule that
-    /// only ever reports on some files of a kind narrows it by their facts,
-    /// so the other documents are dropped after their file rules.
-    fn keeps_document(&self, kind: FileKind, _facts: &crate::project::facts::FileFacts) -> bool {
-        self.project_documents().contains(&kind)
-    }
 }
 
 /// What a rule sees besides the document: settings, and where to report.
@@ -160,28 +152,15 @@ mod tests {
     use super::*;
 
     /// Project rules read facts and links, never another file's parsed
-    /// document: no built-in rule keeps one, whatever the file and its facts,
-    /// so every document is dropped after its file rules ran.
+    /// document: no built-in rule keeps one, so every document is dropped
+    /// after its file rules ran.
     #[test]
     fn no_builtin_rule_keeps_a_document() {
-        let facts = [
-            FileFacts::None,
-            FileFacts::Fpm(Box::default()),
-            FileFacts::Ini(Box::new(crate::project::facts::IniFacts {
-                opcache_anchor: Some(Span::new(0, 1)),
-                ..Default::default()
-            })),
-            FileFacts::RoadRunner(Box::default()),
-            FileFacts::DotEnv(Box::default()),
-        ];
-        let mut keeping = Vec::new();
-        for rule in builtin_rules() {
-            for kind in FileKind::ALL {
-                if facts.iter().any(|f| rule.keeps_document(kind, f)) {
-                    keeping.push(format!("{} keeps {kind:?} documents", rule.code()));
-                }
-            }
-        }
+        let keeping: Vec<String> = builtin_rules()
+            .iter()
+            .filter(|r| !r.project_documents().is_empty())
+            .map(|r| format!("{} keeps {:?} documents", r.code(), r.project_documents()))
+            .collect();
         assert!(keeping.is_empty(), "{keeping:#?}");
     }
 }

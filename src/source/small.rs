@@ -93,6 +93,15 @@ impl From<String> for SmallStr {
     }
 }
 
+impl From<std::borrow::Cow<'_, str>> for SmallStr {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        match s {
+            std::borrow::Cow::Borrowed(b) => SmallStr::new(b),
+            std::borrow::Cow::Owned(o) => o.into(),
+        }
+    }
+}
+
 impl From<SmallStr> for String {
     fn from(s: SmallStr) -> Self {
         s.as_str().to_owned()
