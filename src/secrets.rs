@@ -445,22 +445,47 @@ fn detect_in(source: &SourceFile, doc: &Document, out: &mut Vec<Span>) {
 /// any of these). A superset of what the checks look at: a test compares
 /// [`detect`] with the oracle on every real file and fixture.
 fn may_hold_secret(text: &str) -> bool {
-    static WORDS: std::sync::OnceLock<Option<regex::bytes::Regex>> = std::sync::OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        regex::bytes::RegexBuilder::new(
-            "pw|pass|secret|token|key|auth|credential|connection|database|dsn|redis",
-        )
-        .case_insensitive(true)
-        .unicode(false)
-        .build()
-        .ok()
-    });
-    let bytes = text.as_bytes();
-    words.as_ref().is_none_or(|w| w.is_match(bytes))
-        || may_hold_credential(bytes)
-        || memchr::memchr(b'\\', bytes).is_some()
-        || text.contains("mysql")
-        || text.contains("mariadb")
+    triggers().is_none_or(|t| t.is_match(text.as_bytes()))
+}
+
+/// One pattern for everything [`may_hold_secret`] looks for: fragments of
+/// every secret name, key suffix and password flag in any case, the
+/// credential needles, the MySQL clients and a backslash (`None` only if it
+/// failed to build: then every text and line is looked at).
+fn triggers() -> Option<&'static regex::bytes::Regex> {
+    static TRIGGERS: std::sync::OnceLock<Option<regex::bytes::Regex>> = std::sync::OnceLock::new();
+    TRIGGERS
+        .get_or_init(|| {
+            let mut pattern = String::from(
+                "(?i:pw|pass|secret|token|key|auth|credential|connection|database|dsn|redis)",
+            );
+            for n in CREDENTIAL_NEEDLES {
+                pattern.push('|');
+                pattern.push_str(&regex::escape(std::str::from_utf8(n).ok()?));
+            }
+            pattern.push_str("|mysql|mariadb|\\\\");
+            regex::bytes::RegexBuilder::new(&pattern)
+                .unicode(false)
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Where in `text` a line may hold something [`scan_line`] masks: a match
+/// of [`triggers`] on it. A line holding none, and not following a `name:`
+/// of a secret, has nothing to mask (`scan_line` looks at secret-named
+/// keys, password flags, `Authorization:`, credential shapes and `mysql
+/// -pVALUE`, all of which contain one). No trigger spans a line break, so
+/// the non-overlapping matches still put one on every line that has any.
+/// `None`: look at every line.
+fn hot_offsets(text: &str) -> Option<Vec<usize>> {
+    Some(
+        triggers()?
+            .find_iter(text.as_bytes())
+            .map(|m| m.start())
+            .collect(),
+    )
 }
 
 /// The values of a kustomization's `secretGenerator` `literals`
@@ -622,9 +647,22 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
     let mut data_block: Option<usize> = None;
     let mut named_secret = false;
     let mut offset = 0;
+    let hot = hot_offsets(text);
+    let mut next_hot = 0;
     for raw in crate::source::split_lines_inclusive(text) {
         let start = offset;
         offset += raw.len();
+        // Whether the line holds a secret word, a needle or a MySQL client.
+        let hot_line = hot.as_ref().is_none_or(|h| {
+            while h.get(next_hot).is_some_and(|&o| o < start) {
+                next_hot += 1;
+            }
+            h.get(next_hot).is_some_and(|&o| o < offset)
+        });
+        if !hot_line && !named_secret && !secret_manifest {
+            // Nothing here to mask, and no secret `name:` for the next line.
+            continue;
+        }
         let line = raw.trim_end_matches(['\n', '\r']);
         let indent = line.len() - line.trim_start().len();
         let trimmed = line.trim();
@@ -652,6 +690,10 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
             if trimmed == "data:" || trimmed == "stringData:" {
                 data_block = Some(indent);
             }
+        }
+        if !hot_line && !named_secret {
+            // Nothing here to mask, and no secret `name:` for the next line.
+            continue;
         }
         let mysql = mysql_file && (line.contains("mysql") || line.contains("mariadb"));
         scan_line(
@@ -1203,6 +1245,50 @@ mod tests {
             compared += 1;
         }
         assert!(compared > 1_000, "{compared}");
+    }
+
+    /// The line filter of `scan_text`: a line with no hot offset (and no
+    /// secret `name:` before it) gives `scan_line` nothing to mask, in
+    /// every mode.
+    #[test]
+    fn a_line_without_a_hot_offset_has_nothing_to_mask() {
+        let mut rng = Rng(0x1173);
+        let mut lines: Vec<String> = (0..200_000).map(|_| line(&mut rng)).collect();
+        lines.extend(
+            [
+                "  password: x",
+                "--pass x",
+                "Authorization: Bearer abc",
+                "mysql -uroot -pabc",
+                "url: postgres://u:p@h/db",
+                "DB_DSN=x",
+                "k: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+                "ENV REDIS_URL=redis://:pw@h",
+            ]
+            .map(String::from),
+        );
+        let mut cold = 0;
+        for l in &lines {
+            let hot = hot_offsets(l).expect("the pattern builds");
+            // (`scan_text` asks for `-pVALUE` only on a line naming a client.)
+            let client = l.contains("mysql") || l.contains("mariadb");
+            for (yaml, whole_line, mysql) in [
+                (true, false, client),
+                (false, true, client),
+                (false, false, client),
+            ] {
+                let mut out = Vec::new();
+                scan_line(l, 0, yaml, whole_line, false, mysql, &mut out);
+                assert!(
+                    !hot.is_empty() || out.is_empty(),
+                    "{l:?} masks {out:?} with no hot offset"
+                );
+            }
+            cold += usize::from(hot.is_empty());
+        }
+        // The filter does skip lines (else it would prove nothing).
+        assert!(cold > 1_000, "{cold}");
+        assert!(cold < lines.len() - 8, "{cold}");
     }
 
     #[test]

@@ -118,24 +118,13 @@ pub fn split_lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
             return None;
         }
         let from = start;
-        let mut i = from;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => {
-                    i += 1;
-                    break;
-                }
-                b'\r' => {
-                    i += if bytes.get(i + 1) == Some(&b'\n') {
-                        2
-                    } else {
-                        1
-                    };
-                    break;
-                }
-                _ => i += 1,
+        let i = match memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
+            Some(k) if bytes[from + k] == b'\r' && bytes.get(from + k + 1) == Some(&b'\n') => {
+                from + k + 2
             }
-        }
+            Some(k) => from + k + 1,
+            None => bytes.len(),
+        };
         start = i;
         Some(&text[from..i])
     })
