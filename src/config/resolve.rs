@@ -62,6 +62,24 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
+/// `cwd/dir` when that is already lexically normal (`dir` relative, no
+/// `.`, `..` or empty components past a leading `./`): the usual named
+/// directory, joined without parsing components. `None` for the others.
+fn simple_join(cwd: &str, dir: &str) -> Option<String> {
+    let mut d = dir;
+    while let Some(rest) = d.strip_prefix("./") {
+        d = rest;
+    }
+    if d == "." || d.is_empty() {
+        return Some(cwd.trim_end_matches('/').to_owned()).filter(|c| !c.is_empty());
+    }
+    if d.starts_with('/') || d.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return None;
+    }
+    let base = cwd.trim_end_matches('/');
+    Some(format!("{base}/{d}"))
+}
+
 impl Config {
     pub(super) fn compile_overrides(&mut self) {
         let mut builder = GlobSetBuilder::new();
@@ -224,10 +242,13 @@ impl Config {
         // `canonicalize`, which costs a `readlink` per path component.
         let root_lexical = lexical(&cwd.join(root_dir));
         let mut seen_dirs: FastSet<&std::ffi::OsStr> = FastSet::default();
-        let mut visited: FastSet<Vec<u8>> = FastSet::default();
         // Directories to look in, each once; looked in on all cores (two
         // `stat`s per directory, most of them misses, were a serial step).
-        let mut dirs: Vec<PathBuf> = Vec::new();
+        // Kept as text where the path is UTF-8 (nearly always): their
+        // ancestors are then prefixes, found without parsing components.
+        let mut dirs: FastSet<String> = FastSet::default();
+        let mut other_dirs: Vec<PathBuf> = Vec::new();
+        let mut other_visited: FastSet<Vec<u8>> = FastSet::default();
         let mut canonical_parents: FastMap<PathBuf, Option<PathBuf>> = FastMap::default();
         // (Paths compared and hashed as bytes: both sides are lexically
         // normal, where that equals comparing components, at a tenth of
@@ -236,6 +257,7 @@ impl Config {
             d.starts_with(root)
                 && (root.ends_with(b"/") || d.len() == root.len() || d[root.len()] == b'/')
         };
+        let cwd_text = cwd.to_str().filter(|c| c.starts_with('/'));
         for p in paths {
             let Some(dir) = p.parent() else { continue };
             if !seen_dirs.insert(dir.as_os_str()) {
@@ -246,7 +268,10 @@ impl Config {
             } else {
                 dir
             };
-            let named = lexical(&cwd.join(dir));
+            let named = cwd_text
+                .zip(dir.to_str())
+                .and_then(|(c, d)| simple_join(c, d))
+                .map_or_else(|| lexical(&cwd.join(dir)), PathBuf::from);
             let (abs, root) = if under(
                 named.as_os_str().as_encoded_bytes(),
                 root_lexical.as_os_str().as_encoded_bytes(),
@@ -259,26 +284,56 @@ impl Config {
                 }
             };
             let root = root.as_os_str().as_encoded_bytes();
+            if let (Some(text), Some(root)) = (abs.to_str(), std::str::from_utf8(root).ok()) {
+                // The directory and its ancestors below the root: prefixes
+                // ending before a `/`.
+                let mut d = text;
+                while d != root && under(d.as_bytes(), root.as_bytes()) && !dirs.contains(d) {
+                    dirs.insert(d.to_owned());
+                    match d.rfind('/') {
+                        Some(0) => d = "/",
+                        Some(i) => d = &d[..i],
+                        None => break,
+                    }
+                }
+                continue;
+            }
             for d in abs.ancestors() {
                 let b = d.as_os_str().as_encoded_bytes();
-                if b == root || !under(b, root) || !visited.insert(b.to_vec()) {
+                if b == root || !under(b, root) || !other_visited.insert(b.to_vec()) {
                     break;
                 }
-                dirs.push(d.to_path_buf());
+                other_dirs.push(d.to_path_buf());
             }
         }
         let mut found: Vec<PathBuf> = {
             use rayon::prelude::*;
-            dirs.par_iter()
-                .filter_map(|d| {
-                    super::CONFIG_NAMES
-                        .iter()
-                        .map(|n| d.join(n))
-                        .find(|f| f.is_file())
-                })
-                .collect()
+            let text: Vec<String> = dirs.into_iter().collect();
+            let in_cwd = cwd_text.map(|c| format!("{}/", c.trim_end_matches('/')));
+            let from_text = text.par_iter().filter_map(|d| {
+                // Looked up from the working directory when below it: a
+                // shorter path for the kernel to walk, twice per directory.
+                let at = in_cwd
+                    .as_deref()
+                    .and_then(|c| d.strip_prefix(c))
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or(d);
+                super::CONFIG_NAMES
+                    .iter()
+                    .find(|n| Path::new(at).join(n).is_file())
+                    .map(|n| Path::new(d).join(n))
+            });
+            let from_paths = other_dirs.par_iter().filter_map(|d| {
+                super::CONFIG_NAMES
+                    .iter()
+                    .map(|n| d.join(n))
+                    .find(|f| f.is_file())
+            });
+            from_text.chain(from_paths).collect()
         };
         found.sort();
+        // (A directory reached both as text and not is looked in twice.)
+        found.dedup();
         for f in found {
             let shown = f.strip_prefix(&cwd).map_or(f.clone(), Path::to_path_buf);
             let mut c = Config::load(&shown)?;
@@ -399,8 +454,29 @@ pub struct ShownValue {
 
 #[cfg(test)]
 mod tests {
-    use super::{FastMap, canonical_dir};
+    use super::{FastMap, canonical_dir, lexical, simple_join};
     use std::path::Path;
+
+    #[test]
+    fn simple_join_is_lexical_where_it_answers() {
+        for cwd in ["/", "/work", "/work/repo/"] {
+            for dir in [
+                ".", "./", "a", "./a/b", "././a", "a/b/c", "a/./b", "a/../b", "../a", "a//b", "a/",
+                "/abs", "", "a/b/..", "é/ü",
+            ] {
+                let expected =
+                    lexical(&Path::new(cwd).join(if dir.is_empty() { "." } else { dir }));
+                if let Some(got) = simple_join(cwd, dir) {
+                    assert_eq!(Path::new(&got), expected, "{cwd} + {dir}");
+                    assert_eq!(got.as_str(), expected.to_str().unwrap(), "{cwd} + {dir}");
+                }
+            }
+        }
+        // The usual named directories are answered.
+        assert_eq!(simple_join("/w", "./a/b").as_deref(), Some("/w/a/b"));
+        assert_eq!(simple_join("/w", ".").as_deref(), Some("/w"));
+        assert_eq!(simple_join("/w", "a/../b"), None);
+    }
 
     #[test]
     fn canonical_dir_agrees_with_canonicalize_through_symlinks() {
