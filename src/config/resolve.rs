@@ -309,19 +309,11 @@ impl Config {
         let mut found: Vec<PathBuf> = {
             use rayon::prelude::*;
             let text: Vec<String> = dirs.into_iter().collect();
-            let in_cwd = cwd_text.map(|c| format!("{}/", c.trim_end_matches('/')));
             let from_text = text.par_iter().filter_map(|d| {
-                // Looked up from the working directory when below it: a
-                // shorter path for the kernel to walk, twice per directory.
-                let at = in_cwd
-                    .as_deref()
-                    .and_then(|c| d.strip_prefix(c))
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(d);
                 super::CONFIG_NAMES
                     .iter()
-                    .find(|n| Path::new(at).join(n).is_file())
                     .map(|n| Path::new(d).join(n))
+                    .find(|f| f.is_file())
             });
             let from_paths = other_dirs.par_iter().filter_map(|d| {
                 super::CONFIG_NAMES
