@@ -287,6 +287,59 @@ fn overrides_set_levels_profile_and_versions_by_glob() {
     assert!(err.contains("files"), "{err}");
 }
 
+/// The config is looked for from the deepest directory holding every named
+/// path: the order of the paths does not matter, and a file is not judged
+/// by the config of a sibling directory it is not in.
+#[test]
+fn named_paths_in_any_order_get_the_same_configs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".deploylint.yaml", "rules:\n  K8S040: off\n");
+    write(d, "k8s/pod.yaml", POD);
+    write(d, "legacy/k8s/pod.yaml", POD);
+    write(d, "legacy/.deploylint.yaml", "rules:\n  K8S044: off\n");
+    let a = findings(&run_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "legacy/k8s/pod.yaml",
+            "k8s/pod.yaml",
+        ],
+    ));
+    let b = findings(&run_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "k8s/pod.yaml",
+            "legacy/k8s/pod.yaml",
+        ],
+    ));
+    assert_eq!(a, b);
+    let top = codes_in(&a, "k8s/pod.yaml");
+    let legacy = codes_in(&a, "legacy/k8s/pod.yaml");
+    // k8s/pod.yaml is judged by the root config, not by legacy/'s.
+    assert!(
+        !top.contains(&"K8S040".into()) && top.contains(&"K8S044".into()),
+        "{top:?}"
+    );
+    assert!(
+        legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S044".into()),
+        "{legacy:?}"
+    );
+    // Alone, each gets the same as in the pair.
+    let alone = findings(&run_in(d, &["check", "--format", "json", "k8s/pod.yaml"]));
+    assert_eq!(codes_in(&alone, "k8s/pod.yaml"), top);
+    let alone = findings(&run_in(
+        d,
+        &["check", "--format", "json", "legacy/k8s/pod.yaml"],
+    ));
+    assert_eq!(codes_in(&alone, "legacy/k8s/pod.yaml"), legacy);
+}
+
 #[test]
 fn each_file_uses_its_nearest_config() {
     let dir = tempfile::tempdir().unwrap();

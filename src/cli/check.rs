@@ -700,18 +700,15 @@ pub(super) fn report_rule_file_errors(
 /// The workspace root: the directory of the config file in use, else the
 /// nearest git root above the working directory; `None` outside both.
 /// The workspace of the named paths: the directory of the config file in
-/// use when the first named path lies under it, else the nearest git
-/// repository above that path; `None` outside both. It is relative to the
+/// use when the named paths lie under it, else the nearest git repository
+/// above them; `None` outside both. It is relative to the
 /// working directory when it can be (paths are shown that way).
 pub(super) fn workspace_root(config: &Config, args: &CheckArgs) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    let start = args
-        .paths
-        .iter()
-        .find(|p| p.as_os_str() != "-")
-        .map(PathBuf::from)
-        .or_else(|| args.stdin_filename.as_ref().map(PathBuf::from))
-        .and_then(|p| {
+    let start = named_start(&args.paths)
+        .or_else(|| {
+            // Standard input alone: where its `--stdin-filename` would be.
+            let p = args.stdin_filename.as_ref().map(PathBuf::from)?;
             std::fs::canonicalize(&p).ok().or_else(|| {
                 p.parent().and_then(|d| {
                     std::fs::canonicalize(if d.as_os_str().is_empty() {
@@ -812,26 +809,41 @@ fn file_identity(path: &Path) -> Option<FileIdentity> {
     std::fs::canonicalize(path).ok()
 }
 
+/// The directory the config and the workspace are looked for from: the
+/// named path's (itself for a directory), or for several the deepest
+/// directory holding them all, so their order does not matter and a file
+/// is never judged by the config of a sibling directory it is not in.
+/// Canonical; `None` when no path is named or it cannot be resolved.
+fn named_start(paths: &[PathBuf]) -> Option<PathBuf> {
+    let named: Vec<&Path> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(PathBuf::as_path)
+        .collect();
+    let start = match named.as_slice() {
+        [] => return None,
+        [one] => std::fs::canonicalize(one).ok()?,
+        many => {
+            let cwd = std::env::current_dir().ok()?;
+            let common = crate::config::common_dir(&cwd, many)?;
+            std::fs::canonicalize(common).ok()?
+        }
+    };
+    Some(if start.is_dir() {
+        start
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or(start)
+    })
+}
+
 pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     let path = match &args.config {
         Some(p) => Some(p.clone()),
         None => {
-            // Like ruff: the config nearest the linted path (the first one
-            // named), else the working directory's.
+            // Like ruff: the config nearest the linted paths (the deepest
+            // directory holding them all), else the working directory's.
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            let first = args
-                .paths
-                .iter()
-                .find(|p| p.as_os_str() != "-")
-                .and_then(|p| std::fs::canonicalize(p).ok())
-                .map(|p| {
-                    if p.is_dir() {
-                        p
-                    } else {
-                        p.parent().map(Path::to_path_buf).unwrap_or(p)
-                    }
-                });
-            first
+            named_start(&args.paths)
                 .and_then(|start| Config::discover(&start))
                 .or_else(|| Config::discover(&cwd))
         }

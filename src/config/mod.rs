@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 pub mod platform;
 mod resolve;
+pub(crate) use resolve::common_dir;
 pub use resolve::{Shown, ShownValue};
 
 pub const CONFIG_NAMES: [&str; 2] = [".deploylint.yaml", ".deploylint.yml"];

@@ -80,6 +80,50 @@ fn simple_join(cwd: &str, dir: &str) -> Option<String> {
     Some(format!("{base}/{d}"))
 }
 
+/// The deepest directory holding every one of `paths` (named files or
+/// directories, relative to `cwd` or absolute), by name: where the config of
+/// a run naming several paths is looked for, whatever their order. `None`
+/// for no path.
+pub(crate) fn common_dir(cwd: &Path, paths: &[&Path]) -> Option<PathBuf> {
+    let cwd_text = cwd.to_str().filter(|c| c.starts_with('/'));
+    let absolute: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            cwd_text
+                .zip(p.to_str())
+                .and_then(|(c, d)| simple_join(c, d))
+                .map_or_else(|| lexical(&cwd.join(p)), PathBuf::from)
+        })
+        .collect();
+    let (first, rest) = absolute.split_first()?;
+    let bytes = |p: &PathBuf| p.as_os_str().as_encoded_bytes().to_vec();
+    let first_bytes = bytes(first);
+    // The longest common prefix, then back to a component boundary.
+    let mut n = first_bytes.len();
+    for p in rest {
+        let b = bytes(p);
+        n = n.min(
+            first_bytes
+                .iter()
+                .zip(&b)
+                .take_while(|(x, y)| x == y)
+                .count(),
+        );
+    }
+    let at_boundary = |b: &[u8]| b.len() == n || b.get(n) == Some(&b'/');
+    if !(at_boundary(&first_bytes) && rest.iter().all(|p| at_boundary(&bytes(p)))) {
+        n = first_bytes[..n]
+            .iter()
+            .rposition(|&c| c == b'/')
+            .unwrap_or(0);
+    }
+    // (Lexically normal: every ancestor is a prefix of the path's bytes.)
+    first
+        .ancestors()
+        .find(|a| a.as_os_str().len() <= n.max(1))
+        .map(Path::to_path_buf)
+}
+
 impl Config {
     pub(super) fn compile_overrides(&mut self) {
         let mut builder = GlobSetBuilder::new();
@@ -446,8 +490,37 @@ pub struct ShownValue {
 
 #[cfg(test)]
 mod tests {
-    use super::{FastMap, canonical_dir, lexical, simple_join};
+    use super::{FastMap, canonical_dir, common_dir, lexical, simple_join};
     use std::path::Path;
+
+    #[test]
+    fn common_dir_is_the_deepest_directory_holding_every_path() {
+        let cwd = Path::new("/w/repo");
+        let dir = |paths: &[&str]| {
+            let p: Vec<&Path> = paths.iter().map(Path::new).collect();
+            common_dir(cwd, &p).map(|d| d.to_string_lossy().into_owned())
+        };
+        assert_eq!(
+            dir(&["a/b/Dockerfile"]).as_deref(),
+            Some("/w/repo/a/b/Dockerfile")
+        );
+        assert_eq!(dir(&["a/b/x", "./a/b/y"]).as_deref(), Some("/w/repo/a/b"));
+        assert_eq!(
+            dir(&["a/b/c/Dockerfile", "Dockerfile"]).as_deref(),
+            Some("/w/repo")
+        );
+        assert_eq!(
+            dir(&["Dockerfile", "a/b/c/Dockerfile"]).as_deref(),
+            Some("/w/repo")
+        );
+        // Byte prefixes that are no component boundary are cut back.
+        assert_eq!(dir(&["app-1/x", "app-10/x"]).as_deref(), Some("/w/repo"));
+        assert_eq!(dir(&["a", "a/b"]).as_deref(), Some("/w/repo/a"));
+        assert_eq!(dir(&["../other/x", "a/y"]).as_deref(), Some("/w"));
+        assert_eq!(dir(&["/etc/x", "a/y"]).as_deref(), Some("/"));
+        assert_eq!(dir(&["a/../b/x", "b/y"]).as_deref(), Some("/w/repo/b"));
+        assert_eq!(dir(&[]), None);
+    }
 
     #[test]
     fn simple_join_is_lexical_where_it_answers() {
