@@ -287,6 +287,17 @@ fn overrides_set_levels_profile_and_versions_by_glob() {
     assert!(err.contains("files"), "{err}");
 }
 
+/// `top` has the root config's `K8S040: off`, `nested` only its own
+/// config's `K8S044: off` (the nearest config wins whole).
+fn judged_by_root_and_nested(top: &[String], nested: &[String]) {
+    let has = |v: &[String], c: &str| v.iter().any(|x| x == c);
+    assert!(!has(top, "K8S040") && has(top, "K8S044"), "{top:?}");
+    assert!(
+        has(nested, "K8S040") && !has(nested, "K8S044"),
+        "{nested:?}"
+    );
+}
+
 /// The config is looked for from the deepest directory holding every named
 /// path: the order of the paths does not matter, and a file is not judged
 /// by the config of a sibling directory it is not in.
@@ -322,14 +333,7 @@ fn named_paths_in_any_order_get_the_same_configs() {
     let top = codes_in(&a, "k8s/pod.yaml");
     let legacy = codes_in(&a, "legacy/k8s/pod.yaml");
     // k8s/pod.yaml is judged by the root config, not by legacy/'s.
-    assert!(
-        !top.contains(&"K8S040".into()) && top.contains(&"K8S044".into()),
-        "{top:?}"
-    );
-    assert!(
-        legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S044".into()),
-        "{legacy:?}"
-    );
+    judged_by_root_and_nested(&top, &legacy);
     // Alone, each gets the same as in the pair.
     let alone = findings(&run_in(d, &["check", "--format", "json", "k8s/pod.yaml"]));
     assert_eq!(codes_in(&alone, "k8s/pod.yaml"), top);
@@ -353,14 +357,7 @@ fn each_file_uses_its_nearest_config() {
     let f = findings(&run_in(d, &["check", "--format", "json"]));
     let top = codes_in(&f, "k8s/pod.yaml");
     let legacy = codes_in(&f, "k8s/legacy/pod.yaml");
-    assert!(
-        !top.contains(&"K8S040".into()) && top.contains(&"K8S044".into()),
-        "{top:?}"
-    );
-    assert!(
-        legacy.contains(&"K8S040".into()) && !legacy.contains(&"K8S044".into()),
-        "{legacy:?}"
-    );
+    judged_by_root_and_nested(&top, &legacy);
     // The same when only the nested directory is named.
     let f = findings(&run_in(d, &["check", "k8s", "--format", "json"]));
     assert_eq!(codes_in(&f, "k8s/legacy/pod.yaml"), legacy);
