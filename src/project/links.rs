@@ -60,6 +60,19 @@ pub struct Graph {
     pub workloads: Vec<Workload>,
     /// One per compose service.
     pub compose: Vec<ComposeNode>,
+    /// Each Dockerfile's place in `images`.
+    image_index: FastMap<FileId, usize>,
+}
+
+impl Graph {
+    /// The image the Dockerfile `file` builds (by index: linking and the
+    /// cross-file rules ask per container, and a scan of every image per
+    /// question was quadratic in the number of apps).
+    pub fn image_of(&self, file: FileId) -> Option<&ImageNode> {
+        self.image_index
+            .get(&file)
+            .and_then(|&i| self.images.get(i))
+    }
 }
 
 #[derive(Debug)]
@@ -520,7 +533,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
             .collect(),
         ..Graph::default()
     };
-    let images: FastMap<FileId, usize> = graph
+    graph.image_index = graph
         .images
         .iter()
         .enumerate()
@@ -551,8 +564,7 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
 
     let linking = Linking {
         ix: &ix,
-        images: &graph.images,
-        image_index: &images,
+        graph: &graph,
         mapped: &mapped,
         compose_images: &compose_images,
         names: &names,
@@ -586,8 +598,8 @@ pub fn build(files: &[ParsedFile], facts: &[FileFacts], settings: &Settings, roo
 /// What linking a manifest's containers reads (built once per run).
 struct Linking<'a, 'b> {
     ix: &'a Index<'b>,
-    images: &'a [ImageNode],
-    image_index: &'a FastMap<FileId, usize>,
+    /// The images, linked already.
+    graph: &'a Graph,
     mapped: &'a [(String, FileId, String)],
     compose_images: &'a [(String, Link<FileId>)],
     names: &'a DockerfileNames,
@@ -617,16 +629,7 @@ impl Linking<'_, '_> {
                             self.names,
                         )
                     });
-                    container_node(
-                        ix,
-                        file,
-                        o,
-                        ci,
-                        c,
-                        dockerfile,
-                        self.images,
-                        self.image_index,
-                    )
+                    container_node(ix, file, o, ci, c, dockerfile, self.graph)
                 })
                 .collect();
             out.push(Workload {
@@ -951,8 +954,7 @@ fn container_node(
     index: usize,
     c: &ContainerFacts,
     dockerfile: Option<Link<FileId>>,
-    images: &[ImageNode],
-    image_index: &FastMap<FileId, usize>,
+    graph: &Graph,
 ) -> ContainerNode {
     let df = dockerfile.as_ref().and_then(|l| ix.dockerfile_facts(l.to));
     let official = c.image.as_ref().and_then(|i| OfficialPhp::parse(&i.text));
@@ -1056,7 +1058,7 @@ fn container_node(
     };
     let (mut pools, mut inis) = (Vec::new(), Vec::new());
     if let Some(l) = &dockerfile {
-        if let Some(node) = image_index.get(&l.to).and_then(|&i| images.get(i)) {
+        if let Some(node) = graph.image_of(l.to) {
             pools = node.pools.clone();
             inis = node.inis.clone();
         }

@@ -182,8 +182,6 @@ pub struct Project<'a> {
     /// containers whose image it builds.
     by_dockerfile: OnceLock<FastMap<FileId, Vec<(usize, usize)>>>,
     ini_peers: OnceLock<IniSets>,
-    /// Each Dockerfile's place in `graph.images`.
-    image_index: OnceLock<FastMap<FileId, usize>>,
 }
 
 impl<'a> Project<'a> {
@@ -197,7 +195,6 @@ impl<'a> Project<'a> {
             fpm_set_index: OnceLock::new(),
             by_dockerfile: OnceLock::new(),
             ini_peers: OnceLock::new(),
-            image_index: OnceLock::new(),
         }
     }
 
@@ -218,21 +215,6 @@ impl<'a> Project<'a> {
     /// facts: no document is read).
     pub fn objects(&self) -> &ObjectSet<'a> {
         self.objects.get_or_init(|| ObjectSet::of_facts(self.facts))
-    }
-
-    /// The image the Dockerfile `file` builds (an index built once: rules
-    /// ask per container, and a scan of every image per question made the
-    /// cross-file rules quadratic in the number of apps).
-    pub fn image_of(&self, file: FileId) -> Option<&'a links::ImageNode> {
-        let graph: &'a Graph = self.graph;
-        let index = self.image_index.get_or_init(|| {
-            let mut index = FastMap::default();
-            for (i, n) in graph.images.iter().enumerate() {
-                index.entry(n.file).or_insert(i);
-            }
-            index
-        });
-        index.get(&file).and_then(|&i| graph.images.get(i))
     }
 
     /// The php-fpm include sets (built once).

@@ -132,7 +132,7 @@ fn container_listens(
     let image = node
         .dockerfile
         .as_ref()
-        .and_then(|l| project.image_of(l.to));
+        .and_then(|l| project.graph.image_of(l.to));
     if node.dockerfile.is_some() && image.is_none() {
         return None;
     }
@@ -213,7 +213,7 @@ fn sites<'a>(project: &Project<'a>, w: &Workload, obj: &'a ObjectFacts) -> Vec<S
         if let Some(image) = node
             .dockerfile
             .as_ref()
-            .and_then(|l| project.image_of(l.to))
+            .and_then(|l| project.graph.image_of(l.to))
         {
             out.extend(image.nginx.iter().filter_map(|l| {
                 linked_site(

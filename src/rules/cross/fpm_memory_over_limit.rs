@@ -115,7 +115,7 @@ fn pools(
     let ini_limit = node
         .dockerfile
         .as_ref()
-        .and_then(|l| project.image_of(l.to))
+        .and_then(|l| project.graph.image_of(l.to))
         .map(|n| n.inis_in_read_order())
         .unwrap_or_default()
         .into_iter()

@@ -73,7 +73,7 @@ pub fn cli_define(p: &Process, key: &str) -> Option<String> {
 /// container's Dockerfile is not a guess), in PHP's read order.
 pub fn image_inis(project: &Project, dep: &Deployed) -> Option<Vec<FileId>> {
     let l = dep.node.dockerfile.as_ref().filter(|l| !l.evidence.guess)?;
-    let image = project.image_of(l.to)?;
+    let image = project.graph.image_of(l.to)?;
     Some(image.inis_in_read_order())
 }
 
@@ -123,7 +123,7 @@ pub fn effective_ini(project: &Project, dep: &Deployed) -> Option<Vec<Directive>
         if l.evidence.guess {
             return None;
         }
-        if let Some(image) = project.image_of(l.to) {
+        if let Some(image) = project.graph.image_of(l.to) {
             for id in image.inis_in_read_order() {
                 let Some(ds) = file_directives(project, id) else {
                     continue;
