@@ -709,7 +709,7 @@ pub(super) fn workspace_root(config: &Config, args: &CheckArgs) -> Option<PathBu
         .or_else(|| {
             // Standard input alone: where its `--stdin-filename` would be.
             let p = args.stdin_filename.as_ref().map(PathBuf::from)?;
-            std::fs::canonicalize(&p).ok().or_else(|| {
+            let canonical = std::fs::canonicalize(&p).ok().or_else(|| {
                 p.parent().and_then(|d| {
                     std::fs::canonicalize(if d.as_os_str().is_empty() {
                         Path::new(".")
@@ -718,14 +718,10 @@ pub(super) fn workspace_root(config: &Config, args: &CheckArgs) -> Option<PathBu
                     })
                     .ok()
                 })
-            })
+            });
+            canonical.map(dir_of)
         })
         .unwrap_or_else(|| cwd.clone());
-    let start = if start.is_dir() {
-        start
-    } else {
-        start.parent().map(Path::to_path_buf).unwrap_or(start)
-    };
     let from_config = config.path.as_ref().and_then(|p| {
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
         std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()
@@ -829,11 +825,16 @@ fn named_start(paths: &[PathBuf]) -> Option<PathBuf> {
             std::fs::canonicalize(common).ok()?
         }
     };
-    Some(if start.is_dir() {
-        start
+    Some(dir_of(start))
+}
+
+/// A directory itself, a file its directory.
+pub(super) fn dir_of(path: PathBuf) -> PathBuf {
+    if path.is_dir() {
+        path
     } else {
-        start.parent().map(Path::to_path_buf).unwrap_or(start)
-    })
+        path.parent().map(Path::to_path_buf).unwrap_or(path)
+    }
 }
 
 pub(super) fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {

@@ -39,12 +39,7 @@ pub fn run(args: ConfigArgs) -> u8 {
         Some(p) => Some(p.clone()),
         None => Config::discover(&cwd).or_else(|| {
             let start = std::fs::canonicalize(&path).ok()?;
-            let dir = if start.is_dir() {
-                start
-            } else {
-                start.parent()?.to_path_buf()
-            };
-            Config::discover(&dir)
+            Config::discover(&super::check::dir_of(start))
         }),
     };
     let fail = |e| {

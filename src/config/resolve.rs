@@ -80,38 +80,39 @@ fn simple_join(cwd: &str, dir: &str) -> Option<String> {
     Some(format!("{base}/{d}"))
 }
 
+/// [`lexical`] of `cwd/path`, through [`simple_join`] when that answers.
+fn lexical_join(cwd: &Path, path: &Path) -> PathBuf {
+    cwd.to_str()
+        .filter(|c| c.starts_with('/'))
+        .zip(path.to_str())
+        .and_then(|(c, p)| simple_join(c, p))
+        .map_or_else(|| lexical(&cwd.join(path)), PathBuf::from)
+}
+
 /// The deepest directory holding every one of `paths` (named files or
 /// directories, relative to `cwd` or absolute), by name: where the config of
 /// a run naming several paths is looked for, whatever their order. `None`
 /// for no path.
 pub(crate) fn common_dir(cwd: &Path, paths: &[&Path]) -> Option<PathBuf> {
-    let cwd_text = cwd.to_str().filter(|c| c.starts_with('/'));
-    let absolute: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            cwd_text
-                .zip(p.to_str())
-                .and_then(|(c, d)| simple_join(c, d))
-                .map_or_else(|| lexical(&cwd.join(p)), PathBuf::from)
-        })
-        .collect();
+    let absolute: Vec<PathBuf> = paths.iter().map(|p| lexical_join(cwd, p)).collect();
     let (first, rest) = absolute.split_first()?;
-    let bytes = |p: &PathBuf| p.as_os_str().as_encoded_bytes().to_vec();
+    fn bytes(p: &Path) -> &[u8] {
+        p.as_os_str().as_encoded_bytes()
+    }
     let first_bytes = bytes(first);
     // The longest common prefix, then back to a component boundary.
     let mut n = first_bytes.len();
     for p in rest {
-        let b = bytes(p);
         n = n.min(
             first_bytes
                 .iter()
-                .zip(&b)
+                .zip(bytes(p))
                 .take_while(|(x, y)| x == y)
                 .count(),
         );
     }
     let at_boundary = |b: &[u8]| b.len() == n || b.get(n) == Some(&b'/');
-    if !(at_boundary(&first_bytes) && rest.iter().all(|p| at_boundary(&bytes(p)))) {
+    if !(at_boundary(first_bytes) && rest.iter().all(|p| at_boundary(bytes(p)))) {
         n = first_bytes[..n]
             .iter()
             .rposition(|&c| c == b'/')
@@ -284,15 +285,14 @@ impl Config {
         // Directories are compared by name first (no system call per
         // directory): a directory below the root as named needs no
         // `canonicalize`, which costs a `readlink` per path component.
-        let root_lexical = lexical(&cwd.join(root_dir));
+        let root_lexical = lexical_join(&cwd, root_dir);
         let mut seen_dirs: FastSet<&std::ffi::OsStr> = FastSet::default();
         // Directories to look in, each once; looked in on all cores (two
         // `stat`s per directory, most of them misses, were a serial step).
         // Kept as text where the path is UTF-8 (nearly always): their
         // ancestors are then prefixes, found without parsing components.
         let mut dirs: FastSet<String> = FastSet::default();
-        let mut other_dirs: Vec<PathBuf> = Vec::new();
-        let mut other_visited: FastSet<Vec<u8>> = FastSet::default();
+        let mut other_dirs: FastSet<PathBuf> = FastSet::default();
         let mut canonical_parents: FastMap<PathBuf, Option<PathBuf>> = FastMap::default();
         // (Paths compared and hashed as bytes: both sides are lexically
         // normal, where that equals comparing components, at a tenth of
@@ -301,7 +301,6 @@ impl Config {
             d.starts_with(root)
                 && (root.ends_with(b"/") || d.len() == root.len() || d[root.len()] == b'/')
         };
-        let cwd_text = cwd.to_str().filter(|c| c.starts_with('/'));
         for p in paths {
             let Some(dir) = p.parent() else { continue };
             if !seen_dirs.insert(dir.as_os_str()) {
@@ -312,10 +311,7 @@ impl Config {
             } else {
                 dir
             };
-            let named = cwd_text
-                .zip(dir.to_str())
-                .and_then(|(c, d)| simple_join(c, d))
-                .map_or_else(|| lexical(&cwd.join(dir)), PathBuf::from);
+            let named = lexical_join(&cwd, dir);
             let (abs, root) = if under(
                 named.as_os_str().as_encoded_bytes(),
                 root_lexical.as_os_str().as_encoded_bytes(),
@@ -344,32 +340,36 @@ impl Config {
             }
             for d in abs.ancestors() {
                 let b = d.as_os_str().as_encoded_bytes();
-                if b == root || !under(b, root) || !other_visited.insert(b.to_vec()) {
+                if b == root || !under(b, root) {
                     break;
                 }
-                other_dirs.push(d.to_path_buf());
+                // (A UTF-8 ancestor of a path that is not goes with the text ones.)
+                let new = match d.to_str() {
+                    Some(t) => dirs.insert(t.to_owned()),
+                    None => other_dirs.insert(d.to_path_buf()),
+                };
+                if !new {
+                    break;
+                }
             }
         }
         let mut found: Vec<PathBuf> = {
             use rayon::prelude::*;
-            let text: Vec<String> = dirs.into_iter().collect();
-            let from_text = text.par_iter().filter_map(|d| {
-                super::CONFIG_NAMES
-                    .iter()
-                    .map(|n| Path::new(d).join(n))
-                    .find(|f| f.is_file())
-            });
-            let from_paths = other_dirs.par_iter().filter_map(|d| {
-                super::CONFIG_NAMES
-                    .iter()
-                    .map(|n| d.join(n))
-                    .find(|f| f.is_file())
-            });
-            from_text.chain(from_paths).collect()
+            let dirs: Vec<PathBuf> = dirs
+                .into_iter()
+                .map(PathBuf::from)
+                .chain(other_dirs)
+                .collect();
+            dirs.par_iter()
+                .filter_map(|d| {
+                    super::CONFIG_NAMES
+                        .iter()
+                        .map(|n| d.join(n))
+                        .find(|f| f.is_file())
+                })
+                .collect()
         };
         found.sort();
-        // (A directory reached both as text and not is looked in twice.)
-        found.dedup();
         for f in found {
             let shown = f.strip_prefix(&cwd).map_or(f.clone(), Path::to_path_buf);
             let mut c = Config::load(&shown)?;
