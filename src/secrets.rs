@@ -659,8 +659,11 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
             }
             h.get(next_hot).is_some_and(|&o| o < offset)
         });
-        if !hot_line && !named_secret && !secret_manifest {
-            // Nothing here to mask, and no secret `name:` for the next line.
+        // Without one, and without a secret `name:` on the line before, the
+        // line scan has nothing to mask here (only a Secret's `data:` block
+        // is still followed).
+        let scan = hot_line || named_secret;
+        if !scan && !secret_manifest {
             continue;
         }
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -691,8 +694,7 @@ fn scan_text(text: &str, kind: Option<FileKind>, out: &mut Vec<Span>) {
                 data_block = Some(indent);
             }
         }
-        if !hot_line && !named_secret {
-            // Nothing here to mask, and no secret `name:` for the next line.
+        if !scan {
             continue;
         }
         let mysql = mysql_file && (line.contains("mysql") || line.contains("mariadb"));
