@@ -7,6 +7,15 @@ use deploylint::engine::{LintOptions, Session};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+/// A session over in-memory files, with the default config and options.
+fn session_of(texts: &[(&str, &str)]) -> Session {
+    Session::from_texts(
+        Config::with_defaults(PathBuf::from(".")),
+        LintOptions::default(),
+        texts,
+    )
+}
+
 fn deployment(i: usize) -> String {
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: ns{i}\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/acme/app{i}:1.0.{i}\n"
@@ -55,12 +64,7 @@ fn editing_one_file_reparses_only_that_file() {
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let mut session = Session::from_texts(
-        Config::with_defaults(PathBuf::from(".")),
-        LintOptions::default(),
-        &texts,
-    )
-    .keep_documents(true);
+    let mut session = session_of(&texts).keep_documents(true);
     let (first, _) = session.check();
     assert_eq!(session.stats().parses, 200);
     assert!(
@@ -121,11 +125,7 @@ fn removed_files_stop_counting() {
         .take(8)
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let mut session = Session::from_texts(
-        Config::with_defaults(PathBuf::from(".")),
-        LintOptions::default(),
-        &texts,
-    );
+    let mut session = session_of(&texts);
     assert!(!codes_in(&mut session, "app0/k8s/deploy.yaml").contains("K8S053"));
     assert!(session.remove("app0/k8s/pdb.yaml"));
     assert!(codes_in(&mut session, "app0/k8s/deploy.yaml").contains("K8S053"));
@@ -147,11 +147,7 @@ fn php_fpm_documents_are_dropped_and_pool_rules_still_report() {
         ),
         ("docker/php.ini", "memory_limit = 256M\n"),
     ];
-    let mut session = Session::from_texts(
-        Config::with_defaults(PathBuf::from(".")),
-        LintOptions::default(),
-        &texts,
-    );
+    let mut session = session_of(&texts);
     let www = codes_in(&mut session, "docker/php-fpm.d/www.conf");
     let app = codes_in(&mut session, "docker/php-fpm.d/zz-app.conf");
     // `pm.max_requests = 0` is read across the set and reported where it is.
@@ -218,12 +214,7 @@ fn no_document_is_kept_and_the_findings_do_not_depend_on_it() {
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
     let findings = |keep: bool| {
-        let mut session = Session::from_texts(
-            Config::with_defaults(PathBuf::from(".")),
-            LintOptions::default(),
-            &texts,
-        )
-        .keep_documents(keep);
+        let mut session = session_of(&texts).keep_documents(keep);
         let (diagnostics, _) = session.check();
         let found: Vec<String> = diagnostics
             .iter()
